@@ -1,0 +1,113 @@
+// Catalogue: the service that creates, reads, edits and deletes records.
+//
+// It owns the rules the store knows nothing about: validation against the schema, minting of
+// persistent identifiers, checking that references point at live records of the right class,
+// which records an anonymous reader may see, and the filter terms each record is listed under.
+// Thread-safe: it holds no mutable state of its own; the store serialises writes.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/record_diff.h"
+#include "core/schema.h"
+#include "store/store.h"
+
+namespace disan {
+
+// Who is asking. Anonymous readers see only published, public records.
+enum class Audience { kPublic, kStaff };
+
+struct Actor {
+  std::string name;  // recorded as the author of revisions
+  Audience audience = Audience::kPublic;
+};
+
+// Filters for listing; every value is matched as the API documents (places and legacy ids
+// ignore case and diacritics).
+struct ListFilters {
+  std::vector<std::string> kinds;
+  std::vector<std::string> levels;
+  std::vector<std::string> places;
+  std::vector<std::string> custodians;
+  std::vector<std::string> ethnic_groups;
+  std::vector<std::string> areas;
+  std::string cursor;
+  size_t limit = 50;
+};
+
+class Catalogue {
+ public:
+  static constexpr size_t kMaxPageSize = 500;
+
+  Catalogue(MetadataStore& store, std::shared_ptr<const Schema> schema, std::string pid_namespace);
+
+  const Schema& schema() const { return *schema_; }
+  const std::string& pid_namespace() const { return namespace_; }
+  MetadataStore& store() { return store_; }
+
+  // Returns the record, or kNotFound (also for records of another class, and for records the
+  // actor may not see). A deleted record is returned with deleted = true.
+  Result<StoredRecord> Get(RecordClass cls, const std::string& pid, const Actor& actor);
+  Result<RecordPage> List(RecordClass cls, const ListFilters& filters, const Actor& actor);
+
+  Result<StoredRecord> Create(RecordClass cls, const nlohmann::json& input, const Actor& actor,
+                              const std::string& reason);
+  // Replaces the whole document. `expected_revision` is the revision the caller last read.
+  Result<StoredRecord> Replace(RecordClass cls, const std::string& pid, const nlohmann::json& input,
+                               int64_t expected_revision, const Actor& actor,
+                               const std::string& reason);
+  // Applies a JSON Merge Patch (RFC 7396) to the current document.
+  Result<StoredRecord> Patch(RecordClass cls, const std::string& pid, const nlohmann::json& patch,
+                             int64_t expected_revision, const Actor& actor,
+                             const std::string& reason);
+  // Soft delete: leaves a tombstone with the reason (required).
+  Result<StoredRecord> Delete(RecordClass cls, const std::string& pid,
+                              std::optional<int64_t> expected_revision, const Actor& actor,
+                              const std::string& reason);
+  // Makes an old revision current again, as a new revision (also undeletes).
+  Result<StoredRecord> Restore(RecordClass cls, const std::string& pid, int64_t revision,
+                               std::optional<int64_t> expected_revision, const Actor& actor,
+                               const std::string& reason);
+
+  Result<std::vector<Revision>> History(RecordClass cls, const std::string& pid, const Actor& actor);
+  Result<Revision> GetRevision(RecordClass cls, const std::string& pid, int64_t number,
+                               const Actor& actor);
+  Result<std::vector<FieldChange>> Diff(RecordClass cls, const std::string& pid, int64_t from,
+                                        int64_t to, const Actor& actor);
+
+  // Validates and writes one record inside an open transaction (used by the importer so that
+  // a whole file is one transaction). A record with a "pid" keeps it (it must be well formed
+  // and not yet issued); otherwise a new one is minted. Returns the pid.
+  Result<std::string> CreateIn(StoreWriter& writer, RecordClass cls, const nlohmann::json& input,
+                               InputLeniency leniency, const Actor& actor,
+                               const std::string& reason);
+
+  // Issues a new API token, stores its hash and returns the token (shown once).
+  Result<std::string> IssueToken(const std::string& label);
+  // The token's label when it is valid, nullopt otherwise.
+  Result<std::optional<std::string>> CheckToken(const std::string& token);
+
+  // The terms a document is listed under (see ListFilters).
+  static std::vector<FilterTerm> TermsOf(const nlohmann::json& document);
+  // True when an anonymous reader may see the record.
+  static bool IsPublic(const StoredRecord& record);
+
+ private:
+  Result<Validated> ValidateWithRefs(StoreWriter& writer, RecordClass cls,
+                                     const nlohmann::json& input, InputLeniency leniency);
+  Result<StoredRecord> Update(RecordClass cls, const std::string& pid,
+                              const std::function<Result<nlohmann::json>(const StoredRecord&)>& next,
+                              RevisionAction action, std::optional<int64_t> expected_revision,
+                              const Actor& actor, const std::string& reason);
+
+  MetadataStore& store_;
+  std::shared_ptr<const Schema> schema_;
+  std::string namespace_;
+};
+
+}  // namespace disan

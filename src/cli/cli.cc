@@ -1,0 +1,313 @@
+#include "cli/cli.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "catalogue/exporter.h"
+#include "catalogue/importer.h"
+#include "core/pid.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+
+#ifndef DISAN_DEMO_CSV
+#define DISAN_DEMO_CSV "data/demo/daknong-heritage.csv"
+#endif
+
+namespace disan::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDatabaseFile = "disan.db";
+constexpr const char* kDefaultNamespace = "dn";
+
+struct Options {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:8080";
+  std::string ns = kDefaultNamespace;
+  std::string file;
+  std::string format = "jsonl";
+  std::string output;
+  std::string encoding;
+  std::string mapping;
+  bool dry_run = false;
+  bool valid_rows_only = false;
+  size_t max_body = 1 << 20;
+  int threads = 64;
+};
+
+// An opened data directory: the store and the catalogue over it.
+struct Instance {
+  std::unique_ptr<MetadataStore> store;
+  std::unique_ptr<Catalogue> catalogue;
+};
+
+Result<Instance> OpenInstance(const std::string& dir) {
+  fs::path db = fs::path(dir) / kDatabaseFile;
+  if (!fs::exists(db)) {
+    return Fail(ErrorCode::kNotFound,
+                dir + " is not a Disan data directory (run 'disan init " + dir + "' first)",
+                dir + " không phải thư mục dữ liệu Disan (hãy chạy 'disan init " + dir + "' trước)");
+  }
+  Instance inst;
+  inst.store = TRY(OpenSqliteStore(db.string()));
+  std::optional<std::string> ns = TRY(inst.store->GetSetting("pid_namespace"));
+  inst.catalogue = std::make_unique<Catalogue>(*inst.store, Schema::Builtin(), ns.value_or(kDefaultNamespace));
+  return inst;
+}
+
+Result<std::string> Init(const std::string& dir, const std::string& ns) {
+  TRY(ValidatePidNamespace(ns));
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return Fail(ErrorCode::kUnavailable, "cannot create " + dir + ": " + ec.message(),
+                "không tạo được thư mục " + dir + ": " + ec.message());
+  }
+  if (fs::exists(fs::path(dir) / kDatabaseFile)) {
+    return Fail(ErrorCode::kConflict, dir + " already holds a Disan database",
+                dir + " đã có cơ sở dữ liệu Disan");
+  }
+  auto store = TRY(OpenSqliteStore((fs::path(dir) / kDatabaseFile).string()));
+  TRY(store->Write([&](StoreWriter& w) { return w.PutSetting("pid_namespace", ns); }));
+  Catalogue catalogue(*store, Schema::Builtin(), ns);
+  return catalogue.IssueToken("init");
+}
+
+Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  auto bad = [&] {
+    return Fail(ErrorCode::kInvalid, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080, not '" + listen + "'",
+                "--listen phải có dạng HOST:PORT, ví dụ 127.0.0.1:8080, không phải '" + listen + "'");
+  };
+  if (colon == std::string::npos || colon == 0) return bad();
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) return bad();
+  } catch (...) {
+    return bad();
+  }
+  if (port < 0 || port > 65535) return bad();
+  return std::make_pair(host, port);
+}
+
+Status Serve(Instance& inst, const Options& o) {
+  auto [host, port] = TRY(ParseListen(o.listen));
+  http::ServerOptions so;
+  so.host = host;
+  so.port = port;
+  so.max_body_bytes = o.max_body;
+  so.threads = o.threads;
+  http::HttpServer server(*inst.catalogue, so);
+  // Signals are taken by a thread of our own, so Stop() never runs inside a signal handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  int bound = TRY(server.Bind());
+  std::cout << "listening on http://" << (host.find(':') != std::string::npos ? "[" + host + "]" : host)
+            << ":" << bound << std::endl;
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    server.Stop();
+  });
+  Status result = server.Run();
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return result;
+}
+
+Status PrintReport(const ImportReport& r, const Options& o) {
+  for (const ImportProblem& p : r.warnings) std::cerr << "warning: " << p.Describe() << "\n";
+  for (const ImportProblem& p : r.errors) std::cerr << "error: " << p.Describe() << "\n";
+  std::cerr << "read " << r.rows << " rows (" << r.format << ", " << EncodingName(r.encoding) << "), "
+            << r.errors.size() << " with errors, " << r.warnings.size() << " warnings\n";
+  if (o.dry_run) {
+    std::cout << (r.errors.empty() ? "dry run: all rows are valid; nothing written\n"
+                                   : "dry run: nothing written\n");
+  } else if (r.committed) {
+    std::cout << "imported " << r.imported << " records\n";
+  }
+  if (!r.errors.empty()) {
+    std::string n = std::to_string(r.errors.size());
+    std::string verdict = r.committed ? "imported the valid rows; " + n + " rows refused"
+                                      : "nothing imported: " + n + " rows have errors (see above)";
+    std::string verdict_vi = r.committed ? "đã nhập các dòng hợp lệ; " + n + " dòng bị từ chối"
+                                         : "không nhập gì: " + n + " dòng có lỗi (xem ở trên)";
+    return Fail(ErrorCode::kInvalid, verdict, verdict_vi);
+  }
+  return Ok();
+}
+
+Status Import(Instance& inst, const Options& o) {
+  ImportOptions io;
+  if (!o.encoding.empty()) io.encoding = TRY(ParseEncodingName(o.encoding));
+  io.run = o.dry_run ? ImportRun::kDryRun : ImportRun::kWrite;
+  io.mode = o.valid_rows_only ? ImportMode::kValidRowsOnly : ImportMode::kAllOrNothing;
+  if (!o.mapping.empty()) {
+    std::ifstream in(o.mapping);
+    io.mapping = nlohmann::json::parse(in, nullptr, false);
+    if (!in || io.mapping.is_discarded() || !io.mapping.is_object()) {
+      return Fail(ErrorCode::kInvalid, "the mapping file " + o.mapping + " is not a JSON object",
+                  "tệp ánh xạ cột " + o.mapping + " không phải đối tượng JSON");
+    }
+  }
+  io.progress = [](size_t rows) { std::cerr << "\r" << rows << " rows…" << std::flush; };
+  Actor actor{"cli:import", Audience::kStaff};
+  ImportReport report = TRY(ImportFile(*inst.catalogue, o.file, io, actor));
+  if (report.rows >= 1000) std::cerr << "\n";
+  return PrintReport(report, o);
+}
+
+Status Export(Instance& inst, const Options& o) {
+  ExportFormat format;
+  if (o.format == "jsonl") format = ExportFormat::kJsonLines;
+  else if (o.format == "csv") format = ExportFormat::kCsv;
+  else return Fail(ErrorCode::kInvalid, "--format must be csv or jsonl", "--format phải là csv hoặc jsonl");
+  if (o.output.empty()) return ExportCatalogue(*inst.catalogue, format, std::cout);
+  std::string tmp = o.output + ".part";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Fail(ErrorCode::kUnavailable, "cannot write " + tmp, "không ghi được " + tmp);
+    TRY(ExportCatalogue(*inst.catalogue, format, out));
+    out.flush();
+    if (!out) return Fail(ErrorCode::kUnavailable, "cannot write " + tmp, "không ghi được " + tmp);
+  }
+  std::error_code ec;
+  fs::rename(tmp, o.output, ec);
+  if (ec) return Fail(ErrorCode::kUnavailable, "cannot write " + o.output, "không ghi được " + o.output);
+  return Ok();
+}
+
+Status Demo(const Options& o) {
+  if (!fs::exists(fs::path(o.data_dir) / kDatabaseFile)) {
+    std::string token = TRY(Init(o.data_dir, o.ns));
+    std::cout << "created " << o.data_dir << "; API token (shown once): " << token << std::endl;
+    Instance inst = TRY(OpenInstance(o.data_dir));
+    Options io = o;
+    io.file = o.file.empty() ? DISAN_DEMO_CSV : o.file;
+    TRY(Import(inst, io));
+  }
+  Instance inst = TRY(OpenInstance(o.data_dir));
+  return Serve(inst, o);
+}
+
+struct Command {
+  const char* name;
+  const char* help;
+  std::function<void(CLI::App&, Options&)> options;
+  std::function<Status(Options&)> run;
+};
+
+void DataOption(CLI::App& app, Options& o) {
+  app.add_option("--data", o.data_dir, "Data directory (holds disan.db)")->required();
+}
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"init", "Create a data directory and print its first API token",
+       [](CLI::App& app, Options& o) {
+         app.add_option("dir", o.data_dir, "Directory to create")->required();
+         app.add_option("--namespace", o.ns, "Identifier namespace of the issuing authority (default dn)");
+       },
+       [](Options& o) -> Status {
+         std::string token = TRY(Init(o.data_dir, o.ns));
+         std::cout << "created " << o.data_dir << "\nAPI token (shown once, keep it safe): " << token << "\n";
+         return Ok();
+       }},
+      {"serve", "Serve the API and pages over HTTP",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("--listen", o.listen, "HOST:PORT (port 0 picks a free port)");
+         app.add_option("--max-body", o.max_body, "Largest request body in bytes (default 1 MiB)");
+         app.add_option("--threads", o.threads, "Worker threads (default 64)")->check(CLI::Range(1, 1024));
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         return Serve(inst, o);
+       }},
+      {"import", "Import records from CSV or JSON Lines (all or nothing)",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("file", o.file, "CSV or JSON Lines file")->required();
+         app.add_option("--encoding", o.encoding,
+                        "utf-8, utf-16, windows-1258, tcvn3 or vni (default: detect)");
+         app.add_option("--mapping", o.mapping, "JSON file mapping the spreadsheet's columns to ours");
+         app.add_flag("--dry-run", o.dry_run, "Validate only; write nothing");
+         app.add_flag("--valid-rows-only", o.valid_rows_only, "Import the valid rows even if others fail");
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         return Import(inst, o);
+       }},
+      {"export", "Export all records as JSON Lines or CSV",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("--format", o.format, "jsonl or csv (default jsonl)");
+         app.add_option("--output", o.output, "File to write (default: standard output)");
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         return Export(inst, o);
+       }},
+      {"demo", "Create DIR with the Đắk Nông demo data if it is new, then serve it",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("--listen", o.listen, "HOST:PORT (port 0 picks a free port)");
+         app.add_option("--file", o.file, "Demo CSV (default: the bundled data/demo file)");
+       },
+       Demo},
+  };
+  return commands;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Disan: cultural heritage catalogue / cơ sở dữ liệu di sản văn hóa", "disan"};
+  app.require_subcommand(1);
+  Options options;
+  std::vector<std::pair<CLI::App*, const Command*>> subs;
+  for (const Command& c : Commands()) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    c.options(*sub, options);
+    subs.emplace_back(sub, &c);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  for (auto& [sub, command] : subs) {
+    if (!sub->parsed()) continue;
+    try {
+      Status s = command->run(options);
+      if (!s) {
+        std::cerr << "disan " << command->name << ": " << s.error().Describe() << "\n";
+        return 1;
+      }
+      return 0;
+    } catch (const std::exception& e) {
+      std::cerr << "disan " << command->name << ": " << e.what() << "\n";
+      return 2;
+    }
+  }
+  return 1;
+}
+
+}  // namespace disan::cli

@@ -1,0 +1,146 @@
+#include "core/text.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+namespace disan {
+namespace {
+
+bool IsSpace(UChar32 c) { return u_isUWhiteSpace(c) || c == 0xFEFF; }
+
+// NFD-decomposes and keeps only base characters, mapping đ/Đ to d.
+icu::UnicodeString StripMarks(const icu::UnicodeString& in) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  icu::UnicodeString decomposed = nfd->normalize(in, status);
+  if (U_FAILURE(status)) return in;
+  icu::UnicodeString out;
+  for (int32_t i = 0; i < decomposed.length();) {
+    UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) continue;
+    if (c == 0x0110 || c == 0x0111) c = 'd';
+    out.append(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  int32_t i = 0;
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  while (i < length) {
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c <= 0) return false;  // negative: ill-formed; zero: NUL
+  }
+  return true;
+}
+
+Result<std::string> ToNfc(std::string_view text) {
+  if (!IsValidUtf8(text)) {
+    return Fail(ErrorCode::kInvalid, "text is not valid UTF-8",
+                "văn bản không phải UTF-8 hợp lệ");
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  if (nfc->isNormalized(u, status) && U_SUCCESS(status)) return std::string(text);
+  status = U_ZERO_ERROR;
+  icu::UnicodeString n = nfc->normalize(u, status);
+  if (U_FAILURE(status)) return Fail(ErrorCode::kInternal, "NFC failed", "lỗi chuẩn hóa NFC");
+  std::string out;
+  n.toUTF8String(out);
+  return out;
+}
+
+Result<std::string> CleanLine(std::string_view text) {
+  std::string nfc = TRY(ToNfc(text));
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(nfc);
+  icu::UnicodeString out;
+  bool pending_space = false;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if (IsSpace(c) || u_iscntrl(c)) {
+      pending_space = !out.isEmpty();
+      continue;
+    }
+    if (pending_space) out.append(static_cast<UChar>(' '));
+    pending_space = false;
+    out.append(c);
+  }
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
+
+std::string Fold(std::string_view text) {
+  if (!IsValidUtf8(text)) return {};
+  icu::UnicodeString u = StripMarks(icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))));
+  u.foldCase();
+  icu::UnicodeString out;
+  bool pending_space = false;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if (c == '\'' || c == 0x2019 || c == 0x2018 || c == 0x02BC || c == '-' || c == 0x2010) {
+      continue;  // M'Nông = Mnông = M-Nông
+    }
+    if (!u_isalnum(c)) {
+      pending_space = !out.isEmpty();
+      continue;
+    }
+    if (pending_space) out.append(static_cast<UChar>(' '));
+    pending_space = false;
+    out.append(c);
+  }
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
+
+std::string Slugify(std::string_view text, size_t max_length) {
+  std::string folded = Fold(text);
+  std::string slug;
+  for (char c : folded) {
+    bool ascii_alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (ascii_alnum) {
+      slug += c;
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+    if (slug.size() >= max_length) break;
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
+std::string_view Trim(std::string_view text) {
+  const char* ws = " \t\r\n\v\f";
+  size_t b = text.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  size_t e = text.find_last_not_of(ws);
+  return text.substr(b, e - b + 1);
+}
+
+std::vector<std::string> SplitTrimmed(std::string_view text, std::string_view separator) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(separator, start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view piece = Trim(text.substr(start, end - start));
+    if (!piece.empty()) parts.emplace_back(piece);
+    start = end + separator.size();
+  }
+  return parts;
+}
+
+}  // namespace disan

@@ -1,0 +1,38 @@
+// Vietnamese-aware text utilities: validation, normalisation and folding of UTF-8.
+//
+// All functions are pure and thread-safe. Stored text is always NFC; folded text is the
+// lower-case, diacritic-free form used to match free text against vocabularies and filters
+// ("Đắk Mil", "dak mil" and "ĐẮK MIL" fold to the same string).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace disan {
+
+// True when `text` is well-formed UTF-8 without NUL bytes.
+bool IsValidUtf8(std::string_view text);
+
+// Returns `text` in Unicode NFC. Fails with kInvalid when it is not valid UTF-8.
+Result<std::string> ToNfc(std::string_view text);
+
+// NFC, then trims surrounding whitespace and collapses internal runs of whitespace (including
+// no-break and ideographic spaces) to one ASCII space. For single-line fields such as names.
+Result<std::string> CleanLine(std::string_view text);
+
+// Lower case, without diacritics (đ -> d), apostrophes and hyphens removed, other
+// punctuation turned to spaces, whitespace collapsed. Invalid UTF-8 folds to "".
+std::string Fold(std::string_view text);
+
+// A readable ASCII slug for URLs: "Nhà ngục Đắk Mil" -> "nha-nguc-dak-mil".
+std::string Slugify(std::string_view text, size_t max_length = 80);
+
+// Splits on `separator` and trims each piece; empty pieces are dropped.
+std::vector<std::string> SplitTrimmed(std::string_view text, std::string_view separator);
+
+std::string_view Trim(std::string_view text);
+
+}  // namespace disan

@@ -1,0 +1,42 @@
+// Request and Response as the routes see them: plain structs, free of any HTTP library type,
+// so handlers can be called from tests without a socket.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace disan::http {
+
+struct CaseInsensitiveLess {
+  bool operator()(std::string_view a, std::string_view b) const;
+  using is_transparent = void;
+};
+
+struct Request {
+  std::string method;
+  std::string path;
+  std::multimap<std::string, std::string> query;
+  std::map<std::string, std::string, CaseInsensitiveLess> headers;
+  std::map<std::string, std::string> params;  // from the route pattern, e.g. {pid}
+  std::string body;
+
+  std::optional<std::string> Header(std::string_view name) const;
+  std::optional<std::string> Query(const std::string& name) const;
+  std::vector<std::string> QueryAll(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  void SetHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+};
+
+}  // namespace disan::http

@@ -1,0 +1,160 @@
+// The OpenAPI 3.1 description of the JSON API. Written by hand, separately from the route
+// table, so that tests/http/openapi_test.cc catches a route nobody documented.
+#include <nlohmann/json.hpp>
+
+#include "http/routes.h"
+
+namespace disan::http {
+namespace {
+
+using nlohmann::json;
+
+json Param(const std::string& name, const std::string& in, const std::string& description,
+           bool required = false, const std::string& type = "string") {
+  return {{"name", name}, {"in", in}, {"required", required || in == "path"},
+          {"description", description}, {"schema", {{"type", type}}}};
+}
+
+json Problem(const std::string& description) {
+  return {{"description", description},
+          {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+}
+
+json Ok(const std::string& description, const std::string& ref = "Record") {
+  return {{"description", description},
+          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/" + ref}}}}}}}};
+}
+
+json JsonBody(const std::string& media = "application/json") {
+  return {{"required", true},
+          {"content", {{media, {{"schema", {{"$ref", "#/components/schemas/RecordInput"}}}}}}}};
+}
+
+void AddCollection(json& paths, const std::string& name, const std::string& what) {
+  const std::string base = "/api/v1/" + name;
+  const json pid = Param("pid", "path", "Persistent identifier (mã định danh), e.g. dn-4kq8zx2b7");
+  const json if_match = Param("If-Match", "header", "The ETag from GET (\"r3\"); required for edits", true);
+  const json reason = Param("reason", "query", "Why the change is made (kept in the revision)");
+  const json secured = json::array({{{"bearerAuth", json::array()}}});
+  paths[base]["get"] = {
+      {"summary", "List " + what + " with filters and cursor pagination"},
+      {"parameters", {Param("kind", "query", "Kind id(s), comma-separated (OR)"),
+                      Param("level", "query", "Recognition level id(s) (vocabulary recognition_levels)"),
+                      Param("place", "query", "Place name or code, ignoring case and diacritics ('dak mil')"),
+                      Param("custodian", "query", "PID of the custodian organisation"),
+                      Param("ethnic_group", "query", "Ethnic group id(s)"),
+                      Param("area", "query", "PID of an area the record lies in"),
+                      Param("cursor", "query", "next_cursor from the previous page"),
+                      Param("limit", "query", "Page size, 1-500 (default 50)", false, "integer")}},
+      {"responses", {{"200", Ok("A page of records", "Page")}, {"422", Problem("Bad filter")}}}};
+  paths[base]["post"] = {
+      {"summary", "Create a " + what + " record"}, {"security", secured},
+      {"parameters", {reason}}, {"requestBody", JsonBody()},
+      {"responses", {{"201", Ok("Created; Location and ETag headers set")},
+                     {"401", Problem("No or bad token")}, {"413", Problem("Body too large")},
+                     {"415", Problem("Not JSON")}, {"422", Problem("Validation failed, with field errors")}}}};
+  paths[base + "/{pid}"]["get"] = {
+      {"summary", "Read one record (ETag = revision)"}, {"parameters", {pid}},
+      {"responses", {{"200", Ok("The record")}, {"304", {{"description", "Not modified"}}},
+                     {"404", Problem("No such record")}, {"410", Problem("Deleted; the body carries the tombstone")},
+                     {"422", Problem("Malformed identifier or failed check character")}}}};
+  paths[base + "/{pid}"]["put"] = {
+      {"summary", "Replace the record"}, {"security", secured}, {"parameters", {pid, if_match, reason}},
+      {"requestBody", JsonBody()},
+      {"responses", {{"200", Ok("Updated")}, {"412", Problem("Stale ETag: someone else changed it")},
+                     {"428", Problem("If-Match missing")}, {"422", Problem("Validation failed")}}}};
+  paths[base + "/{pid}"]["patch"] = {
+      {"summary", "Change some fields (JSON Merge Patch, RFC 7396)"}, {"security", secured},
+      {"parameters", {pid, if_match, reason}}, {"requestBody", JsonBody("application/merge-patch+json")},
+      {"responses", {{"200", Ok("Updated")}, {"412", Problem("Stale ETag")}, {"428", Problem("If-Match missing")}}}};
+  paths[base + "/{pid}"]["delete"] = {
+      {"summary", "Delete (leaves a tombstone); a reason is required"}, {"security", secured},
+      {"parameters", {pid, Param("If-Match", "header", "Optional ETag check"), reason}},
+      {"responses", {{"200", {{"description", "Deleted"}}}, {"410", Problem("Already deleted")},
+                     {"422", Problem("Reason missing")}}}};
+  paths[base + "/{pid}/revisions"]["get"] = {
+      {"summary", "Revision history"}, {"parameters", {pid}},
+      {"responses", {{"200", {{"description", "Revisions, oldest first"}}}}}};
+  paths[base + "/{pid}/revisions/{n}"]["get"] = {
+      {"summary", "One revision with its full snapshot"},
+      {"parameters", {pid, Param("n", "path", "Revision number", true, "integer")}},
+      {"responses", {{"200", {{"description", "The revision"}}}, {"404", Problem("No such revision")}}}};
+  paths[base + "/{pid}/revisions/{n}/restore"]["post"] = {
+      {"summary", "Make revision n current again, as a new revision"}, {"security", secured},
+      {"parameters", {pid, Param("n", "path", "Revision number", true, "integer"), reason}},
+      {"responses", {{"200", Ok("Restored")}, {"412", Problem("Stale ETag")}}}};
+  paths[base + "/{pid}/diff"]["get"] = {
+      {"summary", "Field-by-field differences between two revisions"},
+      {"parameters", {pid, Param("from", "query", "Revision", true, "integer"),
+                      Param("to", "query", "Revision", true, "integer")}},
+      {"responses", {{"200", {{"description", "List of {path, before, after}"}}}}}};
+}
+
+json Build() {
+  json paths = json::object();
+  paths["/"]["get"] = {{"summary", "Service description and record counts"},
+                       {"responses", {{"200", {{"description", "About this instance"}}}}}};
+  paths["/healthz"]["get"] = {{"summary", "Liveness check"},
+                              {"responses", {{"200", {{"description", "Alive"}}}}}};
+  paths["/id/{pid}"]["get"] = {
+      {"summary", "Resolve a persistent identifier: JSON for Accept: application/json, else a 303 redirect"},
+      {"parameters", {Param("pid", "path", "Persistent identifier")}},
+      {"responses", {{"200", Ok("The record")}, {"303", {{"description", "Redirect to the record"}}},
+                     {"400", Problem("Malformed identifier or failed check character")},
+                     {"404", Problem("Unknown identifier")}, {"410", Problem("Deleted")}}}};
+  paths["/api/v1/openapi.json"]["get"] = {{"summary", "This document"},
+                                          {"responses", {{"200", {{"description", "OpenAPI 3.1"}}}}}};
+  paths["/api/v1/schema"]["get"] = {{"summary", "Record fields per class and kind (schema/record.json)"},
+                                    {"responses", {{"200", {{"description", "The record schema"}}}}}};
+  paths["/api/v1/vocabularies"]["get"] = {{"summary", "Controlled vocabularies"},
+                                          {"responses", {{"200", {{"description", "Vocabulary list"}}}}}};
+  paths["/api/v1/vocabularies/{id}"]["get"] = {
+      {"summary", "One vocabulary with its terms (labels in Vietnamese and English)"},
+      {"parameters", {Param("id", "path", "Vocabulary id, e.g. recognition_levels")}},
+      {"responses", {{"200", {{"description", "The vocabulary"}}}, {"404", Problem("No such vocabulary")}}}};
+  AddCollection(paths, "items", "heritage item");
+  AddCollection(paths, "organisations", "organisation");
+  AddCollection(paths, "areas", "area");
+
+  json doc;
+  doc["openapi"] = "3.1.0";
+  doc["info"] = {{"title", "Disan API"}, {"version", "1"},
+                 {"description", "Cultural heritage catalogue. Errors are RFC 9457 problem documents "
+                                 "with 'detail' (English), 'detail_vi' (Vietnamese) and 'errors' "
+                                 "(field pointer and problem). Writes need a bearer token."}};
+  doc["paths"] = std::move(paths);
+  doc["components"]["securitySchemes"]["bearerAuth"] = {{"type", "http"}, {"scheme", "bearer"}};
+  doc["components"]["schemas"]["Problem"] = {
+      {"type", "object"},
+      {"properties", {{"type", {{"type", "string"}}}, {"title", {{"type", "string"}}},
+                      {"status", {{"type", "integer"}}}, {"detail", {{"type", "string"}}},
+                      {"detail_vi", {{"type", "string"}}}, {"instance", {{"type", "string"}}},
+                      {"errors", {{"type", "array"}, {"items", {{"type", "object"},
+                        {"properties", {{"pointer", {{"type", "string"}}}, {"problem", {{"type", "string"}}},
+                                        {"detail", {{"type", "string"}}}, {"detail_vi", {{"type", "string"}}}}}}}}}}}};
+  doc["components"]["schemas"]["RecordInput"] = {
+      {"type", "object"}, {"required", {"kind", "names"}},
+      {"description", "Fields per class and kind are listed by GET /api/v1/schema"},
+      {"properties", {{"kind", {{"type", "string"}}}, {"names", {{"type", "array"}}}}}};
+  json record_props = {{"pid", {{"type", "string"}}}, {"class", {{"type", "string"}}},
+                       {"revision", {{"type", "integer"}}}, {"created_at", {{"type", "string"}}},
+                       {"updated_at", {{"type", "string"}}}, {"links", {{"type", "object"}}}};
+  json all_of = json::array();
+  all_of.push_back({{"$ref", "#/components/schemas/RecordInput"}});
+  all_of.push_back({{"type", "object"}, {"properties", record_props}});
+  doc["components"]["schemas"]["Record"] = {{"allOf", all_of}};
+  doc["components"]["schemas"]["Page"] = {
+      {"type", "object"},
+      {"properties", {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/Record"}}}}},
+                      {"next_cursor", {{"type", "string"}}}, {"next", {{"type", "string"}}}}}};
+  return doc;
+}
+
+}  // namespace
+
+const std::string& OpenApiDocument() {
+  static const std::string doc = Build().dump(2);
+  return doc;
+}
+
+}  // namespace disan::http

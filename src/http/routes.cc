@@ -1,0 +1,538 @@
+#include "http/routes.h"
+
+#include <charconv>
+#include <strings.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/pid.h"
+#include "core/text.h"
+#include "http/problem.h"
+
+namespace disan::http {
+
+using nlohmann::json;
+
+bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const {
+  int c = strncasecmp(a.data(), b.data(), std::min(a.size(), b.size()));
+  return c != 0 ? c < 0 : a.size() < b.size();
+}
+
+std::optional<std::string> Request::Header(std::string_view name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+std::optional<std::string> Request::Query(const std::string& name) const {
+  auto it = query.find(name);
+  return it == query.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+std::vector<std::string> Request::QueryAll(const std::string& name) const {
+  std::vector<std::string> out;
+  auto [b, e] = query.equal_range(name);
+  for (auto it = b; it != e; ++it) {
+    for (std::string& v : SplitTrimmed(it->second, ",")) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+namespace {
+
+constexpr size_t kMaxJsonDepth = 64;
+
+Response Json(const json& body, int status = 200) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(2, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+std::string ETagFor(const StoredRecord& r) { return "\"r" + std::to_string(r.revision) + "\""; }
+
+std::string CollectionOf(RecordClass cls) {
+  switch (cls) {
+    case RecordClass::kItem: return "items";
+    case RecordClass::kOrganisation: return "organisations";
+    case RecordClass::kArea: return "areas";
+  }
+  return "items";
+}
+
+json RenderRecord(const StoredRecord& r) {
+  json out = json::object();
+  out["pid"] = r.pid;
+  out["class"] = RecordClassName(r.cls);
+  for (const auto& [k, v] : r.document.items()) out[k] = v;
+  out["revision"] = r.revision;
+  out["created_at"] = r.created_at;
+  out["updated_at"] = r.updated_at;
+  std::string self = "/api/v1/" + CollectionOf(r.cls) + "/" + r.pid;
+  out["links"] = {{"self", self}, {"id", "/id/" + r.pid}, {"revisions", self + "/revisions"}};
+  return out;
+}
+
+Response RecordResponse(const StoredRecord& r, const std::string& path, int status = 200) {
+  if (r.deleted) {
+    Error e{ErrorCode::kGone, "record " + r.pid + " was deleted on " + r.updated_at + ": " +
+                                  r.delete_reason,
+            "bản ghi " + r.pid + " đã bị xóa ngày " + r.updated_at + ": " + r.delete_reason, {}};
+    Response resp = ProblemResponse(e, path);
+    json p = json::parse(resp.body);
+    p["tombstone"] = {{"pid", r.pid}, {"deleted_at", r.updated_at}, {"reason", r.delete_reason},
+                      {"revision", r.revision}};
+    resp.body = p.dump(2);
+    return resp;
+  }
+  Response resp = Json(RenderRecord(r), status);
+  resp.SetHeader("ETag", ETagFor(r));
+  resp.SetHeader("Last-Modified-Revision", std::to_string(r.revision));
+  return resp;
+}
+
+// Parses a JSON body, refusing wrong media types, malformed text and hostile nesting.
+Result<json> ParseBody(const Request& req, bool merge_patch) {
+  std::string type = req.Header("Content-Type").value_or("");
+  std::string base = Fold(type.substr(0, type.find(';')));
+  bool ok = base == "application json" || (merge_patch && base == "application merge patch json");
+  if (!ok) {
+    return Fail(ErrorCode::kInvalid,
+                std::string("the body must be sent as ") +
+                    (merge_patch ? "application/merge-patch+json" : "application/json") +
+                    ", not '" + type + "'",
+                std::string("nội dung phải gửi dưới dạng ") +
+                    (merge_patch ? "application/merge-patch+json" : "application/json") +
+                    ", không phải '" + type + "'");
+  }
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < req.body.size(); ++i) {
+    char c = req.body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) {
+        return Fail(ErrorCode::kInvalid, "the JSON body is nested deeper than 64 levels",
+                    "nội dung JSON lồng sâu quá 64 cấp");
+      }
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
+  }
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) {
+    return Fail(ErrorCode::kInvalid, "the body is not valid JSON", "nội dung không phải JSON hợp lệ");
+  }
+  return body;
+}
+
+Result<int64_t> ParseInt(const std::string& s, const char* name) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v < 0) {
+    return Fail(Error{ErrorCode::kInvalid, std::string(name) + " must be a whole number",
+                      std::string(name) + " phải là số nguyên",
+                      {{name, "type", "'" + s + "' is not a whole number",
+                        "'" + s + "' không phải số nguyên"}}});
+  }
+  return v;
+}
+
+// If-Match: "r3" (or W/"r3", or *). Missing on an edit: 428, so no edit is ever made blind.
+Result<std::optional<int64_t>> ExpectedRevision(const Request& req) {
+  std::optional<std::string> h = req.Header("If-Match");
+  if (!h) return std::optional<int64_t>();
+  std::string v(Trim(*h));
+  if (v == "*") return std::optional<int64_t>();
+  if (v.starts_with("W/")) v = v.substr(2);
+  if (v.size() >= 4 && v.front() == '"' && v.back() == '"' && v[1] == 'r') {
+    Result<int64_t> n = ParseInt(v.substr(2, v.size() - 3), "If-Match");
+    if (n) return std::optional<int64_t>(*n);
+  }
+  return Fail(ErrorCode::kInvalid, "If-Match must be an ETag as sent by GET, e.g. \"r3\"",
+              "If-Match phải là ETag như GET trả về, ví dụ \"r3\"");
+}
+
+std::string ReasonOf(const Request& req) {
+  return req.Query("reason").value_or(req.Header("X-Change-Reason").value_or(""));
+}
+
+Result<std::string> PidParam(const Request& req) {
+  Result<std::string> pid = ParsePid(req.params.at("pid"));
+  if (!pid) {
+    Error e = pid.error();
+    e.fields.push_back({"pid", "pid", e.message_en, e.message_vi});
+    return Fail(std::move(e));
+  }
+  return pid;
+}
+
+#define OR_PROBLEM(expr)                                              \
+  ({                                                                  \
+    auto&& r_ = (expr);                                               \
+    if (!r_) return ProblemResponse(r_.error(), req.path);            \
+    std::move(r_).value();                                            \
+  })
+
+Response ListRecords(RecordClass cls, const Request& req, Context& ctx) {
+  ListFilters f;
+  f.kinds = req.QueryAll("kind");
+  f.levels = req.QueryAll("level");
+  f.places = req.QueryAll("place");
+  f.custodians = req.QueryAll("custodian");
+  f.ethnic_groups = req.QueryAll("ethnic_group");
+  f.areas = req.QueryAll("area");
+  f.cursor = req.Query("cursor").value_or("");
+  if (auto l = req.Query("limit")) {
+    int64_t limit = OR_PROBLEM(ParseInt(*l, "limit"));
+    if (limit < 1 || limit > static_cast<int64_t>(Catalogue::kMaxPageSize)) {
+      return ProblemResponse(Error{ErrorCode::kInvalid, "limit must be between 1 and 500",
+                                   "limit phải từ 1 đến 500",
+                                   {{"limit", "range", "must be between 1 and 500", "phải từ 1 đến 500"}}},
+                             req.path);
+    }
+    f.limit = static_cast<size_t>(limit);
+  }
+  const Schema& schema = ctx.catalogue.schema();
+  for (const std::string& k : f.kinds) {
+    if (!schema.KindVocabulary(cls).FindId(k)) {
+      return ProblemResponse(Error{ErrorCode::kInvalid, "unknown kind '" + k + "'",
+                                   "loại không tồn tại '" + k + "'",
+                                   {{"kind", "unknown_term", "unknown kind '" + k + "'",
+                                     "loại không tồn tại '" + k + "'"}}},
+                             req.path);
+    }
+  }
+  RecordPage page = OR_PROBLEM(ctx.catalogue.List(cls, f, ctx.actor));
+  json items = json::array();
+  for (const StoredRecord& r : page.records) items.push_back(RenderRecord(r));
+  json out = {{"items", std::move(items)}};
+  if (!page.next_cursor.empty()) {
+    std::string next = "/api/v1/" + CollectionOf(cls) + "?cursor=" + page.next_cursor +
+                       "&limit=" + std::to_string(f.limit);
+    for (const auto& [k, v] : req.query) {
+      if (k != "cursor" && k != "limit") next += "&" + k + "=" + v;
+    }
+    out["next_cursor"] = page.next_cursor;
+    out["next"] = next;
+  }
+  return Json(out);
+}
+
+Response GetRecord(RecordClass cls, const Request& req, Context& ctx) {
+  std::string pid = OR_PROBLEM(PidParam(req));
+  StoredRecord r = OR_PROBLEM(ctx.catalogue.Get(cls, pid, ctx.actor));
+  if (!r.deleted) {
+    if (auto inm = req.Header("If-None-Match"); inm && Trim(*inm) == ETagFor(r)) {
+      Response not_modified;
+      not_modified.status = 304;
+      not_modified.SetHeader("ETag", ETagFor(r));
+      return not_modified;
+    }
+  }
+  return RecordResponse(r, req.path);
+}
+
+Response CreateRecord(RecordClass cls, const Request& req, Context& ctx) {
+  json body = OR_PROBLEM(ParseBody(req, false));
+  StoredRecord r = OR_PROBLEM(ctx.catalogue.Create(cls, body, ctx.actor, ReasonOf(req)));
+  Response resp = RecordResponse(r, req.path, 201);
+  resp.SetHeader("Location", "/api/v1/" + CollectionOf(cls) + "/" + r.pid);
+  return resp;
+}
+
+Response EditRecord(RecordClass cls, bool patch, const Request& req, Context& ctx) {
+  std::string pid = OR_PROBLEM(PidParam(req));
+  if (!req.Header("If-Match")) {
+    return ProblemResponse(428,
+                           "send If-Match with the ETag you read, so that nobody's edit is lost",
+                           "hãy gửi If-Match với ETag đã đọc, để không ghi đè sửa đổi của người khác",
+                           req.path);
+  }
+  std::optional<int64_t> expected = OR_PROBLEM(ExpectedRevision(req));
+  json body = OR_PROBLEM(ParseBody(req, patch));
+  int64_t rev = expected.value_or(-1);
+  Result<StoredRecord> r;
+  if (!expected) {
+    StoredRecord current = OR_PROBLEM(ctx.catalogue.Get(cls, pid, ctx.actor));
+    rev = current.revision;
+  }
+  r = patch ? ctx.catalogue.Patch(cls, pid, body, rev, ctx.actor, ReasonOf(req))
+            : ctx.catalogue.Replace(cls, pid, body, rev, ctx.actor, ReasonOf(req));
+  return RecordResponse(OR_PROBLEM(std::move(r)), req.path);
+}
+
+Response DeleteRecord(RecordClass cls, const Request& req, Context& ctx) {
+  std::string pid = OR_PROBLEM(PidParam(req));
+  std::optional<int64_t> expected = OR_PROBLEM(ExpectedRevision(req));
+  std::string reason = ReasonOf(req);
+  if (!req.body.empty()) {
+    json body = OR_PROBLEM(ParseBody(req, false));
+    if (body.is_object() && body.contains("reason") && body["reason"].is_string()) {
+      reason = body["reason"].get<std::string>();
+    }
+  }
+  StoredRecord r = OR_PROBLEM(ctx.catalogue.Delete(cls, pid, expected, ctx.actor, reason));
+  return Json({{"pid", r.pid}, {"deleted", true}, {"revision", r.revision},
+               {"reason", r.delete_reason}, {"deleted_at", r.updated_at}});
+}
+
+json RenderRevision(const Revision& v) {
+  json out = {{"number", v.number}, {"action", RevisionActionName(v.action)},
+              {"author", v.author}, {"reason", v.reason}, {"at", v.at}};
+  if (!v.snapshot.is_null()) out["snapshot"] = v.snapshot;
+  return out;
+}
+
+Response ListRevisions(RecordClass cls, const Request& req, Context& ctx) {
+  std::string pid = OR_PROBLEM(PidParam(req));
+  std::vector<Revision> revisions = OR_PROBLEM(ctx.catalogue.History(cls, pid, ctx.actor));
+  json out = json::array();
+  for (const Revision& v : revisions) out.push_back(RenderRevision(v));
+  return Json({{"pid", pid}, {"revisions", out}});
+}
+
+Response GetRevision(RecordClass cls, const Request& req, Context& ctx) {
+  std::string pid = OR_PROBLEM(PidParam(req));
+  int64_t n = OR_PROBLEM(ParseInt(req.params.at("n"), "revision"));
+  Revision v = OR_PROBLEM(ctx.catalogue.GetRevision(cls, pid, n, ctx.actor));
+  return Json(RenderRevision(v));
+}
+
+Response DiffRevisions(RecordClass cls, const Request& req, Context& ctx) {
+  std::string pid = OR_PROBLEM(PidParam(req));
+  auto from_s = req.Query("from");
+  auto to_s = req.Query("to");
+  if (!from_s || !to_s) {
+    return ProblemResponse(Error{ErrorCode::kInvalid, "from and to revisions are required",
+                                 "cần tham số from và to (số phiên bản)",
+                                 {{from_s ? "to" : "from", "required", "is required",
+                                   "là tham số bắt buộc"}}},
+                           req.path);
+  }
+  int64_t from = OR_PROBLEM(ParseInt(*from_s, "from"));
+  int64_t to = OR_PROBLEM(ParseInt(*to_s, "to"));
+  std::vector<FieldChange> changes = OR_PROBLEM(ctx.catalogue.Diff(cls, pid, from, to, ctx.actor));
+  json out = json::array();
+  for (const FieldChange& c : changes) {
+    out.push_back({{"path", c.path}, {"before", c.before}, {"after", c.after}});
+  }
+  return Json({{"pid", pid}, {"from", from}, {"to", to}, {"changes", out}});
+}
+
+Response RestoreRevision(RecordClass cls, const Request& req, Context& ctx) {
+  std::string pid = OR_PROBLEM(PidParam(req));
+  int64_t n = OR_PROBLEM(ParseInt(req.params.at("n"), "revision"));
+  std::optional<int64_t> expected = OR_PROBLEM(ExpectedRevision(req));
+  StoredRecord r = OR_PROBLEM(ctx.catalogue.Restore(cls, pid, n, expected, ctx.actor, ReasonOf(req)));
+  return RecordResponse(r, req.path);
+}
+
+Response ResolvePid(const Request& req, Context& ctx) {
+  Result<std::string> pid = ParsePid(req.params.at("pid"));
+  if (!pid) {
+    Response r = ProblemResponse(pid.error(), req.path);
+    r.status = 400;
+    json p = json::parse(r.body);
+    p["status"] = 400;
+    p["title"] = "Bad Request";
+    r.body = p.dump(2);
+    return r;
+  }
+  Result<StoredRecord> found = std::unexpected(Error{});
+  for (RecordClass cls : {RecordClass::kItem, RecordClass::kOrganisation, RecordClass::kArea}) {
+    found = ctx.catalogue.Get(cls, *pid, ctx.actor);
+    if (found || found.error().code != ErrorCode::kNotFound) break;
+  }
+  StoredRecord r = OR_PROBLEM(std::move(found));
+  std::string target = "/api/v1/" + CollectionOf(r.cls) + "/" + r.pid;
+  std::string accept = req.Header("Accept").value_or("");
+  if (accept.find("application/json") != std::string::npos || r.deleted) {
+    Response resp = RecordResponse(r, req.path);
+    resp.SetHeader("Content-Location", target);
+    return resp;
+  }
+  Response resp;
+  resp.status = 303;
+  resp.content_type = "text/plain; charset=utf-8";
+  resp.body = target + "\n";
+  resp.SetHeader("Location", target);
+  return resp;
+}
+
+json VocabularyJson(const Vocabulary& v) {
+  json terms = json::array();
+  for (const Term& t : v.terms) {
+    json term = {{"id", t.id}, {"label", {{"vi", t.label_vi}, {"en", t.label_en}}}};
+    if (!t.code.empty()) term["code"] = t.code;
+    if (!t.uri.empty()) term["uri"] = t.uri;
+    if (!t.maps_to.empty()) term["maps_to"] = t.maps_to;
+    if (!t.aliases.empty()) term["aliases"] = t.aliases;
+    terms.push_back(std::move(term));
+  }
+  return {{"id", v.id}, {"label", {{"vi", v.label_vi}, {"en", v.label_en}}}, {"terms", terms}};
+}
+
+Response ListVocabularies(const Request&, Context& ctx) {
+  json out = json::array();
+  for (const auto& [id, v] : ctx.catalogue.schema().vocabularies()) {
+    out.push_back({{"id", id}, {"label", {{"vi", v.label_vi}, {"en", v.label_en}}},
+                   {"terms", v.terms.size()}, {"href", "/api/v1/vocabularies/" + id}});
+  }
+  return Json({{"vocabularies", out}});
+}
+
+Response GetVocabulary(const Request& req, Context& ctx) {
+  const std::string& id = req.params.at("id");
+  const Vocabulary* v = ctx.catalogue.schema().FindVocabulary(id);
+  if (!v) {
+    return ProblemResponse(Error{ErrorCode::kNotFound, "no vocabulary '" + id + "'",
+                                 "không có danh mục '" + id + "'", {}},
+                           req.path);
+  }
+  return Json(VocabularyJson(*v));
+}
+
+Response GetSchema(const Request&, Context& ctx) { return Json(ctx.catalogue.schema().record_schema()); }
+
+Response GetOpenApi(const Request&, Context&) {
+  Response r;
+  r.body = OpenApiDocument();
+  r.content_type = "application/vnd.oai.openapi+json;version=3.1; charset=utf-8";
+  return r;
+}
+
+Response Home(const Request&, Context& ctx) {
+  json counts;
+  for (RecordClass cls : {RecordClass::kItem, RecordClass::kOrganisation, RecordClass::kArea}) {
+    Result<size_t> n = ctx.catalogue.store().Count(cls);
+    counts[CollectionOf(cls)] = n ? *n : 0;
+  }
+  return Json({{"name", "Disan"},
+               {"description", {{"vi", "Cơ sở dữ liệu di sản văn hóa"}, {"en", "Cultural heritage database"}}},
+               {"counts", counts},
+               {"links", {{"items", "/api/v1/items"}, {"openapi", "/api/v1/openapi.json"},
+                          {"vocabularies", "/api/v1/vocabularies"}, {"schema", "/api/v1/schema"}}}});
+}
+
+Response Health(const Request&, Context&) { return Json({{"status", "ok"}}); }
+
+void AddCollection(std::vector<Route>& routes, RecordClass cls) {
+  const std::string base = "/api/v1/" + CollectionOf(cls);
+  using namespace std::placeholders;
+  auto bind = [cls](Response (*fn)(RecordClass, const Request&, Context&)) -> Handler {
+    return [cls, fn](const Request& req, Context& ctx) { return fn(cls, req, ctx); };
+  };
+  routes.push_back({"GET", base, Access::kPublic, bind(ListRecords)});
+  routes.push_back({"POST", base, Access::kToken, bind(CreateRecord)});
+  routes.push_back({"GET", base + "/{pid}", Access::kPublic, bind(GetRecord)});
+  routes.push_back({"PUT", base + "/{pid}", Access::kToken,
+                    [cls](const Request& r, Context& c) { return EditRecord(cls, false, r, c); }});
+  routes.push_back({"PATCH", base + "/{pid}", Access::kToken,
+                    [cls](const Request& r, Context& c) { return EditRecord(cls, true, r, c); }});
+  routes.push_back({"DELETE", base + "/{pid}", Access::kToken, bind(DeleteRecord)});
+  routes.push_back({"GET", base + "/{pid}/revisions", Access::kPublic, bind(ListRevisions)});
+  routes.push_back({"GET", base + "/{pid}/revisions/{n}", Access::kPublic, bind(GetRevision)});
+  routes.push_back({"POST", base + "/{pid}/revisions/{n}/restore", Access::kToken, bind(RestoreRevision)});
+  routes.push_back({"GET", base + "/{pid}/diff", Access::kPublic, bind(DiffRevisions)});
+}
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<Route>& Routes() {
+  static const std::vector<Route> routes = [] {
+    std::vector<Route> r = {
+        {"GET", "/", Access::kPublic, Home},
+        {"GET", "/healthz", Access::kPublic, Health},
+        {"GET", "/id/{pid}", Access::kPublic, ResolvePid},
+        {"GET", "/api/v1/openapi.json", Access::kPublic, GetOpenApi},
+        {"GET", "/api/v1/schema", Access::kPublic, GetSchema},
+        {"GET", "/api/v1/vocabularies", Access::kPublic, ListVocabularies},
+        {"GET", "/api/v1/vocabularies/{id}", Access::kPublic, GetVocabulary},
+    };
+    AddCollection(r, RecordClass::kItem);
+    AddCollection(r, RecordClass::kOrganisation);
+    AddCollection(r, RecordClass::kArea);
+    return r;
+  }();
+  return routes;
+}
+
+const Route* MatchRoute(Request& req, std::vector<std::string>& allowed) {
+  std::vector<std::string_view> path = Segments(req.path);
+  const Route* found = nullptr;
+  for (const Route& route : Routes()) {
+    std::vector<std::string_view> pattern = Segments(route.pattern);
+    if (pattern.size() != path.size()) continue;
+    std::map<std::string, std::string> params;
+    bool match = true;
+    for (size_t i = 0; i < pattern.size() && match; ++i) {
+      if (pattern[i].starts_with('{') && pattern[i].ends_with('}')) {
+        if (path[i].empty()) match = false;
+        params[std::string(pattern[i].substr(1, pattern[i].size() - 2))] = std::string(path[i]);
+      } else {
+        match = pattern[i] == path[i];
+      }
+    }
+    if (!match) continue;
+    allowed.push_back(route.method);
+    if (route.method == req.method || (req.method == "HEAD" && route.method == "GET")) {
+      if (!found) {
+        found = &route;
+        req.params = std::move(params);
+      }
+    }
+  }
+  return found;
+}
+
+Response Dispatch(Request& req, Catalogue& catalogue) {
+  std::vector<std::string> allowed;
+  const Route* route = MatchRoute(req, allowed);
+  if (!route) {
+    if (!allowed.empty()) {
+      std::string allow;
+      for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+      Response r = ProblemResponse(405, "method " + req.method + " is not allowed here; use " + allow,
+                                   "không dùng được phương thức " + req.method + " ở đây; hãy dùng " + allow,
+                                   req.path);
+      r.SetHeader("Allow", allow);
+      return r;
+    }
+    return ProblemResponse(404, "nothing at " + req.path, "không có gì tại " + req.path, req.path);
+  }
+  Context ctx{catalogue, Actor{"anonymous", Audience::kPublic}};
+  std::string auth = req.Header("Authorization").value_or("");
+  if (!auth.empty()) {
+    std::string token = auth.starts_with("Bearer ") ? std::string(Trim(auth.substr(7))) : "";
+    Result<std::optional<std::string>> label = catalogue.CheckToken(token);
+    if (!label) return ProblemResponse(label.error(), req.path);
+    if (!*label) {
+      return ProblemResponse(401, "the API token is not valid or was revoked",
+                             "mã truy cập API không hợp lệ hoặc đã bị thu hồi", req.path);
+    }
+    ctx.actor = Actor{"token:" + **label, Audience::kStaff};
+  } else if (route->access == Access::kToken) {
+    return ProblemResponse(401, "this needs an API token: send 'Authorization: Bearer TOKEN'",
+                           "thao tác này cần mã truy cập API: gửi 'Authorization: Bearer TOKEN'",
+                           req.path);
+  }
+  return route->handler(req, ctx);
+}
+
+}  // namespace disan::http

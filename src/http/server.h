@@ -1,0 +1,37 @@
+// HttpServer: serves the route table over HTTP/1.1. The only file that knows cpp-httplib.
+//
+// Start() binds and returns the bound port (port 0 picks a free one); Run() blocks until
+// Stop() is called from another thread or a signal handler.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "catalogue/catalogue.h"
+
+namespace disan::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  size_t max_body_bytes = 1 << 20;  // requests with larger bodies get 413
+  int threads = 64;                 // keep-alive connections each hold one while open
+};
+
+class HttpServer {
+ public:
+  HttpServer(Catalogue& catalogue, ServerOptions options);
+  ~HttpServer();
+
+  // Binds the socket. Returns the port, or kUnavailable when it cannot bind.
+  Result<int> Bind();
+  // Serves until Stop(). Call after Bind().
+  Status Run();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace disan::http

@@ -1,0 +1,581 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace disan {
+namespace {
+
+using nlohmann::json;
+
+// Each entry moves the schema from version i to i+1. Never edit a released entry: append.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE pids (pid TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE records (
+  id INTEGER PRIMARY KEY,
+  pid TEXT NOT NULL UNIQUE REFERENCES pids(pid),
+  class TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  delete_reason TEXT NOT NULL DEFAULT '',
+  document TEXT NOT NULL);
+CREATE INDEX records_by_class ON records(class, deleted, id);
+CREATE TABLE revisions (
+  record_id INTEGER NOT NULL REFERENCES records(id),
+  number INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  author TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at TEXT NOT NULL,
+  snapshot TEXT NOT NULL,
+  PRIMARY KEY (record_id, number)) WITHOUT ROWID;
+CREATE TABLE record_terms (
+  field TEXT NOT NULL,
+  value TEXT NOT NULL,
+  record_id INTEGER NOT NULL REFERENCES records(id),
+  PRIMARY KEY (field, value, record_id)) WITHOUT ROWID;
+CREATE INDEX record_terms_by_record ON record_terms(record_id);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE api_tokens (
+  hash TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+)sql",
+};
+constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+std::string NowRfc3339() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+std::unexpected<Error> SqlError(sqlite3* db, const char* what) {
+  int code = sqlite3_errcode(db);
+  std::string detail = std::string(what) + ": " + sqlite3_errmsg(db);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL ||
+      code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_READONLY) {
+    return Fail(ErrorCode::kUnavailable, "database unavailable (" + detail + ")",
+                "cơ sở dữ liệu tạm thời không dùng được (" + detail + ")");
+  }
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    return Fail(ErrorCode::kCorrupt, "database is damaged (" + detail + ")",
+                "cơ sở dữ liệu bị hỏng (" + detail + ")");
+  }
+  return Fail(ErrorCode::kInternal, "database error (" + detail + ")",
+              "lỗi cơ sở dữ liệu (" + detail + ")");
+}
+
+// A prepared statement borrowed from a connection's cache; reset when the borrow ends.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Stmt& Bind(int i, const std::string& s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
+  Result<bool> Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqlError(db_, "step");
+  }
+  Status Exec() {
+    TRY(Step());
+    return Ok();
+  }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Connection {
+ public:
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    auto conn = std::unique_ptr<Connection>(new Connection(db));
+    if (rc != SQLITE_OK) {
+      return Fail(ErrorCode::kUnavailable, "cannot open database " + path + ": " + sqlite3_errstr(rc),
+                  "không mở được cơ sở dữ liệu " + path + ": " + sqlite3_errstr(rc));
+    }
+    sqlite3_busy_timeout(db, 10000);
+    TRY(conn->Exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+                   "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;"));
+    return conn;
+  }
+
+  Status Exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+      sqlite3_free(message);
+      return SqlError(db_, "exec");
+    }
+    return Ok();
+  }
+
+  // Statements are cached by the address of their SQL text, which is always a literal.
+  Result<std::unique_ptr<Stmt>> Prepare(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+        return SqlError(db_, "prepare");
+      }
+      it = cache_.emplace(sql, stmt).first;
+    }
+    return std::make_unique<Stmt>(db_, it->second);
+  }
+
+  // For SQL built at run time (list filters): prepared, used once, finalised by the caller.
+  Result<sqlite3_stmt*> PrepareOnce(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      return SqlError(db_, "prepare");
+    }
+    return stmt;
+  }
+
+  sqlite3* db() const { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::map<const char*, sqlite3_stmt*> cache_;
+};
+
+constexpr const char* kSelectRecord =
+    "SELECT id, pid, class, kind, revision, created_at, updated_at, deleted, delete_reason, "
+    "document FROM records WHERE pid = ?";
+
+StoredRecord ReadRecord(const Stmt& s) {
+  StoredRecord r;
+  r.pid = s.Text(1);
+  r.cls = ParseRecordClass(s.Text(2)).value_or(RecordClass::kItem);
+  r.kind = s.Text(3);
+  r.revision = s.Int(4);
+  r.created_at = s.Text(5);
+  r.updated_at = s.Text(6);
+  r.deleted = s.Int(7) != 0;
+  r.delete_reason = s.Text(8);
+  r.document = json::parse(s.Text(9));
+  return r;
+}
+
+Result<StoredRecord> GetOn(Connection& c, const std::string& pid) {
+  auto s = TRY(c.Prepare(kSelectRecord));
+  s->Bind(1, pid);
+  if (!TRY(s->Step())) {
+    return Fail(ErrorCode::kNotFound, "no record with identifier " + pid,
+                "không có bản ghi với mã định danh " + pid);
+  }
+  return ReadRecord(*s);
+}
+
+class SqliteWriter final : public StoreWriter {
+ public:
+  explicit SqliteWriter(Connection& c) : c_(c) {}
+
+  Status ReservePid(const std::string& pid) override {
+    auto s = TRY(c_.Prepare("INSERT OR IGNORE INTO pids(pid) VALUES (?)"));
+    s->Bind(1, pid);
+    TRY(s->Exec());
+    if (sqlite3_changes(c_.db()) == 0) {
+      return Fail(ErrorCode::kConflict, "identifier " + pid + " was already issued",
+                  "mã định danh " + pid + " đã được cấp trước đây");
+    }
+    return Ok();
+  }
+
+  Result<int64_t> Put(const RecordWrite& w) override {
+    const std::string now = NowRfc3339();
+    const std::string document = w.document.dump();
+    int64_t id = 0;
+    int64_t revision = 1;
+    std::string snapshot = document;
+    if (w.action == RevisionAction::kCreate) {
+      auto s = TRY(c_.Prepare(
+          "INSERT INTO records(pid, class, kind, revision, created_at, updated_at, document) "
+          "VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT(pid) DO NOTHING"));
+      s->Bind(1, w.pid).Bind(2, std::string(RecordClassName(w.cls))).Bind(3, w.kind);
+      s->Bind(4, now).Bind(5, now).Bind(6, document);
+      TRY(s->Exec());
+      if (sqlite3_changes(c_.db()) == 0) {
+        return Fail(ErrorCode::kConflict, "a record with identifier " + w.pid + " already exists",
+                    "đã có bản ghi với mã định danh " + w.pid);
+      }
+      id = sqlite3_last_insert_rowid(c_.db());
+    } else {
+      auto s = TRY(c_.Prepare("SELECT id, revision, deleted, document FROM records WHERE pid = ?"));
+      s->Bind(1, w.pid);
+      if (!TRY(s->Step())) {
+        return Fail(ErrorCode::kNotFound, "no record with identifier " + w.pid,
+                    "không có bản ghi với mã định danh " + w.pid);
+      }
+      id = s->Int(0);
+      int64_t current = s->Int(1);
+      bool deleted = s->Int(2) != 0;
+      std::string last_document = s->Text(3);
+      s.reset();
+      if (deleted && w.action != RevisionAction::kRestore) {
+        return Fail(ErrorCode::kGone, "record " + w.pid + " was deleted",
+                    "bản ghi " + w.pid + " đã bị xóa");
+      }
+      if (w.expected_revision && *w.expected_revision != current) {
+        return Fail(ErrorCode::kPreconditionFailed,
+                    "record " + w.pid + " was changed by someone else: you have revision " +
+                        std::to_string(*w.expected_revision) + ", the current one is " +
+                        std::to_string(current),
+                    "bản ghi " + w.pid + " đã được người khác sửa: bạn có phiên bản " +
+                        std::to_string(*w.expected_revision) + ", phiên bản hiện tại là " +
+                        std::to_string(current));
+      }
+      revision = current + 1;
+      if (w.action == RevisionAction::kDelete) {
+        auto u = TRY(c_.Prepare(
+            "UPDATE records SET revision = ?, updated_at = ?, deleted = 1, delete_reason = ? "
+            "WHERE id = ?"));
+        u->Bind(1, revision).Bind(2, now).Bind(3, w.reason).Bind(4, id);
+        TRY(u->Exec());
+        snapshot = last_document;
+      } else {
+        auto u = TRY(c_.Prepare(
+            "UPDATE records SET kind = ?, revision = ?, updated_at = ?, deleted = 0, "
+            "delete_reason = '', document = ? WHERE id = ?"));
+        u->Bind(1, w.kind).Bind(2, revision).Bind(3, now).Bind(4, document).Bind(5, id);
+        TRY(u->Exec());
+      }
+      auto d = TRY(c_.Prepare("DELETE FROM record_terms WHERE record_id = ?"));
+      d->Bind(1, id);
+      TRY(d->Exec());
+    }
+    if (w.action != RevisionAction::kDelete) {
+      auto t = TRY(c_.Prepare(
+          "INSERT OR IGNORE INTO record_terms(field, value, record_id) VALUES (?, ?, ?)"));
+      for (const FilterTerm& term : w.terms) {
+        t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
+        TRY(t->Exec());
+        t->Reset();
+      }
+    }
+    auto r = TRY(c_.Prepare(
+        "INSERT INTO revisions(record_id, number, action, author, reason, at, snapshot) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    r->Bind(1, id).Bind(2, revision).Bind(3, std::string(RevisionActionName(w.action)));
+    r->Bind(4, w.author).Bind(5, w.reason).Bind(6, now).Bind(7, snapshot);
+    TRY(r->Exec());
+    return revision;
+  }
+
+  Result<StoredRecord> Get(const std::string& pid) override { return GetOn(c_, pid); }
+
+  Status PutSetting(const std::string& key, const std::string& value) override {
+    auto s = TRY(c_.Prepare("INSERT INTO settings(key, value) VALUES (?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    s->Bind(1, key).Bind(2, value);
+    return s->Exec();
+  }
+
+  Status PutToken(const std::string& token_hash, const std::string& label) override {
+    auto s = TRY(c_.Prepare("INSERT INTO api_tokens(hash, label, created_at) VALUES (?, ?, ?)"));
+    s->Bind(1, token_hash).Bind(2, label).Bind(3, NowRfc3339());
+    return s->Exec();
+  }
+
+ private:
+  Connection& c_;
+};
+
+class SqliteStore final : public MetadataStore {
+ public:
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
+
+  Status Init() {
+    writer_ = TRY(Connection::Open(path_));
+    TRY(writer_->Exec("PRAGMA journal_mode = WAL;"));
+    return Migrate();
+  }
+
+  Status Write(const std::function<Status(StoreWriter&)>& fn) override {
+    std::lock_guard lock(write_mutex_);
+    TRY(writer_->Exec("BEGIN IMMEDIATE"));
+    SqliteWriter w(*writer_);
+    Status result = fn(w);
+    if (result) {
+      Status commit = writer_->Exec("COMMIT");
+      if (commit) return Ok();
+      result = commit;
+    }
+    (void)writer_->Exec("ROLLBACK");
+    return result;
+  }
+
+  Result<StoredRecord> Get(const std::string& pid) override {
+    auto c = TRY(Acquire());
+    return GetOn(*c, pid);
+  }
+
+  Result<RecordPage> List(const ListQuery& q) override {
+    int64_t after = 0;
+    if (!q.cursor.empty()) {
+      char* end = nullptr;
+      after = std::strtoll(q.cursor.c_str(), &end, 36);
+      if (*end != '\0' || after <= 0 || q.cursor.size() > 13) {
+        return Fail(ErrorCode::kInvalid, "the cursor '" + q.cursor + "' is not valid",
+                    "con trỏ trang '" + q.cursor + "' không hợp lệ");
+      }
+    }
+    std::string sql =
+        "SELECT id, pid, class, kind, revision, created_at, updated_at, deleted, delete_reason, "
+        "document FROM records r WHERE class = ?1 AND id > ?2";
+    if (!q.include_deleted) sql += " AND deleted = 0";
+    std::map<std::string, std::vector<std::string>> by_field;
+    for (const FilterTerm& f : q.filters) by_field[f.field].push_back(f.value);
+    std::vector<std::string> binds;
+    for (const auto& [field, values] : by_field) {
+      binds.push_back(field);
+      sql += " AND id IN (SELECT record_id FROM record_terms WHERE field = ?" +
+             std::to_string(binds.size() + 2) + " AND value IN (";
+      for (size_t i = 0; i < values.size(); ++i) {
+        binds.push_back(values[i]);
+        sql += (i ? ", ?" : "?") + std::to_string(binds.size() + 2);
+      }
+      sql += "))";
+    }
+    sql += " ORDER BY id LIMIT " + std::to_string(q.limit + 1);
+    auto c = TRY(Acquire());
+    sqlite3_stmt* raw = TRY(c->PrepareOnce(sql));
+    RecordPage page;
+    {
+      Stmt s(c->db(), raw);
+      s.Bind(1, std::string(RecordClassName(q.cls))).Bind(2, after);
+      for (size_t i = 0; i < binds.size(); ++i) s.Bind(static_cast<int>(i + 3), binds[i]);
+      int64_t last_id = 0;
+      while (TRY(s.Step())) {
+        if (page.records.size() == q.limit) {
+          page.next_cursor = ToBase36(last_id);
+          break;
+        }
+        page.records.push_back(ReadRecord(s));
+        last_id = s.Int(0);
+      }
+    }
+    sqlite3_finalize(raw);
+    return page;
+  }
+
+  Result<std::vector<Revision>> History(const std::string& pid) override {
+    auto c = TRY(Acquire());
+    TRY(GetOn(*c, pid));
+    auto s = TRY(c->Prepare(
+        "SELECT v.number, v.action, v.author, v.reason, v.at FROM revisions v "
+        "JOIN records r ON r.id = v.record_id WHERE r.pid = ? ORDER BY v.number"));
+    s->Bind(1, pid);
+    std::vector<Revision> out;
+    while (TRY(s->Step())) {
+      Revision v;
+      v.pid = pid;
+      v.number = s->Int(0);
+      v.action = ParseAction(s->Text(1));
+      v.author = s->Text(2);
+      v.reason = s->Text(3);
+      v.at = s->Text(4);
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+  Result<Revision> GetRevision(const std::string& pid, int64_t number) override {
+    auto c = TRY(Acquire());
+    TRY(GetOn(*c, pid));
+    auto s = TRY(c->Prepare(
+        "SELECT v.number, v.action, v.author, v.reason, v.at, v.snapshot FROM revisions v "
+        "JOIN records r ON r.id = v.record_id WHERE r.pid = ? AND v.number = ?"));
+    s->Bind(1, pid).Bind(2, number);
+    if (!TRY(s->Step())) {
+      return Fail(ErrorCode::kNotFound,
+                  "record " + pid + " has no revision " + std::to_string(number),
+                  "bản ghi " + pid + " không có phiên bản " + std::to_string(number));
+    }
+    Revision v;
+    v.pid = pid;
+    v.number = s->Int(0);
+    v.action = ParseAction(s->Text(1));
+    v.author = s->Text(2);
+    v.reason = s->Text(3);
+    v.at = s->Text(4);
+    v.snapshot = json::parse(s->Text(5));
+    return v;
+  }
+
+  Status ForEach(RecordClass cls, const std::function<Status(const StoredRecord&)>& fn) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(
+        "SELECT id, pid, class, kind, revision, created_at, updated_at, deleted, delete_reason, "
+        "document FROM records WHERE class = ? ORDER BY id"));
+    s->Bind(1, std::string(RecordClassName(cls)));
+    while (TRY(s->Step())) TRY(fn(ReadRecord(*s)));
+    return Ok();
+  }
+
+  Result<size_t> Count(RecordClass cls) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare("SELECT count(*) FROM records WHERE class = ? AND deleted = 0"));
+    s->Bind(1, std::string(RecordClassName(cls)));
+    TRY(s->Step());
+    return static_cast<size_t>(s->Int(0));
+  }
+
+  Result<std::optional<std::string>> GetSetting(const std::string& key) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare("SELECT value FROM settings WHERE key = ?"));
+    s->Bind(1, key);
+    if (!TRY(s->Step())) return std::optional<std::string>();
+    return std::optional<std::string>(s->Text(0));
+  }
+
+  Result<std::optional<std::string>> FindToken(const std::string& token_hash) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare("SELECT label FROM api_tokens WHERE hash = ? AND revoked = 0"));
+    s->Bind(1, token_hash);
+    if (!TRY(s->Step())) return std::optional<std::string>();
+    return std::optional<std::string>(s->Text(0));
+  }
+
+ private:
+  // A reader connection borrowed from the pool and returned when the handle is destroyed.
+  struct ReaderDeleter {
+    SqliteStore* store;
+    void operator()(Connection* c) const {
+      std::lock_guard lock(store->pool_mutex_);
+      store->idle_readers_.emplace_back(c);
+    }
+  };
+  using Reader = std::unique_ptr<Connection, ReaderDeleter>;
+
+  Result<Reader> Acquire() {
+    {
+      std::lock_guard lock(pool_mutex_);
+      if (!idle_readers_.empty()) {
+        Connection* c = idle_readers_.back().release();
+        idle_readers_.pop_back();
+        return Reader(c, ReaderDeleter{this});
+      }
+    }
+    auto c = TRY(Connection::Open(path_));
+    return Reader(c.release(), ReaderDeleter{this});
+  }
+
+  static std::string ToBase36(int64_t v) {
+    const char* digits = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string s;
+    do {
+      s.insert(s.begin(), digits[v % 36]);
+      v /= 36;
+    } while (v > 0);
+    return s;
+  }
+
+  static RevisionAction ParseAction(const std::string& s) {
+    if (s == "create") return RevisionAction::kCreate;
+    if (s == "delete") return RevisionAction::kDelete;
+    if (s == "restore") return RevisionAction::kRestore;
+    return RevisionAction::kUpdate;
+  }
+
+  Status Migrate() {
+    TRY(writer_->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "applied_at TEXT NOT NULL)"));
+    int64_t version = 0;
+    {
+      auto s = TRY(writer_->Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations"));
+      TRY(s->Step());
+      version = s->Int(0);
+    }
+    if (version > kSchemaVersion) {
+      return Fail(ErrorCode::kCorrupt,
+                  "database " + path_ + " has schema version " + std::to_string(version) +
+                      ", newer than this program understands (" + std::to_string(kSchemaVersion) + ")",
+                  "cơ sở dữ liệu " + path_ + " có phiên bản lược đồ " + std::to_string(version) +
+                      ", mới hơn phiên bản chương trình này hiểu (" +
+                      std::to_string(kSchemaVersion) + ")");
+    }
+    for (int64_t v = version; v < kSchemaVersion; ++v) {
+      TRY(writer_->Exec("BEGIN IMMEDIATE"));
+      Status st = writer_->Exec(kMigrations[v]);
+      if (st) {
+        auto s = TRY(writer_->Prepare("INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)"));
+        s->Bind(1, v + 1).Bind(2, NowRfc3339());
+        st = s->Exec();
+      }
+      if (st) st = writer_->Exec("COMMIT");
+      if (!st) {
+        (void)writer_->Exec("ROLLBACK");
+        return st;
+      }
+    }
+    return Ok();
+  }
+
+  std::string path_;
+  std::mutex write_mutex_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::string& path) {
+  auto store = std::make_unique<SqliteStore>(path);
+  TRY(store->Init());
+  return std::unique_ptr<MetadataStore>(std::move(store));
+}
+
+}  // namespace disan

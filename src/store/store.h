@@ -1,0 +1,121 @@
+// The metadata store: a persistent map from persistent identifiers to record documents, with
+// the full revision history of every record and an index of filter terms.
+//
+// A MetadataStore is safe for concurrent use by many threads: reads run in parallel, writes
+// are serialised. Every change happens inside Write(), which runs a function in one
+// transaction: either everything it did is kept or, when it fails, nothing is.
+// Implementations: sqlite/ (embedded default); a PostgreSQL one follows and must pass the same
+// contract tests (tests/store/store_contract_test.cc).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/record.h"
+
+namespace disan {
+
+enum class RevisionAction { kCreate, kUpdate, kDelete, kRestore };
+std::string_view RevisionActionName(RevisionAction action);
+
+// The current state of a record.
+struct StoredRecord {
+  std::string pid;
+  RecordClass cls = RecordClass::kItem;
+  std::string kind;
+  int64_t revision = 0;       // 1 for a new record, +1 for every change
+  std::string created_at;     // RFC 3339 UTC with milliseconds
+  std::string updated_at;
+  bool deleted = false;       // a tombstone: the document is the last one before deletion
+  std::string delete_reason;  // set when deleted
+  nlohmann::json document;
+};
+
+struct Revision {
+  std::string pid;
+  int64_t number = 0;
+  RevisionAction action = RevisionAction::kCreate;
+  std::string author;
+  std::string reason;
+  std::string at;
+  nlohmann::json snapshot;  // the whole document as it was after this revision
+};
+
+// A term under which a record can be filtered, e.g. {"level", "national"}. Values are
+// compared exactly; callers fold free text before storing and before querying.
+struct FilterTerm {
+  std::string field;
+  std::string value;
+};
+
+// A change to one record, made inside Write().
+struct RecordWrite {
+  std::string pid;
+  RecordClass cls = RecordClass::kItem;
+  std::string kind;
+  RevisionAction action = RevisionAction::kCreate;
+  // For anything but kCreate: the revision the caller read. A different current revision
+  // fails the write with kPreconditionFailed. nullopt skips the check.
+  std::optional<int64_t> expected_revision;
+  nlohmann::json document;  // for kDelete: ignored, the last document is kept
+  std::vector<FilterTerm> terms;
+  std::string author;
+  std::string reason;
+};
+
+struct ListQuery {
+  RecordClass cls = RecordClass::kItem;
+  std::vector<FilterTerm> filters;  // AND across fields, OR among values of one field
+  std::string cursor;               // from RecordPage::next_cursor; "" = first page
+  size_t limit = 50;
+  bool include_deleted = false;
+};
+
+struct RecordPage {
+  std::vector<StoredRecord> records;
+  std::string next_cursor;  // opaque; "" when this is the last page
+};
+
+// Operations valid inside one write transaction.
+class StoreWriter {
+ public:
+  virtual ~StoreWriter() = default;
+  // Records a newly minted PID as issued. Fails with kConflict if it was ever issued before.
+  virtual Status ReservePid(const std::string& pid) = 0;
+  // Applies the change and appends a revision. Returns the new revision number.
+  virtual Result<int64_t> Put(const RecordWrite& write) = 0;
+  virtual Result<StoredRecord> Get(const std::string& pid) = 0;
+  virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
+  virtual Status PutToken(const std::string& token_hash, const std::string& label) = 0;
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // Runs `fn` in one transaction; commits if it returns success, rolls back otherwise.
+  virtual Status Write(const std::function<Status(StoreWriter&)>& fn) = 0;
+
+  // kNotFound when the pid was never stored. Deleted records are returned with deleted=true.
+  virtual Result<StoredRecord> Get(const std::string& pid) = 0;
+  // Records in the order they were created. Fails with kInvalid on a malformed cursor.
+  virtual Result<RecordPage> List(const ListQuery& query) = 0;
+  virtual Result<std::vector<Revision>> History(const std::string& pid) = 0;
+  virtual Result<Revision> GetRevision(const std::string& pid, int64_t number) = 0;
+  // Calls `fn` for every record of the class in pid order, including tombstones.
+  virtual Status ForEach(RecordClass cls, const std::function<Status(const StoredRecord&)>& fn) = 0;
+  virtual Result<size_t> Count(RecordClass cls) = 0;
+
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
+  // The label of the stored, unrevoked token with this hash; nullopt when there is none.
+  virtual Result<std::optional<std::string>> FindToken(const std::string& token_hash) = 0;
+};
+
+}  // namespace disan
