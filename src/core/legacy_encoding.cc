@@ -27,6 +27,9 @@ constexpr char16_t kReplacementChar = 0xFFFD;
 // detection linear in a bounded prefix for very large files.
 constexpr size_t kDetectionSampleBytes = size_t{1} << 20;
 
+// ICU strings hold at most 2^31 - 1 UTF-16 units and VNI can need two per byte.
+constexpr size_t kMaxDecodeBytes = size_t{1} << 30;
+
 // Combining marks used by Vietnamese: the three letter modifiers and the five tones.
 constexpr char16_t kBreve = 0x0306;
 constexpr char16_t kCircumflex = 0x0302;
@@ -44,7 +47,8 @@ std::string HexByte(uint8_t b) {
 
 Error InvalidAt(std::string_view what_en, std::string_view what_vi, size_t offset) {
   const std::string at = std::to_string(offset);
-  return Error{ErrorCode::kInvalid, std::string(what_en) + " at byte offset " + at,
+  return Error{ErrorCode::kInvalid,
+               std::string(what_en) + " at byte offset " + at,
                std::string(what_vi) + " tại vị trí byte " + at,
                {}};
 }
@@ -84,6 +88,7 @@ char16_t Cp1252High(uint8_t b) { return b < 0xA0 ? kCp1252C1[b - 0x80] : char16_
 // VN3 has precomposed lowercase letters only, plus the seven toneless capitals below; capitals
 // with tones are drawn by switching to a capital font over the same byte values, which a CSV
 // file cannot record, so those bytes decode to the lowercase letter.
+// clang-format off
 constexpr std::array<char16_t, 96> kTcvn3High = {
     // 0xA0: NBSP Ă Â Ê Ô Ơ Ư Đ ă â ê ô ơ ư đ -
     0x00A0, 0x0102, 0x00C2, 0x00CA, 0x00D4, 0x01A0, 0x01AF, 0x0110,
@@ -104,6 +109,7 @@ constexpr std::array<char16_t, 96> kTcvn3High = {
     0, 0x1EE7, 0x0169, 0x00FA, 0x1EE5, 0x1EEB, 0x1EED, 0x1EEF,
     0x1EE9, 0x1EF1, 0x1EF3, 0x1EF7, 0x1EF9, 0x00FD, 0x1EF5, 0,
 };
+// clang-format on
 
 // One byte of VNI-Windows at 0xC0-0xFF: up to two code points. A letter is one precomposed code
 // point; a diacritic byte (written after its ASCII base vowel) is one or two combining marks
@@ -113,9 +119,9 @@ struct VniEntry {
   char16_t second;
 };
 
-// VNI's capital half (0xC0-0xDF) mirrors the lowercase half 0x20 higher. Fonts differ in which
-// half they emit after a capital base, so both halves are read as the same diacritics and the
-// case comes from the base letter.
+// Indexed by the low five bits: VNI's capital half (0xC0-0xDF) mirrors its lowercase half
+// (0xE0-0xFF). Fonts differ in which half they emit after a base letter, so both halves read as
+// the same diacritics and the case comes from the base letter.
 constexpr std::array<VniEntry, 32> kVniLowerHalf = {{
     {kCircumflex, kGrave},      // 0xE0
     {kCircumflex, kAcute},      // 0xE1
@@ -159,7 +165,7 @@ bool AppendFontEncodedByte(TextEncoding encoding, uint8_t b, icu::UnicodeString&
     return true;
   }
   if (encoding == TextEncoding::kVni && b >= 0xC0) {
-    const VniEntry& e = kVniLowerHalf[(b & 0x1F)];
+    const VniEntry& e = kVniLowerHalf[b & 0x1F];
     if (e.first != 0) {
       const bool capital_half = b < 0xE0;
       const bool is_letter = u_getCombiningClass(e.first) == 0;
@@ -215,8 +221,8 @@ Result<icu::UnicodeString> DecodeWindows1258(std::string_view bytes, bool strict
     const size_t chunk_start = static_cast<size_t>(source - begin);
     UChar* target = buffer.data();
     status = U_ZERO_ERROR;
-    ucnv_toUnicode(conv.get(), &target, buffer.data() + buffer.size(), &source, end,
-                   offsets.data(), /*flush=*/true, &status);
+    ucnv_toUnicode(conv.get(), &target, buffer.data() + buffer.size(), &source, end, offsets.data(),
+                   /*flush=*/true, &status);
     for (UChar* p = buffer.data(); p < target; ++p) {
       if (*p >= 0x80 && *p <= 0x9F) {
         const size_t offset = chunk_start + static_cast<size_t>(offsets[p - buffer.data()]);
@@ -424,19 +430,27 @@ bool IsNucleus(std::u16string_view v) {
 
 char16_t ComposeVowel(const Letter& l) {
   switch (l.modifier) {
-    case kBreve: return u'ă';
-    case kCircumflex: return l.lower == u'a' ? u'â' : l.lower == u'e' ? u'ê' : u'ô';
-    case kHorn: return l.lower == u'o' ? u'ơ' : u'ư';
-    default: return l.lower;
+    case kBreve:
+      return u'ă';
+    case kCircumflex:
+      return l.lower == u'a' ? u'â' : l.lower == u'e' ? u'ê' : u'ô';
+    case kHorn:
+      return l.lower == u'o' ? u'ơ' : u'ư';
+    default:
+      return l.lower;
   }
 }
 
 bool ModifierAllowed(char16_t base, char16_t modifier) {
   switch (modifier) {
-    case kBreve: return base == u'a';
-    case kCircumflex: return base == u'a' || base == u'e' || base == u'o';
-    case kHorn: return base == u'o' || base == u'u';
-    default: return false;
+    case kBreve:
+      return base == u'a';
+    case kCircumflex:
+      return base == u'a' || base == u'e' || base == u'o';
+    case kHorn:
+      return base == u'o' || base == u'u';
+    default:
+      return false;
   }
 }
 
@@ -463,8 +477,8 @@ bool CaseIsPlausible(const std::vector<Letter>& letters) {
 }
 
 // Whether letters form a plausible Vietnamese syllable: consonants, one run of vowels that is a
-// known nucleus, consonants; đ only first. Words without vowels pass. Consonant clusters are not checked, so place names
-// from minority languages (Đắk, Krông, Mnông) pass.
+// known nucleus, consonants; đ only first. Words without vowels pass. Consonant clusters are not
+// checked, so place names from minority languages (Đắk, Krông, Mnông) pass.
 bool StructureIsPlausible(const std::vector<Letter>& letters) {
   size_t first_vowel = letters.size();
   size_t last_vowel = 0;
@@ -502,8 +516,8 @@ int PlausibilityScore(const icu::UnicodeString& nfd) {
   int tones = 0;
   auto end_word = [&] {
     if (word_non_ascii) {
-      const bool plausible = word_ok && tones <= 1 && CaseIsPlausible(letters) &&
-                             StructureIsPlausible(letters);
+      const bool plausible =
+          word_ok && tones <= 1 && CaseIsPlausible(letters) && StructureIsPlausible(letters);
       score += plausible ? 2 : -2;
     }
     letters.clear();
@@ -585,21 +599,27 @@ Result<TextEncoding> ParseEncodingName(std::string_view name) {
   if (lower == "vni") return TextEncoding::kVni;
   constexpr std::string_view kAccepted =
       "utf-8, utf8, utf-16, utf-16le, utf-16be, windows-1258, cp1258, tcvn3, abc, vni";
-  return Fail(ErrorCode::kInvalid,
-              "unknown encoding \"" + std::string(name) + "\"; accepted values: " +
-                  std::string(kAccepted),
-              "không nhận ra bảng mã \"" + std::string(name) + "\"; các giá trị được chấp nhận: " +
-                  std::string(kAccepted));
+  return Fail(
+      ErrorCode::kInvalid,
+      "unknown encoding \"" + std::string(name) + "\"; accepted values: " + std::string(kAccepted),
+      "không nhận ra bảng mã \"" + std::string(name) +
+          "\"; các giá trị được chấp nhận: " + std::string(kAccepted));
 }
 
 std::string_view EncodingName(TextEncoding encoding) {
   switch (encoding) {
-    case TextEncoding::kUtf8: return "utf-8";
-    case TextEncoding::kUtf16Le: return "utf-16le";
-    case TextEncoding::kUtf16Be: return "utf-16be";
-    case TextEncoding::kWindows1258: return "windows-1258";
-    case TextEncoding::kTcvn3: return "tcvn3";
-    case TextEncoding::kVni: return "vni";
+    case TextEncoding::kUtf8:
+      return "utf-8";
+    case TextEncoding::kUtf16Le:
+      return "utf-16le";
+    case TextEncoding::kUtf16Be:
+      return "utf-16be";
+    case TextEncoding::kWindows1258:
+      return "windows-1258";
+    case TextEncoding::kTcvn3:
+      return "tcvn3";
+    case TextEncoding::kVni:
+      return "vni";
   }
   return "utf-8";
 }
@@ -639,6 +659,13 @@ TextEncoding DetectEncoding(std::string_view bytes) {
 }
 
 Result<std::string> DecodeToUtf8(std::string_view bytes, TextEncoding encoding) {
+  if (bytes.size() > kMaxDecodeBytes) {
+    return Fail(
+        ErrorCode::kTooLarge,
+        "input of " + std::to_string(bytes.size()) +
+            " bytes is too large to decode (the limit is 1 GiB)",
+        "dữ liệu " + std::to_string(bytes.size()) + " byte quá lớn để giải mã (giới hạn là 1 GiB)");
+  }
   switch (encoding) {
     case TextEncoding::kUtf8:
       return DecodeUtf8(bytes);

@@ -1,0 +1,190 @@
+#include "core/schema.h"
+
+#include <gtest/gtest.h>
+
+#include "core/pid.h"
+
+namespace disan {
+namespace {
+
+using nlohmann::json;
+
+const Schema& S() { return *Schema::Builtin(); }
+
+json Relic() {
+  return {{"kind", "relic"},
+          {"names", {{{"lang", "vi"}, {"value", "  Nhà ngục  Đắk Mil "}}}},
+          {"relic_type", "historical"}};
+}
+
+const FieldError* FindError(const Error& e, const std::string& path) {
+  for (const FieldError& f : e.fields) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
+}
+
+TEST(Schema, BuiltinLoadsEveryVocabularyTheRecordSchemaNames) {
+  for (const char* id : {"kinds", "relic_types", "intangible_types", "intangible_types_2010",
+                         "recognition_levels", "ethnic_groups", "licences", "conditions",
+                         "languages", "organisation_types", "area_types", "legacy_id_schemes"}) {
+    EXPECT_NE(S().FindVocabulary(id), nullptr) << id;
+  }
+  EXPECT_EQ(S().FindVocabulary("ethnic_groups")->terms.size(), 54u);
+  EXPECT_EQ(S().FindVocabulary("intangible_types")->terms.size(), 6u);
+  EXPECT_EQ(S().FindVocabulary("intangible_types_2010")->terms.size(), 7u);
+}
+
+TEST(Schema, EveryTermHasBothLabelsAndOldIntangibleTypesMapToNewOnes) {
+  for (const auto& [id, v] : S().vocabularies()) {
+    for (const Term& t : v.terms) {
+      EXPECT_FALSE(t.label_vi.empty()) << id << "/" << t.id;
+      EXPECT_FALSE(t.label_en.empty()) << id << "/" << t.id;
+    }
+  }
+  const Vocabulary& now = *S().FindVocabulary("intangible_types");
+  for (const Term& t : S().FindVocabulary("intangible_types_2010")->terms) {
+    EXPECT_NE(now.FindId(t.maps_to), nullptr) << t.id << " maps to unknown " << t.maps_to;
+  }
+}
+
+TEST(Schema, ValidRecordIsNormalisedWithDefaults) {
+  auto v = S().Validate(RecordClass::kItem, Relic());
+  ASSERT_TRUE(v) << v.error().Describe();
+  EXPECT_EQ(v->document["names"][0]["value"], "Nhà ngục Đắk Mil");
+  EXPECT_EQ(v->document["visibility"], "public");
+  EXPECT_EQ(v->document["status"], "published");
+  EXPECT_EQ(v->document["location_precision"], "exact");
+}
+
+TEST(Schema, UnknownFieldsAndWrongTypesNameTheirPathInBothLanguages) {
+  json doc = Relic();
+  doc["bogus"] = 1;
+  doc["names"][0]["lang"] = 42;
+  doc["area_m2"] = "big";
+  auto v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, ErrorCode::kInvalid);
+  ASSERT_NE(FindError(v.error(), "/bogus"), nullptr);
+  EXPECT_EQ(FindError(v.error(), "/bogus")->problem, "unknown_field");
+  ASSERT_NE(FindError(v.error(), "/names/0/lang"), nullptr);
+  ASSERT_NE(FindError(v.error(), "/area_m2"), nullptr);
+  for (const FieldError& f : v.error().fields) {
+    EXPECT_FALSE(f.message_en.empty());
+    EXPECT_FALSE(f.message_vi.empty());
+  }
+}
+
+TEST(Schema, KindSpecificFieldsBelongToTheirKindOnly) {
+  json doc = Relic();
+  doc["materials"] = {"đồng"};  // an artifact field
+  auto v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(v);
+  EXPECT_NE(FindError(v.error(), "/materials"), nullptr);
+  doc["kind"] = "artifact";
+  doc.erase("relic_type");
+  EXPECT_TRUE(S().Validate(RecordClass::kItem, doc));
+}
+
+TEST(Schema, RequiredFieldsAndVocabularies) {
+  auto v = S().Validate(RecordClass::kItem, json{{"kind", "castle"}});
+  ASSERT_FALSE(v);
+  EXPECT_NE(FindError(v.error(), "/kind"), nullptr);
+  EXPECT_NE(FindError(v.error(), "/names"), nullptr);
+  json doc = Relic();
+  doc["recognitions"] = {{{"level", "galactic"}}};
+  v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(v);
+  const FieldError* f = FindError(v.error(), "/recognitions/0/level");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->problem, "unknown_term");
+  EXPECT_NE(f->message_en.find("national"), std::string::npos);  // lists accepted values
+}
+
+TEST(Schema, DatesPointsYearsAndUrls) {
+  json doc = Relic();
+  doc["recognitions"] = {{{"level", "national"}, {"date", "2005-02-30"}}};
+  doc["places"] = {{{"point", {{"lat", 95}, {"lon", 107.6}}}}};
+  doc["dating"] = {{"text", "thế kỷ 3 TCN"}, {"from_year", -300}, {"to_year", -400}};
+  doc["sources"] = {{{"url", "javascript:alert(1)"}}};
+  auto v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(v);
+  EXPECT_NE(FindError(v.error(), "/recognitions/0/date"), nullptr);
+  EXPECT_NE(FindError(v.error(), "/places/0/point/lat"), nullptr);
+  EXPECT_NE(FindError(v.error(), "/dating/to_year"), nullptr);
+  EXPECT_NE(FindError(v.error(), "/sources/0/url"), nullptr);
+
+  doc["recognitions"] = {{{"level", "national"}, {"date", "2024-02-29"}}};
+  doc["places"] = {{{"point", {{"lat", 12.0}, {"lon", 107.6}}}}};
+  doc["dating"] = {{"text", "thế kỷ 3 TCN"}, {"from_year", -300}, {"to_year", -201}};
+  doc["sources"] = {{{"url", "https://vi.wikipedia.org/wiki/Nh%C3%A0_ng%E1%BB%A5c"}}};
+  auto ok = S().Validate(RecordClass::kItem, doc);
+  ASSERT_TRUE(ok) << ok.error().Describe();
+}
+
+TEST(Schema, OversizedAndInvalidText) {
+  json doc = Relic();
+  doc["names"][0]["value"] = std::string(501, 'x');
+  auto v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(FindError(v.error(), "/names/0/value")->problem, "max_length");
+  doc["names"][0]["value"] = std::string(500, 'x');
+  EXPECT_TRUE(S().Validate(RecordClass::kItem, doc));
+}
+
+TEST(Schema, ReferencesAreCollectedForTheCaller) {
+  json doc = Relic();
+  std::string museum = PidFromBody("dn", "bcdfghjk");
+  doc["custodian"] = museum;
+  auto v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_TRUE(v);
+  ASSERT_EQ(v->refs.size(), 1u);
+  EXPECT_EQ(v->refs[0].pid, museum);
+  EXPECT_EQ(v->refs[0].target, RecordClass::kOrganisation);
+  doc["custodian"] = "dn-bcdfghjkk";
+  EXPECT_FALSE(S().Validate(RecordClass::kItem, doc));
+}
+
+TEST(Schema, LenientInputReadsSpreadsheetText) {
+  json doc = Relic();
+  doc["recognitions"] = {{{"level", "Quốc gia đặc biệt"}, {"year", "2013"}}};
+  doc["area_m2"] = "12,5";
+  doc["ethnic_groups"] = {"M'Nông"};
+  EXPECT_FALSE(S().Validate(RecordClass::kItem, doc, InputLeniency::kStrict));
+  auto v = S().Validate(RecordClass::kItem, doc, InputLeniency::kFromText);
+  ASSERT_TRUE(v) << v.error().Describe();
+  EXPECT_EQ(v->document["recognitions"][0]["level"], "special_national");
+  EXPECT_EQ(v->document["recognitions"][0]["year"], 2013);
+  EXPECT_DOUBLE_EQ(v->document["area_m2"].get<double>(), 12.5);
+  EXPECT_EQ(v->document["ethnic_groups"][0], "mnong");
+}
+
+TEST(Schema, VocabularyMatchIgnoresCaseAndDiacritics) {
+  const Vocabulary& levels = *S().FindVocabulary("recognition_levels");
+  ASSERT_NE(levels.Match("quoc gia dac biet"), nullptr);
+  EXPECT_EQ(levels.Match("quoc gia dac biet")->id, "special_national");
+  EXPECT_EQ(levels.Match("CẤP TỈNH")->id, "provincial");
+  EXPECT_EQ(levels.Match("Cấp vũ trụ"), nullptr);
+}
+
+TEST(Schema, OrganisationsAndAreasHaveTheirOwnKinds) {
+  json museum = {{"kind", "museum"}, {"names", {{{"lang", "vi"}, {"value", "Bảo tàng tỉnh Đắk Nông"}}}}};
+  EXPECT_TRUE(S().Validate(RecordClass::kOrganisation, museum));
+  EXPECT_FALSE(S().Validate(RecordClass::kItem, museum));
+  json geopark = {{"kind", "unesco_global_geopark"},
+                  {"names", {{{"lang", "vi"}, {"value", "Công viên địa chất toàn cầu UNESCO Đắk Nông"}}}},
+                  {"recognitions", {{{"level", "unesco_global_geopark"}, {"year", 2020}}}}};
+  EXPECT_TRUE(S().Validate(RecordClass::kArea, geopark));
+}
+
+TEST(Schema, BrokenSchemaFilesAreReportedAsCorrupt) {
+  std::vector<EmbeddedFile> files = {{"record.json", "{not json"}};
+  auto s = Schema::Load(files);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, ErrorCode::kCorrupt);
+  files = {{"record.json", R"({"common": {"x": {"type": "term", "vocabulary": "nope"}}, "classes": {}})"}};
+  EXPECT_FALSE(Schema::Load(files));
+}
+
+}  // namespace
+}  // namespace disan

@@ -1,0 +1,316 @@
+// The contract every MetadataStore implementation must keep. One test body, run against each
+// backend listed in Backends(); the PostgreSQL store will be added there.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "core/pid.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/test_support.h"
+
+namespace disan {
+namespace {
+
+using nlohmann::json;
+using testing::TempDir;
+
+struct Backend {
+  const char* name;
+  std::function<std::unique_ptr<MetadataStore>(const TempDir&)> open;
+};
+
+void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
+
+std::vector<Backend> Backends() {
+  return {{"sqlite", [](const TempDir& dir) { return std::move(OpenSqliteStore(dir.File("s.db")).value()); }}};
+}
+
+class StoreContract : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { store_ = GetParam().open(dir_); }
+
+  RecordWrite NewRecord(const std::string& pid, const std::string& kind = "relic",
+                        std::vector<FilterTerm> terms = {}) {
+    RecordWrite w;
+    w.pid = pid;
+    w.kind = kind;
+    w.document = {{"kind", kind}, {"names", {{{"lang", "vi"}, {"value", "Tên " + pid}}}}};
+    w.terms = std::move(terms);
+    w.author = "tester";
+    w.reason = "create";
+    return w;
+  }
+
+  std::string Create(const std::string& body, const std::string& kind = "relic",
+                     std::vector<FilterTerm> terms = {}) {
+    std::string pid = PidFromBody("dn", body);
+    Status s = store_->Write([&](StoreWriter& w) -> Status {
+      TRY(w.ReservePid(pid));
+      TRY(w.Put(NewRecord(pid, kind, terms)));
+      return Ok();
+    });
+    EXPECT_TRUE(s) << s.error().Describe();
+    return pid;
+  }
+
+  Result<int64_t> Change(const std::string& pid, RevisionAction action, std::optional<int64_t> expected,
+                         json doc = json::object()) {
+    int64_t revision = 0;
+    Status s = store_->Write([&](StoreWriter& w) -> Status {
+      RecordWrite rw = NewRecord(pid);
+      rw.action = action;
+      rw.expected_revision = expected;
+      if (!doc.empty()) rw.document = doc;
+      rw.reason = std::string(RevisionActionName(action));
+      revision = TRY(w.Put(rw));
+      return Ok();
+    });
+    if (!s) return std::unexpected(s.error());
+    return revision;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<MetadataStore> store_;
+};
+
+TEST_P(StoreContract, CreateThenGet) {
+  std::string pid = Create("bcdfghjk");
+  auto r = store_->Get(pid);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->pid, pid);
+  EXPECT_EQ(r->kind, "relic");
+  EXPECT_EQ(r->revision, 1);
+  EXPECT_FALSE(r->deleted);
+  EXPECT_EQ(r->document["names"][0]["value"], "Tên " + pid);
+  EXPECT_EQ(r->created_at.size(), 24u);  // 2026-11-25T10:00:00.000Z
+  EXPECT_EQ(store_->Get(PidFromBody("dn", "00000000")).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, IdentifiersAreNeverReissued) {
+  std::string pid = Create("bcdfghjk");
+  Status again = store_->Write([&](StoreWriter& w) { return w.ReservePid(pid); });
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  // Even after deletion the identifier stays issued.
+  ASSERT_TRUE(Change(pid, RevisionAction::kDelete, 1));
+  EXPECT_FALSE(store_->Write([&](StoreWriter& w) { return w.ReservePid(pid); }));
+}
+
+TEST_P(StoreContract, StaleWritesAreRefusedAndChangeNothing) {
+  std::string pid = Create("bcdfghjk");
+  json v2 = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "v2"}}}}};
+  ASSERT_EQ(Change(pid, RevisionAction::kUpdate, 1, v2).value(), 2);
+  json v3 = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "v3"}}}}};
+  auto stale = Change(pid, RevisionAction::kUpdate, 1, v3);
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::kPreconditionFailed);
+  auto r = store_->Get(pid).value();
+  EXPECT_EQ(r.revision, 2);
+  EXPECT_EQ(r.document["names"][0]["value"], "v2");
+  EXPECT_EQ(store_->History(pid).value().size(), 2u);
+}
+
+TEST_P(StoreContract, DeleteLeavesATombstoneAndRestoreRevives) {
+  std::string pid = Create("bcdfghjk");
+  Status s = store_->Write([&](StoreWriter& w) -> Status {
+    RecordWrite rw = NewRecord(pid);
+    rw.action = RevisionAction::kDelete;
+    rw.reason = "trùng lặp với bản ghi khác";
+    TRY(w.Put(rw));
+    return Ok();
+  });
+  ASSERT_TRUE(s);
+  auto r = store_->Get(pid).value();
+  EXPECT_TRUE(r.deleted);
+  EXPECT_EQ(r.delete_reason, "trùng lặp với bản ghi khác");
+  EXPECT_EQ(r.revision, 2);
+  EXPECT_EQ(r.document["names"][0]["value"], "Tên " + pid);  // last content kept
+  auto update = Change(pid, RevisionAction::kUpdate, std::nullopt);
+  ASSERT_FALSE(update);
+  EXPECT_EQ(update.error().code, ErrorCode::kGone);
+  ListQuery q;
+  EXPECT_TRUE(store_->List(q).value().records.empty());
+  q.include_deleted = true;
+  EXPECT_EQ(store_->List(q).value().records.size(), 1u);
+
+  ASSERT_EQ(Change(pid, RevisionAction::kRestore, 2).value(), 3);
+  r = store_->Get(pid).value();
+  EXPECT_FALSE(r.deleted);
+  EXPECT_TRUE(r.delete_reason.empty());
+  auto history = store_->History(pid).value();
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].action, RevisionAction::kCreate);
+  EXPECT_EQ(history[1].action, RevisionAction::kDelete);
+  EXPECT_EQ(history[1].reason, "trùng lặp với bản ghi khác");
+  EXPECT_EQ(history[2].action, RevisionAction::kRestore);
+  EXPECT_EQ(history[0].author, "tester");
+}
+
+TEST_P(StoreContract, RevisionsKeepFullSnapshots) {
+  std::string pid = Create("bcdfghjk");
+  json v2 = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "v2"}}}}};
+  ASSERT_TRUE(Change(pid, RevisionAction::kUpdate, 1, v2));
+  EXPECT_EQ(store_->GetRevision(pid, 1).value().snapshot["names"][0]["value"], "Tên " + pid);
+  EXPECT_EQ(store_->GetRevision(pid, 2).value().snapshot, v2);
+  EXPECT_EQ(store_->GetRevision(pid, 3).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, FailedTransactionLeavesNothing) {
+  std::string pid = PidFromBody("dn", "bcdfghjk");
+  Status s = store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.ReservePid(pid));
+    TRY(w.Put(NewRecord(pid)));
+    return Fail(ErrorCode::kInvalid, "row 2 is broken", "dòng 2 bị lỗi");
+  });
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message_en, "row 2 is broken");
+  EXPECT_EQ(store_->Get(pid).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->Write([&](StoreWriter& w) { return w.ReservePid(pid); }));  // never issued
+}
+
+TEST_P(StoreContract, ListFiltersAndPagesInCreationOrder) {
+  std::vector<std::string> relics;
+  for (int i = 0; i < 7; ++i) {
+    std::string body = "bcdfghj" + std::string(1, kPidAlphabet[static_cast<size_t>(i)]);
+    relics.push_back(Create(body, "relic", {{"kind", "relic"}, {"level", i % 2 ? "national" : "provincial"},
+                                            {"place", "dak mil"}}));
+  }
+  Create("zzzzzzzz", "intangible", {{"kind", "intangible"}, {"level", "national"}});
+  ListQuery q;
+  q.filters = {{"kind", "relic"}};
+  q.limit = 3;
+  std::vector<std::string> seen;
+  for (int page = 0; page < 10; ++page) {
+    RecordPage p = store_->List(q).value();
+    for (const StoredRecord& r : p.records) seen.push_back(r.pid);
+    if (p.next_cursor.empty()) break;
+    q.cursor = p.next_cursor;
+  }
+  EXPECT_EQ(seen, relics);
+
+  ListQuery national;
+  national.filters = {{"level", "national"}};
+  EXPECT_EQ(store_->List(national).value().records.size(), 4u);  // 3 relics + 1 intangible
+  national.filters.push_back({"kind", "relic"});
+  EXPECT_EQ(store_->List(national).value().records.size(), 3u);  // AND across fields
+  ListQuery either;
+  either.filters = {{"kind", "relic"}, {"kind", "intangible"}};
+  EXPECT_EQ(store_->List(either).value().records.size(), 8u);  // OR within a field
+  ListQuery bad;
+  bad.cursor = "'; DROP TABLE records; --";
+  EXPECT_EQ(store_->List(bad).error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(store_->Count(RecordClass::kItem).value(), 8u);
+}
+
+TEST_P(StoreContract, UpdatesReplaceFilterTerms) {
+  std::string pid = Create("bcdfghjk", "relic", {{"level", "provincial"}});
+  Status s = store_->Write([&](StoreWriter& w) -> Status {
+    RecordWrite rw = NewRecord(pid, "relic", {{"level", "national"}});
+    rw.action = RevisionAction::kUpdate;
+    TRY(w.Put(rw));
+    return Ok();
+  });
+  ASSERT_TRUE(s);
+  ListQuery q;
+  q.filters = {{"level", "provincial"}};
+  EXPECT_TRUE(store_->List(q).value().records.empty());
+  q.filters = {{"level", "national"}};
+  EXPECT_EQ(store_->List(q).value().records.size(), 1u);
+}
+
+TEST_P(StoreContract, ConcurrentReadersAndWritersLoseNothing) {
+  std::string pid = Create("bcdfghjk");
+  std::atomic<int> successes{0};
+  std::atomic<bool> reader_failed{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        for (;;) {
+          int64_t seen = store_->Get(pid).value().revision;
+          json doc = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", std::to_string(seen)}}}}};
+          auto r = Change(pid, RevisionAction::kUpdate, seen, doc);
+          if (r) {
+            ++successes;
+            break;
+          }
+          if (r.error().code != ErrorCode::kPreconditionFailed) return;
+        }
+      }
+    });
+  }
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        if (!store_->Get(pid) || !store_->List(ListQuery{})) reader_failed = true;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_FALSE(reader_failed);
+  EXPECT_EQ(successes, 100);
+  EXPECT_EQ(store_->Get(pid).value().revision, 101);
+  EXPECT_EQ(store_->History(pid).value().size(), 101u);
+}
+
+TEST_P(StoreContract, SettingsAndTokens) {
+  EXPECT_FALSE(store_->GetSetting("pid_namespace").value().has_value());
+  ASSERT_TRUE(store_->Write([](StoreWriter& w) { return w.PutSetting("pid_namespace", "dn"); }));
+  EXPECT_EQ(store_->GetSetting("pid_namespace").value().value(), "dn");
+  ASSERT_TRUE(store_->Write([](StoreWriter& w) { return w.PutToken("abc", "init"); }));
+  EXPECT_EQ(store_->FindToken("abc").value().value(), "init");
+  EXPECT_FALSE(store_->FindToken("abd").value().has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),
+                         [](const ::testing::TestParamInfo<Backend>& p) { return p.param.name; });
+
+TEST(SqliteStore, ReopensAnExistingDatabase) {
+  TempDir dir;
+  std::string pid = PidFromBody("dn", "bcdfghjk");
+  {
+    auto store = OpenSqliteStore(dir.File("s.db")).value();
+    ASSERT_TRUE(store->Write([&](StoreWriter& w) -> Status {
+      TRY(w.ReservePid(pid));
+      RecordWrite rw;
+      rw.pid = pid;
+      rw.kind = "relic";
+      rw.document = {{"kind", "relic"}};
+      TRY(w.Put(rw));
+      return Ok();
+    }));
+  }
+  auto again = OpenSqliteStore(dir.File("s.db"));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE((*again)->Get(pid));
+}
+
+TEST(SqliteStore, RefusesFilesItCannotUnderstand) {
+  TempDir dir;
+  {
+    std::ofstream(dir.File("junk.db")) << std::string(8192, 'x');
+  }
+  auto junk = OpenSqliteStore(dir.File("junk.db"));
+  ASSERT_FALSE(junk);
+  EXPECT_EQ(junk.error().code, ErrorCode::kCorrupt);
+
+  { auto store = OpenSqliteStore(dir.File("new.db")).value(); }
+  sqlite3* db = nullptr;
+  sqlite3_open(dir.File("new.db").c_str(), &db);
+  sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (999, 'future')", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto future = OpenSqliteStore(dir.File("new.db"));
+  ASSERT_FALSE(future);
+  EXPECT_EQ(future.error().code, ErrorCode::kCorrupt);
+  EXPECT_NE(future.error().message_en.find("newer"), std::string::npos);
+
+  auto missing_dir = OpenSqliteStore(dir.File("no/such/dir/s.db"));
+  ASSERT_FALSE(missing_dir);
+  EXPECT_EQ(missing_dir.error().code, ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace disan

@@ -1,0 +1,104 @@
+// Helpers shared by the test binaries: temporary directories, a catalogue over a real SQLite
+// file, a real server on a free loopback port, and running the real `disan` program.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "catalogue/catalogue.h"
+#include "http/server.h"
+#include "store/store.h"
+
+namespace disan::testing {
+
+// A fresh directory under the system temp dir, removed when the object is destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A catalogue over a new SQLite database in a temp dir, namespace "dn".
+struct TestCatalogue {
+  TestCatalogue();
+  TempDir dir;
+  std::unique_ptr<MetadataStore> store;
+  std::unique_ptr<Catalogue> catalogue;
+  Actor staff{"test", Audience::kStaff};
+};
+
+// TestCatalogue plus an HttpServer on 127.0.0.1:<free port>, running until destroyed.
+struct TestServer : TestCatalogue {
+  explicit TestServer(size_t max_body_bytes = 1 << 20);
+  ~TestServer();
+  int port = 0;
+  std::string token;  // a valid API token
+  std::unique_ptr<http::HttpServer> server;
+  std::thread thread;
+};
+
+// Runs a shell command, returning its exit status and what it printed on stdout (and stderr
+// when merge_stderr).
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+CommandResult RunCommand(const std::string& command, bool merge_stderr = true);
+
+std::string Fixture(const std::string& name);  // absolute path under tests/fixtures
+std::string DisanBin();
+std::string SourceDir();
+std::string ReadFile(const std::string& path);
+
+// A minimal valid relic document.
+nlohmann::json RelicDocument(const std::string& name_vi = "Nhà ngục Đắk Mil");
+
+// A shell command started in the background (`exec`ed, so pid() is the program itself), with its
+// standard output and error readable line by line. Killed with SIGKILL if still running when
+// destroyed, so a test that fails half-way leaves no process behind.
+class BackgroundCommand {
+ public:
+  explicit BackgroundCommand(const std::string& command);
+  ~BackgroundCommand();
+  BackgroundCommand(const BackgroundCommand&) = delete;
+  BackgroundCommand& operator=(const BackgroundCommand&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // Reads output until a line containing `needle` has been read; returns that line, or nullopt
+  // when the program closes its output or `timeout` passes first.
+  std::optional<std::string> WaitForLine(std::string_view needle, std::chrono::milliseconds timeout);
+  // Sends `sig` to the program.
+  void Signal(int sig);
+  // Waits for the program to exit: its exit status, or -1 when a signal ended it or it is still
+  // running after `timeout` (it is then killed).
+  int Wait(std::chrono::milliseconds timeout);
+  // Everything read so far.
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::string output_;
+  size_t scanned_ = 0;  // output_ before this offset holds no unreported complete line
+};
+
+// Parses JSON Lines (one JSON value a line; blank lines skipped). Throws on a malformed line.
+std::vector<nlohmann::json> ParseJsonLines(const std::string& text);
+
+// Writes `content` to `path` byte for byte.
+void WriteFile(const std::string& path, const std::string& content);
+
+}  // namespace disan::testing
