@@ -22,7 +22,8 @@ void Flatten(const json& j, const std::string& prefix, std::map<std::string, std
   } else if (j.is_string()) {
     const std::string& s = j.get_ref<const std::string&>();
     // Keep spreadsheets from evaluating a cell as a formula; import strips the quote again.
-    bool risky = !s.empty() && std::string("=+-@").find(s[0]) != std::string::npos &&
+    // A leading ' is protected too, so that import can always remove exactly one.
+    bool risky = !s.empty() && std::string("=+-@'").find(s[0]) != std::string::npos &&
                  !(s.size() > 1 && s[0] == '-' && std::isdigit(static_cast<unsigned char>(s[1])));
     out[prefix] = risky ? "'" + s : s;
   } else if (j.is_boolean()) {

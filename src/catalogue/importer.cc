@@ -397,7 +397,7 @@ void SetPath(json& root, const std::string& path, const std::string& value) {
     node = next;
   }
   // Cells starting with ' were protected from spreadsheet formula evaluation on export.
-  if (value.size() > 1 && value[0] == '\'' && std::string("=+-@").find(value[1]) != std::string::npos) {
+  if (value.size() > 1 && value[0] == '\'' && std::string("=+-@'").find(value[1]) != std::string::npos) {
     *node = value.substr(1);
   } else {
     *node = value;
@@ -512,7 +512,10 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
           add_error({report.rows, line, "", "", "not a JSON object", "không phải đối tượng JSON"});
           continue;
         }
-        std::optional<RecordClass> cls = ParseRecordClass(doc.value("class", "item"));
+        std::optional<RecordClass> cls = RecordClass::kItem;
+        if (doc.contains("class")) {
+          cls = doc["class"].is_string() ? ParseRecordClass(doc["class"].get<std::string>()) : std::nullopt;
+        }
         if (!cls) {
           add_error({report.rows, line, "class", doc["class"].dump(),
                      "class must be item, organisation or area", "class phải là item, organisation hoặc area"});

@@ -1,5 +1,6 @@
 #include "core/schema.h"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <cmath>
@@ -73,6 +74,9 @@ Result<Vocabulary> Vocabulary::Parse(std::string_view path, const json& j) {
     }
     term.uri = Str(t, "uri");
     term.maps_to = Str(t, "maps_to");
+    if (t.contains("applies_to")) {
+      for (const json& a : t["applies_to"]) term.applies_to.push_back(a.get<std::string>());
+    }
     if (term.id.empty() || v.by_id_.contains(term.id)) {
       return Fail(ErrorCode::kCorrupt,
                   "schema file " + std::string(path) + ": empty or duplicate term id '" + term.id + "'",
@@ -101,25 +105,43 @@ Result<Vocabulary> Vocabulary::Parse(std::string_view path, const json& j) {
 
 namespace {
 
+bool AllDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// YYYY, YYYY-MM or YYYY-MM-DD, with real months and days (leap years included).
 bool ValidDate(std::string_view s) {
-  static const std::regex re("^(\\d{4})(-(\\d{2})(-(\\d{2}))?)?$");
-  std::cmatch m;
-  if (!std::regex_match(s.begin(), s.end(), m, re)) return false;
-  if (!m[3].matched) return true;
-  int month = std::stoi(m[3].str());
+  if (s.size() != 4 && s.size() != 7 && s.size() != 10) return false;
+  if (!AllDigits(s.substr(0, 4))) return false;
+  if (s.size() == 4) return true;
+  if (s[4] != '-' || !AllDigits(s.substr(5, 2))) return false;
+  int month = (s[5] - '0') * 10 + (s[6] - '0');
   if (month < 1 || month > 12) return false;
-  if (!m[5].matched) return true;
-  int year = std::stoi(m[1].str());
-  int day = std::stoi(m[5].str());
+  if (s.size() == 7) return true;
+  if (s[7] != '-' || !AllDigits(s.substr(8, 2))) return false;
+  int year = std::stoi(std::string(s.substr(0, 4)));
+  int day = (s[8] - '0') * 10 + (s[9] - '0');
   static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   int max_day = (month == 2 && !leap) ? 28 : kDays[month - 1];
   return day >= 1 && day <= max_day;
 }
 
+// http(s)://host[...] without spaces or control characters.
 bool ValidUrl(std::string_view s) {
-  static const std::regex re("^https?://[^\\s/?#]+[^\\s]*$", std::regex::icase);
-  return s.size() <= 2000 && std::regex_match(s.begin(), s.end(), re);
+  if (s.size() > 2000) return false;
+  std::string lower;
+  for (size_t i = 0; i < std::min<size_t>(s.size(), 8); ++i) {
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+  }
+  size_t start = lower.starts_with("https://") ? 8 : lower.starts_with("http://") ? 7 : 0;
+  if (start == 0 || start >= s.size() || s[start] == '/' || s[start] == '?' || s[start] == '#') {
+    return false;
+  }
+  for (unsigned char c : s) {
+    if (c <= ' ' || c == 0x7F) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -152,7 +174,8 @@ class Schema::Validator {
     for (const json* fields : field_maps) {
       for (const auto& [key, raw_spec] : fields->items()) {
         const json& spec = Resolve(raw_spec);
-        if (out.contains(key)) continue;
+        // A field that was sent but was invalid already has its error; "required" would be noise.
+        if (out.contains(key) || (input.contains(key) && !input[key].is_null() && !IsEmpty(input[key]))) continue;
         if (spec.contains("default")) {
           out[key] = spec["default"];
         } else if (spec.value("required", false) || raw_spec.value("required", false)) {
@@ -269,7 +292,7 @@ class Schema::Validator {
       return json();
     }
     if (spec.contains("pattern")) {
-      std::regex re(spec["pattern"].get<std::string>());
+      const std::regex& re = schema_.patterns_.at(spec["pattern"].get<std::string>());
       if (!std::regex_match(s, re)) {
         Add(path, "pattern", "'" + s + "' does not have the expected form " + spec["pattern"].get<std::string>(),
             "'" + s + "' không đúng dạng " + spec["pattern"].get<std::string>());
@@ -430,6 +453,22 @@ Result<std::shared_ptr<const Schema>> Schema::Load(const std::vector<EmbeddedFil
   };
   if (!schema->record_.is_object()) missing.push_back("record.json");
   walk(schema->record_);
+  // Patterns are compiled once here; validation only matches.
+  std::function<void(const json&)> compile = [&](const json& node) {
+    if (node.is_object()) {
+      if (node.contains("pattern") && node["pattern"].is_string()) {
+        std::string p = node["pattern"].get<std::string>();
+        if (!schema->patterns_.contains(p)) schema->patterns_.emplace(p, std::regex(p));
+      }
+      for (const auto& [k, v] : node.items()) compile(v);
+    }
+  };
+  try {
+    compile(schema->record_);
+  } catch (const std::regex_error&) {
+    return Fail(ErrorCode::kCorrupt, "record.json has a malformed pattern",
+                "record.json có mẫu (pattern) không hợp lệ");
+  }
   if (!schema->vocabularies_.contains("languages")) missing.push_back("languages");
   if (!missing.empty()) {
     return Fail(ErrorCode::kCorrupt, "schema refers to missing vocabulary or file: " + missing[0],
@@ -481,6 +520,22 @@ Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeni
   const json& kind_fields =
       !kind.empty() && class_spec["kinds"].contains(kind) ? class_spec["kinds"][kind] : kNoFields;
   json out = v.Object(rest, {&record_["common"], &class_spec["fields"], &kind_fields}, "");
+  // A recognition level is only valid for the kinds its term applies to (a relic is not a
+  // national treasure; an intangible element is not ranked "quốc gia đặc biệt").
+  const std::string applies_key = cls == RecordClass::kItem ? kind : std::string(RecordClassName(cls));
+  const Vocabulary* levels = FindVocabulary("recognition_levels");
+  if (levels != nullptr && !applies_key.empty() && out.contains("recognitions")) {
+    for (size_t i = 0; i < out["recognitions"].size(); ++i) {
+      const json& level = out["recognitions"][i]["level"];
+      const Term* term = level.is_string() ? levels->FindId(level.get<std::string>()) : nullptr;
+      if (term == nullptr || term->applies_to.empty()) continue;
+      if (std::find(term->applies_to.begin(), term->applies_to.end(), applies_key) == term->applies_to.end()) {
+        v.errors.push_back({"/recognitions/" + std::to_string(i) + "/level", "not_applicable",
+                            "the level '" + term->id + "' does not apply to a " + applies_key,
+                            "cấp '" + term->label_vi + "' không áp dụng cho loại '" + applies_key + "'"});
+      }
+    }
+  }
   if (!v.errors.empty()) {
     Error e{ErrorCode::kInvalid,
             "the record has " + std::to_string(v.errors.size()) + " invalid field(s)",

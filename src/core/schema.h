@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,8 @@ struct Term {
   std::vector<std::string> aliases;
   std::string uri;
   std::string maps_to;
+  // Kinds (or record classes: "area", "organisation") the term may be used for; empty = all.
+  std::vector<std::string> applies_to;
 };
 
 // A controlled vocabulary: an ordered list of terms with bilingual labels.
@@ -92,6 +95,7 @@ class Schema {
   class Validator;
   nlohmann::json record_;
   nlohmann::json crosswalk_;
+  std::map<std::string, std::regex, std::less<>> patterns_;
   std::map<std::string, Vocabulary, std::less<>> vocabularies_;
 };
 

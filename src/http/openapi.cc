@@ -52,7 +52,7 @@ void AddCollection(json& paths, const std::string& name, const std::string& what
       {"parameters", {reason}}, {"requestBody", JsonBody()},
       {"responses", {{"201", Ok("Created; Location and ETag headers set")},
                      {"401", Problem("No or bad token")}, {"413", Problem("Body too large")},
-                     {"415", Problem("Not JSON")}, {"422", Problem("Validation failed, with field errors")}}}};
+                     {"415", Problem("Body not declared as application/json")}, {"422", Problem("Validation failed, with field errors")}}}};
   paths[base + "/{pid}"]["get"] = {
       {"summary", "Read one record (ETag = revision)"}, {"parameters", {pid}},
       {"responses", {{"200", Ok("The record")}, {"304", {{"description", "Not modified"}}},

@@ -48,6 +48,22 @@ Response Json(const json& body, int status = 200) {
   return r;
 }
 
+// Encodes everything but RFC 3986 unreserved characters, so links are plain ASCII.
+std::string PercentEncode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::string ETagFor(const StoredRecord& r) { return "\"r" + std::to_string(r.revision) + "\""; }
 
 std::string CollectionOf(RecordClass cls) {
@@ -90,20 +106,22 @@ Response RecordResponse(const StoredRecord& r, const std::string& path, int stat
   return resp;
 }
 
-// Parses a JSON body, refusing wrong media types, malformed text and hostile nesting.
-Result<json> ParseBody(const Request& req, bool merge_patch) {
+// 415 unless the body is declared as JSON (or as a merge patch where one is expected).
+std::optional<Response> WrongMediaType(const Request& req, bool merge_patch) {
   std::string type = req.Header("Content-Type").value_or("");
-  std::string base = Fold(type.substr(0, type.find(';')));
-  bool ok = base == "application json" || (merge_patch && base == "application merge patch json");
-  if (!ok) {
-    return Fail(ErrorCode::kInvalid,
-                std::string("the body must be sent as ") +
-                    (merge_patch ? "application/merge-patch+json" : "application/json") +
-                    ", not '" + type + "'",
-                std::string("nội dung phải gửi dưới dạng ") +
-                    (merge_patch ? "application/merge-patch+json" : "application/json") +
-                    ", không phải '" + type + "'");
+  std::string base(Trim(type.substr(0, type.find(';'))));
+  for (char& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (base == "application/json" || (merge_patch && base == "application/merge-patch+json")) {
+    return std::nullopt;
   }
+  std::string want = merge_patch ? "application/merge-patch+json" : "application/json";
+  return ProblemResponse(415, "the body must be sent as " + want + ", not '" + type + "'",
+                         "nội dung phải gửi dưới dạng " + want + ", không phải '" + type + "'",
+                         req.path);
+}
+
+// Parses a JSON body, refusing malformed text and hostile nesting.
+Result<json> ParseBody(const Request& req) {
   size_t depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < req.body.size(); ++i) {
@@ -214,7 +232,7 @@ Response ListRecords(RecordClass cls, const Request& req, Context& ctx) {
     std::string next = "/api/v1/" + CollectionOf(cls) + "?cursor=" + page.next_cursor +
                        "&limit=" + std::to_string(f.limit);
     for (const auto& [k, v] : req.query) {
-      if (k != "cursor" && k != "limit") next += "&" + k + "=" + v;
+      if (k != "cursor" && k != "limit") next += "&" + PercentEncode(k) + "=" + PercentEncode(v);
     }
     out["next_cursor"] = page.next_cursor;
     out["next"] = next;
@@ -222,11 +240,22 @@ Response ListRecords(RecordClass cls, const Request& req, Context& ctx) {
   return Json(out);
 }
 
+// If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"r3" matches "r3"; "*" and
+// comma-separated lists are allowed.
+bool NoneMatchHits(const std::string& header, const std::string& etag) {
+  for (std::string tag : SplitTrimmed(header, ",")) {
+    if (tag == "*") return true;
+    if (tag.starts_with("W/")) tag = tag.substr(2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
 Response GetRecord(RecordClass cls, const Request& req, Context& ctx) {
   std::string pid = OR_PROBLEM(PidParam(req));
   StoredRecord r = OR_PROBLEM(ctx.catalogue.Get(cls, pid, ctx.actor));
   if (!r.deleted) {
-    if (auto inm = req.Header("If-None-Match"); inm && Trim(*inm) == ETagFor(r)) {
+    if (auto inm = req.Header("If-None-Match"); inm && NoneMatchHits(*inm, ETagFor(r))) {
       Response not_modified;
       not_modified.status = 304;
       not_modified.SetHeader("ETag", ETagFor(r));
@@ -237,7 +266,8 @@ Response GetRecord(RecordClass cls, const Request& req, Context& ctx) {
 }
 
 Response CreateRecord(RecordClass cls, const Request& req, Context& ctx) {
-  json body = OR_PROBLEM(ParseBody(req, false));
+  if (auto wrong = WrongMediaType(req, false)) return *wrong;
+  json body = OR_PROBLEM(ParseBody(req));
   StoredRecord r = OR_PROBLEM(ctx.catalogue.Create(cls, body, ctx.actor, ReasonOf(req)));
   Response resp = RecordResponse(r, req.path, 201);
   resp.SetHeader("Location", "/api/v1/" + CollectionOf(cls) + "/" + r.pid);
@@ -253,7 +283,8 @@ Response EditRecord(RecordClass cls, bool patch, const Request& req, Context& ct
                            req.path);
   }
   std::optional<int64_t> expected = OR_PROBLEM(ExpectedRevision(req));
-  json body = OR_PROBLEM(ParseBody(req, patch));
+  if (auto wrong = WrongMediaType(req, patch)) return *wrong;
+  json body = OR_PROBLEM(ParseBody(req));
   int64_t rev = expected.value_or(-1);
   Result<StoredRecord> r;
   if (!expected) {
@@ -270,7 +301,8 @@ Response DeleteRecord(RecordClass cls, const Request& req, Context& ctx) {
   std::optional<int64_t> expected = OR_PROBLEM(ExpectedRevision(req));
   std::string reason = ReasonOf(req);
   if (!req.body.empty()) {
-    json body = OR_PROBLEM(ParseBody(req, false));
+    if (auto wrong = WrongMediaType(req, false)) return *wrong;
+    json body = OR_PROBLEM(ParseBody(req));
     if (body.is_object() && body.contains("reason") && body["reason"].is_string()) {
       reason = body["reason"].get<std::string>();
     }

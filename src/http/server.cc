@@ -1,6 +1,11 @@
 #include "http/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "http/problem.h"
 #include "http/routes.h"
@@ -11,6 +16,11 @@ struct HttpServer::Impl {
   Catalogue& catalogue;
   ServerOptions options;
   httplib::Server server;
+  // Stop() may come before Run() has started listening (a signal right after start-up);
+  // these make the request stick instead of being lost.
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> run_entered{false};
+  std::atomic<bool> run_returned{false};
 };
 
 namespace {
@@ -39,6 +49,12 @@ HttpServer::HttpServer(Catalogue& catalogue, ServerOptions options)
   const int threads = impl_->options.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_payload_max_length(impl_->options.max_body_bytes);
+  // cpp-httplib also sets SO_REUSEPORT, which lets a second server bind a port in use and
+  // silently share its connections; SO_REUSEADDR alone keeps restarts quick.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   s.set_keep_alive_max_count(10000);
   s.set_read_timeout(30, 0);
   auto handle = [this](const httplib::Request& in, httplib::Response& out) {
@@ -96,7 +112,14 @@ Result<int> HttpServer::Bind() {
 }
 
 Status HttpServer::Run() {
-  if (!impl_->server.listen_after_bind()) {
+  impl_->run_entered = true;
+  if (impl_->stop_requested) {
+    impl_->run_returned = true;
+    return Ok();
+  }
+  bool ok = impl_->server.listen_after_bind();
+  impl_->run_returned = true;
+  if (!ok && !impl_->stop_requested) {
     return Fail(ErrorCode::kUnavailable, "the server stopped unexpectedly",
                 "máy chủ dừng bất thường");
   }
@@ -104,7 +127,14 @@ Status HttpServer::Run() {
 }
 
 void HttpServer::Stop() {
-  if (impl_) impl_->server.stop();
+  if (!impl_) return;
+  impl_->stop_requested = true;
+  if (impl_->run_entered) {
+    while (!impl_->server.is_running() && !impl_->run_returned) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  impl_->server.stop();
 }
 
 }  // namespace disan::http

@@ -167,6 +167,17 @@ TEST(Schema, VocabularyMatchIgnoresCaseAndDiacritics) {
   EXPECT_EQ(levels.Match("Cấp vũ trụ"), nullptr);
 }
 
+TEST(Schema, RecognitionLevelsApplyOnlyToTheirKinds) {
+  json doc = Relic();
+  doc["recognitions"] = {{{"level", "national_treasure"}}};
+  auto v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(FindError(v.error(), "/recognitions/0/level")->problem, "not_applicable");
+  doc["kind"] = "artifact";
+  doc.erase("relic_type");
+  EXPECT_TRUE(S().Validate(RecordClass::kItem, doc));
+}
+
 TEST(Schema, OrganisationsAndAreasHaveTheirOwnKinds) {
   json museum = {{"kind", "museum"}, {"names", {{{"lang", "vi"}, {"value", "Bảo tàng tỉnh Đắk Nông"}}}}};
   EXPECT_TRUE(S().Validate(RecordClass::kOrganisation, museum));

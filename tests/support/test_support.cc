@@ -1,5 +1,9 @@
 #include "support/test_support.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -83,6 +87,114 @@ nlohmann::json RelicDocument(const std::string& name_vi) {
           {"relic_type", "historical"},
           {"recognitions", {{{"level", "national"}, {"decision", "10/2005/QĐ-BVHTT"}, {"date", "2005-03-17"}}}},
           {"places", {{{"commune_old", "Đắk Lao"}, {"district_old", "Đắk Mil"}, {"province_old", "Đắk Nông"}}}}};
+}
+
+BackgroundCommand::BackgroundCommand(const std::string& command) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  std::string script = "exec " + command;
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  fd_ = fds[0];
+}
+
+BackgroundCommand::~BackgroundCommand() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  if (fd_ >= 0) close(fd_);
+}
+
+std::optional<std::string> BackgroundCommand::WaitForLine(std::string_view needle,
+                                                          std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    size_t end;
+    while ((end = output_.find('\n', scanned_)) != std::string::npos) {
+      std::string line = output_.substr(scanned_, end - scanned_);
+      scanned_ = end + 1;
+      if (line.find(needle) != std::string::npos) return line;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || fd_ < 0) return std::nullopt;
+    pollfd p{fd_, POLLIN, 0};
+    int ready = poll(&p, 1, static_cast<int>(left.count()));
+    if (ready <= 0) continue;
+    char buf[4096];
+    ssize_t n = read(fd_, buf, sizeof buf);
+    if (n <= 0) {
+      close(fd_);
+      fd_ = -1;
+      return std::nullopt;
+    }
+    output_.append(buf, static_cast<size_t>(n));
+  }
+}
+
+void BackgroundCommand::Signal(int sig) {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+int BackgroundCommand::Wait(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  for (;;) {
+    pid_t done = waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) break;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+      return -1;
+    }
+    // Keep draining output so that the program never blocks on a full pipe.
+    if (fd_ >= 0) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 20) > 0) {
+        char buf[4096];
+        ssize_t n = read(fd_, buf, sizeof buf);
+        if (n > 0) {
+          output_.append(buf, static_cast<size_t>(n));
+        } else {
+          close(fd_);
+          fd_ = -1;
+        }
+      }
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::vector<nlohmann::json> ParseJsonLines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 }  // namespace disan::testing

@@ -79,7 +79,8 @@ class BackgroundCommand {
   pid_t pid() const { return pid_; }
   // Reads output until a line containing `needle` has been read; returns that line, or nullopt
   // when the program closes its output or `timeout` passes first.
-  std::optional<std::string> WaitForLine(std::string_view needle, std::chrono::milliseconds timeout);
+  std::optional<std::string> WaitForLine(std::string_view needle,
+                                         std::chrono::milliseconds timeout);
   // Sends `sig` to the program.
   void Signal(int sig);
   // Waits for the program to exit: its exit status, or -1 when a signal ended it or it is still

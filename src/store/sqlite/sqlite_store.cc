@@ -345,7 +345,13 @@ class SqliteStore final : public MetadataStore {
     std::lock_guard lock(write_mutex_);
     TRY(writer_->Exec("BEGIN IMMEDIATE"));
     SqliteWriter w(*writer_);
-    Status result = fn(w);
+    Status result;
+    try {
+      result = fn(w);
+    } catch (...) {
+      (void)writer_->Exec("ROLLBACK");
+      throw;
+    }
     if (result) {
       Status commit = writer_->Exec("COMMIT");
       if (commit) return Ok();
