@@ -454,7 +454,6 @@ Response Health(const Request&, Context&) { return Json({{"status", "ok"}}); }
 
 void AddCollection(std::vector<Route>& routes, RecordClass cls) {
   const std::string base = "/api/v1/" + CollectionOf(cls);
-  using namespace std::placeholders;
   auto bind = [cls](Response (*fn)(RecordClass, const Request&, Context&)) -> Handler {
     return [cls, fn](const Request& req, Context& ctx) { return fn(cls, req, ctx); };
   };
