@@ -5,8 +5,11 @@
 
 #include <set>
 
+#include <cmath>
+
 #include "core/pid.h"
 #include "core/text.h"
+#include "search/query.h"
 
 namespace disan {
 
@@ -64,6 +67,24 @@ bool Catalogue::IsPublic(const StoredRecord& r) {
          r.document.value("status", "published") == "published";
 }
 
+void Catalogue::RedactForPublic(StoredRecord& r) {
+  if (r.document.value("location_precision", "exact") != "generalised") return;
+  for (json& p : r.document["places"]) {
+    p.erase("address");
+    if (p.contains("point")) {
+      for (const char* f : {"lat", "lon"}) {
+        p["point"][f] = std::round(p["point"][f].get<double>() * 10) / 10;
+      }
+    }
+  }
+}
+
+const std::vector<std::string>& Catalogue::FacetFields() {
+  static const std::vector<std::string> fields = {"kind", "type", "level", "commune", "district",
+                                                  "ethnic", "period", "custodian", "area", "licence"};
+  return fields;
+}
+
 std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
   std::set<std::pair<std::string, std::string>> terms;
   auto add = [&](const std::string& field, const json& v) {
@@ -83,6 +104,23 @@ std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
                           "commune_old", "province_2025_code", "commune_2025_code",
                           "province_old_code"}) {
       if (p.contains(f)) add("place", Fold(p[f].get<std::string>()));
+    }
+    // As written, for facets: the 2025 commune and the pre-2025 district.
+    add("commune", p.value("commune_2025", json()));
+    add("district", p.value("district_old", json()));
+  }
+  for (const char* f : {"relic_type", "artifact_type", "intangible_type", "documentary_type"}) {
+    add("type", d.value(f, json()));
+  }
+  add("licence", d.value("licence", json()));
+  // Centuries the dating overlaps, e.g. "1901..2000" (at most 30, for coarse datings).
+  if (d.contains("dating") && (d["dating"].contains("from_year") || d["dating"].contains("to_year"))) {
+    const json& dating = d["dating"];
+    int64_t from = dating.value("from_year", dating.value("to_year", int64_t{0}));
+    int64_t to = dating.value("to_year", from);
+    auto century = [](int64_t y) { return y > 0 ? (y - 1) / 100 : -((-y) / 100) - 1; };
+    for (int64_t c = century(from), n = 0; c <= century(to) && n < 30; ++c, ++n) {
+      add("period", std::to_string(c * 100 + 1) + ".." + std::to_string(c * 100 + 100));
     }
   }
   for (const json& l : d.value("legacy_ids", json::array())) {
@@ -150,6 +188,7 @@ Result<std::string> Catalogue::CreateIn(StoreWriter& writer, RecordClass cls, co
   w.kind = v.document["kind"].get<std::string>();
   w.action = RevisionAction::kCreate;
   w.terms = TermsOf(v.document);
+  w.search = search::BuildSearchDocument(*schema_, pid, v.document);
   w.document = std::move(v.document);
   w.author = actor.name;
   w.reason = reason;
@@ -160,7 +199,10 @@ Result<std::string> Catalogue::CreateIn(StoreWriter& writer, RecordClass cls, co
 Result<StoredRecord> Catalogue::Get(RecordClass cls, const std::string& pid, const Actor& actor) {
   StoredRecord r = TRY(store_.Get(pid));
   if (r.cls != cls) return NotFound(pid);
-  if (actor.audience == Audience::kPublic && !IsPublic(r)) return NotFound(pid);
+  if (actor.audience == Audience::kPublic) {
+    if (!IsPublic(r)) return NotFound(pid);
+    RedactForPublic(r);
+  }
   return r;
 }
 
@@ -179,7 +221,99 @@ Result<RecordPage> Catalogue::List(RecordClass cls, const ListFilters& f, const 
     q.filters.push_back({"visibility", "public"});
     q.filters.push_back({"status", "published"});
   }
-  return store_.List(q);
+  RecordPage page = TRY(store_.List(q));
+  if (actor.audience == Audience::kPublic) {
+    for (StoredRecord& r : page.records) RedactForPublic(r);
+  }
+  return page;
+}
+
+Result<SearchPage> Catalogue::Search(const SearchParams& p, const Actor& actor) {
+  search::ParsedQuery query = TRY(search::ParseQuery(p.q));
+  search::IndexExpressions e = search::BuildExpressions(query);
+  SearchRequest request;
+  request.cls = RecordClass::kItem;
+  request.match = e.match;
+  request.phrase = e.phrase;
+  request.exact = e.exact;
+  // An identifier typed as the query finds its record first: a PID, or a legacy number.
+  if (Result<std::string> pid = ParsePid(p.q)) request.pinned_pids.push_back(*pid);
+  if (!Trim(p.q).empty()) {
+    ListQuery legacy;
+    legacy.filters = {{"legacy", Fold(p.q)}};
+    legacy.limit = 10;
+    if (Result<RecordPage> found = store_.List(legacy)) {
+      for (const StoredRecord& r : found->records) request.pinned_pids.push_back(r.pid);
+    }
+  }
+  for (const auto& [field, values] : p.filters) {
+    for (const std::string& v : values) {
+      std::string value = v;
+      if (field == "place") value = Fold(v);
+      if (field == "custodian" || field == "area") value = ParsePid(v).value_or(v);
+      request.filters.push_back({field, value});
+    }
+  }
+  request.public_only = actor.audience == Audience::kPublic;
+  request.bbox = p.bbox;
+  request.near = p.near;
+  request.year_from = p.year_from;
+  request.year_to = p.year_to;
+  request.sort = p.sort;
+  request.cursor = p.cursor;
+  request.limit = std::min(std::max<size_t>(p.limit, 1), kMaxPageSize);
+  if (p.facets) request.facet_fields = FacetFields();
+  SearchResult found = TRY(store_.Search(request));
+  SearchPage page;
+  page.total = found.total;
+  page.facets = std::move(found.facets);
+  page.next_cursor = found.next_cursor;
+  std::vector<std::string> terms = search::HighlightTerms(query);
+  for (StoredRecord& r : found.hits) {
+    if (actor.audience == Audience::kPublic) RedactForPublic(r);
+    std::string text;
+    for (const json& d : r.document.value("description", json::array())) {
+      if (d.value("lang", "") == "vi" || text.empty()) text = d.value("value", "");
+    }
+    page.hits.push_back({std::move(r), terms.empty() ? "" : search::Snippet(text, terms)});
+  }
+  return page;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Catalogue::Suggest(const std::string& typed,
+                                                                            size_t limit,
+                                                                            const Actor& actor) {
+  search::ParsedQuery query = TRY(search::ParseQuery(typed));
+  std::vector<std::pair<std::string, std::string>> out;
+  if (query.empty()) return out;
+  search::IndexExpressions e = search::BuildExpressions(query, search::LastWord::kPrefix);
+  SearchRequest request;
+  request.cls = RecordClass::kItem;
+  // Names only: "{names}: (...)" restricts every phrase of the expression to that column.
+  request.match = "{names} : (" + e.match + ")";
+  request.phrase = e.phrase.empty() ? "" : "{names} : " + e.phrase;
+  request.exact = e.exact.empty() ? "" : "{names} : (" + e.exact + ")";
+  request.public_only = actor.audience == Audience::kPublic;
+  request.limit = std::min<size_t>(std::max<size_t>(limit, 1), 20);
+  SearchResult found = TRY(store_.Search(request));
+  for (const StoredRecord& r : found.hits) out.emplace_back(r.pid, search::PreferredName(r.document));
+  return out;
+}
+
+Result<size_t> Catalogue::Reindex() {
+  size_t n = 0;
+  TRY(store_.Write([&](StoreWriter& w) -> Status {
+    for (RecordClass cls : {RecordClass::kItem, RecordClass::kOrganisation, RecordClass::kArea}) {
+      // Reads stream from a reader connection while the writer rewrites (WAL allows both).
+      TRY(store_.ForEach(cls, [&](const StoredRecord& r) -> Status {
+        TRY(w.Reindex(r.pid, TermsOf(r.document), search::BuildSearchDocument(*schema_, r.pid, r.document)));
+        ++n;
+        return Ok();
+      }));
+    }
+    return Ok();
+  }));
+  return n;
 }
 
 Result<StoredRecord> Catalogue::Create(RecordClass cls, const json& input, const Actor& actor,
@@ -226,6 +360,7 @@ Result<StoredRecord> Catalogue::Update(
       Validated v = TRY(ValidateWithRefs(w, cls, WithoutSystemFields(input), InputLeniency::kStrict));
       write.kind = v.document["kind"].get<std::string>();
       write.terms = TermsOf(v.document);
+      write.search = search::BuildSearchDocument(*schema_, pid, v.document);
       write.document = std::move(v.document);
     }
     TRY(w.Put(write));

@@ -6,6 +6,7 @@
 // Thread-safe: it holds no mutable state of its own; the store serialises writes.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,8 +41,36 @@ struct ListFilters {
   size_t limit = 50;
 };
 
+// A search as the API receives it (see docs/search.md).
+struct SearchParams {
+  std::string q;
+  std::map<std::string, std::vector<std::string>> filters;  // facet field -> values (OR)
+  std::optional<BoundingBox> bbox;
+  std::optional<Circle> near;
+  std::optional<int64_t> year_from, year_to;
+  SearchSort sort = SearchSort::kRelevance;
+  std::string cursor;
+  size_t limit = 20;
+  bool facets = true;
+};
+
+struct SearchHitView {
+  StoredRecord record;
+  std::string snippet;  // HTML with <mark>, original diacritics
+};
+
+struct SearchPage {
+  std::vector<SearchHitView> hits;
+  size_t total = 0;
+  std::map<std::string, std::vector<FacetCount>> facets;
+  std::string next_cursor;
+};
+
 class Catalogue {
  public:
+  // Facet fields, in the order the API lists them.
+  static const std::vector<std::string>& FacetFields();
+
   static constexpr size_t kMaxPageSize = 500;
 
   Catalogue(MetadataStore& store, std::shared_ptr<const Schema> schema, std::string pid_namespace);
@@ -87,6 +116,13 @@ class Catalogue {
                                InputLeniency leniency, const Actor& actor,
                                const std::string& reason);
 
+  Result<SearchPage> Search(const SearchParams& params, const Actor& actor);
+  // Up to `limit` preferred names of public items matching what has been typed so far.
+  Result<std::vector<std::pair<std::string, std::string>>> Suggest(const std::string& typed,
+                                                                    size_t limit, const Actor& actor);
+  // Recomputes every record's filter terms and search entry in one transaction.
+  Result<size_t> Reindex();
+
   // Issues a new API token, stores its hash and returns the token (shown once).
   Result<std::string> IssueToken(const std::string& label);
   // The token's label when it is valid, nullopt otherwise.
@@ -96,6 +132,9 @@ class Catalogue {
   static std::vector<FilterTerm> TermsOf(const nlohmann::json& document);
   // True when an anonymous reader may see the record.
   static bool IsPublic(const StoredRecord& record);
+  // What an anonymous reader is shown of a record with a generalised location: points
+  // rounded to 0.1° (about 11 km) and no village address.
+  static void RedactForPublic(StoredRecord& record);
 
  private:
   Result<Validated> ValidateWithRefs(StoreWriter& writer, RecordClass cls,

@@ -265,6 +265,14 @@ const std::vector<Command>& Commands() {
          Instance inst = TRY(OpenInstance(o.data_dir));
          return Export(inst, o);
        }},
+      {"reindex", "Rebuild the search index and filter terms from the records",
+       [](CLI::App& app, Options& o) { DataOption(app, o); },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         size_t n = TRY(inst.catalogue->Reindex());
+         std::cout << "reindexed " << n << " records\n";
+         return Ok();
+       }},
       {"demo", "Create DIR with the Đắk Nông demo data if it is new, then serve it",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);

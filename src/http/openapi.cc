@@ -112,6 +112,39 @@ json Build() {
       {"summary", "One vocabulary with its terms (labels in Vietnamese and English)"},
       {"parameters", {Param("id", "path", "Vocabulary id, e.g. recognition_levels")}},
       {"responses", {{"200", {{"description", "The vocabulary"}}}, {"404", Problem("No such vocabulary")}}}};
+  paths["/api/v1/search"]["get"] = {
+      {"summary", "Search heritage items in Vietnamese, with or without diacritics (docs/search.md)"},
+      {"description", "Query language: words are AND-ed and matched without diacritics (\"dak mil\" "
+                      "finds \"Đắk Mil\"); a query with diacritics ranks exact spellings first, in "
+                      "either tone placement (\"hoà\" = \"hòa\"); adjacent words rank phrase matches "
+                      "first; \"quoted phrase\", -exclusion and OR work. A persistent identifier or a "
+                      "legacy number typed as the query finds its record first."},
+      {"parameters", {Param("q", "query", "Query, e.g. cồng chiêng, \"nhà ngục\" -pháp, hang OR thác"),
+                      Param("kind", "query", "Facet filter (repeat for OR)"),
+                      Param("type", "query", "Relic/artefact/intangible/documentary type id"),
+                      Param("level", "query", "Recognition level id"),
+                      Param("commune", "query", "2025 commune as written"),
+                      Param("district", "query", "Pre-2025 district as written"),
+                      Param("place", "query", "Any place name or code, folded"),
+                      Param("ethnic_group", "query", "Ethnic group id"),
+                      Param("custodian", "query", "Custodian PID"), Param("area", "query", "Area PID"),
+                      Param("licence", "query", "Licence id"),
+                      Param("period", "query", "Century bucket as listed in facets, e.g. 1901..2000"),
+                      Param("bbox", "query", "min_lon,min_lat,max_lon,max_lat"),
+                      Param("near", "query", "lat,lon,km"),
+                      Param("year_from", "query", "Dating overlaps from this year", false, "integer"),
+                      Param("year_to", "query", "Dating overlaps up to this year", false, "integer"),
+                      Param("sort", "query", "relevance (default), name (Vietnamese collation), recognised, changed"),
+                      Param("cursor", "query", "next_cursor of the previous page"),
+                      Param("limit", "query", "1-100 (default 20)", false, "integer"),
+                      Param("facets", "query", "false to skip facet counts")}},
+      {"responses", {{"200", {{"description", "{total, items (with snippet), facets, next_cursor, next}"}}},
+                     {"422", Problem("Bad query or parameter")}}}};
+  paths["/api/v1/suggest"]["get"] = {
+      {"summary", "Autocomplete: names of items matching what has been typed (last word as a prefix)"},
+      {"parameters", {Param("q", "query", "What has been typed, e.g. cong ch"),
+                      Param("limit", "query", "1-20 (default 10)", false, "integer")}},
+      {"responses", {{"200", {{"description", "{suggestions: [{pid, name}]}"}}}, {"422", Problem("Bad query")}}}};
   AddCollection(paths, "items", "heritage item");
   AddCollection(paths, "organisations", "organisation");
   AddCollection(paths, "areas", "area");

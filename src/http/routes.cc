@@ -1,6 +1,7 @@
 #include "http/routes.h"
 
 #include <charconv>
+#include <cmath>
 #include <strings.h>
 
 #include <nlohmann/json.hpp>
@@ -450,6 +451,154 @@ Response Home(const Request&, Context& ctx) {
                           {"vocabularies", "/api/v1/vocabularies"}, {"schema", "/api/v1/schema"}}}});
 }
 
+std::unexpected<Error> BadParameter(const std::string& name, const std::string& en, const std::string& vi) {
+  return Fail(Error{ErrorCode::kInvalid, name + ": " + en, name + ": " + vi, {{name, "invalid", en, vi}}});
+}
+
+Result<std::vector<double>> Numbers(const std::string& name, const std::string& text, size_t count) {
+  std::vector<double> out;
+  for (const std::string& part : SplitTrimmed(text, ",")) {
+    double v = 0;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+    if (ec != std::errc() || end != part.data() + part.size() || !std::isfinite(v)) break;
+    out.push_back(v);
+  }
+  if (out.size() != count) {
+    return BadParameter(name, "must be " + std::to_string(count) + " comma-separated numbers",
+                        "phải gồm " + std::to_string(count) + " số cách nhau bởi dấu phẩy");
+  }
+  return out;
+}
+
+Result<SearchParams> ParseSearchParams(const Request& req) {
+  SearchParams p;
+  p.q = req.Query("q").value_or("");
+  static const std::vector<std::pair<std::string, std::string>> kFilters = {
+      {"kind", "kind"}, {"type", "type"}, {"level", "level"}, {"commune", "commune"},
+      {"district", "district"}, {"place", "place"}, {"ethnic_group", "ethnic"},
+      {"custodian", "custodian"}, {"area", "area"}, {"licence", "licence"}, {"period", "period"}};
+  for (const auto& [param, field] : kFilters) {
+    // Facet values may contain commas ("Xã Quảng Phú, ..."), so repeat the parameter for OR.
+    auto [b, e] = req.query.equal_range(param);
+    for (auto it = b; it != e; ++it) {
+      if (!it->second.empty()) p.filters[field].push_back(it->second);
+    }
+  }
+  if (auto bbox = req.Query("bbox")) {
+    std::vector<double> v = TRY(Numbers("bbox", *bbox, 4));  // GeoJSON order: lon,lat,lon,lat
+    if (v[1] > v[3] || v[0] > v[2] || v[1] < -90 || v[3] > 90 || v[0] < -180 || v[2] > 180) {
+      return BadParameter("bbox", "must be min_lon,min_lat,max_lon,max_lat within WGS84 bounds",
+                          "phải là kinh_độ_nhỏ,vĩ_độ_nhỏ,kinh_độ_lớn,vĩ_độ_lớn trong giới hạn WGS84");
+    }
+    p.bbox = BoundingBox{v[1], v[0], v[3], v[2]};
+  }
+  if (auto near = req.Query("near")) {
+    std::vector<double> v = TRY(Numbers("near", *near, 3));  // lat,lon,km
+    if (v[0] < -90 || v[0] > 90 || v[1] < -180 || v[1] > 180 || v[2] <= 0 || v[2] > 20000) {
+      return BadParameter("near", "must be lat,lon,km with 0 < km <= 20000",
+                          "phải là vĩ_độ,kinh_độ,km với 0 < km <= 20000");
+    }
+    p.near = Circle{v[0], v[1], v[2]};
+  }
+  for (const char* name : {"year_from", "year_to"}) {
+    if (auto y = req.Query(name)) {
+      int64_t v = 0;
+      auto [end, ec] = std::from_chars(y->data(), y->data() + y->size(), v);
+      if (ec != std::errc() || end != y->data() + y->size() || v < -3000000 || v > 9999) {
+        return BadParameter(name, "must be a year (negative for BCE)", "phải là một năm (số âm cho trước Công nguyên)");
+      }
+      (std::string(name) == "year_from" ? p.year_from : p.year_to) = v;
+    }
+  }
+  if (auto sort = req.Query("sort")) {
+    static const std::map<std::string, SearchSort> kSorts = {
+        {"relevance", SearchSort::kRelevance}, {"name", SearchSort::kName},
+        {"recognised", SearchSort::kRecognised}, {"changed", SearchSort::kChanged}};
+    auto it = kSorts.find(*sort);
+    if (it == kSorts.end()) {
+      return BadParameter("sort", "must be relevance, name, recognised or changed",
+                          "phải là relevance, name, recognised hoặc changed");
+    }
+    p.sort = it->second;
+  }
+  p.cursor = req.Query("cursor").value_or("");
+  if (auto l = req.Query("limit")) {
+    int64_t limit = TRY(ParseInt(*l, "limit"));
+    if (limit < 1 || limit > 100) return BadParameter("limit", "must be between 1 and 100", "phải từ 1 đến 100");
+    p.limit = static_cast<size_t>(limit);
+  }
+  p.facets = req.Query("facets").value_or("true") != "false";
+  return p;
+}
+
+// Labels for facet values that are vocabulary terms.
+json FacetLabel(const Schema& schema, const std::string& field, const std::string& value) {
+  static const std::map<std::string, std::vector<std::string>> kVocabularies = {
+      {"kind", {"kinds"}}, {"level", {"recognition_levels"}}, {"ethnic", {"ethnic_groups"}},
+      {"licence", {"licences"}},
+      {"type", {"relic_types", "artifact_types", "intangible_types", "documentary_types"}}};
+  auto it = kVocabularies.find(field);
+  if (it == kVocabularies.end()) return json();
+  for (const std::string& id : it->second) {
+    if (const Vocabulary* v = schema.FindVocabulary(id)) {
+      if (const Term* t = v->FindId(value)) return {{"vi", t->label_vi}, {"en", t->label_en}};
+    }
+  }
+  return json();
+}
+
+Response Search(const Request& req, Context& ctx) {
+  SearchParams p = OR_PROBLEM(ParseSearchParams(req));
+  SearchPage page = OR_PROBLEM(ctx.catalogue.Search(p, ctx.actor));
+  json items = json::array();
+  for (const SearchHitView& h : page.hits) {
+    json item = RenderRecord(h.record);
+    if (!h.snippet.empty()) item["snippet"] = h.snippet;
+    items.push_back(std::move(item));
+  }
+  json out = {{"total", page.total}, {"items", std::move(items)}};
+  if (p.facets) {
+    json facets = json::object();
+    static const std::map<std::string, std::string> kParamOf = {{"ethnic", "ethnic_group"}};
+    for (const std::string& field : Catalogue::FacetFields()) {
+      json values = json::array();
+      for (const FacetCount& f : page.facets[field]) {
+        json v = {{"value", f.value}, {"count", f.count}};
+        json label = FacetLabel(ctx.catalogue.schema(), field, f.value);
+        if (!label.is_null()) v["label"] = label;
+        values.push_back(std::move(v));
+      }
+      auto param = kParamOf.find(field);
+      facets[param == kParamOf.end() ? field : param->second] = std::move(values);
+    }
+    out["facets"] = std::move(facets);
+  }
+  if (!page.next_cursor.empty()) {
+    std::string next = "/api/v1/search?cursor=" + page.next_cursor;
+    for (const auto& [k, v] : req.query) {
+      if (k != "cursor") next += "&" + PercentEncode(k) + "=" + PercentEncode(v);
+    }
+    out["next_cursor"] = page.next_cursor;
+    out["next"] = next;
+  }
+  return Json(out);
+}
+
+Response Suggest(const Request& req, Context& ctx) {
+  size_t limit = 10;
+  if (auto l = req.Query("limit")) {
+    int64_t n = OR_PROBLEM(ParseInt(*l, "limit"));
+    if (n < 1 || n > 20) {
+      return ProblemResponse(BadParameter("limit", "must be between 1 and 20", "phải từ 1 đến 20").error(), req.path);
+    }
+    limit = static_cast<size_t>(n);
+  }
+  auto suggestions = OR_PROBLEM(ctx.catalogue.Suggest(req.Query("q").value_or(""), limit, ctx.actor));
+  json out = json::array();
+  for (const auto& [pid, name] : suggestions) out.push_back({{"pid", pid}, {"name", name}});
+  return Json({{"suggestions", out}});
+}
+
 Response Health(const Request&, Context&) { return Json({{"status", "ok"}}); }
 
 void AddCollection(std::vector<Route>& routes, RecordClass cls) {
@@ -495,6 +644,8 @@ const std::vector<Route>& Routes() {
         {"GET", "/api/v1/schema", Access::kPublic, GetSchema},
         {"GET", "/api/v1/vocabularies", Access::kPublic, ListVocabularies},
         {"GET", "/api/v1/vocabularies/{id}", Access::kPublic, GetVocabulary},
+        {"GET", "/api/v1/search", Access::kPublic, Search},
+        {"GET", "/api/v1/suggest", Access::kPublic, Suggest},
     };
     AddCollection(r, RecordClass::kItem);
     AddCollection(r, RecordClass::kOrganisation);

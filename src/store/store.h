@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 
 #include "core/error.h"
 #include "core/record.h"
+#include "search/index_document.h"
 
 namespace disan {
 
@@ -66,6 +68,7 @@ struct RecordWrite {
   std::optional<int64_t> expected_revision;
   nlohmann::json document;  // for kDelete: ignored, the last document is kept
   std::vector<FilterTerm> terms;
+  search::SearchDocument search;  // what the search index holds for the new document
   std::string author;
   std::string reason;
 };
@@ -83,6 +86,46 @@ struct RecordPage {
   std::string next_cursor;  // opaque; "" when this is the last page
 };
 
+enum class SearchSort { kRelevance, kName, kRecognised, kChanged };
+
+struct BoundingBox {
+  double min_lat, min_lon, max_lat, max_lon;
+};
+
+struct Circle {
+  double lat, lon, radius_km;
+};
+
+// A search, already translated into index expressions by search/query.h.
+struct SearchRequest {
+  RecordClass cls = RecordClass::kItem;
+  std::string match;   // FTS expression over folded tokens; "" = every record
+  std::string phrase;  // documents matching it rank first ("" = none)
+  std::string exact;   // over exact tokens; matching documents rank next ("" = none)
+  std::vector<std::string> pinned_pids;  // ranked before everything (identifier queries)
+  std::vector<FilterTerm> filters;       // as in ListQuery
+  bool public_only = true;
+  std::optional<BoundingBox> bbox;
+  std::optional<Circle> near;
+  std::optional<int64_t> year_from, year_to;  // dating overlaps [year_from, year_to]
+  SearchSort sort = SearchSort::kRelevance;
+  std::string cursor;
+  size_t limit = 20;
+  std::vector<std::string> facet_fields;
+};
+
+struct FacetCount {
+  std::string value;
+  size_t count = 0;
+};
+
+struct SearchResult {
+  std::vector<StoredRecord> hits;
+  size_t total = 0;
+  std::map<std::string, std::vector<FacetCount>> facets;  // by field, largest count first
+  std::string next_cursor;
+};
+
 // Operations valid inside one write transaction.
 class StoreWriter {
  public:
@@ -94,6 +137,10 @@ class StoreWriter {
   virtual Result<StoredRecord> Get(const std::string& pid) = 0;
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
   virtual Status PutToken(const std::string& token_hash, const std::string& label) = 0;
+  // Replaces the filter terms and search entry of a live record without a new revision
+  // (used by reindexing when the derivation rules change).
+  virtual Status Reindex(const std::string& pid, const std::vector<FilterTerm>& terms,
+                         const search::SearchDocument& search) = 0;
 };
 
 class MetadataStore {
@@ -112,6 +159,8 @@ class MetadataStore {
   // Calls `fn` for every record of the class in pid order, including tombstones.
   virtual Status ForEach(RecordClass cls, const std::function<Status(const StoredRecord&)>& fn) = 0;
   virtual Result<size_t> Count(RecordClass cls) = 0;
+  // Runs a search. Fails with kInvalid on a malformed cursor or index expression.
+  virtual Result<SearchResult> Search(const SearchRequest& request) = 0;
 
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   // The label of the stored, unrevoked token with this hash; nullopt when there is none.

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -51,6 +52,23 @@ CREATE TABLE api_tokens (
   label TEXT NOT NULL,
   created_at TEXT NOT NULL,
   revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+)sql",
+    // 2: the search index, changed in the same transaction as the record.
+    R"sql(
+CREATE VIRTUAL TABLE search_folded USING fts5(names, ids, description, other,
+  tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3');
+CREATE VIRTUAL TABLE search_exact USING fts5(names, ids, description, other,
+  tokenize = 'unicode61 remove_diacritics 0');
+CREATE TABLE search_docs (
+  record_id INTEGER PRIMARY KEY REFERENCES records(id),
+  class TEXT NOT NULL,
+  public INTEGER NOT NULL,
+  sort_key BLOB NOT NULL,
+  recognition_date TEXT NOT NULL,
+  lat REAL, lon REAL,
+  year_from INTEGER, year_to INTEGER);
+CREATE INDEX search_docs_by_class ON search_docs(class, public);
+CREATE INDEX search_docs_by_lat ON search_docs(lat) WHERE lat IS NOT NULL;
 )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -105,6 +123,25 @@ class Stmt {
   Stmt& Bind(int i, int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
+  }
+  Stmt& Bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  Stmt& BindBlob(int i, const std::string& s) {
+    sqlite3_bind_blob(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  template <typename T>
+  Stmt& Bind(int i, const std::optional<T>& v) {
+    if (v) return Bind(i, *v);
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  std::string Blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
   }
   // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
   Result<bool> Step() {
@@ -217,6 +254,49 @@ Result<StoredRecord> GetOn(Connection& c, const std::string& pid) {
   return ReadRecord(*s);
 }
 
+enum class IndexState { kNew, kExisting };
+
+// Replaces (or with `search` == nullptr, removes) a record's filter terms and search entry.
+Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<FilterTerm>* terms,
+                  const search::SearchDocument* search, IndexState state = IndexState::kExisting) {
+  for (const char* sql : {"DELETE FROM record_terms WHERE record_id = ?",
+                          "DELETE FROM search_folded WHERE rowid = ?",
+                          "DELETE FROM search_exact WHERE rowid = ?",
+                          "DELETE FROM search_docs WHERE record_id = ?"}) {
+    if (state == IndexState::kNew) break;
+    auto d = TRY(c.Prepare(sql));
+    d->Bind(1, id);
+    TRY(d->Exec());
+  }
+  if (terms) {
+    auto t = TRY(c.Prepare("INSERT OR IGNORE INTO record_terms(field, value, record_id) VALUES (?, ?, ?)"));
+    for (const FilterTerm& term : *terms) {
+      t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
+      TRY(t->Exec());
+      t->Reset();
+    }
+  }
+  if (search) {
+    const char* fts[] = {
+        "INSERT INTO search_folded(rowid, names, ids, description, other) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO search_exact(rowid, names, ids, description, other) VALUES (?, ?, ?, ?, ?)"};
+    for (int form = 0; form < 2; ++form) {
+      auto f = TRY(c.Prepare(fts[form]));
+      f->Bind(1, id);
+      for (int col = 0; col < 4; ++col) f->Bind(col + 2, form == 0 ? search->folded[col] : search->exact[col]);
+      TRY(f->Exec());
+    }
+    auto d = TRY(c.Prepare(
+        "INSERT INTO search_docs(record_id, class, public, sort_key, recognition_date, lat, lon, "
+        "year_from, year_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    d->Bind(1, id).Bind(2, std::string(RecordClassName(cls))).Bind(3, int64_t{search->is_public});
+    d->BindBlob(4, search->sort_key).Bind(5, search->recognition_date);
+    d->Bind(6, search->lat).Bind(7, search->lon).Bind(8, search->year_from).Bind(9, search->year_to);
+    TRY(d->Exec());
+  }
+  return Ok();
+}
+
 class SqliteWriter final : public StoreWriter {
  public:
   explicit SqliteWriter(Connection& c) : c_(c) {}
@@ -290,18 +370,12 @@ class SqliteWriter final : public StoreWriter {
         u->Bind(1, w.kind).Bind(2, revision).Bind(3, now).Bind(4, document).Bind(5, id);
         TRY(u->Exec());
       }
-      auto d = TRY(c_.Prepare("DELETE FROM record_terms WHERE record_id = ?"));
-      d->Bind(1, id);
-      TRY(d->Exec());
     }
-    if (w.action != RevisionAction::kDelete) {
-      auto t = TRY(c_.Prepare(
-          "INSERT OR IGNORE INTO record_terms(field, value, record_id) VALUES (?, ?, ?)"));
-      for (const FilterTerm& term : w.terms) {
-        t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
-        TRY(t->Exec());
-        t->Reset();
-      }
+    if (w.action == RevisionAction::kDelete) {
+      TRY(WriteIndex(c_, id, w.cls, nullptr, nullptr));
+    } else {
+      TRY(WriteIndex(c_, id, w.cls, &w.terms, &w.search,
+                     w.action == RevisionAction::kCreate ? IndexState::kNew : IndexState::kExisting));
     }
     auto r = TRY(c_.Prepare(
         "INSERT INTO revisions(record_id, number, action, author, reason, at, snapshot) "
@@ -313,6 +387,21 @@ class SqliteWriter final : public StoreWriter {
   }
 
   Result<StoredRecord> Get(const std::string& pid) override { return GetOn(c_, pid); }
+
+  Status Reindex(const std::string& pid, const std::vector<FilterTerm>& terms,
+                 const search::SearchDocument& search) override {
+    auto s = TRY(c_.Prepare("SELECT id, class, deleted FROM records WHERE pid = ?"));
+    s->Bind(1, pid);
+    if (!TRY(s->Step())) {
+      return Fail(ErrorCode::kNotFound, "no record with identifier " + pid,
+                  "không có bản ghi với mã định danh " + pid);
+    }
+    int64_t id = s->Int(0);
+    RecordClass cls = ParseRecordClass(s->Text(1)).value_or(RecordClass::kItem);
+    bool deleted = s->Int(2) != 0;
+    s.reset();
+    return deleted ? WriteIndex(c_, id, cls, nullptr, nullptr) : WriteIndex(c_, id, cls, &terms, &search);
+  }
 
   Status PutSetting(const std::string& key, const std::string& value) override {
     auto s = TRY(c_.Prepare("INSERT INTO settings(key, value) VALUES (?, ?) "
@@ -477,6 +566,185 @@ class SqliteStore final : public MetadataStore {
     return static_cast<size_t>(s->Int(0));
   }
 
+  Result<SearchResult> Search(const SearchRequest& q) override {
+    // Bound values, in order of the ?NNN placeholders the SQL below names.
+    std::vector<std::string> texts;
+    auto bind_text = [&](const std::string& v) {
+      texts.push_back(v);
+      return "?" + std::to_string(texts.size());
+    };
+    std::string hits = q.match.empty()
+        ? "SELECT record_id AS id, 0.0 AS rank FROM search_docs"
+        : "SELECT rowid AS id, bm25(search_folded, 10.0, 5.0, 2.0, 1.0) AS rank FROM search_folded "
+          "WHERE search_folded MATCH " + bind_text(q.match);
+    std::string score = "h.rank";
+    if (!q.phrase.empty()) {
+      score += " - CASE WHEN h.id IN (SELECT rowid FROM search_folded WHERE search_folded MATCH " +
+               bind_text(q.phrase) + ") THEN 1000 ELSE 0 END";
+    }
+    if (!q.exact.empty()) {
+      score += " - CASE WHEN h.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH " +
+               bind_text(q.exact) + ") THEN 100 ELSE 0 END";
+    }
+    if (!q.pinned_pids.empty()) {
+      std::string list;
+      for (const std::string& pid : q.pinned_pids) list += (list.empty() ? "" : ", ") + bind_text(pid);
+      score += " - CASE WHEN r.pid IN (" + list + ") THEN 1000000 ELSE 0 END";
+    }
+    std::string where = "d.class = " + bind_text(std::string(RecordClassName(q.cls))) + " AND r.deleted = 0";
+    if (q.public_only) where += " AND d.public = 1";
+    std::map<std::string, std::vector<std::string>> by_field;
+    for (const FilterTerm& f : q.filters) by_field[f.field].push_back(f.value);
+    for (const auto& [field, values] : by_field) {
+      std::string list;
+      for (const std::string& v : values) list += (list.empty() ? "" : ", ") + bind_text(v);
+      where += " AND h.id IN (SELECT record_id FROM record_terms WHERE field = " + bind_text(field) +
+               " AND value IN (" + list + "))";
+    }
+    char buf[256];
+    if (q.bbox) {
+      std::snprintf(buf, sizeof buf, " AND d.lat BETWEEN %.9f AND %.9f AND d.lon BETWEEN %.9f AND %.9f",
+                    q.bbox->min_lat, q.bbox->max_lat, q.bbox->min_lon, q.bbox->max_lon);
+      where += buf;
+    }
+    if (q.near) {
+      // Equirectangular distance: exact enough at the scale of a province.
+      double kx = 111.195 * std::cos(q.near->lat * 3.14159265358979 / 180.0), ky = 111.195;
+      std::snprintf(buf, sizeof buf,
+                    " AND d.lat IS NOT NULL AND ((d.lat - %.9f) * %.9f) * ((d.lat - %.9f) * %.9f) + "
+                    "((d.lon - %.9f) * %.9f) * ((d.lon - %.9f) * %.9f) <= %.9f",
+                    q.near->lat, ky, q.near->lat, ky, q.near->lon, kx, q.near->lon, kx,
+                    q.near->radius_km * q.near->radius_km);
+      where += buf;
+    }
+    if (q.year_from) where += " AND coalesce(d.year_to, d.year_from) >= " + std::to_string(*q.year_from);
+    if (q.year_to) where += " AND coalesce(d.year_from, d.year_to) <= " + std::to_string(*q.year_to);
+    if (q.year_from || q.year_to) where += " AND (d.year_from IS NOT NULL OR d.year_to IS NOT NULL)";
+
+    // The sort key k (and its direction) defines both the order and the cursor.
+    std::string key, direction;
+    switch (q.sort) {
+      case SearchSort::kRelevance: key = "score"; direction = "ASC"; break;
+      case SearchSort::kName: key = "sort_key"; direction = "ASC"; break;
+      case SearchSort::kRecognised: key = "recognition_date"; direction = "DESC"; break;
+      case SearchSort::kChanged: key = "updated_at"; direction = "DESC"; break;
+    }
+    std::string candidates = "WITH h AS (" + hits + "), c AS (SELECT h.id AS id, " + score +
+                             " AS score, d.sort_key AS sort_key, d.recognition_date AS recognition_date, "
+                             "r.updated_at AS updated_at FROM h JOIN search_docs d ON d.record_id = h.id "
+                             "JOIN records r ON r.id = h.id WHERE " + where + ") ";
+    std::string after;
+    std::optional<double> cursor_score;
+    std::string cursor_key;
+    int64_t cursor_id = 0;
+    if (!q.cursor.empty()) {
+      json c = json::parse(FromHex(q.cursor), nullptr, false);
+      if (c.is_discarded() || !c.is_array() || c.size() != 2 || !c[1].is_number_integer() ||
+          (q.sort == SearchSort::kRelevance ? !c[0].is_number() : !c[0].is_string())) {
+        return Fail(ErrorCode::kInvalid, "the cursor '" + q.cursor + "' is not valid for this search",
+                    "con trỏ trang '" + q.cursor + "' không hợp lệ với tìm kiếm này");
+      }
+      cursor_id = c[1].get<int64_t>();
+      const char* cmp = direction == "ASC" ? ">" : "<";
+      if (q.sort == SearchSort::kRelevance) {
+        cursor_score = c[0].get<double>();
+      } else {
+        cursor_key = q.sort == SearchSort::kName ? FromHex(c[0].get<std::string>()) : c[0].get<std::string>();
+      }
+      std::string k = "?" + std::to_string(texts.size() + 1);
+      std::string i = "?" + std::to_string(texts.size() + 2);
+      after = " WHERE (" + key + " " + cmp + " " + k + " OR (" + key + " = " + k + " AND id > " + i + "))";
+    }
+    auto c = TRY(Acquire());
+    auto bind_all = [&](Stmt& st) {
+      for (size_t i = 0; i < texts.size(); ++i) st.Bind(static_cast<int>(i + 1), texts[i]);
+    };
+    auto run = [&](const std::string& sql, const std::function<void(Stmt&)>& row,
+                   bool with_cursor) -> Status {
+      sqlite3_stmt* raw = nullptr;
+      if (sqlite3_prepare_v2(c->db(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+        std::string message = sqlite3_errmsg(c->db());
+        sqlite3_finalize(raw);
+        if (message.find("fts5") != std::string::npos || message.find("syntax") != std::string::npos) {
+          return Fail(ErrorCode::kInvalid, "the query cannot be searched: " + message,
+                      "không tìm được với câu truy vấn này: " + message);
+        }
+        return SqlError(c->db(), "prepare");
+      }
+      Status status = Ok();
+      {
+        Stmt st(c->db(), raw);
+        bind_all(st);
+        if (with_cursor && !q.cursor.empty()) {
+          int k = static_cast<int>(texts.size() + 1);
+          if (cursor_score) st.Bind(k, *cursor_score);
+          else if (q.sort == SearchSort::kName) st.BindBlob(k, cursor_key);
+          else st.Bind(k, cursor_key);
+          st.Bind(k + 1, cursor_id);
+        }
+        for (;;) {
+          Result<bool> step = st.Step();
+          if (!step) {
+            status = std::unexpected(step.error());
+            break;
+          }
+          if (!*step) break;
+          row(st);
+        }
+      }
+      sqlite3_finalize(raw);
+      if (!status && std::string(sqlite3_errmsg(c->db())).find("fts5") != std::string::npos) {
+        return Fail(ErrorCode::kInvalid, "the query cannot be searched", "không tìm được với câu truy vấn này");
+      }
+      return status;
+    };
+
+    SearchResult result;
+    std::vector<std::pair<int64_t, json>> page;  // id, cursor key
+    std::string select = candidates + "SELECT c.id, c.score, c.sort_key, c.recognition_date, c.updated_at FROM c" +
+                         after + " ORDER BY " + key + " " + direction + ", id ASC LIMIT " +
+                         std::to_string(q.limit + 1);
+    std::vector<int64_t> ids;
+    json last_key;
+    int64_t last_id = 0;
+    TRY(run(select, [&](Stmt& st) {
+      if (ids.size() == q.limit) {
+        result.next_cursor = ToHex(json::array({last_key, last_id}).dump());
+        return;
+      }
+      last_id = st.Int(0);
+      ids.push_back(last_id);
+      switch (q.sort) {
+        case SearchSort::kRelevance: last_key = st.Double(1); break;
+        case SearchSort::kName: last_key = ToHex(st.Blob(2)); break;
+        case SearchSort::kRecognised: last_key = st.Text(3); break;
+        case SearchSort::kChanged: last_key = st.Text(4); break;
+      }
+    }, true));
+    TRY(run(candidates + "SELECT count(*) FROM c", [&](Stmt& st) { result.total = static_cast<size_t>(st.Int(0)); },
+            false));
+    if (!q.facet_fields.empty()) {
+      std::string fields;
+      for (const std::string& f : q.facet_fields) fields += (fields.empty() ? "" : ", ") + bind_text(f);
+      TRY(run(candidates + "SELECT t.field, t.value, count(*) AS n FROM record_terms t WHERE t.record_id IN "
+                           "(SELECT id FROM c) AND t.field IN (" + fields + ") GROUP BY t.field, t.value "
+                           "ORDER BY t.field, n DESC, t.value",
+              [&](Stmt& st) {
+                result.facets[st.Text(0)].push_back({st.Text(1), static_cast<size_t>(st.Int(2))});
+              },
+              false));
+    }
+    auto get = TRY(c->Prepare(
+        "SELECT id, pid, class, kind, revision, created_at, updated_at, deleted, delete_reason, "
+        "document FROM records WHERE id = ?"));
+    for (int64_t id : ids) {
+      get->Bind(1, id);
+      if (TRY(get->Step())) result.hits.push_back(ReadRecord(*get));
+      get->Reset();
+    }
+    return result;
+  }
+
   Result<std::optional<std::string>> GetSetting(const std::string& key) override {
     auto c = TRY(Acquire());
     auto s = TRY(c->Prepare("SELECT value FROM settings WHERE key = ?"));
@@ -515,6 +783,33 @@ class SqliteStore final : public MetadataStore {
     }
     auto c = TRY(Connection::Open(path_));
     return Reader(c.release(), ReaderDeleter{this});
+  }
+
+  static std::string ToHex(const std::string& s) {
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned char ch : s) {
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+    return out;
+  }
+
+  // "" for anything that is not an even run of hex digits.
+  static std::string FromHex(const std::string& s) {
+    if (s.size() % 2 || s.size() > 4096) return "";
+    std::string out;
+    for (size_t i = 0; i < s.size(); i += 2) {
+      int v = 0;
+      for (int j = 0; j < 2; ++j) {
+        char ch = s[i + static_cast<size_t>(j)];
+        int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+        if (d < 0) return "";
+        v = v * 16 + d;
+      }
+      out += static_cast<char>(v);
+    }
+    return out;
   }
 
   static std::string ToBase36(int64_t v) {
