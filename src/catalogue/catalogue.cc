@@ -291,7 +291,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Catalogue::Suggest(cons
   request.cls = RecordClass::kItem;
   // Names only: "{names}: (...)" restricts every phrase of the expression to that column.
   request.match = "{names} : (" + e.match + ")";
-  request.phrase = e.phrase.empty() ? "" : "{names} : " + e.phrase;
+  request.phrase = e.phrase;
   request.exact = e.exact.empty() ? "" : "{names} : (" + e.exact + ")";
   request.public_only = actor.audience == Audience::kPublic;
   request.limit = std::min<size_t>(std::max<size_t>(limit, 1), 20);

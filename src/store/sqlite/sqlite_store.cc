@@ -579,8 +579,12 @@ class SqliteStore final : public MetadataStore {
           "WHERE search_folded MATCH " + bind_text(q.match);
     std::string score = "h.rank";
     if (!q.phrase.empty()) {
+      // Adjacent words in a name first, then adjacent anywhere.
+      std::string phrase = bind_text(q.phrase);
       score += " - CASE WHEN h.id IN (SELECT rowid FROM search_folded WHERE search_folded MATCH " +
-               bind_text(q.phrase) + ") THEN 1000 ELSE 0 END";
+               phrase + ") THEN 1000 ELSE 0 END";
+      score += " - CASE WHEN h.id IN (SELECT rowid FROM search_folded WHERE search_folded MATCH "
+               "'{names} : ' || " + phrase + ") THEN 1000 ELSE 0 END";
     }
     if (!q.exact.empty()) {
       score += " - CASE WHEN h.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH " +

@@ -1,0 +1,130 @@
+#include "search/vietnamese.h"
+
+#include <gtest/gtest.h>
+
+#include "search/query.h"
+
+namespace disan::search {
+namespace {
+
+std::vector<std::string> Folded(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Token& t : Tokenize(text)) out.push_back(t.folded);
+  return out;
+}
+
+std::vector<std::string> Exact(std::string_view text) {
+  std::vector<std::string> out;
+  for (const Token& t : Tokenize(text)) out.push_back(t.exact);
+  return out;
+}
+
+TEST(Vietnamese, FoldingRemovesDiacriticsAndDStroke) {
+  EXPECT_EQ(Folded("Đắk Mil"), (std::vector<std::string>{"dak", "mil"}));
+  EXPECT_EQ(Folded("CỒNG CHIÊNG"), (std::vector<std::string>{"cong", "chieng"}));
+  EXPECT_EQ(Folded("M'Nông, Ê Đê"), (std::vector<std::string>{"mnong", "e", "de"}));
+  EXPECT_EQ(Folded("Hang C6-1"), (std::vector<std::string>{"hang", "c6", "1"}));
+}
+
+TEST(Vietnamese, ExactFormsMakeTonePlacementsEqual) {
+  EXPECT_EQ(Exact("hoà"), Exact("hòa"));
+  EXPECT_EQ(Exact("thuý"), Exact("thúy"));
+  EXPECT_EQ(Exact("khoẻ"), Exact("khỏe"));
+  EXPECT_EQ(Exact("hoà")[0], "hoa2");
+  // Tones and vowel marks still distinguish words.
+  EXPECT_NE(Exact("hồ"), Exact("hộ"));
+  EXPECT_NE(Exact("hồ"), Exact("ho"));
+  EXPECT_NE(Exact("đá"), Exact("dá"));
+  EXPECT_EQ(Exact("Đắk")[0], "đăk1");
+}
+
+TEST(Vietnamese, DecomposedInputGivesTheSameTokens) {
+  // "Đắk" with combining breve and acute.
+  EXPECT_EQ(Exact("\xC4\x90" "a\xCC\x86\xCC\x81" "k"), Exact("Đắk"));
+}
+
+TEST(Vietnamese, OffsetsPointIntoTheOriginalText) {
+  std::string text = "Nhà ngục Đắk Mil";
+  std::vector<Token> tokens = Tokenize(text);
+  ASSERT_EQ(tokens.size(), 4u);
+  EXPECT_EQ(text.substr(tokens[2].begin, tokens[2].end - tokens[2].begin), "Đắk");
+  EXPECT_TRUE(tokens[2].has_diacritics);
+  EXPECT_FALSE(tokens[3].has_diacritics);
+}
+
+TEST(Vietnamese, InvalidBytesSeparateTokensInsteadOfFailing) {
+  EXPECT_EQ(Folded("ab\xFF" "cd"), (std::vector<std::string>{"ab", "cd"}));
+  EXPECT_TRUE(Folded("").empty());
+  EXPECT_TRUE(Folded("  ,;!? ").empty());
+}
+
+TEST(Query, WordsPhrasesExclusionsAndOr) {
+  ParsedQuery q = ParseQuery("đắk mil \"cồng chiêng\" -lễ hang OR thác").value();
+  ASSERT_EQ(q.clauses.size(), 5u);
+  EXPECT_TRUE(q.has_diacritics);
+  EXPECT_FALSE(q.clauses[0].phrase);
+  EXPECT_TRUE(q.clauses[2].phrase);
+  EXPECT_TRUE(q.clauses[3].excluded);
+  EXPECT_EQ(q.clauses[4].alternatives.size(), 2u);
+  IndexExpressions e = BuildExpressions(q);
+  EXPECT_EQ(e.match, "(\"dak\" AND \"mil\" AND \"cong chieng\" AND (\"hang\" OR \"thac\")) NOT \"le\"");
+  EXPECT_EQ(e.phrase, "\"dak mil\"");
+  EXPECT_EQ(e.exact,
+            "(\"đăk1\" AND \"mil\" AND \"công2 chiêng\" AND (\"hang\" OR \"thac1\")) NOT \"lê4\"");
+}
+
+TEST(Query, NoDiacriticsMeansNoExactExpression) {
+  IndexExpressions e = BuildExpressions(ParseQuery("dak mil").value());
+  EXPECT_TRUE(e.exact.empty());
+  EXPECT_EQ(e.match, "\"dak\" AND \"mil\"");
+}
+
+TEST(Query, PrefixForAutocomplete) {
+  IndexExpressions e = BuildExpressions(ParseQuery("cong ch").value(), LastWord::kPrefix);
+  EXPECT_EQ(e.match, "\"cong\" AND \"ch\"*");
+  EXPECT_EQ(e.phrase, "\"cong ch\"*");
+}
+
+TEST(Query, HostileInputNeverReachesTheIndexAsSyntax) {
+  // Operators and punctuation become separators; every token is quoted.
+  for (std::string text : {"NEAR(a b)", "names: x", "a*", "^a", "(((", "\"unbalanced", "a AND b",
+                           "\"\"", "- -", "OR OR", "x\" OR \"y"}) {
+    Result<ParsedQuery> q = ParseQuery(text);
+    if (!q) continue;
+    IndexExpressions e = BuildExpressions(*q);
+    for (size_t i = 0; i < e.match.size(); ++i) {
+      if (e.match[i] == '"') {
+        size_t close = e.match.find('"', i + 1);
+        ASSERT_NE(close, std::string::npos) << text;
+        std::string inside = e.match.substr(i + 1, close - i - 1);
+        for (char c : inside) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || (c & 0x80)) << text;
+        i = close;
+      }
+    }
+  }
+}
+
+TEST(Query, LimitsAndOnlyExclusions) {
+  EXPECT_FALSE(ParseQuery(std::string(501, 'a')));
+  EXPECT_FALSE(ParseQuery("-hang -thac"));
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += "w" + std::to_string(i) + " ";
+  EXPECT_FALSE(ParseQuery(many));
+  EXPECT_FALSE(ParseQuery("abc\xFF"));
+  EXPECT_TRUE(ParseQuery("").value().empty());
+}
+
+TEST(Snippet, HighlightsWithOriginalDiacriticsAndEscapes) {
+  std::string s = Snippet("Nhà ngục <b>Đắk Mil</b> xây năm 1940", {"dak", "mil"});
+  EXPECT_EQ(s, "Nhà ngục &lt;b&gt;<mark>Đắk</mark> <mark>Mil</mark>&lt;/b&gt; xây năm 1940");
+  std::string long_text(1000, 'x');
+  long_text += " Đắk Mil " + std::string(1000, 'y');
+  std::string windowed = Snippet(long_text, {"mil"}, 100);
+  EXPECT_TRUE(windowed.starts_with("…"));
+  EXPECT_TRUE(windowed.ends_with("…"));
+  EXPECT_NE(windowed.find("<mark>Mil</mark>"), std::string::npos);
+  EXPECT_EQ(Snippet("", {"x"}), "");
+}
+
+}  // namespace
+}  // namespace disan::search
