@@ -110,22 +110,20 @@ std::vector<Token> Tokenize(std::string_view text) {
   return tokens;
 }
 
-std::string FoldedText(std::string_view text) {
+namespace {
+
+std::string Join(std::string_view text, std::string Token::*form) {
   std::string out;
   for (const Token& t : Tokenize(text)) {
     if (!out.empty()) out += ' ';
-    out += t.folded;
+    out += t.*form;
   }
   return out;
 }
 
-std::string ExactText(std::string_view text) {
-  std::string out;
-  for (const Token& t : Tokenize(text)) {
-    if (!out.empty()) out += ' ';
-    out += t.exact;
-  }
-  return out;
-}
+}  // namespace
+
+std::string FoldedText(std::string_view text) { return Join(text, &Token::folded); }
+std::string ExactText(std::string_view text) { return Join(text, &Token::exact); }
 
 }  // namespace disan::search
