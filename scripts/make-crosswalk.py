@@ -22,7 +22,8 @@ for r in rows:
     formed = []
     for p in parts:
         m = re.match(r"^(.*?)\s*\((.*)\)\s*$", p)
-        entry = {"name": m.group(1) if m else p}
+        # The source writes one commune as "xã Đắk Ha": the unit word is not part of the name.
+        entry = {"name": re.sub(r"^(xã|Xã|phường|Phường)\s+", "", m.group(1) if m else p)}
         if m:
             entry["district"] = m.group(2)
         formed.append(entry)

@@ -67,9 +67,13 @@ bool Catalogue::IsPublic(const StoredRecord& r) {
          r.document.value("status", "published") == "published";
 }
 
-void Catalogue::RedactForPublic(StoredRecord& r) {
-  if (r.document.value("location_precision", "exact") != "generalised") return;
-  for (json& p : r.document["places"]) {
+void Catalogue::RedactForPublic(StoredRecord& r) { RedactDocument(r.document); }
+
+void Catalogue::RedactDocument(json& document, bool generalised) {
+  if (!document.is_object()) return;
+  generalised = generalised || document.value("location_precision", "exact") == "generalised";
+  if (!generalised || !document.contains("places")) return;
+  for (json& p : document["places"]) {
     p.erase("address");
     if (p.contains("point")) {
       for (const char* f : {"lat", "lon"}) {
@@ -427,14 +431,20 @@ Result<std::vector<Revision>> Catalogue::History(RecordClass cls, const std::str
 
 Result<Revision> Catalogue::GetRevision(RecordClass cls, const std::string& pid, int64_t number,
                                         const Actor& actor) {
-  TRY(Get(cls, pid, actor));
-  return store_.GetRevision(pid, number);
+  StoredRecord current = TRY(Get(cls, pid, actor));
+  Revision revision = TRY(store_.GetRevision(pid, number));
+  // An old revision may predate the site being marked sensitive: the current marking counts.
+  if (actor.audience == Audience::kPublic) {
+    RedactDocument(revision.snapshot,
+                   current.document.value("location_precision", "exact") == "generalised");
+  }
+  return revision;
 }
 
 Result<std::vector<FieldChange>> Catalogue::Diff(RecordClass cls, const std::string& pid,
                                                  int64_t from, int64_t to, const Actor& actor) {
   Revision a = TRY(GetRevision(cls, pid, from, actor));
-  Revision b = TRY(store_.GetRevision(pid, to));
+  Revision b = TRY(GetRevision(cls, pid, to, actor));
   return DiffRecords(a.snapshot, b.snapshot);
 }
 

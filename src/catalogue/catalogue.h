@@ -135,6 +135,8 @@ class Catalogue {
   // What an anonymous reader is shown of a record with a generalised location: points
   // rounded to 0.1° (about 11 km) and no village address.
   static void RedactForPublic(StoredRecord& record);
+  // Redacts when the document, or the caller (`generalised`), says the location is sensitive.
+  static void RedactDocument(nlohmann::json& document, bool generalised = false);
 
  private:
   Result<Validated> ValidateWithRefs(StoreWriter& writer, RecordClass cls,

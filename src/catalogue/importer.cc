@@ -476,8 +476,15 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
   const std::string reason = "import " + path;
   RowMapper mapper(catalogue.schema());
 
+  // Both lists are capped so that a hostile or hopeless file cannot exhaust memory; the
+  // counts stay exact.
   auto add_error = [&](ImportProblem p) {
+    ++report.error_count;
     if (report.errors.size() < kMaxReported) report.errors.push_back(std::move(p));
+  };
+  auto add_warning = [&](ImportProblem p) {
+    ++report.warning_count;
+    if (report.warnings.size() < kMaxReported) report.warnings.push_back(std::move(p));
   };
 
   // One record: validate and write inside the open transaction; problems go to the report.
@@ -550,7 +557,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
       if (!flat) {
         for (const std::string& h : header) {
           if (!known.contains(h)) {
-            report.warnings.push_back({0, reader.record_line(), h, "",
+            add_warning({0, reader.record_line(), h, "",
                                        "column '" + h + "' is not mapped to any field and is ignored",
                                        "cột '" + h + "' không ứng với trường nào nên bị bỏ qua"});
           }
@@ -594,7 +601,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
           if (!fields[i].empty() || !cells.contains(header[i])) cells[header[i]] = fields[i];
         }
         MappedRow mapped = mapper.Map(cells, report.rows, line);
-        for (ImportProblem& p : mapped.warnings) report.warnings.push_back(std::move(p));
+        for (ImportProblem& p : mapped.warnings) add_warning(std::move(p));
         if (!mapped.errors.empty()) {
           for (ImportProblem& p : mapped.errors) add_error(std::move(p));
           continue;
@@ -603,7 +610,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
       }
     }
     bool keep = options.run == ImportRun::kWrite &&
-                (report.errors.empty() || options.mode == ImportMode::kValidRowsOnly);
+                (report.error_count == 0 || options.mode == ImportMode::kValidRowsOnly);
     if (!keep) return Fail(ErrorCode::kConflict, "import not committed", "không ghi dữ liệu nhập");
     return Ok();
   });

@@ -47,8 +47,10 @@ struct ImportReport {
   size_t rows = 0;
   size_t imported = 0;
   bool committed = false;
-  std::vector<ImportProblem> errors;
-  std::vector<ImportProblem> warnings;  // values kept but not mapped, places not found, ...
+  std::vector<ImportProblem> errors;    // the first 1000
+  std::vector<ImportProblem> warnings;  // the first 1000: values kept but not mapped, places not found
+  size_t error_count = 0;               // all of them
+  size_t warning_count = 0;
   std::vector<std::string> pids;        // of the imported records, in file order
 };
 

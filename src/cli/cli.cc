@@ -135,8 +135,12 @@ Status Serve(Instance& inst, const Options& o) {
 Status PrintReport(const ImportReport& r, const Options& o) {
   for (const ImportProblem& p : r.warnings) std::cerr << "warning: " << p.Describe() << "\n";
   for (const ImportProblem& p : r.errors) std::cerr << "error: " << p.Describe() << "\n";
+  if (r.error_count > r.errors.size() || r.warning_count > r.warnings.size()) {
+    std::cerr << "(only the first " << r.errors.size() << " errors and " << r.warnings.size()
+              << " warnings are listed)\n";
+  }
   std::cerr << "read " << r.rows << " rows (" << r.format << ", " << EncodingName(r.encoding) << "), "
-            << r.errors.size() << " with errors, " << r.warnings.size() << " warnings\n";
+            << r.error_count << " errors, " << r.warning_count << " warnings\n";
   if (o.dry_run) {
     std::cout << (r.errors.empty() ? "dry run: all rows are valid; nothing written\n"
                                    : "dry run: nothing written\n");
@@ -144,7 +148,7 @@ Status PrintReport(const ImportReport& r, const Options& o) {
     std::cout << "imported " << r.imported << " records\n";
   }
   if (!r.errors.empty()) {
-    std::string n = std::to_string(r.errors.size());
+    std::string n = std::to_string(r.error_count);
     std::string verdict = r.committed ? "imported the valid rows; " + n + " rows refused"
                                       : "nothing imported: " + n + " rows have errors (see above)";
     std::string verdict_vi = r.committed ? "đã nhập các dòng hợp lệ; " + n + " dòng bị từ chối"

@@ -56,6 +56,9 @@ HttpServer::HttpServer(Catalogue& catalogue, ServerOptions options)
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   s.set_keep_alive_max_count(10000);
+  // Without it every answer waits ~40 ms for the client's delayed ACK (headers and body go
+  // out in separate writes).
+  s.set_tcp_nodelay(true);
   s.set_read_timeout(30, 0);
   auto handle = [this](const httplib::Request& in, httplib::Response& out) {
     Request req = FromHttplib(in);
