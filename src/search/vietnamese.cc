@@ -75,19 +75,83 @@ Token MakeToken(const icu::UnicodeString& word, size_t begin, size_t end) {
 
 }  // namespace
 
+namespace {
+
+// For every precomposed Latin letter Vietnamese uses (and the rest of those Unicode blocks):
+// its folded form, its exact form without the tone, and the tone digit. Built once from ICU
+// so that tokenizing, which runs for every word of every record, needs no ICU call for them.
+struct LetterForms {
+  std::string folded;
+  std::string exact;  // lower case, vowel marks kept, tone removed
+  char tone = 0;
+  bool marked = false;
+};
+
+class LetterTable {
+ public:
+  static constexpr UChar32 kLimit = 0x1F00;
+
+  LetterTable() : forms_(kLimit) {
+    for (UChar32 c = 0; c < kLimit; ++c) {
+      if (!u_isalpha(c) && !u_isdigit(c)) continue;
+      icu::UnicodeString one(c);
+      Token t = MakeToken(one, 0, 0);
+      LetterForms& f = forms_[static_cast<size_t>(c)];
+      f.folded = t.folded;
+      f.exact = t.exact;
+      if (!f.exact.empty() && f.exact.back() >= '1' && f.exact.back() <= '5' && !u_isdigit(c)) {
+        f.tone = f.exact.back();
+        f.exact.pop_back();
+      }
+      f.marked = t.has_diacritics;
+    }
+  }
+
+  // nullptr when the character needs the general (ICU) path.
+  const LetterForms* Find(UChar32 c) const {
+    if (c < 0 || c >= kLimit) return nullptr;
+    const LetterForms& f = forms_[static_cast<size_t>(c)];
+    return f.folded.empty() ? nullptr : &f;
+  }
+
+ private:
+  std::vector<LetterForms> forms_;
+};
+
+const LetterTable& Letters() {
+  static const LetterTable table;
+  return table;
+}
+
+}  // namespace
+
 std::vector<Token> Tokenize(std::string_view text) {
+  const LetterTable& letters = Letters();
   std::vector<Token> tokens;
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
   int32_t i = 0;
-  icu::UnicodeString word;
-  size_t word_begin = 0, word_end = 0;
+  // The word being read: built directly from the table while every letter is in it; a letter
+  // outside the table (another script, a combining mark) sends the word to the ICU path.
+  Token current;
+  bool in_word = false, general = false;
+  char tone = 0;
   auto flush = [&] {
-    if (!word.isEmpty()) {
-      Token t = MakeToken(word, word_begin, word_end);
+    if (!in_word) return;
+    in_word = false;
+    if (general) {
+      std::string_view word = text.substr(current.begin, current.end - current.begin);
+      Token t = MakeToken(icu::UnicodeString::fromUTF8(
+                              icu::StringPiece(word.data(), static_cast<int32_t>(word.size()))),
+                          current.begin, current.end);
       if (!t.folded.empty()) tokens.push_back(std::move(t));
-      word.remove();
+    } else if (!current.folded.empty()) {
+      if (tone) current.exact += tone;
+      tokens.push_back(std::move(current));
     }
+    current = Token();
+    general = false;
+    tone = 0;
   };
   while (i < length) {
     int32_t start = i;
@@ -97,13 +161,31 @@ std::vector<Token> Tokenize(std::string_view text) {
       flush();
       continue;
     }
-    bool inner_apostrophe = IsApostrophe(c) && !word.isEmpty() && i < length;
-    if (IsWordChar(c) || inner_apostrophe) {
-      if (word.isEmpty()) word_begin = static_cast<size_t>(start);
-      word.append(c);
-      word_end = static_cast<size_t>(i);
-    } else {
+    bool inner_apostrophe = IsApostrophe(c) && in_word && i < length;
+    if (!(IsWordChar(c) || inner_apostrophe)) {
       flush();
+      continue;
+    }
+    if (!in_word) {
+      in_word = true;
+      current.begin = static_cast<size_t>(start);
+    }
+    current.end = static_cast<size_t>(i);
+    if (general || inner_apostrophe) continue;
+    if (c < 0x80) {
+      char lower = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      current.folded += lower;
+      current.exact += lower;
+    } else if (const LetterForms* f = letters.Find(c)) {
+      current.folded += f->folded;
+      current.exact += f->exact;
+      current.has_diacritics = current.has_diacritics || f->marked;
+      if (f->tone) {
+        if (tone) general = true;  // two tones in one word: let ICU decide
+        tone = f->tone;
+      }
+    } else {
+      general = true;
     }
   }
   flush();

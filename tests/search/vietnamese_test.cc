@@ -43,6 +43,25 @@ TEST(Vietnamese, DecomposedInputGivesTheSameTokens) {
   EXPECT_EQ(Exact("\xC4\x90" "a\xCC\x86\xCC\x81" "k"), Exact("Đắk"));
 }
 
+TEST(Vietnamese, FastPathAgreesWithTheGeneralPath) {
+  // Decomposed input takes the general (ICU) path; composed input the letter table.
+  std::string composed =
+      "Ngọn đồi cao 722 m, nơi ghi dấu nhiều trận đánh; Thác Đ'ray Sáp, Ê Đê, Mnông, khoẻ, "
+      "thuý, Ưu Đàm, Ơn, Ấp Bắc, Nguyễn Ỷ, Hữu, ĐẮK LẮK";
+  std::string decomposed;
+  for (const std::string& word : std::vector<std::string>{"Ngo\xCC\xA3n", "\xC4\x91o\xCC\x82\xCC\x80i"}) {
+    decomposed += word + " ";
+  }
+  EXPECT_EQ(Exact(decomposed), (std::vector<std::string>{"ngon5", "đôi2"}));
+  EXPECT_EQ(Exact(composed).size(), Folded(composed).size());
+  EXPECT_EQ(Exact("Ngọn đồi")[0], "ngon5");
+  EXPECT_EQ(Exact("ĐẮK LẮK"), (std::vector<std::string>{"đăk1", "lăk1"}));
+  EXPECT_EQ(Exact("Ưu Ơn Hữu"), (std::vector<std::string>{"ưu", "ơn", "hưu4"}));
+  EXPECT_EQ(Folded("Ưu Ơn Hữu Nguyễn Ỷ"), (std::vector<std::string>{"uu", "on", "huu", "nguyen", "y"}));
+  // Another script takes the general path and is kept.
+  EXPECT_EQ(Folded("Ελλάδα 東京"), (std::vector<std::string>{"ελλαδα", "東京"}));
+}
+
 TEST(Vietnamese, OffsetsPointIntoTheOriginalText) {
   std::string text = "Nhà ngục Đắk Mil";
   std::vector<Token> tokens = Tokenize(text);

@@ -56,7 +56,7 @@ CREATE TABLE api_tokens (
     // 2: the search index, changed in the same transaction as the record.
     R"sql(
 CREATE VIRTUAL TABLE search_folded USING fts5(names, ids, description, other,
-  tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2 3');
+  tokenize = 'unicode61 remove_diacritics 0', prefix = '2');
 CREATE VIRTUAL TABLE search_exact USING fts5(names, ids, description, other,
   tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE search_docs (
