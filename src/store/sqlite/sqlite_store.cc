@@ -426,7 +426,10 @@ class SqliteStore final : public MetadataStore {
 
   Status Init() {
     writer_ = TRY(Connection::Open(path_));
-    TRY(writer_->Exec("PRAGMA journal_mode = WAL;"));
+    // page_size only takes effect on a new database: 16 KiB pages hold several record
+    // documents each instead of one per 4 KiB page. The writer's cache is larger so that a
+    // big import transaction spills to the WAL less often.
+    TRY(writer_->Exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA cache_size = -32768;"));
     return Migrate();
   }
 
