@@ -47,14 +47,20 @@ std::string Expression(const ParsedQuery& q, Form form, LastWord last) {
   return negative.empty() ? positive : "(" + positive + ")" + negative;
 }
 
+// Query errors name the parameter the query arrives in, "q".
+std::unexpected<Error> QueryError(const std::string& en, const std::string& vi) {
+  return Fail(Error{ErrorCode::kInvalid, en, vi, {{"q", "invalid", en, vi}}});
+}
+
 }  // namespace
 
 Result<ParsedQuery> ParseQuery(std::string_view raw) {
   if (raw.size() > kMaxQueryBytes) {
-    return Fail(ErrorCode::kInvalid, "the query is longer than 500 bytes",
-                "câu truy vấn dài quá 500 byte");
+    return QueryError("the query is longer than 500 bytes", "câu truy vấn dài quá 500 byte");
   }
-  std::string text = TRY(ToNfc(raw));
+  Result<std::string> nfc = ToNfc(raw);
+  if (!nfc) return QueryError("the query is not valid UTF-8 text", "câu truy vấn không phải văn bản UTF-8 hợp lệ");
+  std::string text = std::move(*nfc);
   ParsedQuery q;
   bool pending_or = false;
   size_t i = 0;
@@ -101,13 +107,12 @@ Result<ParsedQuery> ParseQuery(std::string_view raw) {
     pending_or = false;
   }
   if (q.clauses.size() > kMaxClauses) {
-    return Fail(ErrorCode::kInvalid, "the query has more than 32 parts",
-                "câu truy vấn có quá 32 thành phần");
+    return QueryError("the query has more than 32 parts", "câu truy vấn có quá 32 thành phần");
   }
   if (!q.clauses.empty() && std::all_of(q.clauses.begin(), q.clauses.end(),
                                         [](const Clause& c) { return c.excluded; })) {
-    return Fail(ErrorCode::kInvalid, "a query needs at least one word that is not excluded with -",
-                "câu truy vấn cần ít nhất một từ không bị loại trừ bằng dấu -");
+    return QueryError("a query needs at least one word that is not excluded with -",
+                      "câu truy vấn cần ít nhất một từ không bị loại trừ bằng dấu -");
   }
   return q;
 }
