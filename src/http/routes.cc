@@ -45,7 +45,7 @@ constexpr size_t kMaxJsonDepth = 64;
 Response Json(const json& body, int status = 200) {
   Response r;
   r.status = status;
-  r.body = body.dump(2, ' ', false, json::error_handler_t::replace);
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
 }
 
