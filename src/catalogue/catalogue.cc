@@ -42,6 +42,16 @@ std::string Sha256Hex(const std::string& s) {
   return out;
 }
 
+// Legacy numbers are compared without separators: "PTH.TĐ.01", "PTH-TĐ-01" and "pth td 01"
+// are the same number.
+std::string LegacyKey(const std::string& value) {
+  std::string key;
+  for (char c : Fold(value)) {
+    if (c != ' ') key += c;
+  }
+  return key;
+}
+
 std::unexpected<Error> NotFound(const std::string& pid) {
   return Fail(ErrorCode::kNotFound, "no record with identifier " + pid,
               "không có bản ghi với mã định danh " + pid);
@@ -128,7 +138,7 @@ std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
     }
   }
   for (const json& l : d.value("legacy_ids", json::array())) {
-    add("legacy", Fold(l.value("value", "")));
+    add("legacy", LegacyKey(l.value("value", "")));
   }
   std::vector<FilterTerm> out;
   for (const auto& [f, v] : terms) out.push_back({f, v});
@@ -244,7 +254,7 @@ Result<SearchPage> Catalogue::Search(const SearchParams& p, const Actor& actor) 
   if (Result<std::string> pid = ParsePid(p.q)) request.pinned_pids.push_back(*pid);
   if (!Trim(p.q).empty()) {
     ListQuery legacy;
-    legacy.filters = {{"legacy", Fold(p.q)}};
+    legacy.filters = {{"legacy", LegacyKey(p.q)}};
     legacy.limit = 10;
     if (Result<RecordPage> found = store_.List(legacy)) {
       for (const StoredRecord& r : found->records) request.pinned_pids.push_back(r.pid);

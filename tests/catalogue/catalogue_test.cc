@@ -136,6 +136,21 @@ TEST(Catalogue, PlaceFiltersIgnoreCaseAndDiacritics) {
   }
 }
 
+TEST(Catalogue, LegacyNumbersMatchWhateverTheSeparators) {
+  TestCatalogue t;
+  json doc = RelicDocument("Bình gốm");
+  doc["legacy_ids"] = {{{"scheme", "relic_artifact_code"}, {"value", "PTH.TĐ.01"}}};
+  std::string pid = t.catalogue->Create(RecordClass::kItem, doc, t.staff, "").value().pid;
+  ASSERT_TRUE(t.catalogue->Create(RecordClass::kItem, RelicDocument("PTH TD khác"), t.staff, ""));
+  for (const char* typed : {"PTH.TĐ.01", "PTH-TĐ-01", "pth td 01", "PTHTD01"}) {
+    SearchParams p;
+    p.q = typed;
+    SearchPage page = t.catalogue->Search(p, t.staff).value();
+    ASSERT_FALSE(page.hits.empty()) << typed;
+    EXPECT_EQ(page.hits[0].record.pid, pid) << typed;
+  }
+}
+
 TEST(Catalogue, TokensAreStoredHashedAndChecked) {
   TestCatalogue t;
   std::string token = t.catalogue->IssueToken("script").value();

@@ -597,6 +597,12 @@ class SqliteStore final : public MetadataStore {
       std::string list;
       for (const std::string& pid : q.pinned_pids) list += (list.empty() ? "" : ", ") + bind_text(pid);
       score += " - CASE WHEN r.pid IN (" + list + ") THEN 1000000 ELSE 0 END";
+      // A pinned record is a hit even when its number is written differently in the text
+      // ("PTHTD01" for "PTH.TĐ.01").
+      if (!q.match.empty()) {
+        hits = "SELECT id, min(rank) AS rank FROM (" + hits +
+               " UNION ALL SELECT id, 0.0 AS rank FROM records WHERE pid IN (" + list + ")) GROUP BY id";
+      }
     }
     std::string where = "d.class = " + bind_text(std::string(RecordClassName(q.cls))) + " AND r.deleted = 0";
     if (q.public_only) where += " AND d.public = 1";
