@@ -77,9 +77,9 @@ Result<std::string> ParsePid(std::string_view text) {
     return Fail(ErrorCode::kInvalid,
                 "'" + std::string(text) +
                     "' is not a persistent identifier: expected NAMESPACE-XXXXXXXXC, e.g. "
-                    "dn-4kq8zx2b7",
+                    "dn-4kq8zx2bv",
                 "'" + std::string(text) +
-                    "' không phải mã định danh: cần dạng TIỀNTỐ-XXXXXXXXC, ví dụ dn-4kq8zx2b7");
+                    "' không phải mã định danh: cần dạng TIỀNTỐ-XXXXXXXXC, ví dụ dn-4kq8zx2bv");
   };
   if (dash == std::string::npos) return shape_error();
   std::string ns = s.substr(0, dash);

@@ -1,6 +1,6 @@
 // Persistent identifiers (mã định danh) for every record.
 //
-// A PID looks like "dn-4kq8zx2b7": a namespace naming the issuing authority, a hyphen, eight
+// A PID looks like "dn-4kq8zx2bv": a namespace naming the issuing authority, a hyphen, eight
 // random characters and one check character. The characters come from a 29-symbol alphabet of
 // digits and consonants (no vowels, no "l"), so identifiers are case-insensitive, spell no
 // words, and have no look-alike pairs. The check character makes the weighted sum

@@ -32,7 +32,7 @@ json JsonBody(const std::string& media = "application/json") {
 
 void AddCollection(json& paths, const std::string& name, const std::string& what) {
   const std::string base = "/api/v1/" + name;
-  const json pid = Param("pid", "path", "Persistent identifier (mã định danh), e.g. dn-4kq8zx2b7");
+  const json pid = Param("pid", "path", "Persistent identifier (mã định danh), e.g. dn-4kq8zx2bv");
   const json if_match = Param("If-Match", "header", "The ETag from GET (\"r3\"); required for edits", true);
   const json reason = Param("reason", "query", "Why the change is made (kept in the revision)");
   const json secured = json::array({{{"bearerAuth", json::array()}}});

@@ -76,6 +76,10 @@ TEST(Pid, MalformedInputIsRefusedWithAShapeMessage) {
   EXPECT_FALSE(ParsePid(std::string(10000, 'x')));
 }
 
+TEST(Pid, TheDocumentedExampleIsValid) {
+  EXPECT_EQ(ParsePid("dn-4kq8zx2bv").value(), "dn-4kq8zx2bv");  // README, docs/identifiers.md
+}
+
 TEST(Pid, NamespaceRules) {
   EXPECT_TRUE(ValidatePidNamespace("dn"));
   EXPECT_TRUE(ValidatePidNamespace("ldg68"));
