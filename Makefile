@@ -5,6 +5,10 @@ DATA ?= var/demo
 LISTEN ?= 127.0.0.1:8080
 JOBS ?= $(shell nproc)
 
+# Let ccache reuse objects compiled in another checkout (CI builds a fresh clone elsewhere).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
+
 .PHONY: deps build run test test-asan bench clean
 
 deps:
