@@ -25,30 +25,10 @@ using nlohmann::json;
 
 constexpr const char* kJson = "application/json";
 constexpr const char* kMergePatch = "application/merge-patch+json";
-constexpr const char* kProblem = "application/problem+json";
 
 // One HTTP answer, reduced to what the tests look at.
-struct Reply {
-  int status = -1;  // -1: no answer at all (connection failed)
-  httplib::Headers headers;
-  std::string body;
-  json doc;  // the body parsed as JSON; discarded (is_discarded()) when it is not JSON
+using Reply = testing::HttpReply;
 
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-  bool HasHeader(const std::string& name) const { return headers.find(name) != headers.end(); }
-  bool IsProblem() const {
-    return Header("Content-Type").starts_with(kProblem) && doc.is_object() &&
-           doc.value("status", 0) == status && doc.contains("title") && doc.contains("detail") &&
-           doc.contains("detail_vi");
-  }
-};
-
-std::ostream& operator<<(std::ostream& os, const Reply& r) {
-  return os << "HTTP " << r.status << "\n" << r.body;
-}
 
 // The stored part of a rendered record: what the client sent after validation, without the
 // fields the server adds.
@@ -67,14 +47,6 @@ class ApiTest : public ::testing::Test {
  protected:
   explicit ApiTest(size_t max_body = 1 << 20) : server_(max_body) {}
 
-  httplib::Client NewClient() const {
-    httplib::Client c("127.0.0.1", server_.port);
-    c.set_connection_timeout(5);
-    c.set_read_timeout(20);
-    c.set_write_timeout(20);
-    return c;
-  }
-
   // Sends one request. `content_type` empty: no body headers. `token` empty: anonymous.
   Reply Send(const std::string& method, const std::string& path, const std::string& body = "",
              const std::string& content_type = "", httplib::Headers headers = {},
@@ -86,15 +58,8 @@ class ApiTest : public ::testing::Test {
     if (!token.empty()) req.headers.emplace("Authorization", "Bearer " + token);
     if (!content_type.empty()) req.headers.emplace("Content-Type", content_type);
     req.body = body;
-    httplib::Client c = NewClient();
-    httplib::Result res = c.send(req);
-    Reply r;
-    if (!res) return r;
-    r.status = res->status;
-    r.headers = res->headers;
-    r.body = res->body;
-    r.doc = json::parse(r.body, nullptr, false);
-    return r;
+    return testing::SendHttp(server_.port, req.method, req.path,
+                             {req.headers.begin(), req.headers.end()}, req.body);
   }
 
   Reply Get(const std::string& path, httplib::Headers headers = {}) const {

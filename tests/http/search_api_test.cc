@@ -30,34 +30,8 @@ using List = std::vector<std::string>;
 
 enum class Who { kAnonymous, kStaff };
 
-struct Reply {
-  int status = -1;
-  httplib::Headers headers;
-  std::string body;
-  json doc;  // discarded when the body is not JSON
+using Reply = testing::HttpReply;
 
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-  bool IsProblem() const {
-    return Header("Content-Type").starts_with("application/problem+json") && doc.is_object() &&
-           doc.value("status", 0) == status && doc.contains("title") && doc.contains("detail") &&
-           doc.contains("detail_vi");
-  }
-  // errors[] names `pointer`, with an English and a Vietnamese explanation.
-  bool NamesParameter(const std::string& pointer) const {
-    if (!doc.is_object() || !doc.contains("errors") || !doc["errors"].is_array()) return false;
-    return std::any_of(doc["errors"].begin(), doc["errors"].end(), [&](const json& e) {
-      return e.value("pointer", "") == pointer && !e.value("detail", "").empty() &&
-             !e.value("detail_vi", "").empty();
-    });
-  }
-};
-
-std::ostream& operator<<(std::ostream& os, const Reply& r) {
-  return os << "HTTP " << r.status << "\n" << r.body.substr(0, 3000);
-}
 
 // Percent-encodes everything but RFC 3986 unreserved characters; raw bytes stay raw bytes.
 std::string Encode(std::string_view s) {
@@ -191,17 +165,8 @@ class SearchApi : public ::testing::Test {
                           method == "PATCH" ? "application/merge-patch+json" : "application/json");
     }
     req.body = body;
-    httplib::Client c("127.0.0.1", server_.port);
-    c.set_connection_timeout(5);
-    c.set_read_timeout(20);
-    httplib::Result res = c.send(req);
-    Reply r;
-    if (!res) return r;
-    r.status = res->status;
-    r.headers = res->headers;
-    r.body = res->body;
-    r.doc = json::parse(r.body, nullptr, false);
-    return r;
+    return testing::SendHttp(server_.port, req.method, req.path,
+                             {req.headers.begin(), req.headers.end()}, req.body);
   }
   Reply Search(const Params& p, Who who = Who::kAnonymous) const {
     return Send("GET", WithQuery("/api/v1/search", p), who);

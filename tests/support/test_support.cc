@@ -4,7 +4,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <httplib.h>
+#include <strings.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <array>
 #include <cstdio>
@@ -79,6 +83,59 @@ std::string ReadFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string HttpReply::Header(const std::string& name) const {
+  for (const auto& [k, v] : headers) {
+    if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
+  }
+  return "";
+}
+
+bool HttpReply::HasHeader(const std::string& name) const {
+  for (const auto& [k, v] : headers) {
+    if (strcasecmp(k.c_str(), name.c_str()) == 0) return true;
+  }
+  return false;
+}
+
+bool HttpReply::IsProblem() const {
+  return Header("Content-Type").starts_with("application/problem+json") && doc.is_object() &&
+         doc.value("status", 0) == status && doc.contains("title") && doc.contains("detail") &&
+         doc.contains("detail_vi");
+}
+
+bool HttpReply::NamesParameter(const std::string& pointer) const {
+  if (!doc.is_object() || !doc.contains("errors") || !doc["errors"].is_array()) return false;
+  return std::any_of(doc["errors"].begin(), doc["errors"].end(), [&](const nlohmann::json& e) {
+    return e.value("pointer", "") == pointer && !e.value("detail", "").empty() &&
+           !e.value("detail_vi", "").empty();
+  });
+}
+
+std::ostream& operator<<(std::ostream& os, const HttpReply& r) {
+  return os << "HTTP " << r.status << "\n" << r.body;
+}
+
+HttpReply SendHttp(int port, const std::string& method, const std::string& path,
+                   std::multimap<std::string, std::string> headers, const std::string& body) {
+  httplib::Request req;
+  req.method = method;
+  req.path = path;
+  for (auto& [k, v] : headers) req.headers.emplace(k, v);
+  req.body = body;
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(5);
+  c.set_read_timeout(20);
+  c.set_write_timeout(20);
+  httplib::Result res = c.send(req);
+  HttpReply r;
+  if (!res) return r;
+  r.status = res->status;
+  for (const auto& [k, v] : res->headers) r.headers.emplace(k, v);
+  r.body = res->body;
+  r.doc = nlohmann::json::parse(r.body, nullptr, false);
+  return r;
 }
 
 nlohmann::json RelicDocument(const std::string& name_vi) {

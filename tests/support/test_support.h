@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <ostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +64,26 @@ std::string Fixture(const std::string& name);  // absolute path under tests/fixt
 std::string DisanBin();
 std::string SourceDir();
 std::string ReadFile(const std::string& path);
+
+// One HTTP answer, reduced to what the tests look at.
+struct HttpReply {
+  int status = -1;  // -1: no answer at all (connection failed)
+  std::multimap<std::string, std::string> headers;
+  std::string body;
+  nlohmann::json doc;  // the body parsed as JSON; discarded (is_discarded()) when it is not JSON
+
+  std::string Header(const std::string& name) const;
+  bool HasHeader(const std::string& name) const;
+  // An RFC 9457 document with status, title and both detail languages.
+  bool IsProblem() const;
+  // errors[] names `pointer`, with an English and a Vietnamese explanation.
+  bool NamesParameter(const std::string& pointer) const;
+};
+std::ostream& operator<<(std::ostream& os, const HttpReply& r);
+
+// Sends one request over real HTTP to 127.0.0.1:port.
+HttpReply SendHttp(int port, const std::string& method, const std::string& path,
+                   std::multimap<std::string, std::string> headers, const std::string& body);
 
 // A minimal valid relic document.
 nlohmann::json RelicDocument(const std::string& name_vi = "Nhà ngục Đắk Mil");
