@@ -130,6 +130,23 @@ std::string_view Trim(std::string_view text) {
   return text.substr(b, e - b + 1);
 }
 
+std::string PercentEncode(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> SplitTrimmed(std::string_view text, std::string_view separator) {
   std::vector<std::string> parts;
   size_t start = 0;

@@ -49,22 +49,6 @@ Response Json(const json& body, int status = 200) {
   return r;
 }
 
-// Encodes everything but RFC 3986 unreserved characters, so links are plain ASCII.
-std::string PercentEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string ETagFor(const StoredRecord& r) { return "\"r" + std::to_string(r.revision) + "\""; }
 
 std::string CollectionOf(RecordClass cls) {

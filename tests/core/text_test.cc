@@ -42,6 +42,12 @@ TEST(Text, Slugify) {
   EXPECT_EQ(Slugify("Hang C6-1"), "hang-c61");
 }
 
+TEST(Text, PercentEncode) {
+  EXPECT_EQ(PercentEncode("đắk mil"), "%C4%91%E1%BA%AFk%20mil");
+  EXPECT_EQ(PercentEncode("a-b.c_d~e"), "a-b.c_d~e");
+  EXPECT_EQ(PercentEncode("&=?/#"), "%26%3D%3F%2F%23");
+}
+
 TEST(Text, SplitTrimmed) {
   EXPECT_EQ(SplitTrimmed("Cư Jút; Đắk Mil;; Tuy Đức ", ";"),
             (std::vector<std::string>{"Cư Jút", "Đắk Mil", "Tuy Đức"}));

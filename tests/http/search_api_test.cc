@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
 #include "support/test_support.h"
 
 namespace disan {
@@ -33,19 +34,7 @@ enum class Who { kAnonymous, kStaff };
 using Reply = testing::HttpReply;
 
 
-// Percent-encodes everything but RFC 3986 unreserved characters; raw bytes stay raw bytes.
-std::string Encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += {'%', hex[c >> 4], hex[c & 15]};
-    }
-  }
-  return out;
-}
+std::string Encode(std::string_view s) { return PercentEncode(s); }
 
 std::string WithQuery(const std::string& path, const Params& params) {
   std::string out = path;
