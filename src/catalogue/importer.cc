@@ -620,7 +620,10 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     // The file itself could not be read (unterminated quote, database error): nothing kept.
     return std::unexpected(written.error());
   }
-  if (!report.committed) report.imported = 0, report.pids.clear();
+  if (!report.committed) {
+    report.imported = 0;
+    report.pids.clear();
+  }
   return report;
 }
 

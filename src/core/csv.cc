@@ -14,7 +14,7 @@ Result<bool> CsvReader::Next(std::vector<std::string>& fields) {
   // Skip blank lines between records.
   while (c == '\r' || c == '\n') c = Get();
   if (c == EOF) return false;
-  record_line_ = c == '\n' ? line_ - 1 : line_;
+  record_line_ = line_;
   std::string field;
   bool quoted = false;
   bool after_quote = false;  // just closed a quoted section

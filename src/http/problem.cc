@@ -54,9 +54,10 @@ int StatusFor(ErrorCode code) {
   return 500;
 }
 
-Response ProblemResponse(const Error& error, const std::string& instance) {
-  int status = StatusFor(error.code);
-  nlohmann::json p;
+Response ProblemResponse(const Error& error, const std::string& instance,
+                         const nlohmann::json& extra, int status) {
+  if (status == 0) status = StatusFor(error.code);
+  nlohmann::json p = extra.is_object() ? extra : nlohmann::json::object();
   p["type"] = "/api/v1/problems/" + std::string(ErrorCodeName(error.code));
   p["detail"] = error.message_en;
   p["detail_vi"] = error.message_vi;

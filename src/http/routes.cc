@@ -78,12 +78,9 @@ Response RecordResponse(const StoredRecord& r, const std::string& path, int stat
     Error e{ErrorCode::kGone, "record " + r.pid + " was deleted on " + r.updated_at + ": " +
                                   r.delete_reason,
             "bản ghi " + r.pid + " đã bị xóa ngày " + r.updated_at + ": " + r.delete_reason, {}};
-    Response resp = ProblemResponse(e, path);
-    json p = json::parse(resp.body);
-    p["tombstone"] = {{"pid", r.pid}, {"deleted_at", r.updated_at}, {"reason", r.delete_reason},
+    json tombstone = {{"pid", r.pid}, {"deleted_at", r.updated_at}, {"reason", r.delete_reason},
                       {"revision", r.revision}};
-    resp.body = p.dump(2);
-    return resp;
+    return ProblemResponse(e, path, {{"tombstone", tombstone}});
   }
   Response resp = Json(RenderRecord(r), status);
   resp.SetHeader("ETag", ETagFor(r));
@@ -350,15 +347,8 @@ Response RestoreRevision(RecordClass cls, const Request& req, Context& ctx) {
 
 Response ResolvePid(const Request& req, Context& ctx) {
   Result<std::string> pid = ParsePid(req.params.at("pid"));
-  if (!pid) {
-    Response r = ProblemResponse(pid.error(), req.path);
-    r.status = 400;
-    json p = json::parse(r.body);
-    p["status"] = 400;
-    p["title"] = "Bad Request";
-    r.body = p.dump(2);
-    return r;
-  }
+  // A mistyped identifier in a resolver URL is a bad request (400), not a bad document.
+  if (!pid) return ProblemResponse(pid.error(), req.path, json::object(), 400);
   Result<StoredRecord> found = std::unexpected(Error{});
   for (RecordClass cls : {RecordClass::kItem, RecordClass::kOrganisation, RecordClass::kArea}) {
     found = ctx.catalogue.Get(cls, *pid, ctx.actor);
