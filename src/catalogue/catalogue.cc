@@ -95,7 +95,8 @@ void Catalogue::RedactDocument(json& document, bool generalised) {
 
 const std::vector<std::string>& Catalogue::FacetFields() {
   static const std::vector<std::string> fields = {"kind", "type", "level", "commune", "district",
-                                                  "ethnic", "period", "custodian", "area", "licence"};
+                                                  "ethnic", "period", "custodian", "area", "licence",
+                                                  "media"};
   return fields;
 }
 
@@ -244,12 +245,9 @@ Result<RecordPage> Catalogue::List(RecordClass cls, const ListFilters& f, const 
 
 Result<SearchPage> Catalogue::Search(const SearchParams& p, const Actor& actor) {
   search::ParsedQuery query = TRY(search::ParseQuery(p.q));
-  search::IndexExpressions e = search::BuildExpressions(query);
   SearchRequest request;
   request.cls = RecordClass::kItem;
-  request.match = e.match;
-  request.phrase = e.phrase;
-  request.exact = e.exact;
+  request.query = query;
   // An identifier typed as the query finds its record first: a PID, or a legacy number.
   if (Result<std::string> pid = ParsePid(p.q)) request.pinned_pids.push_back(*pid);
   if (!Trim(p.q).empty()) {
@@ -282,6 +280,7 @@ Result<SearchPage> Catalogue::Search(const SearchParams& p, const Actor& actor) 
   page.total = found.total;
   page.facets = std::move(found.facets);
   page.next_cursor = found.next_cursor;
+  page.spelling = found.spelling;
   std::vector<std::string> terms = search::HighlightTerms(query);
   for (StoredRecord& r : found.hits) {
     if (actor.audience == Audience::kPublic) RedactForPublic(r);
@@ -300,13 +299,11 @@ Result<std::vector<std::pair<std::string, std::string>>> Catalogue::Suggest(cons
   search::ParsedQuery query = TRY(search::ParseQuery(typed));
   std::vector<std::pair<std::string, std::string>> out;
   if (query.empty()) return out;
-  search::IndexExpressions e = search::BuildExpressions(query, search::LastWord::kPrefix);
   SearchRequest request;
   request.cls = RecordClass::kItem;
-  // Names only: "{names}: (...)" restricts every phrase of the expression to that column.
-  request.match = "{names} : (" + e.match + ")";
-  request.phrase = e.phrase;
-  request.exact = e.exact.empty() ? "" : "{names} : (" + e.exact + ")";
+  request.query = std::move(query);
+  request.last = search::LastWord::kPrefix;
+  request.names_only = true;
   request.public_only = actor.audience == Audience::kPublic;
   request.limit = std::min<size_t>(std::max<size_t>(limit, 1), 20);
   SearchResult found = TRY(store_.Search(request));
@@ -325,7 +322,7 @@ Result<size_t> Catalogue::Reindex() {
         return Ok();
       }));
     }
-    return Ok();
+    return w.PutSetting("search_reindex_required", "0");
   }));
   return n;
 }

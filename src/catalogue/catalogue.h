@@ -64,6 +64,7 @@ struct SearchPage {
   size_t total = 0;
   std::map<std::string, std::vector<FacetCount>> facets;
   std::string next_cursor;
+  std::string spelling;  // when nothing matched: a corrected query ("cồng chiêng"), else ""
 };
 
 class Catalogue {

@@ -62,6 +62,11 @@ Result<Instance> OpenInstance(const std::string& dir) {
   inst.store = TRY(OpenSqliteStore(db.string()));
   std::optional<std::string> ns = TRY(inst.store->GetSetting("pid_namespace"));
   inst.catalogue = std::make_unique<Catalogue>(*inst.store, Schema::Builtin(), ns.value_or(kDefaultNamespace));
+  // A migration that changed what the search index holds asks for its rows to be rebuilt.
+  if (TRY(inst.store->GetSetting("search_reindex_required")).value_or("0") == "1") {
+    std::cerr << "rebuilding the search index after an upgrade / dựng lại chỉ mục tìm kiếm sau khi nâng cấp\n";
+    TRY(inst.catalogue->Reindex());
+  }
   return inst;
 }
 

@@ -138,7 +138,7 @@ json Build() {
                       Param("cursor", "query", "next_cursor of the previous page"),
                       Param("limit", "query", "1-100 (default 20)", false, "integer"),
                       Param("facets", "query", "false to skip facet counts")}},
-      {"responses", {{"200", {{"description", "{total, items (with snippet), facets, next_cursor, next}"}}},
+      {"responses", {{"200", {{"description", "{total, items (with snippet), facets, next_cursor, next, spelling (a corrected query when nothing matched)}"}}},
                      {"422", Problem("Bad query or parameter")}}}};
   paths["/api/v1/suggest"]["get"] = {
       {"summary", "Autocomplete: names of items matching what has been typed (last word as a prefix)"},

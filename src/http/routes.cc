@@ -531,6 +531,7 @@ Response Search(const Request& req, Context& ctx) {
     items.push_back(std::move(item));
   }
   json out = {{"total", page.total}, {"items", std::move(items)}};
+  if (!page.spelling.empty()) out["spelling"] = page.spelling;
   if (p.facets) {
     json facets = json::object();
     static const std::map<std::string, std::string> kParamOf = {{"ethnic", "ethnic_group"}};

@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/record.h"
 #include "search/index_document.h"
+#include "search/query.h"
 
 namespace disan {
 
@@ -96,12 +97,12 @@ struct Circle {
   double lat, lon, radius_km;
 };
 
-// A search, already translated into index expressions by search/query.h.
+// A search, parsed (search/query.h) and with identifiers resolved.
 struct SearchRequest {
   RecordClass cls = RecordClass::kItem;
-  std::string match;   // FTS expression over folded tokens; "" = every record
-  std::string phrase;  // documents matching it rank first ("" = none)
-  std::string exact;   // over exact tokens; matching documents rank next ("" = none)
+  search::ParsedQuery query;                      // empty: every record
+  search::LastWord last = search::LastWord::kWhole;  // kPrefix: autocomplete
+  bool names_only = false;                        // words must be in the names (autocomplete)
   std::vector<std::string> pinned_pids;  // ranked before everything (identifier queries)
   std::vector<FilterTerm> filters;       // as in ListQuery
   bool public_only = true;
@@ -124,6 +125,7 @@ struct SearchResult {
   size_t total = 0;
   std::map<std::string, std::vector<FacetCount>> facets;  // by field, largest count first
   std::string next_cursor;
+  std::string spelling;  // a corrected query when nothing matched ("cồng chiêng"), else ""
 };
 
 // Operations valid inside one write transaction.

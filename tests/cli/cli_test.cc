@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -465,6 +466,36 @@ TEST(CliImport, DemoDataBecomesItemsOrganisationAndArea) {
   EXPECT_EQ((*road)["recognitions"][0]["decision"], "2383/QĐ-TTg");
   EXPECT_EQ((*road)["recognitions"][0]["date"], "2013-12-09");
   EXPECT_EQ((*road)["sources"].size(), 3u);
+}
+
+// A database whose search rows are outdated (an upgrade asked for them to be rebuilt) gets them
+// rebuilt by the next command that opens it, before anything searches.
+TEST(CliUpgrade, OutdatedSearchRowsAreRebuiltOnOpen) {
+  testing::TempDir tmp;
+  const std::string dir = InitData(tmp);
+  ASSERT_EQ(Import(dir, DemoCsv()).status, 0);
+  auto query = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open((dir + "/disan.db").c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+  };
+  query("DELETE FROM search_docs");
+  query("INSERT INTO settings(key, value) VALUES ('search_reindex_required', '1') "
+        "ON CONFLICT(key) DO UPDATE SET value = '1'");
+  ASSERT_EQ(query("SELECT count(*) FROM search_docs"), "0");
+  testing::CommandResult r = testing::RunCommand(testing::DisanBin() + " export --data " + dir + " --format jsonl --output " + tmp.File("out.jsonl"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("rebuilding the search index"), std::string::npos) << r.output;
+  EXPECT_EQ(query("SELECT count(*) FROM search_docs"), "25");
+  EXPECT_EQ(query("SELECT value FROM settings WHERE key = 'search_reindex_required'"), "0");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -265,6 +265,13 @@ TEST_F(SearchApiText, DakMilFindsTheDakMilItemFirstWhateverTheSpelling) {
   EXPECT_EQ(Position(keys, "bochieng"), -1) << "'Bộ chiêng đồng' has no word 'cồng'";
 }
 
+TEST_F(SearchApiText, AMisspelledQueryAnswersWithACorrection) {
+  json found = Found({{"q", "nha nguc dak mli"}});
+  EXPECT_EQ(found["total"], 0) << found.dump();
+  EXPECT_EQ(found.value("spelling", ""), "nhà ngục đắk mil") << found.dump();
+  EXPECT_FALSE(Found({{"q", "dak mil"}}).contains("spelling"));
+}
+
 TEST_F(SearchApiText, OldAndNewTonePlacementsMatchAndRankAboveOtherSpellings) {
   for (const char* q : {"hoà", "hòa", "HOÀ"}) {
     List keys = Order({{"q", q}});

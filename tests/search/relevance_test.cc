@@ -70,7 +70,10 @@ TEST_F(DemoSearch, RealQueriesFindTheExpectedItemFirst) {
       {"dan da dak son", "Đàn đá Đắk Sơn"},
       {"đàn đá", "Đàn đá Đắk Sơn"},
       {"doi 722", "Di tích lịch sử Đồi 722 – Đắk Sắk"},
-      {"bu prang", "Địa điểm Pu Prâng (Bu Prăng)"},
+      // Both Bu Prăng places hold the words together in their names; the one whose short name
+      // is mostly those words comes first, the other is found by its own name.
+      {"bu prang", "Di tích lịch sử khu vực Đồn Biên phòng Bu P'răng"},
+      {"pu prang", "Địa điểm Pu Prâng (Bu Prăng)"},
       {"tam blang", "Lễ hội Tăm Blang M'prang Bon"},
       {"nau mpring", "Nau M'pring (Dân ca) của người M'Nông"},
       {"n'trang guh", "Di tích lịch sử Địa điểm lưu niệm N'Trang Gưh"},
@@ -80,6 +83,21 @@ TEST_F(DemoSearch, RealQueriesFindTheExpectedItemFirst) {
     EXPECT_TRUE(First(c.query).starts_with(c.first_starts_with))
         << "query '" << c.query << "' found first: " << First(c.query);
   }
+}
+
+TEST_F(DemoSearch, MisspelledQueriesGetACorrectionInTheirOwnSpelling) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"cong chien", "cồng chiêng"},             // words that never stand together
+      {"nha nguc dak mli", "nhà ngục đắk mil"},  // a swap of two letters; nothing matches
+      {"dak nog", "đắk nông"},                   // a missing letter
+  };
+  for (const auto& [typed, corrected] : cases) {
+    EXPECT_EQ(Find(typed).spelling, corrected) << typed;
+    EXPECT_GT(Find(corrected).total, 0u) << corrected;
+    EXPECT_EQ(Find(corrected).spelling, "") << corrected;
+  }
+  EXPECT_EQ(Find("dak mil").spelling, "");
+  EXPECT_EQ(Find("qwxzvbn").spelling, "");  // nothing close: no wild guess
 }
 
 TEST_F(DemoSearch, IdentifierTypedAsTheQueryFindsItsItemFirst) {

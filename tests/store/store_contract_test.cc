@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/pid.h"
+#include "search/vietnamese.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/test_support.h"
 
@@ -263,6 +264,59 @@ TEST_P(StoreContract, SettingsAndTokens) {
   ASSERT_TRUE(store_->Write([](StoreWriter& w) { return w.PutToken("abc", "init"); }));
   EXPECT_EQ(store_->FindToken("abc").value().value(), "init");
   EXPECT_FALSE(store_->FindToken("abd").value().has_value());
+}
+
+// Another process (here: another store over the same database) writes; this one's searches
+// see every change at once, with nothing stale left over.
+TEST_P(StoreContract, SearchSeesCommittedWritesOfOtherInstances) {
+  std::unique_ptr<MetadataStore> other = GetParam().open(dir_);
+  auto search_for = [&](const std::string& text) {
+    SearchRequest q;
+    q.query = search::ParseQuery(text).value();
+    q.public_only = false;
+    SearchResult r = store_->Search(q).value();
+    std::vector<std::string> pids;
+    for (const StoredRecord& h : r.hits) pids.push_back(h.pid);
+    EXPECT_EQ(r.total, pids.size());
+    return pids;
+  };
+  auto named = [&](RecordWrite w, const std::string& name) {
+    w.search.folded[0] = search::FoldedText(name);
+    w.search.exact[0] = search::ExactText(name);
+    return w;
+  };
+  std::string pid = PidFromBody("dn", "other");
+  EXPECT_TRUE(search_for("dray").empty());  // the engine is loaded (empty) before the write
+  ASSERT_TRUE(other->Write([&](StoreWriter& w) -> Status {
+    TRY(w.ReservePid(pid));
+    TRY(w.Put(named(NewRecord(pid), "Thác Dray Sáp")));
+    return Ok();
+  }));
+  EXPECT_EQ(search_for("dray sap"), std::vector<std::string>{pid});
+  RecordWrite rename = named(NewRecord(pid), "Thác Gia Long");
+  rename.action = RevisionAction::kUpdate;
+  ASSERT_TRUE(other->Write([&](StoreWriter& w) -> Status {
+    TRY(w.Put(rename));
+    return Ok();
+  }));
+  EXPECT_TRUE(search_for("dray").empty());
+  EXPECT_EQ(search_for("gia long"), std::vector<std::string>{pid});
+  RecordWrite remove = NewRecord(pid);
+  remove.action = RevisionAction::kDelete;
+  ASSERT_TRUE(other->Write([&](StoreWriter& w) -> Status {
+    TRY(w.Put(remove));
+    return Ok();
+  }));
+  EXPECT_TRUE(search_for("gia long").empty());
+  // A rolled-back write is never seen.
+  Status failed = other->Write([&](StoreWriter& w) -> Status {
+    std::string p2 = PidFromBody("dn", "rolled back");
+    TRY(w.ReservePid(p2));
+    TRY(w.Put(named(NewRecord(p2), "Bon Bu Prăng")));
+    return Fail(ErrorCode::kInvalid, "stop", "dừng");
+  });
+  EXPECT_FALSE(failed);
+  EXPECT_TRUE(search_for("bu prang").empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),

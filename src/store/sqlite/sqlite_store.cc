@@ -2,12 +2,17 @@
 
 #include <sqlite3.h>
 
+#include "search/engine.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <atomic>
 #include <mutex>
+#include <shared_mutex>
+#include <string_view>
 #include <vector>
 
 namespace disan {
@@ -69,6 +74,32 @@ CREATE TABLE search_docs (
   year_from INTEGER, year_to INTEGER);
 CREATE INDEX search_docs_by_class ON search_docs(class, public);
 CREATE INDEX search_docs_by_lat ON search_docs(lat) WHERE lat IS NOT NULL;
+)sql",
+    // 3: the search index moves into the engine (search/engine.h). search_docs keeps what the
+    // engine indexes for each record, numbered by `seq` in commit order, so that every process
+    // can bring its engine up to date by reading the rows after the last one it applied. A
+    // deleted record keeps its row with live = 0. The rows are rebuilt by a reindex.
+    R"sql(
+DROP TABLE search_folded;
+DROP TABLE search_exact;
+DROP TABLE search_docs;
+CREATE TABLE search_docs (
+  record_id INTEGER PRIMARY KEY REFERENCES records(id),
+  seq INTEGER NOT NULL,
+  live INTEGER NOT NULL,
+  class TEXT NOT NULL,
+  public INTEGER NOT NULL,
+  sort_key BLOB NOT NULL,
+  recognition_date TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  lat REAL, lon REAL,
+  year_from INTEGER, year_to INTEGER,
+  folded TEXT NOT NULL,
+  exact TEXT NOT NULL,
+  terms TEXT NOT NULL);
+CREATE UNIQUE INDEX search_docs_by_seq ON search_docs(seq);
+INSERT INTO settings(key, value) SELECT 'search_reindex_required', '1' WHERE EXISTS (SELECT 1 FROM records)
+  ON CONFLICT(key) DO UPDATE SET value = excluded.value;
 )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -155,6 +186,12 @@ class Stmt {
     return Ok();
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  // Valid until the next Step or Reset.
+  std::string_view TextView(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string_view();
+  }
   std::string Text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
@@ -256,45 +293,59 @@ Result<StoredRecord> GetOn(Connection& c, const std::string& pid) {
 
 enum class IndexState { kNew, kExisting };
 
-// Replaces (or with `search` == nullptr, removes) a record's filter terms and search entry.
+// Fields and terms inside one search_docs column.
+constexpr char kFieldSeparator = '\n', kTermSeparator = '\x1e', kValueSeparator = '\x1f';
+
+// Replaces a record's filter terms and search row; with `search` == nullptr the row stays as
+// a removal (live = 0). Either way the row gets the next seq.
 Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<FilterTerm>* terms,
-                  const search::SearchDocument* search, IndexState state = IndexState::kExisting) {
-  for (const char* sql : {"DELETE FROM record_terms WHERE record_id = ?",
-                          "DELETE FROM search_folded WHERE rowid = ?",
-                          "DELETE FROM search_exact WHERE rowid = ?",
-                          "DELETE FROM search_docs WHERE record_id = ?"}) {
-    if (state == IndexState::kNew) break;
-    auto d = TRY(c.Prepare(sql));
+                  const search::SearchDocument* search, const std::string& updated_at,
+                  IndexState state = IndexState::kExisting) {
+  if (state == IndexState::kExisting) {
+    auto d = TRY(c.Prepare("DELETE FROM record_terms WHERE record_id = ?"));
     d->Bind(1, id);
     TRY(d->Exec());
   }
+  std::string packed_terms;
   if (terms) {
     auto t = TRY(c.Prepare("INSERT OR IGNORE INTO record_terms(field, value, record_id) VALUES (?, ?, ?)"));
     for (const FilterTerm& term : *terms) {
       t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
       TRY(t->Exec());
       t->Reset();
+      packed_terms += term.field + kValueSeparator + term.value + kTermSeparator;
     }
   }
+  auto d = TRY(c.Prepare(
+      "INSERT INTO search_docs(record_id, seq, live, class, public, sort_key, recognition_date, "
+      "updated_at, lat, lon, year_from, year_to, folded, exact, terms) "
+      "VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM search_docs), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+      "?10, ?11, ?12, ?13, ?14) "
+      "ON CONFLICT(record_id) DO UPDATE SET seq = excluded.seq, live = excluded.live, "
+      "class = excluded.class, public = excluded.public, sort_key = excluded.sort_key, "
+      "recognition_date = excluded.recognition_date, updated_at = excluded.updated_at, "
+      "lat = excluded.lat, lon = excluded.lon, year_from = excluded.year_from, "
+      "year_to = excluded.year_to, folded = excluded.folded, exact = excluded.exact, "
+      "terms = excluded.terms"));
+  d->Bind(1, id).Bind(2, int64_t{search != nullptr}).Bind(3, std::string(RecordClassName(cls)));
   if (search) {
-    const char* fts[] = {
-        "INSERT INTO search_folded(rowid, names, ids, description, other) VALUES (?, ?, ?, ?, ?)",
-        "INSERT INTO search_exact(rowid, names, ids, description, other) VALUES (?, ?, ?, ?, ?)"};
-    for (int form = 0; form < 2; ++form) {
-      auto f = TRY(c.Prepare(fts[form]));
-      f->Bind(1, id);
-      for (int col = 0; col < 4; ++col) f->Bind(col + 2, form == 0 ? search->folded[col] : search->exact[col]);
-      TRY(f->Exec());
+    std::string folded, exact;
+    for (int f = 0; f < 4; ++f) {
+      folded += (f ? std::string(1, kFieldSeparator) : "") + search->folded[f];
+      exact += (f ? std::string(1, kFieldSeparator) : "") + search->exact[f];
     }
-    auto d = TRY(c.Prepare(
-        "INSERT INTO search_docs(record_id, class, public, sort_key, recognition_date, lat, lon, "
-        "year_from, year_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    d->Bind(1, id).Bind(2, std::string(RecordClassName(cls))).Bind(3, int64_t{search->is_public});
-    d->BindBlob(4, search->sort_key).Bind(5, search->recognition_date);
-    d->Bind(6, search->lat).Bind(7, search->lon).Bind(8, search->year_from).Bind(9, search->year_to);
-    TRY(d->Exec());
+    d->Bind(4, int64_t{search->is_public}).BindBlob(5, search->sort_key).Bind(6, search->recognition_date);
+    d->Bind(7, updated_at).Bind(8, search->lat).Bind(9, search->lon);
+    d->Bind(10, search->year_from).Bind(11, search->year_to);
+    d->Bind(12, folded).Bind(13, exact).Bind(14, packed_terms);
+  } else {
+    std::optional<double> none;
+    std::optional<int64_t> no_year;
+    d->Bind(4, int64_t{0}).BindBlob(5, std::string()).Bind(6, std::string()).Bind(7, updated_at);
+    d->Bind(8, none).Bind(9, none).Bind(10, no_year).Bind(11, no_year);
+    d->Bind(12, std::string()).Bind(13, std::string()).Bind(14, std::string());
   }
-  return Ok();
+  return d->Exec();
 }
 
 class SqliteWriter final : public StoreWriter {
@@ -372,9 +423,9 @@ class SqliteWriter final : public StoreWriter {
       }
     }
     if (w.action == RevisionAction::kDelete) {
-      TRY(WriteIndex(c_, id, w.cls, nullptr, nullptr));
+      TRY(WriteIndex(c_, id, w.cls, nullptr, nullptr, now));
     } else {
-      TRY(WriteIndex(c_, id, w.cls, &w.terms, &w.search,
+      TRY(WriteIndex(c_, id, w.cls, &w.terms, &w.search, now,
                      w.action == RevisionAction::kCreate ? IndexState::kNew : IndexState::kExisting));
     }
     auto r = TRY(c_.Prepare(
@@ -390,7 +441,7 @@ class SqliteWriter final : public StoreWriter {
 
   Status Reindex(const std::string& pid, const std::vector<FilterTerm>& terms,
                  const search::SearchDocument& search) override {
-    auto s = TRY(c_.Prepare("SELECT id, class, deleted FROM records WHERE pid = ?"));
+    auto s = TRY(c_.Prepare("SELECT id, class, deleted, updated_at FROM records WHERE pid = ?"));
     s->Bind(1, pid);
     if (!TRY(s->Step())) {
       return Fail(ErrorCode::kNotFound, "no record with identifier " + pid,
@@ -399,8 +450,10 @@ class SqliteWriter final : public StoreWriter {
     int64_t id = s->Int(0);
     RecordClass cls = ParseRecordClass(s->Text(1)).value_or(RecordClass::kItem);
     bool deleted = s->Int(2) != 0;
+    std::string updated_at = s->Text(3);
     s.reset();
-    return deleted ? WriteIndex(c_, id, cls, nullptr, nullptr) : WriteIndex(c_, id, cls, &terms, &search);
+    return deleted ? WriteIndex(c_, id, cls, nullptr, nullptr, updated_at)
+                   : WriteIndex(c_, id, cls, &terms, &search, updated_at);
   }
 
   Status PutSetting(const std::string& key, const std::string& value) override {
@@ -570,187 +623,56 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<SearchResult> Search(const SearchRequest& q) override {
-    // Bound values, in order of the ?NNN placeholders the SQL below names.
-    std::vector<std::string> texts;
-    auto bind_text = [&](const std::string& v) {
-      texts.push_back(v);
-      return "?" + std::to_string(texts.size());
-    };
-    std::string hits = q.match.empty()
-        ? "SELECT record_id AS id, 0.0 AS rank FROM search_docs"
-        : "SELECT rowid AS id, bm25(search_folded, 10.0, 5.0, 2.0, 1.0) AS rank FROM search_folded "
-          "WHERE search_folded MATCH " + bind_text(q.match);
-    std::string score = "h.rank";
-    if (!q.phrase.empty()) {
-      // Adjacent words in a name first, then adjacent anywhere.
-      std::string phrase = bind_text(q.phrase);
-      score += " - CASE WHEN h.id IN (SELECT rowid FROM search_folded WHERE search_folded MATCH " +
-               phrase + ") THEN 1000 ELSE 0 END";
-      score += " - CASE WHEN h.id IN (SELECT rowid FROM search_folded WHERE search_folded MATCH "
-               "'{names} : ' || " + phrase + ") THEN 1000 ELSE 0 END";
-    }
-    if (!q.exact.empty()) {
-      score += " - CASE WHEN h.id IN (SELECT rowid FROM search_exact WHERE search_exact MATCH " +
-               bind_text(q.exact) + ") THEN 100 ELSE 0 END";
-    }
-    if (!q.pinned_pids.empty()) {
-      std::string list;
-      for (const std::string& pid : q.pinned_pids) list += (list.empty() ? "" : ", ") + bind_text(pid);
-      score += " - CASE WHEN r.pid IN (" + list + ") THEN 1000000 ELSE 0 END";
-      // A pinned record is a hit even when its number is written differently in the text
-      // ("PTHTD01" for "PTH.TĐ.01").
-      if (!q.match.empty()) {
-        hits = "SELECT id, min(rank) AS rank FROM (" + hits +
-               " UNION ALL SELECT id, 0.0 AS rank FROM records WHERE pid IN (" + list + ")) GROUP BY id";
-      }
-    }
-    std::string where = "d.class = " + bind_text(std::string(RecordClassName(q.cls))) + " AND r.deleted = 0";
-    if (q.public_only) where += " AND d.public = 1";
-    std::map<std::string, std::vector<std::string>> by_field;
-    for (const FilterTerm& f : q.filters) by_field[f.field].push_back(f.value);
-    for (const auto& [field, values] : by_field) {
-      std::string list;
-      for (const std::string& v : values) list += (list.empty() ? "" : ", ") + bind_text(v);
-      where += " AND h.id IN (SELECT record_id FROM record_terms WHERE field = " + bind_text(field) +
-               " AND value IN (" + list + "))";
-    }
-    char buf[256];
-    if (q.bbox) {
-      std::snprintf(buf, sizeof buf, " AND d.lat BETWEEN %.9f AND %.9f AND d.lon BETWEEN %.9f AND %.9f",
-                    q.bbox->min_lat, q.bbox->max_lat, q.bbox->min_lon, q.bbox->max_lon);
-      where += buf;
-    }
-    if (q.near) {
-      // Equirectangular distance: exact enough at the scale of a province.
-      double kx = 111.195 * std::cos(q.near->lat * 3.14159265358979 / 180.0), ky = 111.195;
-      std::snprintf(buf, sizeof buf,
-                    " AND d.lat IS NOT NULL AND ((d.lat - %.9f) * %.9f) * ((d.lat - %.9f) * %.9f) + "
-                    "((d.lon - %.9f) * %.9f) * ((d.lon - %.9f) * %.9f) <= %.9f",
-                    q.near->lat, ky, q.near->lat, ky, q.near->lon, kx, q.near->lon, kx,
-                    q.near->radius_km * q.near->radius_km);
-      where += buf;
-    }
-    if (q.year_from) where += " AND coalesce(d.year_to, d.year_from) >= " + std::to_string(*q.year_from);
-    if (q.year_to) where += " AND coalesce(d.year_from, d.year_to) <= " + std::to_string(*q.year_to);
-    if (q.year_from || q.year_to) where += " AND (d.year_from IS NOT NULL OR d.year_to IS NOT NULL)";
-
-    // The sort key k (and its direction) defines both the order and the cursor.
-    std::string key, direction;
-    switch (q.sort) {
-      case SearchSort::kRelevance: key = "score"; direction = "ASC"; break;
-      case SearchSort::kName: key = "sort_key"; direction = "ASC"; break;
-      case SearchSort::kRecognised: key = "recognition_date"; direction = "DESC"; break;
-      case SearchSort::kChanged: key = "updated_at"; direction = "DESC"; break;
-    }
-    std::string candidates = "WITH h AS (" + hits + "), c AS (SELECT h.id AS id, " + score +
-                             " AS score, d.sort_key AS sort_key, d.recognition_date AS recognition_date, "
-                             "r.updated_at AS updated_at FROM h JOIN search_docs d ON d.record_id = h.id "
-                             "JOIN records r ON r.id = h.id WHERE " + where + ") ";
-    std::string after;
-    std::optional<double> cursor_score;
-    std::string cursor_key;
-    int64_t cursor_id = 0;
-    if (!q.cursor.empty()) {
-      json c = json::parse(FromHex(q.cursor), nullptr, false);
-      if (c.is_discarded() || !c.is_array() || c.size() != 2 || !c[1].is_number_integer() ||
-          (q.sort == SearchSort::kRelevance ? !c[0].is_number() : !c[0].is_string())) {
-        return Fail(ErrorCode::kInvalid, "the cursor '" + q.cursor + "' is not valid for this search",
-                    "con trỏ trang '" + q.cursor + "' không hợp lệ với tìm kiếm này");
-      }
-      cursor_id = c[1].get<int64_t>();
-      const char* cmp = direction == "ASC" ? ">" : "<";
-      if (q.sort == SearchSort::kRelevance) {
-        cursor_score = c[0].get<double>();
-      } else {
-        cursor_key = q.sort == SearchSort::kName ? FromHex(c[0].get<std::string>()) : c[0].get<std::string>();
-      }
-      std::string k = "?" + std::to_string(texts.size() + 1);
-      std::string i = "?" + std::to_string(texts.size() + 2);
-      after = " WHERE (" + key + " " + cmp + " " + k + " OR (" + key + " = " + k + " AND id > " + i + "))";
-    }
     auto c = TRY(Acquire());
-    auto bind_all = [&](Stmt& st) {
-      for (size_t i = 0; i < texts.size(); ++i) st.Bind(static_cast<int>(i + 1), texts[i]);
-    };
-    auto run = [&](const std::string& sql, const std::function<void(Stmt&)>& row,
-                   bool with_cursor) -> Status {
-      sqlite3_stmt* raw = nullptr;
-      if (sqlite3_prepare_v2(c->db(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-        std::string message = sqlite3_errmsg(c->db());
-        sqlite3_finalize(raw);
-        if (message.find("fts5") != std::string::npos || message.find("syntax") != std::string::npos) {
-          return Fail(ErrorCode::kInvalid, "the query cannot be searched: " + message,
-                      "không tìm được với câu truy vấn này: " + message);
-        }
-        return SqlError(c->db(), "prepare");
+    TRY(SyncEngine(*c));
+    search::EngineQuery e;
+    e.cls = static_cast<int>(q.cls);
+    e.query = q.query;
+    e.last = q.last;
+    e.names_only = q.names_only;
+    if (!q.pinned_pids.empty()) {
+      auto s = TRY(c->Prepare("SELECT id FROM records WHERE pid = ?"));
+      for (const std::string& pid : q.pinned_pids) {
+        s->Bind(1, pid);
+        if (TRY(s->Step())) e.pinned.push_back(s->Int(0));
+        s->Reset();
       }
-      Status status = Ok();
-      {
-        Stmt st(c->db(), raw);
-        bind_all(st);
-        if (with_cursor && !q.cursor.empty()) {
-          int k = static_cast<int>(texts.size() + 1);
-          if (cursor_score) st.Bind(k, *cursor_score);
-          else if (q.sort == SearchSort::kName) st.BindBlob(k, cursor_key);
-          else st.Bind(k, cursor_key);
-          st.Bind(k + 1, cursor_id);
-        }
-        for (;;) {
-          Result<bool> step = st.Step();
-          if (!step) {
-            status = std::unexpected(step.error());
-            break;
-          }
-          if (!*step) break;
-          row(st);
-        }
-      }
-      sqlite3_finalize(raw);
-      if (!status && std::string(sqlite3_errmsg(c->db())).find("fts5") != std::string::npos) {
-        return Fail(ErrorCode::kInvalid, "the query cannot be searched", "không tìm được với câu truy vấn này");
-      }
-      return status;
-    };
-
+    }
+    for (const FilterTerm& f : q.filters) e.filters[f.field].push_back(f.value);
+    e.public_only = q.public_only;
+    if (q.bbox) {
+      e.lat_range = {q.bbox->min_lat, q.bbox->max_lat};
+      e.lon_range = {q.bbox->min_lon, q.bbox->max_lon};
+    }
+    if (q.near) e.near = {{q.near->lat, q.near->lon}, q.near->radius_km};
+    e.year_from = q.year_from;
+    e.year_to = q.year_to;
+    switch (q.sort) {
+      case SearchSort::kRelevance: e.sort = search::EngineSort::kRelevance; break;
+      case SearchSort::kName: e.sort = search::EngineSort::kName; break;
+      case SearchSort::kRecognised: e.sort = search::EngineSort::kRecognised; break;
+      case SearchSort::kChanged: e.sort = search::EngineSort::kChanged; break;
+    }
+    e.cursor = q.cursor;
+    e.limit = q.limit;
+    e.facet_fields = q.facet_fields;
+    search::EngineResult found;
+    {
+      std::shared_lock lock(engine_mutex_);
+      found = TRY(engine_->Search(e));
+    }
     SearchResult result;
-    std::vector<std::pair<int64_t, json>> page;  // id, cursor key
-    std::string select = candidates + "SELECT c.id, c.score, c.sort_key, c.recognition_date, c.updated_at FROM c" +
-                         after + " ORDER BY " + key + " " + direction + ", id ASC LIMIT " +
-                         std::to_string(q.limit + 1);
-    std::vector<int64_t> ids;
-    json last_key;
-    int64_t last_id = 0;
-    TRY(run(select, [&](Stmt& st) {
-      if (ids.size() == q.limit) {
-        result.next_cursor = ToHex(json::array({last_key, last_id}).dump());
-        return;
-      }
-      last_id = st.Int(0);
-      ids.push_back(last_id);
-      switch (q.sort) {
-        case SearchSort::kRelevance: last_key = st.Double(1); break;
-        case SearchSort::kName: last_key = ToHex(st.Blob(2)); break;
-        case SearchSort::kRecognised: last_key = st.Text(3); break;
-        case SearchSort::kChanged: last_key = st.Text(4); break;
-      }
-    }, true));
-    TRY(run(candidates + "SELECT count(*) FROM c", [&](Stmt& st) { result.total = static_cast<size_t>(st.Int(0)); },
-            false));
-    if (!q.facet_fields.empty()) {
-      std::string fields;
-      for (const std::string& f : q.facet_fields) fields += (fields.empty() ? "" : ", ") + bind_text(f);
-      TRY(run(candidates + "SELECT t.field, t.value, count(*) AS n FROM record_terms t WHERE t.record_id IN "
-                           "(SELECT id FROM c) AND t.field IN (" + fields + ") GROUP BY t.field, t.value "
-                           "ORDER BY t.field, n DESC, t.value",
-              [&](Stmt& st) {
-                result.facets[st.Text(0)].push_back({st.Text(1), static_cast<size_t>(st.Int(2))});
-              },
-              false));
+    result.total = found.total;
+    result.next_cursor = std::move(found.next_cursor);
+    result.spelling = std::move(found.spelling);
+    for (auto& [field, counts] : found.facets) {
+      std::vector<FacetCount>& out = result.facets[field];
+      for (auto& f : counts) out.push_back({std::move(f.value), f.count});
     }
     auto get = TRY(c->Prepare(
         "SELECT id, pid, class, kind, revision, created_at, updated_at, deleted, delete_reason, "
         "document FROM records WHERE id = ?"));
-    for (int64_t id : ids) {
+    for (int64_t id : found.ids) {
       get->Bind(1, id);
       if (TRY(get->Step())) result.hits.push_back(ReadRecord(*get));
       get->Reset();
@@ -798,33 +720,6 @@ class SqliteStore final : public MetadataStore {
     return Reader(c.release(), ReaderDeleter{this});
   }
 
-  static std::string ToHex(const std::string& s) {
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned char ch : s) {
-      out += hex[ch >> 4];
-      out += hex[ch & 15];
-    }
-    return out;
-  }
-
-  // "" for anything that is not an even run of hex digits.
-  static std::string FromHex(const std::string& s) {
-    if (s.size() % 2 || s.size() > 4096) return "";
-    std::string out;
-    for (size_t i = 0; i < s.size(); i += 2) {
-      int v = 0;
-      for (int j = 0; j < 2; ++j) {
-        char ch = s[i + static_cast<size_t>(j)];
-        int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-        if (d < 0) return "";
-        v = v * 16 + d;
-      }
-      out += static_cast<char>(v);
-    }
-    return out;
-  }
-
   static std::string ToBase36(int64_t v) {
     const char* digits = "0123456789abcdefghijklmnopqrstuvwxyz";
     std::string s;
@@ -840,6 +735,89 @@ class SqliteStore final : public MetadataStore {
     if (s == "delete") return RevisionAction::kDelete;
     if (s == "restore") return RevisionAction::kRestore;
     return RevisionAction::kUpdate;
+  }
+
+  // Brings the engine up to the last committed search row (in any process): applies the rows
+  // whose seq is above the last one applied, or rebuilds it from every row when it is new or
+  // holds more replaced versions than live ones.
+  Status SyncEngine(Connection& c) {
+    int64_t latest = 0;
+    {
+      auto s = TRY(c.Prepare("SELECT coalesce(max(seq), 0) FROM search_docs"));
+      TRY(s->Step());
+      latest = s->Int(0);
+    }
+    if (latest == applied_seq_.load() && engine_) return Ok();
+    std::unique_lock lock(engine_mutex_);
+    int64_t from = applied_seq_.load();
+    if (engine_ && latest == from) return Ok();
+    if (!engine_ || latest < from) {
+      auto fresh = std::make_unique<search::Engine>();
+      TRY(Apply(c, *fresh, 0, latest));
+      engine_ = std::move(fresh);
+    } else {
+      TRY(Apply(c, *engine_, from, latest));
+      search::EngineStats stats = engine_->Stats();
+      if (stats.dead > stats.live + 10000) {
+        // Mostly replaced versions: start again from the rows.
+        auto fresh = std::make_unique<search::Engine>();
+        TRY(Apply(c, *fresh, 0, latest));
+        engine_ = std::move(fresh);
+      }
+    }
+    applied_seq_ = latest;
+    return Ok();
+  }
+
+  // Feeds the engine the search rows with from < seq <= to.
+  static Status Apply(Connection& c, search::Engine& target, int64_t from, int64_t to) {
+    auto s = TRY(c.Prepare(
+        "SELECT record_id, live, class, public, sort_key, recognition_date, updated_at, lat, lon, "
+        "year_from, year_to, folded, exact, terms FROM search_docs WHERE seq > ? AND seq <= ? "
+        "ORDER BY seq"));
+    s->Bind(1, from).Bind(2, to);
+    search::EngineRecord r;
+    while (TRY(s->Step())) {
+      r.id = s->Int(0);
+      if (s->Int(1) == 0) {
+        target.Remove(r.id);
+        continue;
+      }
+      r.cls = static_cast<int>(ParseRecordClass(s->Text(2)).value_or(RecordClass::kItem));
+      r.is_public = s->Int(3) != 0;
+      r.sort_key = s->Blob(4);
+      r.recognition_date = s->Text(5);
+      r.updated_at = s->Text(6);
+      r.lat = s->Double(7);
+      r.lon = s->Double(8);
+      if (s->IsNull(7) || s->IsNull(8)) r.lat = r.lon = std::nullopt;
+      r.year_from = s->IsNull(9) ? std::nullopt : std::optional<int64_t>(s->Int(9));
+      r.year_to = s->IsNull(10) ? std::nullopt : std::optional<int64_t>(s->Int(10));
+      SplitFields(s->TextView(11), r.folded);
+      SplitFields(s->TextView(12), r.exact);
+      r.terms.clear();
+      std::string_view packed = s->TextView(13);
+      for (size_t i = 0; i < packed.size();) {
+        size_t end = packed.find(kTermSeparator, i);
+        if (end == std::string_view::npos) end = packed.size();
+        std::string_view term = packed.substr(i, end - i);
+        size_t v = term.find(kValueSeparator);
+        if (v != std::string_view::npos) r.terms.emplace_back(term.substr(0, v), term.substr(v + 1));
+        i = end + 1;
+      }
+      target.Upsert(r);
+    }
+    target.Finish();
+    return Ok();
+  }
+
+  static void SplitFields(std::string_view packed, std::string (&fields)[4]) {
+    for (int f = 0; f < 4; ++f) {
+      size_t end = f == 3 ? packed.size() : packed.find(kFieldSeparator);
+      if (end == std::string_view::npos) end = packed.size();
+      fields[f].assign(packed.substr(0, end));
+      packed.remove_prefix(std::min(packed.size(), end + 1));
+    }
   }
 
   Status Migrate() {
@@ -882,6 +860,10 @@ class SqliteStore final : public MetadataStore {
   std::unique_ptr<Connection> writer_;
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
+  // The search engine, a cache of search_docs up to applied_seq_.
+  std::shared_mutex engine_mutex_;
+  std::unique_ptr<search::Engine> engine_;
+  std::atomic<int64_t> applied_seq_{0};
 };
 
 }  // namespace
