@@ -58,13 +58,134 @@ class Bitmap {
   roaring_bitmap_t* r_;
 };
 
-// The slots of one word (or word pair), ascending, with an impact byte each (empty when the
-// list has no impacts).
-struct Postings {
-  std::vector<uint32_t> slots;
-  std::vector<uint8_t> impacts;
-  Bitmap ToBitmap() const { return Bitmap(slots.data(), slots.size()); }
+// The slots of one word (or word pair), ascending, as varint gaps, each followed by a fixed
+// number of payload bytes (the list's `width`: impact and spelling for words, flags for pairs,
+// none for names). About 1.2 bytes a slot for frequent words instead of 4.
+void PutVarint(std::vector<uint8_t>& out, uint32_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<uint8_t>(v));
+}
+
+uint32_t GetVarint(const uint8_t*& p) {
+  uint32_t v = 0;
+  int shift = 0;
+  while (*p & 0x80) {
+    v |= static_cast<uint32_t>(*p++ & 0x7F) << shift;
+    shift += 7;
+  }
+  return v | (static_cast<uint32_t>(*p++) << shift);
+}
+
+// Token positions: field f's token i is at f * kFieldStride + i, so that words of different
+// fields are never adjacent, and a position below kFieldStride is in a name.
+constexpr uint32_t kFieldStride = 1 << 16;
+
+class Postings {
+ public:
+  void Append(uint32_t slot, const uint8_t* payload, size_t width) {
+    Reserve(5 + width);
+    PutVarint(bytes_, count_ == 0 ? slot : slot - last_);
+    bytes_.insert(bytes_.end(), payload, payload + width);
+    last_ = slot;
+    ++count_;
+  }
+  // A word's posting: slot, impact, spelling, then its positions (ascending) as varint gaps
+  // after their length in bytes.
+  void AppendWord(uint32_t slot, uint8_t impact, uint8_t spelling, const std::vector<uint32_t>& positions) {
+    scratch_.clear();
+    uint32_t previous = 0;
+    for (uint32_t p : positions) {
+      PutVarint(scratch_, p - previous);
+      previous = p;
+    }
+    Reserve(12 + scratch_.size());
+    PutVarint(bytes_, count_ == 0 ? slot : slot - last_);
+    bytes_.push_back(impact);
+    bytes_.push_back(spelling);
+    PutVarint(bytes_, static_cast<uint32_t>(scratch_.size()));
+    bytes_.insert(bytes_.end(), scratch_.begin(), scratch_.end());
+    last_ = slot;
+    ++count_;
+  }
+  // fn(slot, impact, spelling, positions, positions_bytes) for every posting of a word list, up
+  // to slot `last`.
+  template <typename Fn>
+  void ForEachWord(Fn&& fn, uint32_t last = UINT32_MAX) const {
+    const uint8_t* p = bytes_.data();
+    const uint8_t* end = p + bytes_.size();
+    uint32_t slot = 0;
+    for (bool first = true; p < end; first = false) {
+      uint32_t gap = GetVarint(p);
+      slot = first ? gap : slot + gap;
+      if (slot > last) return;
+      uint8_t impact = p[0], spelling = p[1];
+      p += 2;
+      uint32_t bytes = GetVarint(p);
+      fn(slot, impact, spelling, p, bytes);
+      p += bytes;
+    }
+  }
+  static void DecodePositions(const uint8_t* p, size_t bytes, std::vector<uint32_t>& out) {
+    out.clear();
+    const uint8_t* end = p + bytes;
+    uint32_t position = 0;
+    while (p < end) {
+      position += GetVarint(p);
+      out.push_back(position);
+    }
+  }
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  size_t Bytes() const { return sizeof(*this) + bytes_.capacity(); }
+  void Shrink() { bytes_.shrink_to_fit(); }
+
+  // fn(slot, payload) for every slot of a list with fixed-width payloads.
+  template <typename Fn>
+  void ForEach(size_t width, Fn&& fn) const {
+    const uint8_t* p = bytes_.data();
+    const uint8_t* end = p + bytes_.size();
+    uint32_t slot = 0;
+    for (bool first = true; p < end; first = false) {
+      uint32_t gap = GetVarint(p);
+      slot = first ? gap : slot + gap;
+      fn(slot, p);
+      p += width;
+    }
+  }
+  std::vector<uint32_t> Slots(bool words) const {
+    std::vector<uint32_t> slots;
+    slots.reserve(count_);
+    if (words) {
+      ForEachWord([&](uint32_t s, uint8_t, uint8_t, const uint8_t*, size_t) { slots.push_back(s); });
+    } else {
+      ForEach(0, [&](uint32_t s, const uint8_t*) { slots.push_back(s); });
+    }
+    return slots;
+  }
+  Bitmap ToBitmap(bool words) const {
+    std::vector<uint32_t> slots = Slots(words);
+    return Bitmap(slots.data(), slots.size());
+  }
+
+ private:
+  // Grows by a quarter rather than doubling: the lists are most of the engine's memory.
+  void Reserve(size_t more) {
+    if (bytes_.size() + more > bytes_.capacity()) bytes_.reserve(bytes_.size() + more + bytes_.size() / 4 + 8);
+  }
+  static thread_local std::vector<uint8_t> scratch_;
+  std::vector<uint8_t> bytes_;
+  uint32_t last_ = 0, count_ = 0;
 };
+
+thread_local std::vector<uint8_t> Postings::scratch_;
+
+constexpr size_t kNameWidth = 0;
+// The spelling byte of a word's posting: 0 = without marks, k = the word's spelling k - 1,
+// kMixedSpelling = several spellings in the record (lists by spelling then say which).
+constexpr uint8_t kMixedSpelling = 255;
 
 // Field weights and BM25 constants. Average field lengths are fixed, so an impact never
 // changes after it is computed.
@@ -73,7 +194,6 @@ constexpr double kAverageLength[4] = {6.0, 4.0, 150.0, 40.0};
 constexpr double kK1 = 1.2, kB = 0.75;
 constexpr double kImpactScale = 14.0;  // impact byte = weight * scale (max weight is 18)
 
-constexpr uint8_t kPairAnywhere = 1, kPairInNames = 2;
 constexpr uint32_t kPlain = UINT32_MAX;  // an exact id meaning "spelled without marks"
 
 constexpr double kPinnedBoost = 1e6, kPhraseBoost = 1000, kExactBoost = 100;
@@ -163,16 +283,18 @@ struct Engine::Impl {
   // Words (folded), their exact spellings, and adjacent pairs.
   std::unordered_map<std::string, uint32_t> word_ids;
   std::vector<std::string> words;
-  std::vector<Postings> word_postings;   // with impacts
-  std::vector<Postings> name_postings;   // slots whose names hold the word
+  std::vector<Postings> word_postings;   // AppendWord: impact, spelling, positions
+  std::vector<Postings> name_postings;   // slots whose names hold the word; kNameWidth
   std::vector<uint32_t> plain_count;     // slots where the word was spelled without marks
   std::unordered_map<std::string, uint32_t> exact_ids;
   std::vector<std::string> exact_words;
   std::vector<uint32_t> exact_fold;      // exact id -> word id
-  std::vector<Postings> exact_postings;  // no impacts
-  std::unordered_map<uint64_t, uint32_t> pair_ids;
-  std::vector<Postings> pair_postings;   // impacts hold kPairAnywhere | kPairInNames
-  std::vector<uint64_t> pair_spelling;   // exact ids of the pair's first occurrence (kPlain: none)
+  std::vector<uint32_t> exact_count;     // exact id -> slots spelled so
+  std::vector<std::vector<uint32_t>> spellings;  // word id -> its exact ids, in order of arrival
+  // Records that spell a word several ways ("Hoa Ban" and "văn hóa"): by exact id, and by word
+  // for the spelling without marks, with the positions of that spelling (AppendWord).
+  std::vector<Postings> mixed_exact, mixed_plain;
+  size_t since_shrink = 0;
 
   std::vector<uint32_t> sorted_words;  // word ids in byte order of the word, for prefixes
   bool sorted_dirty = false;
@@ -195,6 +317,8 @@ struct Engine::Impl {
     word_postings.emplace_back();
     name_postings.emplace_back();
     plain_count.push_back(0);
+    spellings.emplace_back();
+    mixed_plain.emplace_back();
     sorted_dirty = true;
     return id;
   }
@@ -206,7 +330,9 @@ struct Engine::Impl {
     exact_words.emplace_back(e);
     exact_ids.emplace(exact_words.back(), id);
     exact_fold.push_back(word);
-    exact_postings.emplace_back();
+    exact_count.push_back(0);
+    mixed_exact.emplace_back();
+    spellings[word].push_back(id);
     return id;
   }
 
@@ -223,7 +349,13 @@ struct Engine::Impl {
   Bitmap TokenMatch(const Token& t, bool prefix, bool names_only) const;
   Bitmap AlternativeMatch(const std::vector<Token>& tokens, bool phrase, bool prefix_last,
                           bool names_only) const;
-  Bitmap PairMatch(const std::string& a, const std::string& b, uint8_t flag) const;
+  // The slots of `candidates` where the words stand in this order at consecutive positions
+  // (within a name when in_names). Unknown words match nothing.
+  Bitmap Adjacent(const std::vector<std::string>& words, const Bitmap& candidates, bool in_names) const;
+  // The positions of `word` in `slot` (empty when it is not there).
+  std::vector<uint32_t> PositionsIn(const Postings& list, uint32_t slot) const;
+  // How `word` is spelled at `position` of `slot`: its display form.
+  std::string SpelledAt(uint32_t word, uint32_t slot, uint32_t position) const;
   Bitmap ExactMatch(const ParsedQuery& q) const;
   Bitmap Restrict(const EngineQuery& q, Bitmap candidates) const;
   std::string Spelling(const ParsedQuery& q) const;
@@ -252,52 +384,40 @@ void Engine::Impl::Upsert(const EngineRecord& r) {
   // Words: term frequency per field, then one impact per word.
   struct Occurrence {
     uint32_t word;
-    int field;
+    uint32_t position;  // field * kFieldStride + index
+    uint32_t spelling;  // exact id, or kPlain
   };
   std::vector<Occurrence> occurrences;
-  std::vector<uint32_t> exact_seen;
-  struct PairOccurrence {
-    uint64_t key;
-    uint8_t flags;
-    uint64_t spelling;
-    bool operator<(const PairOccurrence& o) const { return key < o.key; }
-  };
-  std::vector<PairOccurrence> pairs;
   double length[4] = {0, 0, 0, 0};
-  for (int f = 0; f < 4; ++f) {
+  for (uint32_t f = 0; f < 4; ++f) {
     std::vector<std::string_view> folded = SplitSpaces(r.folded[f]);
     std::vector<std::string_view> exact = SplitSpaces(r.exact[f]);
     length[f] = static_cast<double>(folded.size());
-    uint32_t previous = UINT32_MAX, previous_exact = kPlain;
-    for (size_t i = 0; i < folded.size(); ++i) {
+    for (size_t i = 0; i < folded.size() && i < kFieldStride; ++i) {
       uint32_t w = WordId(folded[i]);
-      occurrences.push_back({w, f});
-      uint32_t e = kPlain;
-      if (i < exact.size() && exact[i] != folded[i]) {
-        e = ExactId(exact[i], w);
-        exact_seen.push_back(e);
-      } else {
-        exact_seen.push_back(UINT32_MAX - w);  // spelled plainly; decoded below
-      }
-      if (previous != UINT32_MAX) {
-        pairs.push_back({(uint64_t{previous} << 32) | w,
-                         static_cast<uint8_t>(f == 0 ? kPairInNames | kPairAnywhere : kPairAnywhere),
-                         (uint64_t{previous_exact} << 32) | e});
-      }
-      previous = w;
-      previous_exact = e;
+      uint32_t e = i < exact.size() && exact[i] != folded[i] ? ExactId(exact[i], w) : kPlain;
+      occurrences.push_back({w, f * kFieldStride + static_cast<uint32_t>(i), e});
     }
   }
-  std::sort(occurrences.begin(), occurrences.end(),
-            [](const Occurrence& a, const Occurrence& b) { return a.word != b.word ? a.word < b.word : a.field < b.field; });
+  std::sort(occurrences.begin(), occurrences.end(), [](const Occurrence& a, const Occurrence& b) {
+    return a.word != b.word ? a.word < b.word : a.position < b.position;
+  });
+  std::vector<uint32_t> spelled, positions;
   for (size_t i = 0; i < occurrences.size();) {
     uint32_t w = occurrences[i].word;
     double weight = 0;
     bool in_names = false;
+    uint32_t spelling = occurrences[i].spelling;
+    bool mixed = false;
+    spelled.clear();
+    positions.clear();
     while (i < occurrences.size() && occurrences[i].word == w) {
-      int f = occurrences[i].field;
+      uint32_t f = occurrences[i].position / kFieldStride;
       double tf = 0;
-      while (i < occurrences.size() && occurrences[i].word == w && occurrences[i].field == f) {
+      while (i < occurrences.size() && occurrences[i].word == w && occurrences[i].position / kFieldStride == f) {
+        if (occurrences[i].spelling != spelling) mixed = true;
+        spelled.push_back(occurrences[i].spelling);
+        positions.push_back(occurrences[i].position);
         ++tf;
         ++i;
       }
@@ -305,34 +425,39 @@ void Engine::Impl::Upsert(const EngineRecord& r) {
       weight += kFieldWeight[f] * tf / (tf + norm);
       if (f == 0) in_names = true;
     }
-    Postings& p = word_postings[w];
-    p.slots.push_back(slot);
-    p.impacts.push_back(static_cast<uint8_t>(std::clamp(std::lround(weight * kImpactScale), 1L, 255L)));
-    if (in_names) name_postings[w].slots.push_back(slot);
-  }
-  std::sort(exact_seen.begin(), exact_seen.end());
-  exact_seen.erase(std::unique(exact_seen.begin(), exact_seen.end()), exact_seen.end());
-  for (uint32_t e : exact_seen) {
-    if (e < exact_words.size()) {
-      exact_postings[e].slots.push_back(slot);
+    uint8_t payload[2];
+    payload[0] = static_cast<uint8_t>(std::clamp(std::lround(weight * kImpactScale), 1L, 255L));
+    if (mixed) {
+      payload[1] = kMixedSpelling;
+      std::sort(spelled.begin(), spelled.end());
+      spelled.erase(std::unique(spelled.begin(), spelled.end()), spelled.end());
+      std::vector<uint32_t> at;
+      for (uint32_t e : spelled) {
+        at.clear();
+        for (size_t j = i - positions.size(), k = 0; k < positions.size(); ++j, ++k) {
+          if (occurrences[j].spelling == e) at.push_back(positions[k]);
+        }
+        if (e == kPlain) {
+          mixed_plain[w].AppendWord(slot, 0, 0, at);
+          ++plain_count[w];
+        } else {
+          mixed_exact[e].AppendWord(slot, 0, 0, at);
+          ++exact_count[e];
+        }
+      }
+    } else if (spelling == kPlain) {
+      payload[1] = 0;
+      ++plain_count[w];
     } else {
-      ++plain_count[UINT32_MAX - e];
+      const std::vector<uint32_t>& known = spellings[w];
+      size_t k = static_cast<size_t>(std::find(known.begin(), known.end(), spelling) - known.begin());
+      payload[1] = k + 1 < kMixedSpelling ? static_cast<uint8_t>(k + 1) : kMixedSpelling;
+      ++exact_count[spelling];
     }
+    word_postings[w].AppendWord(slot, payload[0], payload[1], positions);
+    if (in_names) name_postings[w].Append(slot, nullptr, kNameWidth);
   }
-  std::stable_sort(pairs.begin(), pairs.end());
-  for (size_t i = 0; i < pairs.size();) {
-    uint64_t key = pairs[i].key, spelling = pairs[i].spelling;
-    uint8_t flags = 0;
-    for (; i < pairs.size() && pairs[i].key == key; ++i) flags |= pairs[i].flags;
-    auto [it, added] = pair_ids.try_emplace(key, static_cast<uint32_t>(pair_postings.size()));
-    if (added) {
-      pair_postings.emplace_back();
-      pair_spelling.push_back(spelling);
-    }
-    Postings& p = pair_postings[it->second];
-    p.slots.push_back(slot);
-    p.impacts.push_back(flags);
-  }
+  ++since_shrink;
 }
 
 void Engine::Impl::Remove(int64_t id) {
@@ -344,6 +469,12 @@ void Engine::Impl::Remove(int64_t id) {
 }
 
 void Engine::Impl::Finish() {
+  if (since_shrink > 10000) {
+    for (auto* lists : {&word_postings, &name_postings, &mixed_exact, &mixed_plain}) {
+      for (Postings& p : *lists) p.Shrink();
+    }
+  }
+  since_shrink = 0;
   if (!sorted_dirty) return;
   sorted_words.resize(words.size());
   for (uint32_t i = 0; i < words.size(); ++i) sorted_words[i] = i;
@@ -356,53 +487,117 @@ Bitmap Engine::Impl::TokenMatch(const Token& t, bool prefix, bool names_only) co
   const std::vector<Postings>& lists = names_only ? name_postings : word_postings;
   if (!prefix) {
     auto it = word_ids.find(t.folded);
-    return it == word_ids.end() ? Bitmap() : lists[it->second].ToBitmap();
+    return it == word_ids.end() ? Bitmap() : lists[it->second].ToBitmap(!names_only);
   }
   // Every word that starts with the prefix; the most frequent ones when there are many.
   auto first = std::lower_bound(sorted_words.begin(), sorted_words.end(), t.folded,
                                 [&](uint32_t w, const std::string& p) { return words[w] < p; });
   std::vector<uint32_t> found;
   for (auto it = first; it != sorted_words.end() && words[*it].starts_with(t.folded); ++it) {
-    if (!lists[*it].slots.empty()) found.push_back(*it);
+    if (!lists[*it].empty()) found.push_back(*it);
   }
   if (found.size() > kMaxPrefixExpansion) {
     std::partial_sort(found.begin(), found.begin() + kMaxPrefixExpansion, found.end(), [&](uint32_t a, uint32_t b) {
-      return lists[a].slots.size() > lists[b].slots.size();
+      return lists[a].size() > lists[b].size();
     });
     found.resize(kMaxPrefixExpansion);
   }
   Bitmap out;
-  for (uint32_t w : found) out.Or(lists[w].ToBitmap());
+  for (uint32_t w : found) out.Or(lists[w].ToBitmap(!names_only));
   return out;
 }
 
-Bitmap Engine::Impl::PairMatch(const std::string& a, const std::string& b, uint8_t flag) const {
-  auto ia = word_ids.find(a), ib = word_ids.find(b);
-  if (ia == word_ids.end() || ib == word_ids.end()) return Bitmap();
-  auto it = pair_ids.find((uint64_t{ia->second} << 32) | ib->second);
-  if (it == pair_ids.end()) return Bitmap();
-  const Postings& p = pair_postings[it->second];
-  if (flag == kPairAnywhere) return p.ToBitmap();
-  std::vector<uint32_t> slots;
-  for (size_t i = 0; i < p.slots.size(); ++i) {
-    if (p.impacts[i] & flag) slots.push_back(p.slots[i]);
+Bitmap Engine::Impl::Adjacent(const std::vector<std::string>& phrase, const Bitmap& candidates,
+                              bool in_names) const {
+  if (phrase.empty()) return Bitmap();
+  std::vector<const Postings*> lists;
+  for (const std::string& w : phrase) {
+    const Postings* p = FindWord(w);
+    if (!p) return Bitmap();
+    lists.push_back(p);
   }
-  return Bitmap(slots.data(), slots.size());
+  // For each candidate still alive, the positions where the phrase may start.
+  std::vector<uint32_t> alive;
+  alive.reserve(candidates.Size());
+  candidates.ForEach([&](uint32_t s) { alive.push_back(s); });
+  std::vector<uint32_t> starts, start_end;  // start_end[i]: end of alive[i]'s starts
+  std::vector<uint32_t> positions;
+  for (size_t k = 0; k < lists.size(); ++k) {
+    std::vector<uint32_t> next_alive, next_starts, next_end;
+    size_t i = 0;
+    const uint32_t last = alive.empty() ? 0 : alive.back();
+    lists[k]->ForEachWord([&](uint32_t slot, uint8_t, uint8_t, const uint8_t* pos, size_t bytes) {
+      while (i < alive.size() && alive[i] < slot) ++i;
+      if (i == alive.size() || alive[i] != slot) return;
+      Postings::DecodePositions(pos, bytes, positions);
+      size_t before = next_starts.size();
+      if (k == 0) {
+        for (uint32_t p : positions) {
+          if (!in_names || p + lists.size() <= kFieldStride) next_starts.push_back(p);
+        }
+      } else {
+        uint32_t b = i == 0 ? 0 : start_end[i - 1];
+        for (uint32_t j = b; j < start_end[i]; ++j) {
+          if (std::binary_search(positions.begin(), positions.end(), starts[j] + static_cast<uint32_t>(k))) {
+            next_starts.push_back(starts[j]);
+          }
+        }
+      }
+      if (next_starts.size() > before) {
+        next_alive.push_back(slot);
+        next_end.push_back(static_cast<uint32_t>(next_starts.size()));
+      }
+    }, last);
+    alive.swap(next_alive);
+    starts.swap(next_starts);
+    start_end.swap(next_end);
+    if (alive.empty()) break;
+  }
+  return Bitmap(alive.data(), alive.size());
+}
+
+std::vector<uint32_t> Engine::Impl::PositionsIn(const Postings& list, uint32_t slot) const {
+  std::vector<uint32_t> out;
+  list.ForEachWord([&](uint32_t s, uint8_t, uint8_t, const uint8_t* pos, size_t bytes) {
+    if (s == slot) Postings::DecodePositions(pos, bytes, out);
+  }, slot);
+  return out;
+}
+
+std::string Engine::Impl::SpelledAt(uint32_t word, uint32_t slot, uint32_t position) const {
+  uint8_t spelling = kMixedSpelling;
+  word_postings[word].ForEachWord([&](uint32_t s, uint8_t, uint8_t b, const uint8_t*, size_t) {
+    if (s == slot) spelling = b;
+  }, slot);
+  if (spelling == 0) return words[word];
+  if (spelling != kMixedSpelling && spelling <= spellings[word].size()) {
+    return DisplayForm(exact_words[spellings[word][spelling - 1u]]);
+  }
+  auto has = [&](const Postings& list) {
+    std::vector<uint32_t> at = PositionsIn(list, slot);
+    return std::binary_search(at.begin(), at.end(), position);
+  };
+  if (has(mixed_plain[word])) return words[word];
+  for (uint32_t e : spellings[word]) {
+    if (has(mixed_exact[e])) return DisplayForm(exact_words[e]);
+  }
+  return DisplayOf(word);
 }
 
 Bitmap Engine::Impl::AlternativeMatch(const std::vector<Token>& tokens, bool phrase, bool prefix_last,
                                       bool names_only) const {
   if (tokens.size() == 1) return TokenMatch(tokens[0], prefix_last, names_only);
-  // Several tokens (a quoted phrase, or one word such as "PTH.TĐ.01"): every token, and
-  // every adjacent pair adjacent.
+  // Several tokens (a quoted phrase, or one word such as "PTH.TĐ.01"): every token, at
+  // consecutive positions (but for a last word being typed, which only has to be there).
   Bitmap out = TokenMatch(tokens[0], false, names_only);
+  std::vector<std::string> together = {tokens[0].folded};
   for (size_t i = 1; i < tokens.size(); ++i) {
     bool prefix = prefix_last && i + 1 == tokens.size();
     out.And(TokenMatch(tokens[i], prefix, names_only));
-    if (!prefix && (phrase || !names_only)) {
-      out.And(PairMatch(tokens[i - 1].folded, tokens[i].folded, names_only ? kPairInNames : kPairAnywhere));
-    }
+    if (!prefix) together.push_back(tokens[i].folded);
   }
+  (void)phrase;
+  if (together.size() >= 2) return Adjacent(together, out, names_only);
   return out;
 }
 
@@ -416,13 +611,30 @@ Bitmap Engine::Impl::ExactMatch(const ParsedQuery& q) const {
     for (const std::vector<Token>& alt : c.alternatives) {
       std::optional<Bitmap> a;
       for (const Token& t : alt) {
-        Bitmap b;
-        if (t.exact != t.folded) {
-          auto it = exact_ids.find(t.exact);
-          if (it != exact_ids.end()) b = exact_postings[it->second].ToBitmap();
-        } else if (const Postings* p = FindWord(t.folded)) {
-          b = p->ToBitmap();
+        // The spelling byte that means "spelled as typed", and the list of records that
+        // spell the word that way among others.
+        std::optional<uint8_t> wanted;
+        const Postings* mixed = nullptr;
+        auto w = word_ids.find(t.folded);
+        if (w != word_ids.end()) {
+          if (t.exact == t.folded) {
+            wanted = 0;
+            mixed = &mixed_plain[w->second];
+          } else if (auto e = exact_ids.find(t.exact); e != exact_ids.end()) {
+            const std::vector<uint32_t>& known = spellings[w->second];
+            size_t k = static_cast<size_t>(std::find(known.begin(), known.end(), e->second) - known.begin());
+            wanted = k + 1 < kMixedSpelling ? static_cast<uint8_t>(k + 1) : kMixedSpelling;
+            mixed = &mixed_exact[e->second];
+          }
         }
+        std::vector<uint32_t> slots;
+        if (wanted && *wanted != kMixedSpelling) {
+          word_postings[w->second].ForEachWord([&](uint32_t s, uint8_t, uint8_t spelling, const uint8_t*, size_t) {
+            if (spelling == *wanted) slots.push_back(s);
+          });
+        }
+        Bitmap b(slots.data(), slots.size());
+        if (mixed) b.Or(mixed->ToBitmap(true));
         if (a) a->And(b); else a = std::move(b);
       }
       if (a) clause.Or(*a);
@@ -473,7 +685,7 @@ std::string Engine::Impl::DisplayOf(uint32_t word) const {
   std::string best = words[word];
   for (uint32_t e = 0; e < exact_words.size(); ++e) {
     if (exact_fold[e] != word) continue;
-    size_t count = exact_postings[e].slots.size();
+    size_t count = exact_count[e];
     if (count > best_count) {
       best_count = count;
       best = DisplayForm(exact_words[e]);
@@ -501,7 +713,7 @@ std::string Engine::Impl::Spelling(const ParsedQuery& q) const {
     size_t max = w.size() <= 2 ? 0 : w.size() <= 5 ? 1 : 2;
     std::vector<Candidate> c;
     for (uint32_t id = 0; id < words.size(); ++id) {
-      size_t df = word_postings[id].slots.size();
+      size_t df = word_postings[id].size();
       if (df == 0 || words[id].size() + max < w.size() || words[id].size() > w.size() + max) continue;
       size_t d = EditDistance(w, words[id], max);
       if (d <= max) c.push_back({id, d, df});
@@ -513,6 +725,31 @@ std::string Engine::Impl::Spelling(const ParsedQuery& q) const {
     if (c.empty()) return "";  // nothing close: no suggestion rather than a wild one
     options.push_back(std::move(c));
   }
+  // Where two words stand together somewhere: one such record (looking at the first records
+  // that hold both, which is enough to know), or nullopt.
+  std::map<std::pair<uint32_t, uint32_t>, std::optional<uint32_t>> together;
+  std::map<uint32_t, Bitmap> holding;
+  auto holding_of = [&](uint32_t w) -> const Bitmap& {
+    auto it = holding.find(w);
+    if (it == holding.end()) it = holding.emplace(w, word_postings[w].ToBitmap(true)).first;
+    return it->second;
+  };
+  auto together_in = [&](uint32_t a, uint32_t b) -> std::optional<uint32_t> {
+    auto [it, added] = together.try_emplace({a, b});
+    if (!added) return it->second;
+    Bitmap both = holding_of(a).Copy();
+    both.And(holding_of(b));
+    std::vector<uint32_t> sample;
+    both.ForEach([&](uint32_t slot) {
+      if (sample.size() < 2000) sample.push_back(slot);
+    });
+    Bitmap found = Adjacent({words[a], words[b]}, Bitmap(sample.data(), sample.size()), false);
+    std::optional<uint32_t> first;
+    found.ForEach([&](uint32_t slot) {
+      if (!first) first = slot;
+    });
+    return it->second = first;
+  };
   // Best path: adjacent pairs that exist count most, then closeness, then frequency.
   const size_t n = options.size();
   std::vector<std::vector<double>> best(n);
@@ -527,8 +764,8 @@ std::string Engine::Impl::Spelling(const ParsedQuery& q) const {
         continue;
       }
       for (size_t k = 0; k < options[i - 1].size(); ++k) {
-        uint64_t key = (uint64_t{options[i - 1][k].word} << 32) | options[i][j].word;
-        double s = best[i - 1][k] + own(options[i][j]) + (pair_ids.count(key) ? 5.0 : 0.0);
+        double s = best[i - 1][k] + own(options[i][j]) +
+                   (together_in(options[i - 1][k].word, options[i][j].word) ? 5.0 : 0.0);
         if (s > best[i][j]) {
           best[i][j] = s;
           from[i][j] = k;
@@ -550,12 +787,17 @@ std::string Engine::Impl::Spelling(const ParsedQuery& q) const {
     // as it is spelled most often.
     std::string spelled;
     auto pair_spelled = [&](size_t a, bool second) -> bool {
-      auto it = pair_ids.find((uint64_t{chosen[a]} << 32) | chosen[a + 1]);
-      if (it == pair_ids.end()) return false;
-      uint64_t both = pair_spelling[it->second];
-      uint32_t e = second ? static_cast<uint32_t>(both) : static_cast<uint32_t>(both >> 32);
-      spelled = e == kPlain ? words[chosen[second ? a + 1 : a]] : DisplayForm(exact_words[e]);
-      return true;
+      std::optional<uint32_t> slot = together_in(chosen[a], chosen[a + 1]);
+      if (!slot) return false;
+      std::vector<uint32_t> first = PositionsIn(word_postings[chosen[a]], *slot);
+      std::vector<uint32_t> next = PositionsIn(word_postings[chosen[a + 1]], *slot);
+      for (uint32_t p : first) {
+        if (std::binary_search(next.begin(), next.end(), p + 1)) {
+          spelled = second ? SpelledAt(chosen[a + 1], *slot, p + 1) : SpelledAt(chosen[a], *slot, p);
+          return true;
+        }
+      }
+      return false;
     };
     if (!(i > 0 && pair_spelled(i - 1, true)) && !(i + 1 < n && pair_spelled(i, false))) {
       spelled = DisplayOf(chosen[i]);
@@ -579,21 +821,22 @@ EngineStats Engine::Stats() const {
   s.dead = m.dead;
   s.words = m.words.size();
   s.exact_words = m.exact_words.size();
-  s.pairs = m.pair_postings.size();
+
   size_t bytes = 0;
   auto add = [&](const std::vector<Postings>& lists) {
     for (const Postings& p : lists) {
-      s.postings += p.slots.size();
-      bytes += sizeof(Postings) + p.slots.capacity() * 4 + p.impacts.capacity();
+      s.postings += p.size();
+      bytes += p.Bytes();
     }
   };
   add(m.word_postings);
   add(m.name_postings);
-  add(m.exact_postings);
-  add(m.pair_postings);
+
+  add(m.mixed_exact);
+  add(m.mixed_plain);
   for (const std::string& w : m.words) bytes += w.capacity() + 64;  // + the hash node
   for (const std::string& w : m.exact_words) bytes += w.capacity() + 64;
-  bytes += m.pair_ids.size() * 32;
+
   bytes += m.slot_id.size() * (8 + 32 + 4 * 2 + 8 * 4 + 4);  // per-slot arrays and the id map
   bytes += m.key_arena.capacity();
   for (const auto& [field, values] : m.terms) {
@@ -715,13 +958,17 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
     if (c.excluded || c.phrase || c.alternatives.size() != 1) continue;
     for (const Token& t : c.alternatives[0]) run.push_back(&t);
   }
+  // The hits where those words stand together, and where they do in a name.
+  std::optional<Bitmap> together, together_in_name;
+  if (run.size() >= 2 && result.total > 0) {
+    std::vector<std::string> phrase;
+    for (const Token* t : run) phrase.push_back(t->folded);
+    together = m.Adjacent(phrase, candidates, false);
+    together_in_name = m.Adjacent(phrase, *together, true);
+  }
   // A correction when nothing matched, or when words typed together never stand together.
-  if (q.suggest_spelling && !pq.empty()) {
-    bool apart = run.size() >= 2;
-    for (size_t i = 1; apart && i < run.size(); ++i) {
-      if (m.PairMatch(run[i - 1]->folded, run[i]->folded, kPairAnywhere).Size() > 0) apart = false;
-    }
-    if (result.total == 0 || apart) result.spelling = m.Spelling(pq);
+  if (q.suggest_spelling && !pq.empty() && (result.total == 0 || (together && together->Size() == 0))) {
+    result.spelling = m.Spelling(pq);
   }
 
   // Scores, when ranking by relevance.
@@ -738,20 +985,17 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
           seen.push_back(t.folded);
           const Postings* p = m.FindWord(t.folded);
           if (!p) continue;
-          double df = static_cast<double>(p->slots.size());
+          double df = static_cast<double>(p->size());
           float idf = static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)) / kImpactScale);
-          for (size_t i = 0; i < p->slots.size(); ++i) score[p->slots[i]] += idf * p->impacts[i];
+          p->ForEachWord([&](uint32_t slot, uint8_t impact, uint8_t, const uint8_t*, size_t) { score[slot] += idf * impact; });
         }
       }
     }
     // Documents with the words typed together adjacent come first, adjacent in a name before
     // adjacent anywhere.
-    if (run.size() >= 2) {
-      for (uint8_t flag : {kPairAnywhere, kPairInNames}) {
-        Bitmap adjacent = m.PairMatch(run[0]->folded, run[1]->folded, flag);
-        for (size_t i = 2; i < run.size(); ++i) adjacent.And(m.PairMatch(run[i - 1]->folded, run[i]->folded, flag));
-        adjacent.ForEach([&](uint32_t s) { score[s] += kPhraseBoost; });
-      }
+    if (together) {
+      together->ForEach([&](uint32_t s) { score[s] += kPhraseBoost; });
+      together_in_name->ForEach([&](uint32_t s) { score[s] += kPhraseBoost; });
     }
     if (pq.has_diacritics) m.ExactMatch(pq).ForEach([&](uint32_t s) { score[s] += kExactBoost; });
     for (uint32_t s : pinned) score[s] += kPinnedBoost;

@@ -7,7 +7,8 @@
 //     takes a new slot and kills the old one, so posting lists only ever grow at the end;
 //   - each folded word has a posting list of slots with a one-byte impact (a BM25F weight
 //     computed when the record is indexed), so ranking is a sum over the query's postings;
-//   - exact-tone words and adjacent word pairs (for phrases) have posting lists of their own;
+//   - each posting also holds the word's spelling (which exact-tone form the record uses) and
+//     its token positions, so phrases and adjacency are checked exactly;
 //   - filter terms (kind, level, commune, ...) are Roaring bitmaps of slots, so a facet count
 //     is one bitmap intersection.
 //
@@ -79,7 +80,7 @@ struct EngineResult {
 
 struct EngineStats {
   size_t live = 0, dead = 0;
-  size_t words = 0, exact_words = 0, pairs = 0;
+  size_t words = 0, exact_words = 0;
   size_t postings = 0;
   size_t memory_bytes = 0;  // an estimate of what the engine holds
 };

@@ -43,6 +43,20 @@ TEST(Engine, FoldedWordsMatchEverySpellingAndExactOnesRankFirst) {
   EXPECT_EQ(Ids(e, Query("họ")).front(), 3);
 }
 
+TEST(Engine, ARecordSpellingAWordSeveralWaysIsExactOnlyForThoseSpellings) {
+  Engine e;
+  e.Upsert(Record(1, "Lễ hội Hoa Ban", "một nét văn hóa"));  // hoa and hóa, no hòa
+  e.Upsert(Record(2, "Đình Hoà Bình"));
+  e.Upsert(Record(3, "Bến đò Hòa Thuận", "văn hóa hoa"));   // hòa, hóa and hoa
+  e.Finish();
+  for (const char* q : {"hoà", "hòa"}) {
+    std::vector<int64_t> ids = Ids(e, Query(q));
+    ASSERT_EQ(ids.size(), 3u) << q;
+    EXPECT_EQ(ids.back(), 1) << q;
+  }
+  EXPECT_EQ(Ids(e, Query("hóa")).back(), 2);
+}
+
 TEST(Engine, AdjacentWordsRankAboveScatteredOnes) {
   Engine e;
   e.Upsert(Record(1, "Chiêng đồng", "bộ cồng của làng và chiêng"));

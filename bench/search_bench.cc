@@ -1,0 +1,264 @@
+// disan-bench-search: builds the search engine from generated records and times the queries
+// of issue #3 in-process, next to a bare SQLite FTS5 table of the same folded text queried
+// with MATCH (the reference: same data, same run, same machine).
+//
+//   disan-bench-search --records records.jsonl [--runs 200] [--no-fts5] [--fts5-db FILE]
+//
+// Prints Markdown tables: build time and memory, then p50/p99 per query for the engine and
+// for FTS5, and their ratio. BENCHMARKS.md has the figures and the commands.
+
+#include <sqlite3.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalogue/catalogue.h"
+#include "core/schema.h"
+#include "search/engine.h"
+#include "search/index_document.h"
+#include "search/query.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+using namespace disan;
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+size_t RssKiB(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field, 0) == 0) return std::strtoul(line.c_str() + std::strlen(field), nullptr, 10);
+  }
+  return 0;
+}
+
+struct Timing {
+  double p50 = 0, p99 = 0, max = 0;
+};
+
+Timing Measure(int runs, const std::function<void()>& fn) {
+  fn();  // warm
+  std::vector<double> t;
+  for (int i = 0; i < runs; ++i) {
+    auto start = Clock::now();
+    fn();
+    t.push_back(Ms(Clock::now() - start));
+  }
+  std::sort(t.begin(), t.end());
+  return {t[t.size() / 2], t[std::min(t.size() - 1, t.size() * 99 / 100)], t.back()};
+}
+
+void Check(int rc, sqlite3* db, const char* what) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    std::cerr << what << ": " << sqlite3_errmsg(db) << "\n";
+    std::exit(1);
+  }
+}
+
+struct Fts5 {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* insert = nullptr;
+  double build_ms = 0;
+
+  explicit Fts5(const std::string& path) {
+    std::remove(path.c_str());
+    Check(sqlite3_open(path.c_str(), &db), db, "open");
+    Check(sqlite3_exec(db,
+                       "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                       "CREATE VIRTUAL TABLE fts USING fts5(names, ids, description, other, "
+                       "tokenize = 'unicode61 remove_diacritics 0'); BEGIN;",
+                       nullptr, nullptr, nullptr),
+          db, "create");
+    Check(sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, names, ids, description, other) VALUES (?, ?, ?, ?, ?)",
+                             -1, &insert, nullptr),
+          db, "prepare");
+  }
+  void Add(int64_t id, const search::SearchDocument& d) {
+    auto start = Clock::now();
+    sqlite3_bind_int64(insert, 1, id);
+    for (int f = 0; f < 4; ++f) sqlite3_bind_text(insert, f + 2, d.folded[f].data(), static_cast<int>(d.folded[f].size()), SQLITE_STATIC);
+    Check(sqlite3_step(insert), db, "insert");
+    sqlite3_reset(insert);
+    build_ms += Ms(Clock::now() - start);
+  }
+  void Commit() {
+    auto start = Clock::now();
+    sqlite3_finalize(insert);
+    Check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db, "commit");
+    build_ms += Ms(Clock::now() - start);
+  }
+  // The reference: count the matches and rank the top 20 with bm25, as plain FTS5 would.
+  size_t Query(const std::string& match) {
+    size_t n = 0;
+    for (const char* sql : {"SELECT count(*) FROM fts WHERE fts MATCH ?",
+                            "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 10.0, 5.0, 2.0, 1.0) LIMIT 20"}) {
+      sqlite3_stmt* s = nullptr;
+      Check(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), db, "prepare query");
+      sqlite3_bind_text(s, 1, match.data(), static_cast<int>(match.size()), SQLITE_STATIC);
+      while (sqlite3_step(s) == SQLITE_ROW) {
+        if (n == 0) n = static_cast<size_t>(sqlite3_column_int64(s, 0));
+      }
+      sqlite3_finalize(s);
+    }
+    return n;
+  }
+  ~Fts5() { sqlite3_close(db); }
+};
+
+struct Case {
+  std::string name;
+  std::string q;
+  std::string fts5;  // the same words as an FTS5 MATCH expression ("" = no reference)
+  bool facets = true;
+  bool bbox_and_years = false;
+  bool relic_only = false;
+  bool suggest = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string records, fts5_path = "/tmp/disan-bench-fts5.db";
+  int runs = 200;
+  bool fts5 = true;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::cerr << a << " needs a value\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--records") records = next();
+    else if (a == "--runs") runs = std::atoi(next().c_str());
+    else if (a == "--no-fts5") fts5 = false;
+    else if (a == "--fts5-db") fts5_path = next();
+    else {
+      std::cerr << "usage: disan-bench-search --records FILE.jsonl [--runs N] [--no-fts5] [--fts5-db FILE]\n";
+      return 2;
+    }
+  }
+  std::ifstream in(records);
+  if (!in) {
+    std::cerr << "cannot read " << records << "\n";
+    return 1;
+  }
+  auto schema = Schema::Builtin();
+  search::Engine engine;
+  std::unique_ptr<Fts5> reference;
+  if (fts5) reference = std::make_unique<Fts5>(fts5_path);
+
+  // Build: documents as the catalogue derives them, into the engine (and FTS5).
+  const size_t rss_before = RssKiB("VmRSS:");
+  double derive_ms = 0, engine_ms = 0;
+  size_t n = 0;
+  std::string line;
+  search::EngineRecord r;
+  while (std::getline(in, line)) {
+    auto start = Clock::now();
+    json d = json::parse(line);
+    const std::string cls = d.value("class", "item");
+    const std::string pid = "dn-bench" + std::to_string(n);
+    search::SearchDocument doc = search::BuildSearchDocument(*schema, pid, d);
+    r.id = static_cast<int64_t>(n + 1);
+    r.cls = cls == "item" ? 0 : cls == "organisation" ? 1 : 2;
+    r.is_public = doc.is_public;
+    for (int f = 0; f < 4; ++f) {
+      r.folded[f] = doc.folded[f];
+      r.exact[f] = doc.exact[f];
+    }
+    r.terms.clear();
+    for (const FilterTerm& t : Catalogue::TermsOf(d)) r.terms.emplace_back(t.field, t.value);
+    r.sort_key = doc.sort_key;
+    r.recognition_date = doc.recognition_date;
+    r.updated_at = "2026-11-25T00:00:00.000Z";
+    r.lat = doc.lat;
+    r.lon = doc.lon;
+    r.year_from = doc.year_from;
+    r.year_to = doc.year_to;
+    auto derived = Clock::now();
+    derive_ms += Ms(derived - start);
+    engine.Upsert(r);
+    engine_ms += Ms(Clock::now() - derived);
+    if (reference) reference->Add(r.id, doc);
+    ++n;
+  }
+  auto finish = Clock::now();
+  engine.Finish();
+  engine_ms += Ms(Clock::now() - finish);
+  if (reference) reference->Commit();
+  const size_t rss_after = RssKiB("VmRSS:");
+  search::EngineStats stats = engine.Stats();
+
+  std::printf("## Build (%zu records)\n\n", n);
+  std::printf("| step | seconds |\n| --- | --- |\n");
+  std::printf("| derive search documents and terms (JSON parse, tokenise, collation key) | %.1f |\n", derive_ms / 1000);
+  std::printf("| engine: index them | %.1f |\n", engine_ms / 1000);
+  if (reference) std::printf("| reference: bare FTS5 insert of the folded text, and commit | %.1f |\n", reference->build_ms / 1000);
+  std::printf("\nengine: %zu live records, %zu words, %zu exact spellings, %zu postings; "
+              "its own estimate %.0f MiB; process RSS grew by %.0f MiB (peak RSS %.0f MiB, with SQLite's cache)\n\n",
+              stats.live, stats.words, stats.exact_words, stats.postings,
+              static_cast<double>(stats.memory_bytes) / 1048576.0, static_cast<double>(rss_after - rss_before) / 1024.0,
+              static_cast<double>(RssKiB("VmHWM:")) / 1024.0);
+
+  const std::vector<Case> cases = {
+      {"one word, broad, with facets", "di", "di", true},
+      {"one word, common, with facets", "nam", "nam", true},
+      {"one word, selective, with facets", "thac", "thac", true},
+      {"two syllables (adjacent ranks first), with facets", "dak mil", "dak mil", true},
+      {"quoted phrase, with facets", "\"cong chieng\"", "\"cong chieng\"", true},
+      {"facets + bounding box + year range (relics)", "di tich", "di tich", true, true, true},
+      {"everything (no words), with facets", "", "", true},
+      {"autocomplete 'cong ch'", "cong ch", "", false, false, false, true},
+      {"autocomplete 'thac d'", "thac d", "", false, false, false, true},
+      {"autocomplete 'b'", "b", "", false, false, false, true},
+  };
+  std::printf("## Queries (%d runs each, one thread; ms)\n\n", runs);
+  std::printf("| query | matches | engine p50 | engine p99 | FTS5 MATCH p50 | FTS5 MATCH p99 | p99 ratio engine ÷ FTS5 |\n");
+  std::printf("| --- | --- | --- | --- | --- | --- | --- |\n");
+  for (const Case& c : cases) {
+    search::EngineQuery q;
+    q.cls = 0;
+    q.query = search::ParseQuery(c.q).value();
+    if (c.facets) q.facet_fields = Catalogue::FacetFields();
+    if (c.bbox_and_years) {
+      q.lat_range = {{11.8, 12.6}};
+      q.lon_range = {{107.2, 108.0}};
+      q.year_from = 1900;
+      q.year_to = 2000;
+    }
+    if (c.relic_only) q.filters["kind"] = {"relic"};
+    if (c.suggest) {
+      q.last = search::LastWord::kPrefix;
+      q.names_only = true;
+      q.limit = 10;
+    }
+    size_t total = 0;
+    Timing e = Measure(runs, [&] { total = engine.Search(q).value().total; });
+    std::printf("| %s: `%s` | %zu | %.2f | %.2f |", c.name.c_str(), c.q.c_str(), total, e.p50, e.p99);
+    if (reference && !c.fts5.empty()) {
+      size_t fts_total = 0;
+      Timing f = Measure(std::max(runs / 4, 10), [&] { fts_total = reference->Query(c.fts5); });
+      std::printf(" %.2f | %.2f | %.2f (FTS5 found %zu) |\n", f.p50, f.p99, e.p99 / f.p99, fts_total);
+    } else {
+      std::printf(" – | – | – |\n");
+    }
+    std::fflush(stdout);
+  }
+  return 0;
+}
