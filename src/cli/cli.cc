@@ -10,6 +10,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <regex>
 #include <thread>
 
 #include "catalogue/exporter.h"
@@ -116,6 +117,10 @@ Status Serve(Instance& inst, const Options& o) {
   so.public_url = o.public_url;
   so.oai = o.oai;
   TRY(interop::ValidateOaiSettings(so.oai));
+  if (!o.public_url.empty() && !std::regex_match(o.public_url, std::regex(R"(https?://[^\s"'<>]+)"))) {
+    return Fail(ErrorCode::kInvalid, "--public-url must be an http:// or https:// URL, not '" + o.public_url + "'",
+                "--public-url phải là địa chỉ http:// hoặc https://, không phải '" + o.public_url + "'");
+  }
   http::HttpServer server(*inst.catalogue, so);
   // Signals are taken by a thread of our own, so Stop() never runs inside a signal handler.
   sigset_t signals;
