@@ -10,6 +10,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <regex>
 #include <thread>
 
 #include "catalogue/exporter.h"
@@ -43,6 +44,8 @@ struct Options {
   bool valid_rows_only = false;
   size_t max_body = 1 << 20;
   int threads = 64;
+  std::string public_url;
+  interop::OaiSettings oai;
 };
 
 // An opened data directory: the store and the catalogue over it.
@@ -116,6 +119,13 @@ Status Serve(Instance& inst, const Options& o) {
   so.port = port;
   so.max_body_bytes = o.max_body;
   so.threads = o.threads;
+  so.public_url = o.public_url;
+  so.oai = o.oai;
+  TRY(interop::ValidateOaiSettings(so.oai));
+  if (!o.public_url.empty() && !std::regex_match(o.public_url, std::regex(R"(https?://[^\s"'<>]+)"))) {
+    return Fail(ErrorCode::kInvalid, "--public-url must be an http:// or https:// URL, not '" + o.public_url + "'",
+                "--public-url phải là địa chỉ http:// hoặc https://, không phải '" + o.public_url + "'");
+  }
   http::HttpServer server(*inst.catalogue, so);
   // Signals are taken by a thread of our own, so Stop() never runs inside a signal handler.
   sigset_t signals;
@@ -227,6 +237,17 @@ void DataOption(CLI::App& app, Options& o) {
   app.add_option("--data", o.data_dir, "Data directory (holds disan.db)")->required();
 }
 
+// How the server names itself to the outside: OAI-PMH and the change feed (docs/interop.md).
+void PublishingOptions(CLI::App& app, Options& o) {
+  app.add_option("--public-url", o.public_url,
+                 "Root URL clients reach this server at, e.g. https://disan.example.org (default: http:// + Host)");
+  app.add_option("--oai-repository-id", o.oai.repository_id,
+                 "OAI-PMH repository identifier, a domain name you control (identifiers are oai:ID:pid; "
+                 "default disan.localhost)");
+  app.add_option("--oai-repository-name", o.oai.repository_name, "OAI-PMH repositoryName (default Disan)");
+  app.add_option("--oai-admin-email", o.oai.admin_emails, "OAI-PMH adminEmail (repeat for several)");
+}
+
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"init", "Create a data directory and print its first API token",
@@ -245,6 +266,7 @@ const std::vector<Command>& Commands() {
          app.add_option("--listen", o.listen, "HOST:PORT (port 0 picks a free port)");
          app.add_option("--max-body", o.max_body, "Largest request body in bytes (default 1 MiB)");
          app.add_option("--threads", o.threads, "Worker threads (default 64)")->check(CLI::Range(1, 1024));
+         PublishingOptions(app, o);
        },
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
@@ -287,6 +309,7 @@ const std::vector<Command>& Commands() {
          DataOption(app, o);
          app.add_option("--listen", o.listen, "HOST:PORT (port 0 picks a free port)");
          app.add_option("--file", o.file, "Demo CSV (default: the bundled data/demo file)");
+         PublishingOptions(app, o);
        },
        Demo},
   };

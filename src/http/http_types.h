@@ -19,6 +19,7 @@ struct Request {
   std::string method;
   std::string path;
   std::multimap<std::string, std::string> query;
+  std::string raw_query;  // the target after '?', undecoded (for protocols with their own rules)
   std::map<std::string, std::string, CaseInsensitiveLess> headers;
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {pid}
   std::string body;

@@ -145,6 +145,41 @@ json Build() {
       {"parameters", {Param("q", "query", "What has been typed, e.g. cong ch"),
                       Param("limit", "query", "1-20 (default 10)", false, "integer")}},
       {"responses", {{"200", {{"description", "{suggestions: [{pid, name}]}"}}}, {"422", Problem("Bad query")}}}};
+  paths["/api/v1/changes"]["get"] = {
+      {"summary", "Change feed (W3C Activity Streams 2.0): Create, Update, Delete of public items, oldest first"},
+      {"description", "Without a cursor: the OrderedCollection (totalItems, first). With cursor=start or a "
+                      "page's next cursor: an OrderedCollectionPage with one activity per item at its latest "
+                      "change. An item that stops being public (deleted, withdrawn, restricted) appears as a "
+                      "Delete of a Tombstone; items never public never appear. Keep the last page's next URL "
+                      "and fetch it later to receive what changed since (docs/interop.md)."},
+      {"parameters", {Param("cursor", "query", "start, or the cursor in a page's next link (opaque)"),
+                      Param("limit", "query", "Activities per page, 1-500 (default 100)", false, "integer")}},
+      {"responses", {{"200", {{"description", "OrderedCollection or OrderedCollectionPage"},
+                              {"content", {{"application/activity+json", {{"schema", {{"type", "object"}}}}}}}}},
+                     {"422", Problem("Malformed cursor or limit")}}}};
+  const json oai_parameters = {
+      Param("verb", "query", "Identify, ListMetadataFormats, ListSets, GetRecord, ListIdentifiers or ListRecords", true),
+      Param("identifier", "query", "oai:<repository-id>:<pid>"),
+      Param("metadataPrefix", "query", "oai_dc or disan"),
+      Param("from", "query", "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (inclusive)"),
+      Param("until", "query", "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ (inclusive)"),
+      Param("set", "query", "kind:<kind>, level:<recognition level>, commune:<2025 commune code>, or a family"),
+      Param("resumptionToken", "query", "From the previous response; exclusive")};
+  const json oai_ok = {{"description", "An OAI-PMH 2.0 response; protocol errors are <error> elements, also with 200"},
+                       {"content", {{"text/xml", {{"schema", {{"type", "string"}}}}}}}};
+  paths["/oai"]["get"] = {
+      {"summary", "OAI-PMH 2.0 provider: public heritage items in oai_dc and disan (docs/interop.md)"},
+      {"parameters", oai_parameters},
+      {"responses", {{"200", oai_ok}}}};
+  paths["/oai"]["post"] = {
+      {"summary", "OAI-PMH 2.0 provider, arguments in an application/x-www-form-urlencoded body"},
+      {"requestBody", {{"required", true},
+                       {"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}}},
+      {"responses", {{"200", oai_ok}}}};
+  paths["/oai/schemas/disan.xsd"]["get"] = {
+      {"summary", "XML Schema of the disan metadata format (the whole record as JSON in XML)"},
+      {"responses", {{"200", {{"description", "The schema"},
+                              {"content", {{"application/xml", {{"schema", {{"type", "string"}}}}}}}}}}}};
   AddCollection(paths, "items", "heritage item");
   AddCollection(paths, "organisations", "organisation");
   AddCollection(paths, "areas", "area");

@@ -1,6 +1,8 @@
 #include "http/routes.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <strings.h>
 
@@ -9,6 +11,7 @@
 #include "core/pid.h"
 #include "core/text.h"
 #include "http/problem.h"
+#include "interop/metadata_formats.h"
 
 namespace disan::http {
 
@@ -576,6 +579,76 @@ Response Suggest(const Request& req, Context& ctx) {
 
 Response Health(const Request&, Context&) { return Json({{"status", "ok"}}); }
 
+// The root URL documents link to: the configured one, else the Host the client used (when it
+// is a plain host[:port], so that nothing odd is reflected into documents).
+std::string SiteUrl(const Request& req, const Services& services) {
+  std::string url = services.public_url;
+  if (url.empty()) {
+    std::string host = req.Header("Host").value_or("");
+    bool plain = !host.empty() && host.size() <= 255 &&
+                 std::all_of(host.begin(), host.end(), [](unsigned char c) {
+                   return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+                 });
+    url = "http://" + (plain ? host : std::string("localhost"));
+  }
+  while (url.ends_with('/')) url.pop_back();
+  return url;
+}
+
+// OAI-PMH (docs/interop.md): arguments from the query of a GET or the form body of a POST,
+// decoded by the protocol's own rules (repeated arguments must stay visible); every protocol
+// answer, errors included, is 200 with XML.
+Response Oai(const Request& req, Context& ctx) {
+  interop::OaiResult<interop::Arguments> arguments;
+  if (req.method == "POST") {
+    std::string type = req.Header("Content-Type").value_or("");
+    std::string base(Trim(type.substr(0, type.find(';'))));
+    std::transform(base.begin(), base.end(), base.begin(), [](unsigned char c) { return std::tolower(c); });
+    arguments = base == "application/x-www-form-urlencoded"
+                    ? interop::ParseFormEncoded(req.body)
+                    : interop::OaiFail(interop::OaiErrorCode::kBadArgument,
+                                       "POST arguments must be sent as application/x-www-form-urlencoded",
+                                       "tham số POST phải gửi dưới dạng application/x-www-form-urlencoded");
+  } else {
+    arguments = interop::ParseFormEncoded(req.raw_query);
+  }
+  std::string xml = OR_PROBLEM(ctx.services.oai.Handle(arguments, SiteUrl(req, ctx.services)));
+  Response r;
+  r.content_type = "text/xml; charset=utf-8";
+  r.body = std::move(xml);
+  return r;
+}
+
+Response OaiSchema(const Request&, Context&) {
+  Response r;
+  r.content_type = "application/xml; charset=utf-8";
+  r.body = interop::DisanXsd();
+  return r;
+}
+
+// The Activity Streams change feed: without a cursor the collection, with one a page.
+Response Changes(const Request& req, Context& ctx) {
+  std::string site = SiteUrl(req, ctx.services);
+  json out;
+  if (auto cursor = req.Query("cursor")) {
+    size_t limit = interop::ChangeFeed::kDefaultPageSize;
+    if (auto l = req.Query("limit")) {
+      int64_t n = OR_PROBLEM(ParseInt(*l, "limit"));
+      if (n < 1 || n > static_cast<int64_t>(interop::ChangeFeed::kMaxPageSize)) {
+        return ProblemResponse(BadParameter("limit", "must be between 1 and 500", "phải từ 1 đến 500").error(),
+                               req.path);
+      }
+      limit = static_cast<size_t>(n);
+    }
+    out = OR_PROBLEM(ctx.services.changes.Page(*cursor, limit, site));
+  } else {
+    out = OR_PROBLEM(ctx.services.changes.Collection(site));
+  }
+  Response r = Json(out);
+  r.content_type = "application/activity+json; charset=utf-8";
+  return r;
+}
+
 void AddCollection(std::vector<Route>& routes, RecordClass cls) {
   const std::string base = "/api/v1/" + CollectionOf(cls);
   auto bind = [cls](Response (*fn)(RecordClass, const Request&, Context&)) -> Handler {
@@ -621,6 +694,10 @@ const std::vector<Route>& Routes() {
         {"GET", "/api/v1/vocabularies/{id}", Access::kPublic, GetVocabulary},
         {"GET", "/api/v1/search", Access::kPublic, Search},
         {"GET", "/api/v1/suggest", Access::kPublic, Suggest},
+        {"GET", "/api/v1/changes", Access::kPublic, Changes},
+        {"GET", "/oai", Access::kPublic, Oai},
+        {"POST", "/oai", Access::kPublic, Oai},
+        {"GET", "/oai/schemas/disan.xsd", Access::kPublic, OaiSchema},
     };
     AddCollection(r, RecordClass::kItem);
     AddCollection(r, RecordClass::kOrganisation);
@@ -658,7 +735,8 @@ const Route* MatchRoute(Request& req, std::vector<std::string>& allowed) {
   return found;
 }
 
-Response Dispatch(Request& req, Catalogue& catalogue) {
+Response Dispatch(Request& req, Services& services) {
+  Catalogue& catalogue = services.catalogue;
   std::vector<std::string> allowed;
   const Route* route = MatchRoute(req, allowed);
   if (!route) {
@@ -673,7 +751,7 @@ Response Dispatch(Request& req, Catalogue& catalogue) {
     }
     return ProblemResponse(404, "nothing at " + req.path, "không có gì tại " + req.path, req.path);
   }
-  Context ctx{catalogue, Actor{"anonymous", Audience::kPublic}};
+  Context ctx{catalogue, Actor{"anonymous", Audience::kPublic}, services};
   std::string auth = req.Header("Authorization").value_or("");
   if (!auth.empty()) {
     std::string token = auth.starts_with("Bearer ") ? std::string(Trim(auth.substr(7))) : "";

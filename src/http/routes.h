@@ -8,14 +8,25 @@
 
 #include "catalogue/catalogue.h"
 #include "http/http_types.h"
+#include "interop/change_feed.h"
+#include "interop/oai_provider.h"
 
 namespace disan::http {
 
 enum class Access { kPublic, kToken };
 
+// The services handlers call, and how this server is reached from outside.
+struct Services {
+  Catalogue& catalogue;
+  interop::OaiProvider& oai;
+  interop::ChangeFeed& changes;
+  std::string public_url;  // "https://host[/prefix]"; "" = "http://" + the request's Host
+};
+
 struct Context {
   Catalogue& catalogue;
   Actor actor;
+  Services& services;
 };
 
 using Handler = std::function<Response(const Request&, Context&)>;
@@ -34,7 +45,7 @@ const std::vector<Route>& Routes();
 const Route* MatchRoute(Request& req, std::vector<std::string>& allowed);
 
 // Runs the whole pipeline for one request: routing, authentication, handler, errors.
-Response Dispatch(Request& req, Catalogue& catalogue);
+Response Dispatch(Request& req, Services& services);
 
 // The OpenAPI 3.1 document (openapi.cc).
 const std::string& OpenApiDocument();

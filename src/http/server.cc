@@ -13,8 +13,18 @@
 namespace disan::http {
 
 struct HttpServer::Impl {
+  Impl(Catalogue& c, ServerOptions o)
+      : catalogue(c),
+        options(std::move(o)),
+        oai(c, options.oai),
+        changes(c),
+        services{c, oai, changes, options.public_url} {}
+
   Catalogue& catalogue;
   ServerOptions options;
+  interop::OaiProvider oai;
+  interop::ChangeFeed changes;
+  Services services;
   httplib::Server server;
   // Stop() may come before Run() has started listening (a signal right after start-up);
   // these make the request stick instead of being lost.
@@ -29,6 +39,7 @@ Request FromHttplib(const httplib::Request& in) {
   Request out;
   out.method = in.method;
   out.path = in.path;
+  if (size_t q = in.target.find('?'); q != std::string::npos) out.raw_query = in.target.substr(q + 1);
   for (const auto& [k, v] : in.params) out.query.emplace(k, v);
   for (const auto& [k, v] : in.headers) out.headers.emplace(k, v);
   out.body = in.body;
@@ -44,7 +55,7 @@ void ToHttplib(const Response& in, httplib::Response& out) {
 }  // namespace
 
 HttpServer::HttpServer(Catalogue& catalogue, ServerOptions options)
-    : impl_(new Impl{catalogue, std::move(options), {}}) {
+    : impl_(new Impl(catalogue, std::move(options))) {
   httplib::Server& s = impl_->server;
   const int threads = impl_->options.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
@@ -64,7 +75,7 @@ HttpServer::HttpServer(Catalogue& catalogue, ServerOptions options)
     Request req = FromHttplib(in);
     Response resp;
     try {
-      resp = Dispatch(req, impl_->catalogue);
+      resp = Dispatch(req, impl_->services);
     } catch (const std::exception& e) {
       resp = ProblemResponse(500, std::string("internal error: ") + e.what(),
                              std::string("lỗi nội bộ: ") + e.what(), req.path);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "catalogue/catalogue.h"
+#include "interop/oai_provider.h"
 
 namespace disan::http {
 
@@ -16,6 +17,10 @@ struct ServerOptions {
   int port = 8080;
   size_t max_body_bytes = 1 << 20;  // requests with larger bodies get 413
   int threads = 64;                 // keep-alive connections each hold one while open
+  // The root URL clients reach this server at ("https://disan.example.org"), used in OAI-PMH
+  // and feed documents; "" = "http://" + each request's Host header.
+  std::string public_url;
+  interop::OaiSettings oai;
 };
 
 class HttpServer {

@@ -87,6 +87,20 @@ struct RecordPage {
   std::string next_cursor;  // opaque; "" when this is the last page
 };
 
+// Records in the order of their last change, oldest first: by updated_at, then pid. Tombstones
+// are included. This is what incremental harvesting (OAI-PMH, the change feed) reads. Times are
+// compared as the store writes them (RFC 3339 UTC with milliseconds, "2025-07-01T08:00:00.000Z"),
+// so bounds must be written the same way.
+struct ChangeQuery {
+  RecordClass cls = RecordClass::kItem;
+  std::string from;    // only updated_at >= from; "" = no lower bound
+  std::string before;  // only updated_at < before; "" = no upper bound
+  // Keyset: only records strictly after (after_updated_at, after_pid); both "" = from the first.
+  std::string after_updated_at;
+  std::string after_pid;
+  size_t limit = 100;
+};
+
 enum class SearchSort { kRelevance, kName, kRecognised, kChanged };
 
 struct BoundingBox {
@@ -161,6 +175,8 @@ class MetadataStore {
   // Calls `fn` for every record of the class in pid order, including tombstones.
   virtual Status ForEach(RecordClass cls, const std::function<Status(const StoredRecord&)>& fn) = 0;
   virtual Result<size_t> Count(RecordClass cls) = 0;
+  // Up to `query.limit` records in change order (see ChangeQuery), tombstones included.
+  virtual Result<std::vector<StoredRecord>> ListChanges(const ChangeQuery& query) = 0;
   // Runs a search. Fails with kInvalid on a malformed cursor or index expression.
   virtual Result<SearchResult> Search(const SearchRequest& request) = 0;
 

@@ -709,6 +709,24 @@ TEST(CliServe, RefusesAMissingDirectoryAndABadListenAddress) {
   }
 }
 
+TEST(CliServe, RefusesBadPublishingOptions) {
+  testing::TempDir tmp;
+  const std::string dir = InitData(tmp);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--oai-repository-id localhost", "must be a domain name"},
+      {"--oai-repository-id 'bad id.vn'", "must be a domain name"},
+      {"--oai-admin-email nobody", "not an e-mail address"},
+      {"--public-url ftp://example.org", "--public-url must be"},
+      {"--public-url 'http://x\"><script>'", "--public-url must be"}};
+  for (const auto& [option, message] : cases) {
+    testing::CommandResult r = Disan("serve --data " + Q(dir) + " --listen 127.0.0.1:0 " + option);
+    EXPECT_NE(r.status, 0) << option << ": " << r.output;
+    EXPECT_NE(r.status, 124) << option << ": the server started instead of refusing";
+    EXPECT_EQ(CountLines(r.output), 1u) << option << ": " << r.output;
+    EXPECT_NE(r.output.find(message), std::string::npos) << option << ": " << r.output;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // the command line itself
 

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <thread>
 
@@ -255,6 +256,62 @@ TEST_P(StoreContract, ConcurrentReadersAndWritersLoseNothing) {
   EXPECT_EQ(successes, 100);
   EXPECT_EQ(store_->Get(pid).value().revision, 101);
   EXPECT_EQ(store_->History(pid).value().size(), 101u);
+}
+
+TEST_P(StoreContract, ListChangesOrdersByLastChangeWithTombstonesAndKeyset) {
+  // A few milliseconds between writes, so that every change has its own updated_at.
+  auto pause = [] { std::this_thread::sleep_for(std::chrono::milliseconds(3)); };
+  std::vector<std::string> pids;
+  for (const char* body : {"bcdfghjk", "cdfghjkm", "dfghjkmn", "fghjkmnp"}) {
+    pids.push_back(Create(body));
+    pause();
+  }
+  Status org = store_->Write([&](StoreWriter& w) -> Status {
+    std::string pid = PidFromBody("dn", "ghjkmnpq");
+    TRY(w.ReservePid(pid));
+    RecordWrite rw = NewRecord(pid, "museum");
+    rw.cls = RecordClass::kOrganisation;
+    TRY(w.Put(rw));
+    return Ok();
+  });
+  ASSERT_TRUE(org);
+  pause();
+  // The first record is edited and the second deleted: both move to the end, in that order.
+  ASSERT_TRUE(Change(pids[0], RevisionAction::kUpdate, 1));
+  pause();
+  ASSERT_TRUE(Change(pids[1], RevisionAction::kDelete, 1));
+
+  auto pids_of = [](const std::vector<StoredRecord>& records) {
+    std::vector<std::string> out;
+    for (const StoredRecord& r : records) out.push_back(r.pid);
+    return out;
+  };
+  ChangeQuery q;
+  std::vector<StoredRecord> all = store_->ListChanges(q).value();
+  EXPECT_EQ(pids_of(all), (std::vector<std::string>{pids[2], pids[3], pids[0], pids[1]}))
+      << "items only, oldest change first, the tombstone included";
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_TRUE(all[3].deleted);
+  EXPECT_EQ(all[2].revision, 2);
+
+  // Pages by keyset: nothing lost, nothing repeated.
+  q.limit = 3;
+  std::vector<StoredRecord> first = store_->ListChanges(q).value();
+  ASSERT_EQ(first.size(), 3u);
+  q.after_updated_at = first.back().updated_at;
+  q.after_pid = first.back().pid;
+  std::vector<StoredRecord> second = store_->ListChanges(q).value();
+  EXPECT_EQ(pids_of(second), std::vector<std::string>{pids[1]});
+
+  // Bounds: from is inclusive, before exclusive.
+  ChangeQuery bounded;
+  bounded.from = all[1].updated_at;
+  bounded.before = all[3].updated_at;
+  EXPECT_EQ(pids_of(store_->ListChanges(bounded).value()), (std::vector<std::string>{pids[3], pids[0]}));
+
+  ChangeQuery orgs;
+  orgs.cls = RecordClass::kOrganisation;
+  EXPECT_EQ(store_->ListChanges(orgs).value().size(), 1u);
 }
 
 TEST_P(StoreContract, SettingsAndTokens) {

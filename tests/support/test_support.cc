@@ -40,14 +40,22 @@ TestCatalogue::TestCatalogue() {
   catalogue = std::make_unique<Catalogue>(*store, Schema::Builtin(), "dn");
 }
 
-TestServer::TestServer(size_t max_body_bytes) {
+namespace {
+http::ServerOptions WithBodyLimit(size_t max_body_bytes) {
+  http::ServerOptions options;
+  options.max_body_bytes = max_body_bytes;
+  return options;
+}
+}  // namespace
+
+TestServer::TestServer(size_t max_body_bytes) : TestServer(WithBodyLimit(max_body_bytes)) {}
+
+TestServer::TestServer(http::ServerOptions options) {
   auto t = catalogue->IssueToken("test");
   if (!t) throw std::runtime_error(t.error().Describe());
   token = *t;
-  http::ServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
-  options.max_body_bytes = max_body_bytes;
   options.threads = 8;
   server = std::make_unique<http::HttpServer>(*catalogue, options);
   auto bound = server->Bind();

@@ -45,6 +45,8 @@ struct TestCatalogue {
 // TestCatalogue plus an HttpServer on 127.0.0.1:<free port>, running until destroyed.
 struct TestServer : TestCatalogue {
   explicit TestServer(size_t max_body_bytes = 1 << 20);
+  // With these options; the address is always 127.0.0.1 on a free port.
+  explicit TestServer(http::ServerOptions options);
   ~TestServer();
   int port = 0;
   std::string token;  // a valid API token

@@ -101,6 +101,10 @@ CREATE UNIQUE INDEX search_docs_by_seq ON search_docs(seq);
 INSERT INTO settings(key, value) SELECT 'search_reindex_required', '1' WHERE EXISTS (SELECT 1 FROM records)
   ON CONFLICT(key) DO UPDATE SET value = excluded.value;
 )sql",
+    // 4: records in the order of their last change, for incremental harvesting.
+    R"sql(
+CREATE INDEX records_by_change ON records(class, updated_at, pid);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -620,6 +624,22 @@ class SqliteStore final : public MetadataStore {
     s->Bind(1, std::string(RecordClassName(cls)));
     TRY(s->Step());
     return static_cast<size_t>(s->Int(0));
+  }
+
+  Result<std::vector<StoredRecord>> ListChanges(const ChangeQuery& q) override {
+    auto c = TRY(Acquire());
+    // Unbounded sides compare against values no timestamp reaches ("" sorts first, "~" last).
+    auto s = TRY(c->Prepare(
+        "SELECT id, pid, class, kind, revision, created_at, updated_at, deleted, delete_reason, "
+        "document FROM records WHERE class = ?1 AND updated_at >= ?2 AND updated_at < ?3 "
+        "AND (updated_at, pid) > (?4, ?5) ORDER BY updated_at, pid LIMIT ?6"));
+    s->Bind(1, std::string(RecordClassName(q.cls)));
+    s->Bind(2, q.from).Bind(3, q.before.empty() ? std::string("~") : q.before);
+    s->Bind(4, q.after_updated_at).Bind(5, q.after_pid);
+    s->Bind(6, static_cast<int64_t>(std::min<size_t>(q.limit, 100000)));
+    std::vector<StoredRecord> out;
+    while (TRY(s->Step())) out.push_back(ReadRecord(*s));
+    return out;
   }
 
   Result<SearchResult> Search(const SearchRequest& q) override {
