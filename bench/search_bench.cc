@@ -183,7 +183,9 @@ int main(int argc, char** argv) {
       r.exact[f] = doc.exact[f];
     }
     r.terms.clear();
-    for (const FilterTerm& t : Catalogue::TermsOf(d)) r.terms.emplace_back(t.field, t.value);
+    for (const FilterTerm& t : Catalogue::TermsOf(d)) {
+      if (t.field != "legacy") r.terms.emplace_back(t.field, t.value);  // as the store does
+    }
     r.sort_key = doc.sort_key;
     r.recognition_date = doc.recognition_date;
     r.updated_at = "2026-11-25T00:00:00.000Z";

@@ -317,7 +317,9 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
       t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
       TRY(t->Exec());
       t->Reset();
-      packed_terms += term.field + kValueSeparator + term.value + kTermSeparator;
+      // Legacy numbers are looked up in record_terms (ListQuery), never faceted: one value per
+      // record would cost the engine a bitmap each.
+      if (term.field != "legacy") packed_terms += term.field + kValueSeparator + term.value + kTermSeparator;
     }
   }
   auto d = TRY(c.Prepare(
