@@ -217,6 +217,10 @@ int main(int argc, char** argv) {
               stats.live, stats.words, stats.exact_words, stats.postings,
               static_cast<double>(stats.memory_bytes) / 1048576.0, static_cast<double>(rss_after - rss_before) / 1024.0,
               static_cast<double>(RssKiB("VmHWM:")) / 1024.0);
+  std::printf("engine estimate by part: postings with positions %.0f MiB, vocabulary %.0f MiB, "
+              "per-record arrays %.0f MiB, filter bitmaps %.0f MiB\n\n",
+              static_cast<double>(stats.postings_bytes) / 1048576.0, static_cast<double>(stats.vocabulary_bytes) / 1048576.0,
+              static_cast<double>(stats.slot_bytes) / 1048576.0, static_cast<double>(stats.term_bytes) / 1048576.0);
 
   const std::vector<Case> cases = {
       {"one word, broad, with facets", "di", "di", true},

@@ -821,29 +821,27 @@ EngineStats Engine::Stats() const {
   s.dead = m.dead;
   s.words = m.words.size();
   s.exact_words = m.exact_words.size();
-
-  size_t bytes = 0;
   auto add = [&](const std::vector<Postings>& lists) {
     for (const Postings& p : lists) {
       s.postings += p.size();
-      bytes += p.Bytes();
+      s.postings_bytes += p.Bytes();
     }
   };
   add(m.word_postings);
   add(m.name_postings);
-
   add(m.mixed_exact);
   add(m.mixed_plain);
-  for (const std::string& w : m.words) bytes += w.capacity() + 64;  // + the hash node
-  for (const std::string& w : m.exact_words) bytes += w.capacity() + 64;
-
-  bytes += m.slot_id.size() * (8 + 32 + 4 * 2 + 8 * 4 + 4);  // per-slot arrays and the id map
-  bytes += m.key_arena.capacity();
+  // Strings twice (the list and the hash key) with the hash node, the spelling lists.
+  for (const std::string& w : m.words) s.vocabulary_bytes += 2 * (sizeof(std::string) + (w.size() > 15 ? w.size() : 0)) + 24;
+  s.vocabulary_bytes += m.words.size() * (sizeof(std::vector<uint32_t>) + 2 * sizeof(uint32_t));
+  for (const std::string& w : m.exact_words) s.vocabulary_bytes += 2 * sizeof(std::string) + 24 + w.size() + 12;
+  s.slot_bytes = m.slot_id.size() * (sizeof(int64_t) + 2 * sizeof(float) + 4 * sizeof(int64_t) + sizeof(uint32_t)) +
+                 m.slot_of.size() * 32 + m.key_arena.capacity() + m.live.Bytes() + m.is_public.Bytes();
+  for (const auto& [cls, bitmap] : m.by_class) s.slot_bytes += bitmap.Bytes();
   for (const auto& [field, values] : m.terms) {
-    for (const auto& [value, bitmap] : values) bytes += bitmap.Bytes() + value.capacity() + 64;
+    for (const auto& [value, bitmap] : values) s.term_bytes += bitmap.Bytes() + sizeof(std::string) + value.size() + 48;
   }
-  bytes += m.live.Bytes() + m.is_public.Bytes();
-  s.memory_bytes = bytes;
+  s.memory_bytes = s.postings_bytes + s.vocabulary_bytes + s.slot_bytes + s.term_bytes;
   return s;
 }
 

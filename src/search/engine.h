@@ -82,7 +82,10 @@ struct EngineStats {
   size_t live = 0, dead = 0;
   size_t words = 0, exact_words = 0;
   size_t postings = 0;
-  size_t memory_bytes = 0;  // an estimate of what the engine holds
+  // Estimates of what the engine holds: posting lists (with positions), the vocabulary, the
+  // per-record arrays, and the filter bitmaps; memory_bytes is their sum.
+  size_t postings_bytes = 0, vocabulary_bytes = 0, slot_bytes = 0, term_bytes = 0;
+  size_t memory_bytes = 0;
 };
 
 class Engine {
