@@ -5,7 +5,10 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <iomanip>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -141,7 +144,20 @@ Status Serve(Instance& inst, const Options& o) {
     sigwait(&signals, &sig);
     server.Stop();
   });
+  // The search index is built while the server already answers; a search that comes first
+  // waits for it.
+  std::atomic<bool> stopping{false};
+  std::thread warm([&] {
+    auto start = std::chrono::steady_clock::now();
+    if (inst.store->PrepareSearch(stopping)) {
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::cerr << "search index ready in " << std::fixed << std::setprecision(1) << seconds
+                << " s / chỉ mục tìm kiếm sẵn sàng sau " << seconds << " giây" << std::endl;
+    }
+  });
   Status result = server.Run();
+  stopping = true;
+  warm.join();
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   return result;

@@ -8,6 +8,7 @@
 // contract tests (tests/store/store_contract_test.cc).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -179,6 +180,13 @@ class MetadataStore {
   virtual Result<std::vector<StoredRecord>> ListChanges(const ChangeQuery& query) = 0;
   // Runs a search. Fails with kInvalid on a malformed cursor or index expression.
   virtual Result<SearchResult> Search(const SearchRequest& request) = 0;
+  // Builds what searching needs in memory now (the server calls it at start, so the first
+  // search does not wait). Stops early, leaving the work to the first search, once `cancel`
+  // becomes true.
+  virtual Status PrepareSearch(const std::atomic<bool>& cancel) {
+    (void)cancel;
+    return Ok();
+  }
 
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   // The label of the stored, unrevoked token with this hash; nullopt when there is none.

@@ -607,6 +607,8 @@ TEST(CliDemo, ServesTheDemoDataAndStopsCleanlyOnSigterm) {
     ASSERT_TRUE(PortOf(*listening).has_value()) << *listening;
     port = *PortOf(*listening);
     ASSERT_GT(port, 0);
+    // The search index is built in the background once the server listens.
+    EXPECT_TRUE(demo.WaitForLine("search index ready", 30s).has_value()) << demo.output();
 
     httplib::Client client("127.0.0.1", port);
     client.set_read_timeout(10);

@@ -644,6 +644,11 @@ class SqliteStore final : public MetadataStore {
     return out;
   }
 
+  Status PrepareSearch(const std::atomic<bool>& cancel) override {
+    auto c = TRY(Acquire());
+    return SyncEngine(*c, &cancel);
+  }
+
   Result<SearchResult> Search(const SearchRequest& q) override {
     auto c = TRY(Acquire());
     TRY(SyncEngine(*c));
@@ -762,7 +767,7 @@ class SqliteStore final : public MetadataStore {
   // Brings the engine up to the last committed search row (in any process): applies the rows
   // whose seq is above the last one applied, or rebuilds it from every row when it is new or
   // holds more replaced versions than live ones.
-  Status SyncEngine(Connection& c) {
+  Status SyncEngine(Connection& c, const std::atomic<bool>* cancel = nullptr) {
     int64_t latest = 0;
     {
       auto s = TRY(c.Prepare("SELECT coalesce(max(seq), 0) FROM search_docs"));
@@ -775,15 +780,15 @@ class SqliteStore final : public MetadataStore {
     if (engine_ && latest == from) return Ok();
     if (!engine_ || latest < from) {
       auto fresh = std::make_unique<search::Engine>();
-      TRY(Apply(c, *fresh, 0, latest));
+      TRY(Apply(c, *fresh, 0, latest, cancel));
       engine_ = std::move(fresh);
     } else {
-      TRY(Apply(c, *engine_, from, latest));
+      TRY(Apply(c, *engine_, from, latest, cancel));
       search::EngineStats stats = engine_->Stats();
       if (stats.dead > stats.live + 10000) {
         // Mostly replaced versions: start again from the rows.
         auto fresh = std::make_unique<search::Engine>();
-        TRY(Apply(c, *fresh, 0, latest));
+        TRY(Apply(c, *fresh, 0, latest, cancel));
         engine_ = std::move(fresh);
       }
     }
@@ -791,15 +796,21 @@ class SqliteStore final : public MetadataStore {
     return Ok();
   }
 
-  // Feeds the engine the search rows with from < seq <= to.
-  static Status Apply(Connection& c, search::Engine& target, int64_t from, int64_t to) {
+  // Feeds the engine the search rows with from < seq <= to. A cancelled load fails with
+  // kUnavailable (the engine is then not replaced, or is rebuilt by the next search).
+  static Status Apply(Connection& c, search::Engine& target, int64_t from, int64_t to,
+                      const std::atomic<bool>* cancel) {
     auto s = TRY(c.Prepare(
         "SELECT record_id, live, class, public, sort_key, recognition_date, updated_at, lat, lon, "
         "year_from, year_to, folded, exact, terms FROM search_docs WHERE seq > ? AND seq <= ? "
         "ORDER BY seq"));
     s->Bind(1, from).Bind(2, to);
     search::EngineRecord r;
-    while (TRY(s->Step())) {
+    for (size_t n = 0; TRY(s->Step()); ++n) {
+      if (cancel && n % 1024 == 0 && cancel->load()) {
+        return Fail(ErrorCode::kUnavailable, "loading the search index was cancelled",
+                    "việc nạp chỉ mục tìm kiếm đã bị hủy");
+      }
       r.id = s->Int(0);
       if (s->Int(1) == 0) {
         target.Remove(r.id);
