@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <memory>
+#include <tuple>
 
 #include "search/vietnamese.h"
 
@@ -117,8 +118,7 @@ SearchDocument BuildSearchDocument(const Schema& schema, std::string_view pid, c
 
   SearchDocument doc;
   for (int i = 0; i < 4; ++i) {
-    doc.folded[i] = FoldedText(raw[i]);
-    doc.exact[i] = ExactText(raw[i]);
+    std::tie(doc.folded[i], doc.exact[i]) = FoldedAndExactText(raw[i]);
   }
   doc.sort_key = CollationKey(PreferredName(d));
   doc.recognition_date = recognition_date;

@@ -208,4 +208,17 @@ std::string Join(std::string_view text, std::string Token::*form) {
 std::string FoldedText(std::string_view text) { return Join(text, &Token::folded); }
 std::string ExactText(std::string_view text) { return Join(text, &Token::exact); }
 
+std::pair<std::string, std::string> FoldedAndExactText(std::string_view text) {
+  std::pair<std::string, std::string> out;
+  for (const Token& t : Tokenize(text)) {
+    if (!out.first.empty()) {
+      out.first += ' ';
+      out.second += ' ';
+    }
+    out.first += t.folded;
+    out.second += t.exact;
+  }
+  return out;
+}
+
 }  // namespace disan::search

@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace disan::search {
@@ -31,5 +32,7 @@ std::vector<Token> Tokenize(std::string_view text);
 std::string FoldedText(std::string_view text);
 // The exact forms joined by single spaces.
 std::string ExactText(std::string_view text);
+// Both, from one pass over the text.
+std::pair<std::string, std::string> FoldedAndExactText(std::string_view text);
 
 }  // namespace disan::search

@@ -145,5 +145,13 @@ TEST(Snippet, HighlightsWithOriginalDiacriticsAndEscapes) {
   EXPECT_EQ(Snippet("", {"x"}), "");
 }
 
+TEST(FoldedAndExactText, EqualsTheTwoFormsTakenSeparately) {
+  for (const char* text : {"Đắk Mil", "Không gian văn hóa Cồng chiêng – M'Nông", "", "  hoà  thuý 2005 "}) {
+    auto [folded, exact] = FoldedAndExactText(text);
+    EXPECT_EQ(folded, FoldedText(text)) << text;
+    EXPECT_EQ(exact, ExactText(text)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace disan::search
