@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
   std::string records, fts5_path = "/tmp/disan-bench-fts5.db";
   int runs = 200;
   bool fts5 = true;
+  std::string only;  // run only the queries whose label contains this
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -148,8 +149,9 @@ int main(int argc, char** argv) {
     else if (a == "--runs") runs = std::atoi(next().c_str());
     else if (a == "--no-fts5") fts5 = false;
     else if (a == "--fts5-db") fts5_path = next();
+    else if (a == "--only") only = next();
     else {
-      std::cerr << "usage: disan-bench-search --records FILE.jsonl [--runs N] [--no-fts5] [--fts5-db FILE]\n";
+      std::cerr << "usage: disan-bench-search --records FILE.jsonl [--runs N] [--no-fts5] [--fts5-db FILE] [--only LABEL]\n";
       return 2;
     }
   }
@@ -238,6 +240,7 @@ int main(int argc, char** argv) {
   std::printf("| query | matches | engine p50 | engine p99 | FTS5 MATCH p50 | FTS5 MATCH p99 | p99 ratio engine ÷ FTS5 |\n");
   std::printf("| --- | --- | --- | --- | --- | --- | --- |\n");
   for (const Case& c : cases) {
+    if (!only.empty() && c.name.find(only) == std::string::npos) continue;
     search::EngineQuery q;
     q.cls = 0;
     q.query = search::ParseQuery(c.q).value();

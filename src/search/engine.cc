@@ -15,6 +15,12 @@
 namespace disan::search {
 namespace {
 
+// Lets the vocabulary be searched with a string_view, without building a string.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 // A Roaring bitmap of slots, owned.
 class Bitmap {
  public:
@@ -281,12 +287,12 @@ struct Engine::Impl {
   std::vector<uint32_t> key_end;  // slot s's sort key is key_arena[key_end[s-1], key_end[s])
 
   // Words (folded), their exact spellings, and adjacent pairs.
-  std::unordered_map<std::string, uint32_t> word_ids;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> word_ids;
   std::vector<std::string> words;
   std::vector<Postings> word_postings;   // AppendWord: impact, spelling, positions
   std::vector<Postings> name_postings;   // slots whose names hold the word; kNameWidth
   std::vector<uint32_t> plain_count;     // slots where the word was spelled without marks
-  std::unordered_map<std::string, uint32_t> exact_ids;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> exact_ids;
   std::vector<std::string> exact_words;
   std::vector<uint32_t> exact_fold;      // exact id -> word id
   std::vector<uint32_t> exact_count;     // exact id -> slots spelled so
@@ -309,7 +315,7 @@ struct Engine::Impl {
   }
 
   uint32_t WordId(std::string_view w) {
-    auto it = word_ids.find(std::string(w));
+    auto it = word_ids.find(w);
     if (it != word_ids.end()) return it->second;
     uint32_t id = static_cast<uint32_t>(words.size());
     words.emplace_back(w);
@@ -324,7 +330,7 @@ struct Engine::Impl {
   }
 
   uint32_t ExactId(std::string_view e, uint32_t word) {
-    auto it = exact_ids.find(std::string(e));
+    auto it = exact_ids.find(e);
     if (it != exact_ids.end()) return it->second;
     uint32_t id = static_cast<uint32_t>(exact_words.size());
     exact_words.emplace_back(e);
@@ -337,7 +343,7 @@ struct Engine::Impl {
   }
 
   const Postings* FindWord(std::string_view w) const {
-    auto it = word_ids.find(std::string(w));
+    auto it = word_ids.find(w);
     return it == word_ids.end() ? nullptr : &word_postings[it->second];
   }
 
