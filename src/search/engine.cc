@@ -205,6 +205,7 @@ constexpr uint32_t kPlain = UINT32_MAX;  // an exact id meaning "spelled without
 constexpr double kPinnedBoost = 1e6, kPhraseBoost = 1000, kExactBoost = 100;
 
 constexpr size_t kMaxPrefixExpansion = 64;
+constexpr size_t kFrequent = 8192;  // words in this many records get a bitmap as well
 constexpr int64_t kNoYear = std::numeric_limits<int64_t>::min();
 
 std::vector<std::string_view> SplitSpaces(std::string_view s) {
@@ -301,6 +302,15 @@ struct Engine::Impl {
   // for the spelling without marks, with the positions of that spelling (AppendWord).
   std::vector<Postings> mixed_exact, mixed_plain;
   size_t since_shrink = 0;
+
+  // The slots of frequent words as bitmaps too, so a broad query does not decode its list to
+  // know what matches.
+  std::unordered_map<uint32_t, Bitmap> frequent;
+  std::vector<uint32_t> becoming_frequent;
+  Bitmap WordBitmap(uint32_t w) const {
+    auto it = frequent.find(w);
+    return it != frequent.end() ? it->second.Copy() : word_postings[w].ToBitmap(true);
+  }
 
   std::vector<uint32_t> sorted_words;  // word ids in byte order of the word, for prefixes
   bool sorted_dirty = false;
@@ -461,6 +471,11 @@ void Engine::Impl::Upsert(const EngineRecord& r) {
       ++exact_count[spelling];
     }
     word_postings[w].AppendWord(slot, payload[0], payload[1], positions);
+    if (auto f = frequent.find(w); f != frequent.end()) {
+      f->second.Add(slot);
+    } else if (word_postings[w].size() == kFrequent) {
+      becoming_frequent.push_back(w);
+    }
     if (in_names) name_postings[w].Append(slot, nullptr, kNameWidth);
   }
   ++since_shrink;
@@ -475,6 +490,8 @@ void Engine::Impl::Remove(int64_t id) {
 }
 
 void Engine::Impl::Finish() {
+  for (uint32_t w : becoming_frequent) frequent.emplace(w, word_postings[w].ToBitmap(true));
+  becoming_frequent.clear();
   if (since_shrink > 10000) {
     for (auto* lists : {&word_postings, &name_postings, &mixed_exact, &mixed_plain}) {
       for (Postings& p : *lists) p.Shrink();
@@ -493,7 +510,8 @@ Bitmap Engine::Impl::TokenMatch(const Token& t, bool prefix, bool names_only) co
   const std::vector<Postings>& lists = names_only ? name_postings : word_postings;
   if (!prefix) {
     auto it = word_ids.find(t.folded);
-    return it == word_ids.end() ? Bitmap() : lists[it->second].ToBitmap(!names_only);
+    if (it == word_ids.end()) return Bitmap();
+    return names_only ? lists[it->second].ToBitmap(false) : WordBitmap(it->second);
   }
   // Every word that starts with the prefix; the most frequent ones when there are many.
   auto first = std::lower_bound(sorted_words.begin(), sorted_words.end(), t.folded,
@@ -737,7 +755,7 @@ std::string Engine::Impl::Spelling(const ParsedQuery& q) const {
   std::map<uint32_t, Bitmap> holding;
   auto holding_of = [&](uint32_t w) -> const Bitmap& {
     auto it = holding.find(w);
-    if (it == holding.end()) it = holding.emplace(w, word_postings[w].ToBitmap(true)).first;
+    if (it == holding.end()) it = holding.emplace(w, WordBitmap(w)).first;
     return it->second;
   };
   auto together_in = [&](uint32_t a, uint32_t b) -> std::optional<uint32_t> {
@@ -837,6 +855,7 @@ EngineStats Engine::Stats() const {
   add(m.name_postings);
   add(m.mixed_exact);
   add(m.mixed_plain);
+  for (const auto& [w, bitmap] : m.frequent) s.postings_bytes += bitmap.Bytes() + 32;
   // Strings twice (the list and the hash key) with the hash node, the spelling lists.
   for (const std::string& w : m.words) s.vocabulary_bytes += 2 * (sizeof(std::string) + (w.size() > 15 ? w.size() : 0)) + 24;
   s.vocabulary_bytes += m.words.size() * (sizeof(std::vector<uint32_t>) + 2 * sizeof(uint32_t));
@@ -957,10 +976,15 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
   }
 
   // Unquoted words typed next to each other ("cong chien").
+  // A last word still being typed (autocomplete) is not a word yet.
   std::vector<const Token*> run;
   for (const Clause& c : pq.clauses) {
     if (c.excluded || c.phrase || c.alternatives.size() != 1) continue;
     for (const Token& t : c.alternatives[0]) run.push_back(&t);
+  }
+  if (q.last == LastWord::kPrefix && !run.empty() && !pq.clauses.back().excluded && !pq.clauses.back().phrase &&
+      run.back() == &pq.clauses.back().alternatives.back().back()) {
+    run.pop_back();
   }
   // The hits where those words stand together, and where they do in a name.
   std::optional<Bitmap> together, together_in_name;
@@ -971,7 +995,8 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
     together_in_name = m.Adjacent(phrase, *together, true);
   }
   // A correction when nothing matched, or when words typed together never stand together.
-  if (q.suggest_spelling && !pq.empty() && (result.total == 0 || (together && together->Size() == 0))) {
+  if (q.suggest_spelling && q.last == LastWord::kWhole && !pq.empty() &&
+      (result.total == 0 || (together && together->Size() == 0))) {
     result.spelling = m.Spelling(pq);
   }
 

@@ -62,7 +62,8 @@ struct EngineQuery {
   std::string cursor;
   size_t limit = 20;
   std::vector<std::string> facet_fields;
-  bool suggest_spelling = true;  // when nothing matches, propose a corrected query
+  bool suggest_spelling = true;  // when nothing matches, propose a corrected query (not
+                                 // for LastWord::kPrefix)
 };
 
 struct EngineFacetCount {

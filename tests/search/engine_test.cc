@@ -82,6 +82,20 @@ TEST(Engine, UpdatesReplaceAndRemovalsDisappear) {
   EXPECT_EQ(e.Stats().dead, 2u);
 }
 
+TEST(Engine, FrequentWordsMatchTheSameAfterTheyGetABitmap) {
+  Engine e;
+  for (int i = 1; i <= 9000; ++i) e.Upsert(Record(i, "Bon số " + std::to_string(i % 50)));
+  e.Finish();  // "bon" and "so" now have bitmaps of their own
+  EXPECT_EQ(e.Search(Query("bon")).value().total, 9000u);
+  for (int i = 1; i <= 100; ++i) e.Upsert(Record(i, "Buôn " + std::to_string(i)));  // leaves "bon"
+  for (int i = 9001; i <= 9010; ++i) e.Upsert(Record(i, "Bon mới"));
+  e.Remove(200);
+  e.Finish();
+  EXPECT_EQ(e.Search(Query("bon")).value().total, 9000u - 100 + 10 - 1);
+  EXPECT_EQ(e.Search(Query("\"bon moi\"")).value().total, 10u);
+  EXPECT_EQ(e.Search(Query("buon")).value().total, 100u);
+}
+
 TEST(Engine, FacetCountsEqualFilteredTotals) {
   Engine e;
   for (int i = 1; i <= 30; ++i) {
