@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -16,6 +17,8 @@
 #include "catalogue/importer.h"
 #include "core/pid.h"
 #include "http/server.h"
+#include "preservation/storage_root.h"
+#include "preservation/validator.h"
 #include "store/sqlite/sqlite_store.h"
 
 #ifndef DISAN_DEMO_CSV
@@ -28,6 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kDatabaseFile = "disan.db";
+constexpr const char* kPreservationDir = "ocfl";  // the OCFL storage root inside the data directory
 constexpr const char* kDefaultNamespace = "dn";
 
 struct Options {
@@ -41,15 +45,23 @@ struct Options {
   std::string mapping;
   bool dry_run = false;
   bool valid_rows_only = false;
+  bool repair = false;
   size_t max_body = 1 << 20;
   int threads = 64;
 };
 
-// An opened data directory: the store and the catalogue over it.
+// An opened data directory: the store, the catalogue over it, and the preservation store.
 struct Instance {
   std::unique_ptr<MetadataStore> store;
   std::unique_ptr<Catalogue> catalogue;
+  std::unique_ptr<preservation::StorageRoot> ocfl;
 };
+
+Result<std::unique_ptr<preservation::StorageRoot>> OpenPreservation(const std::string& dir) {
+  // Data directories made before the preservation store existed get an empty one.
+  return preservation::StorageRoot::Open(fs::path(dir) / kPreservationDir,
+                                         preservation::StorageRoot::OpenMode::kCreateIfMissing);
+}
 
 Result<Instance> OpenInstance(const std::string& dir) {
   fs::path db = fs::path(dir) / kDatabaseFile;
@@ -62,6 +74,7 @@ Result<Instance> OpenInstance(const std::string& dir) {
   inst.store = TRY(OpenSqliteStore(db.string()));
   std::optional<std::string> ns = TRY(inst.store->GetSetting("pid_namespace"));
   inst.catalogue = std::make_unique<Catalogue>(*inst.store, Schema::Builtin(), ns.value_or(kDefaultNamespace));
+  inst.ocfl = TRY(OpenPreservation(dir));
   return inst;
 }
 
@@ -79,6 +92,7 @@ Result<std::string> Init(const std::string& dir, const std::string& ns) {
   }
   auto store = TRY(OpenSqliteStore((fs::path(dir) / kDatabaseFile).string()));
   TRY(store->Write([&](StoreWriter& w) { return w.PutSetting("pid_namespace", ns); }));
+  TRY(OpenPreservation(dir));
   Catalogue catalogue(*store, Schema::Builtin(), ns);
   return catalogue.IssueToken("init");
 }
@@ -198,6 +212,62 @@ Status Export(Instance& inst, const Options& o) {
   return Ok();
 }
 
+std::string Plural(size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string HumanSize(uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+// Checks the preservation store; with --repair first completes interrupted writes and removes
+// what they left in the staging area.
+Status Fsck(const Options& o) {
+  if (!fs::exists(fs::path(o.data_dir) / kDatabaseFile)) {
+    return Fail(ErrorCode::kNotFound, o.data_dir + " is not a Disan data directory",
+                o.data_dir + " không phải thư mục dữ liệu Disan");
+  }
+  const fs::path root = fs::path(o.data_dir) / kPreservationDir;
+  preservation::ValidationReport report = preservation::ValidateStorageRoot(root);
+  if (o.repair && report.Errors() > 0) {
+    auto opened = preservation::StorageRoot::Open(root, preservation::StorageRoot::OpenMode::kExisting);
+    if (opened) {
+      for (const std::string& id : report.object_ids) {
+        Result<bool> repaired = (*opened)->Repair(id);
+        if (repaired && *repaired) {
+          std::cout << "repaired: " << (root / (*opened)->ObjectPath(id)).string()
+                    << ": completed an interrupted write / đã hoàn tất một lần ghi bị gián đoạn\n";
+        }
+      }
+      report = preservation::ValidateStorageRoot(root);
+    }
+  }
+  for (const preservation::Finding& f : report.findings) {
+    std::cout << (f.severity == preservation::Severity::kError ? "error: " : "warning: ")
+              << (f.path.empty() ? root : root / f.path).string() << ": " << f.message_en << " / " << f.message_vi;
+    if (!f.code.empty()) std::cout << " [" << f.code << "]";
+    std::cout << "\n";
+  }
+  const size_t errors = report.Errors();
+  std::cout << "checked " << Plural(report.objects, "object") << ", " << Plural(report.files, "file") << ", "
+            << HumanSize(report.bytes) << ": " << Plural(errors, "error") << ", "
+            << Plural(report.Warnings(), "warning") << "\n";
+  if (errors > 0) {
+    return Fail(ErrorCode::kCorrupt, "the preservation store has " + Plural(errors, "error") + " (listed above)",
+                "kho lưu trữ bảo quản có " + std::to_string(errors) + " lỗi (liệt kê ở trên)");
+  }
+  return Ok();
+}
+
 Status Demo(const Options& o) {
   if (!fs::exists(fs::path(o.data_dir) / kDatabaseFile)) {
     std::string token = TRY(Init(o.data_dir, o.ns));
@@ -277,6 +347,12 @@ const std::vector<Command>& Commands() {
          std::cout << "reindexed " << n << " records\n";
          return Ok();
        }},
+      {"fsck", "Check the preservation store: structure, inventories and every file's digests",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_flag("--repair", o.repair, "First complete interrupted writes and remove what they left behind");
+       },
+       Fsck},
       {"demo", "Create DIR with the Đắk Nông demo data if it is new, then serve it",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);

@@ -262,6 +262,7 @@ class Validator {
     AddAll(inventory_file, findings);
     if (!parsed) return;
     const Inventory& inv = *parsed;
+    report_.object_ids.push_back(inv.id);
     const std::string sidecar_name = "inventory.json." + inv.digest_algorithm;
     CheckSidecarFile(dir / sidecar_name, *bytes, inv.digest_algorithm);
 

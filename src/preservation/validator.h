@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "preservation/finding.h"
 
@@ -25,6 +26,8 @@ struct ValidationReport {
   size_t objects = 0;  // object roots checked
   size_t files = 0;    // content files whose digests were checked
   uint64_t bytes = 0;  // bytes of content read
+  // Identifiers of the objects whose inventory could be read (for repairs).
+  std::vector<std::string> object_ids;
 
   size_t Errors() const;
   size_t Warnings() const;
