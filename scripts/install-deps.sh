@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libsqlite3-dev libicu-dev libssl-dev
+  libsqlite3-dev libicu-dev libssl-dev libmagic-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl python3
