@@ -9,13 +9,22 @@
 #include "catalogue/catalogue.h"
 #include "http/http_types.h"
 
+namespace disan::media {
+class MediaService;
+}
+
 namespace disan::http {
 
 enum class Access { kPublic, kToken };
 
+// How the server hands a request's body to the handler: read whole into Request::body (up to
+// ServerOptions::max_body_bytes), or streamed through Request::read_body (file uploads).
+enum class Body { kBuffered, kStreamed };
+
 struct Context {
   Catalogue& catalogue;
   Actor actor;
+  media::MediaService* media = nullptr;  // nullptr: the media routes answer 503
 };
 
 using Handler = std::function<Response(const Request&, Context&)>;
@@ -25,6 +34,7 @@ struct Route {
   std::string pattern;  // "/api/v1/items/{pid}"; a {name} segment captures one path segment
   Access access;
   Handler handler;
+  Body body = Body::kBuffered;
 };
 
 const std::vector<Route>& Routes();
@@ -33,8 +43,11 @@ const std::vector<Route>& Routes();
 // matches; sets `allowed` to the methods of patterns that match the path (for 405).
 const Route* MatchRoute(Request& req, std::vector<std::string>& allowed);
 
+// How the body of `req` is to be read: that of the route it matches; kBuffered when none does.
+Body BodyOf(const Request& req);
+
 // Runs the whole pipeline for one request: routing, authentication, handler, errors.
-Response Dispatch(Request& req, Catalogue& catalogue);
+Response Dispatch(Request& req, Catalogue& catalogue, media::MediaService* media = nullptr);
 
 // The OpenAPI 3.1 document (openapi.cc).
 const std::string& OpenApiDocument();
