@@ -1,15 +1,21 @@
 #include "cli/cli.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -17,6 +23,7 @@
 #include "catalogue/importer.h"
 #include "core/pid.h"
 #include "http/server.h"
+#include "media/media_service.h"
 #include "preservation/storage_root.h"
 #include "preservation/validator.h"
 #include "store/sqlite/sqlite_store.h"
@@ -46,15 +53,21 @@ struct Options {
   bool dry_run = false;
   bool valid_rows_only = false;
   bool repair = false;
+  uint64_t max_upload = uint64_t{1} << 40;
+  std::string pid;
+  std::vector<std::string> files;
+  media::MediaInput media;
   size_t max_body = 1 << 20;
   int threads = 64;
 };
 
-// An opened data directory: the store, the catalogue over it, and the preservation store.
+// An opened data directory: the store, the catalogue over it, the preservation store and the
+// media service over both.
 struct Instance {
   std::unique_ptr<MetadataStore> store;
   std::unique_ptr<Catalogue> catalogue;
   std::unique_ptr<preservation::StorageRoot> ocfl;
+  std::unique_ptr<media::MediaService> media;
 };
 
 Result<std::unique_ptr<preservation::StorageRoot>> OpenPreservation(const std::string& dir) {
@@ -63,7 +76,7 @@ Result<std::unique_ptr<preservation::StorageRoot>> OpenPreservation(const std::s
                                          preservation::StorageRoot::OpenMode::kCreateIfMissing);
 }
 
-Result<Instance> OpenInstance(const std::string& dir) {
+Result<Instance> OpenInstance(const std::string& dir, media::MediaOptions media_options = {}) {
   fs::path db = fs::path(dir) / kDatabaseFile;
   if (!fs::exists(db)) {
     return Fail(ErrorCode::kNotFound,
@@ -75,6 +88,7 @@ Result<Instance> OpenInstance(const std::string& dir) {
   std::optional<std::string> ns = TRY(inst.store->GetSetting("pid_namespace"));
   inst.catalogue = std::make_unique<Catalogue>(*inst.store, Schema::Builtin(), ns.value_or(kDefaultNamespace));
   inst.ocfl = TRY(OpenPreservation(dir));
+  inst.media = std::make_unique<media::MediaService>(*inst.catalogue, *inst.ocfl, media_options);
   return inst;
 }
 
@@ -125,7 +139,7 @@ Status Serve(Instance& inst, const Options& o) {
   so.port = port;
   so.max_body_bytes = o.max_body;
   so.threads = o.threads;
-  http::HttpServer server(*inst.catalogue, so);
+  http::HttpServer server(*inst.catalogue, so, inst.media.get());
   // Signals are taken by a thread of our own, so Stop() never runs inside a signal handler.
   sigset_t signals;
   sigemptyset(&signals);
@@ -268,6 +282,87 @@ Status Fsck(const Options& o) {
   return Ok();
 }
 
+// Sends one file through the media service, reporting progress on standard error.
+Result<MediaAsset> AddMediaFile(Instance& inst, const std::string& pid, const std::string& file,
+                                const media::MediaInput& input, const Actor& actor) {
+  int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::string reason = std::strerror(errno);
+    return Fail(ErrorCode::kNotFound, "cannot read " + file + ": " + reason, "không đọc được " + file + " (" + reason + ")");
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{fd};
+  struct stat st;
+  uint64_t total = fstat(fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  media::Upload upload = TRY(inst.media->BeginUpload());
+  // On a terminal one line is redrawn; otherwise (a log) a line every tenth, for big files.
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const bool report = tty || total >= (uint64_t{8} << 20);
+  int last_tenth = 0;
+  auto last_draw = std::chrono::steady_clock::now();
+  std::vector<char> buffer(1 << 20);
+  uint64_t done = 0;
+  for (;;) {
+    ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string reason = std::strerror(errno);
+      return Fail(ErrorCode::kUnavailable, "cannot read " + file + ": " + reason, "không đọc được " + file + " (" + reason + ")");
+    }
+    if (n == 0) break;
+    TRY(upload.Write(buffer.data(), static_cast<size_t>(n)));
+    done += static_cast<uint64_t>(n);
+    if (!report || total == 0) continue;
+    int percent = static_cast<int>(std::min<uint64_t>(100, done * 100 / total));
+    auto now = std::chrono::steady_clock::now();
+    if (tty && (now - last_draw > std::chrono::milliseconds(100) || done == total)) {
+      std::cerr << "\r" << file << ": " << percent << "% (" << HumanSize(done) << " of " << HumanSize(total) << ")" << std::flush;
+      last_draw = now;
+    } else if (!tty && percent / 10 > last_tenth) {
+      last_tenth = percent / 10;
+      std::cerr << file << ": " << percent << "% (" << HumanSize(done) << " of " << HumanSize(total) << ")\n" << std::flush;
+    }
+  }
+  if (tty && report) std::cerr << "\n";
+  return inst.media->Add(pid, std::move(upload), input, actor);
+}
+
+// Adds every file to the item; one line per added file on standard output: "<media id>\t<file>".
+Status AddMedia(Instance& inst, const Options& o) {
+  const Actor actor{"cli:media", Audience::kStaff};
+  Result<std::string> pid = ParsePid(o.pid);
+  if (!pid) return Fail(ErrorCode::kInvalid, "PID: " + pid.error().message_en, "PID: " + pid.error().message_vi);
+  // Refuse a typo in the last file name before anything is stored.
+  for (const std::string& file : o.files) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec) || access(file.c_str(), R_OK) != 0) {
+      return Fail(ErrorCode::kNotFound, file + " is not a readable file; nothing was added",
+                  file + " không phải tệp đọc được; chưa thêm tệp nào");
+    }
+  }
+  media::MediaInput base = TRY(inst.media->Prepare(*pid, o.media, actor));
+  size_t failed = 0;
+  for (const std::string& file : o.files) {
+    media::MediaInput input = base;
+    input.filename = fs::path(file).filename().string();
+    Result<MediaAsset> added = AddMediaFile(inst, *pid, file, input, actor);
+    if (added) {
+      std::cout << added->id << "\t" << file << std::endl;
+    } else {
+      ++failed;
+      std::cerr << "disan media add: " << file << ": " << added.error().Describe() << "\n";
+    }
+  }
+  if (failed > 0) {
+    return Fail(ErrorCode::kInvalid,
+                std::to_string(failed) + " of " + std::to_string(o.files.size()) + " files were not added (see above)",
+                std::to_string(failed) + " trên " + std::to_string(o.files.size()) + " tệp không được thêm (xem ở trên)");
+  }
+  return Ok();
+}
+
 Status Demo(const Options& o) {
   if (!fs::exists(fs::path(o.data_dir) / kDatabaseFile)) {
     std::string token = TRY(Init(o.data_dir, o.ns));
@@ -286,6 +381,7 @@ struct Command {
   const char* help;
   std::function<void(CLI::App&, Options&)> options;
   std::function<Status(Options&)> run;
+  const char* group = nullptr;  // "media" for `disan media add`
 };
 
 void DataOption(CLI::App& app, Options& o) {
@@ -310,9 +406,10 @@ const std::vector<Command>& Commands() {
          app.add_option("--listen", o.listen, "HOST:PORT (port 0 picks a free port)");
          app.add_option("--max-body", o.max_body, "Largest request body in bytes (default 1 MiB)");
          app.add_option("--threads", o.threads, "Worker threads (default 64)")->check(CLI::Range(1, 1024));
+         app.add_option("--max-upload", o.max_upload, "Largest media file in bytes (default 1 TiB)");
        },
        [](Options& o) -> Status {
-         Instance inst = TRY(OpenInstance(o.data_dir));
+         Instance inst = TRY(OpenInstance(o.data_dir, media::MediaOptions{o.max_upload}));
          return Serve(inst, o);
        }},
       {"import", "Import records from CSV or JSON Lines (all or nothing)",
@@ -353,6 +450,25 @@ const std::vector<Command>& Commands() {
          app.add_flag("--repair", o.repair, "First complete interrupted writes and remove what they left behind");
        },
        Fsck},
+      {"add", "Add files to a heritage item; prints '<media id><TAB><file>' for each",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("pid", o.pid, "Identifier of the heritage item")->required();
+         app.add_option("files", o.files, "Files to add (their type is read from their content)")->required();
+         app.add_option("--role", o.media.role, "master (default), access_copy, page_scan, panorama, model_3d, recording");
+         app.add_option("--caption-vi", o.media.caption_vi, "Caption in Vietnamese");
+         app.add_option("--caption-en", o.media.caption_en, "Caption in English");
+         app.add_option("--creator", o.media.creator, "Who made the file (photographer, scanner operator)");
+         app.add_option("--date", o.media.date, "When it was made: YYYY, YYYY-MM or YYYY-MM-DD");
+         app.add_option("--licence", o.media.licence, "Licence id (default: the item's)");
+         app.add_option("--rights-holder", o.media.rights_holder, "Rights holder (default: the item's)");
+         app.add_option("--visibility", o.media.visibility, "public (default) or restricted");
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         return AddMedia(inst, o);
+       },
+       "media"},
       {"demo", "Create DIR with the Đắk Nông demo data if it is new, then serve it",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);
@@ -369,10 +485,22 @@ const std::vector<Command>& Commands() {
 int Main(int argc, char** argv) {
   CLI::App app{"Disan: cultural heritage catalogue / cơ sở dữ liệu di sản văn hóa", "disan"};
   app.require_subcommand(1);
+  // A file too big for the process's limits is an error to report, not a reason to die.
+  signal(SIGXFSZ, SIG_IGN);
   Options options;
   std::vector<std::pair<CLI::App*, const Command*>> subs;
+  std::map<std::string, CLI::App*> groups;
   for (const Command& c : Commands()) {
-    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    CLI::App* parent = &app;
+    if (c.group) {
+      CLI::App*& group = groups[c.group];
+      if (!group) {
+        group = app.add_subcommand(c.group, std::string(c.group) == "media" ? "Media files of heritage items: add" : "");
+        group->require_subcommand(1);
+      }
+      parent = group;
+    }
+    CLI::App* sub = parent->add_subcommand(c.name, c.help);
     c.options(*sub, options);
     subs.emplace_back(sub, &c);
   }
@@ -386,7 +514,8 @@ int Main(int argc, char** argv) {
     try {
       Status s = command->run(options);
       if (!s) {
-        std::cerr << "disan " << command->name << ": " << s.error().Describe() << "\n";
+        std::cerr << "disan " << (command->group ? std::string(command->group) + " " : "") << command->name << ": "
+                  << s.error().Describe() << "\n";
         return 1;
       }
       return 0;
