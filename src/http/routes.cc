@@ -1,6 +1,7 @@
 #include "http/routes.h"
 
 #include <charconv>
+#include <limits>
 #include <set>
 #include <cmath>
 #include <strings.h>
@@ -827,9 +828,13 @@ Body BodyOf(const Request& req) {
   return route ? route->body : Body::kBuffered;
 }
 
-Response Dispatch(Request& req, Catalogue& catalogue, media::MediaService* media) {
+namespace {
+
+// Routing and authentication: the answer when the request goes no further, else nullopt with
+// `route` and `actor` set.
+std::optional<Response> Admit(Request& req, Catalogue& catalogue, const Route*& route, Actor& actor) {
   std::vector<std::string> allowed;
-  const Route* route = MatchRoute(req, allowed);
+  route = MatchRoute(req, allowed);
   if (!route) {
     if (!allowed.empty()) {
       std::string allow;
@@ -842,7 +847,7 @@ Response Dispatch(Request& req, Catalogue& catalogue, media::MediaService* media
     }
     return ProblemResponse(404, "nothing at " + req.path, "không có gì tại " + req.path, req.path);
   }
-  Context ctx{catalogue, Actor{"anonymous", Audience::kPublic}, media};
+  actor = Actor{"anonymous", Audience::kPublic};
   std::string auth = req.Header("Authorization").value_or("");
   if (!auth.empty()) {
     std::string token = auth.starts_with("Bearer ") ? std::string(Trim(auth.substr(7))) : "";
@@ -852,13 +857,41 @@ Response Dispatch(Request& req, Catalogue& catalogue, media::MediaService* media
       return ProblemResponse(401, "the API token is not valid or was revoked",
                              "mã truy cập API không hợp lệ hoặc đã bị thu hồi", req.path);
     }
-    ctx.actor = Actor{"token:" + **label, Audience::kStaff};
+    actor = Actor{"token:" + **label, Audience::kStaff};
   } else if (route->access == Access::kToken) {
     return ProblemResponse(401, "this needs an API token: send 'Authorization: Bearer TOKEN'",
                            "thao tác này cần mã truy cập API: gửi 'Authorization: Bearer TOKEN'",
                            req.path);
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Response Dispatch(Request& req, Catalogue& catalogue, media::MediaService* media) {
+  const Route* route = nullptr;
+  Context ctx{catalogue, Actor{}, media};
+  if (std::optional<Response> refused = Admit(req, catalogue, route, ctx.actor)) return *refused;
   return route->handler(req, ctx);
+}
+
+std::optional<Response> Preflight(Request& req, Catalogue& catalogue, media::MediaService* media,
+                                  size_t max_body_bytes) {
+  const Route* route = nullptr;
+  Actor actor;
+  if (std::optional<Response> refused = Admit(req, catalogue, route, actor)) return refused;
+  uint64_t limit = max_body_bytes;
+  if (route->body == Body::kStreamed) limit = media ? media->max_file_bytes() : std::numeric_limits<uint64_t>::max();
+  if (std::optional<std::string> length = req.Header("Content-Length")) {
+    uint64_t n = 0;
+    auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), n);
+    if (ec == std::errc() && end == length->data() + length->size() && n > limit) {
+      return ProblemResponse(413, "the request body is larger than the server accepts (" + std::to_string(limit) + " bytes)",
+                             "nội dung yêu cầu lớn hơn mức máy chủ chấp nhận (" + std::to_string(limit) + " byte)",
+                             req.path);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace disan::http

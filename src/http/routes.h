@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,12 @@ Body BodyOf(const Request& req);
 
 // Runs the whole pipeline for one request: routing, authentication, handler, errors.
 Response Dispatch(Request& req, Catalogue& catalogue, media::MediaService* media = nullptr);
+
+// For a request that waits for "100 Continue" before sending its body: the answer to give at
+// once when its headers alone doom it (no route, no or a bad token, a declared length over
+// the limit that would apply); nullopt to let the body come.
+std::optional<Response> Preflight(Request& req, Catalogue& catalogue, media::MediaService* media,
+                                  size_t max_body_bytes);
 
 // The OpenAPI 3.1 document (openapi.cc).
 const std::string& OpenApiDocument();

@@ -171,6 +171,24 @@ HttpServer::HttpServer(Catalogue& catalogue, ServerOptions options, media::Media
     s.Delete(pattern, handle_body);
     s.Options(pattern, handle);
   }
+  // A client that asks before sending a body (Expect: 100-continue, as curl does for big
+  // uploads) is refused at once when the headers are enough to refuse it, instead of after
+  // sending gigabytes that would be dropped.
+  s.set_expect_100_continue_handler([this](const httplib::Request& in, httplib::Response& out) {
+    Request req = FromHttplib(in);
+    std::optional<Response> refused;
+    std::string encoding = Lowercase(in.get_header_value("Content-Encoding"));
+    if ((!encoding.empty() && encoding != "identity") || in.is_multipart_form_data()) {
+      refused = ProblemResponse(415, "compressed and multipart request bodies are not accepted",
+                                "không nhận nội dung yêu cầu đã nén hoặc dạng multipart", req.path);
+    } else {
+      refused = Preflight(req, impl_->catalogue, impl_->media, impl_->options.max_body_bytes);
+    }
+    if (!refused) return 100;
+    refused->SetHeader("X-Content-Type-Options", "nosniff");
+    ToHttplib(*refused, out);
+    return refused->status;
+  });
   // Methods nobody routes (cpp-httplib would read a PRI request's body into memory).
   s.set_pre_routing_handler([](const httplib::Request& in, httplib::Response& out) {
     static const std::set<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};

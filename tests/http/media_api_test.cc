@@ -331,6 +331,64 @@ TEST_F(MediaApiTest, MultipartCompressedAndOversizedHeaderRequestsAreRefused) {
   ExpectNothingStored(item_, lots.status == 201 ? "v1" : "");
 }
 
+// Speaks HTTP over a raw socket: sends `head`, and `body` only once the server says
+// "100 Continue". Returns everything the server sent.
+std::string ExpectContinue(int port, const std::string& head, const std::string& body) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "";
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  auto read_some = [&] {
+    char buf[65536];
+    ssize_t n = read(fd, buf, sizeof buf);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  };
+  std::string got;
+  if (write(fd, head.data(), head.size()) == static_cast<ssize_t>(head.size())) {
+    got = read_some();
+    if (got.starts_with("HTTP/1.1 100")) {
+      if (write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size())) {
+        std::string rest;
+        while (rest.find("\r\n\r\n") == std::string::npos || rest.find('}') == std::string::npos) {
+          std::string more = read_some();
+          if (more.empty()) break;
+          rest += more;
+        }
+        got += rest;
+      }
+    }
+  }
+  close(fd);
+  return got;
+}
+
+TEST_F(MediaApiTest, ClientsThatWaitForContinueAreRefusedBeforeSendingTheirFile) {
+  auto head = [&](const std::string& extra, uint64_t length) {
+    return "POST /api/v1/items/" + item_ + "/media HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n" + extra +
+           "Content-Length: " + std::to_string(length) + "\r\n\r\n";
+  };
+  // No token: refused on the headers; the body is never asked for.
+  std::string anonymous = ExpectContinue(server_.port, head("", 5ull << 30), "");
+  EXPECT_TRUE(anonymous.starts_with("HTTP/1.1 401")) << anonymous;
+  EXPECT_NE(anonymous.find("application/problem+json"), std::string::npos) << anonymous;
+  const std::string auth = "Authorization: Bearer " + server_.token + "\r\n";
+  std::string bad_route = ExpectContinue(server_.port, "POST /api/v1/nowhere HTTP/1.1\r\nHost: x\r\n"
+                                                        "Expect: 100-continue\r\nContent-Length: 10\r\n\r\n", "");
+  EXPECT_TRUE(bad_route.starts_with("HTTP/1.1 404")) << bad_route;
+  std::string gzip = ExpectContinue(server_.port, head(auth + "Content-Encoding: gzip\r\n", 10), "");
+  EXPECT_TRUE(gzip.starts_with("HTTP/1.1 415")) << gzip;
+  // With a token the server asks for the file, and takes it.
+  const std::string jpeg = testing::SampleJpeg();
+  std::string ok = ExpectContinue(server_.port, head(auth, jpeg.size()), jpeg);
+  EXPECT_TRUE(ok.starts_with("HTTP/1.1 100 Continue")) << ok;
+  EXPECT_NE(ok.find("HTTP/1.1 201"), std::string::npos) << ok;
+  EXPECT_EQ(server_.store->ListMedia(item_).value().size(), 1u);
+}
+
 TEST_F(MediaApiTest, AnUploadCutShortStoresNothing) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
@@ -362,6 +420,13 @@ class SmallUploadLimitTest : public MediaApiTest {
 };
 
 TEST_F(SmallUploadLimitTest, FilesOverTheLimitGet413) {
+  // Declared too big while waiting for "100 Continue": refused before any byte is sent.
+  std::string waiting = ExpectContinue(server_.port,
+                                       "POST /api/v1/items/" + item_ + "/media HTTP/1.1\r\nHost: x\r\n"
+                                       "Expect: 100-continue\r\nAuthorization: Bearer " + server_.token +
+                                           "\r\nContent-Length: 5000\r\n\r\n",
+                                       "");
+  EXPECT_TRUE(waiting.starts_with("HTTP/1.1 413")) << waiting;
   const std::string big = testing::SampleJpeg() + std::string(10000, 'j');
   Reply declared = Upload(item_, big);  // Content-Length says it all
   EXPECT_EQ(declared.status, 413) << declared;
