@@ -76,7 +76,7 @@ Result<std::unique_ptr<preservation::StorageRoot>> OpenPreservation(const std::s
                                          preservation::StorageRoot::OpenMode::kCreateIfMissing);
 }
 
-Result<Instance> OpenInstance(const std::string& dir, media::MediaOptions media_options = {}) {
+Result<Instance> OpenInstance(const std::string& dir) {
   fs::path db = fs::path(dir) / kDatabaseFile;
   if (!fs::exists(db)) {
     return Fail(ErrorCode::kNotFound,
@@ -87,9 +87,15 @@ Result<Instance> OpenInstance(const std::string& dir, media::MediaOptions media_
   inst.store = TRY(OpenSqliteStore(db.string()));
   std::optional<std::string> ns = TRY(inst.store->GetSetting("pid_namespace"));
   inst.catalogue = std::make_unique<Catalogue>(*inst.store, Schema::Builtin(), ns.value_or(kDefaultNamespace));
-  inst.ocfl = TRY(OpenPreservation(dir));
-  inst.media = std::make_unique<media::MediaService>(*inst.catalogue, *inst.ocfl, media_options);
   return inst;
+}
+
+// Opens the preservation store and the media service, for the commands that write media (the
+// others never touch DIR/ocfl, so they also work on a copy of the database alone).
+Status OpenMedia(Instance& inst, const std::string& dir, const media::MediaOptions& options) {
+  inst.ocfl = TRY(OpenPreservation(dir));
+  inst.media = std::make_unique<media::MediaService>(*inst.catalogue, *inst.ocfl, options);
+  return Ok();
 }
 
 Result<std::string> Init(const std::string& dir, const std::string& ns) {
@@ -134,6 +140,7 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
 
 Status Serve(Instance& inst, const Options& o) {
   auto [host, port] = TRY(ParseListen(o.listen));
+  TRY(OpenMedia(inst, o.data_dir, media::MediaOptions{o.max_upload}));
   http::ServerOptions so;
   so.host = host;
   so.port = port;
@@ -409,7 +416,7 @@ const std::vector<Command>& Commands() {
          app.add_option("--max-upload", o.max_upload, "Largest media file in bytes (default 1 TiB)");
        },
        [](Options& o) -> Status {
-         Instance inst = TRY(OpenInstance(o.data_dir, media::MediaOptions{o.max_upload}));
+         Instance inst = TRY(OpenInstance(o.data_dir));
          return Serve(inst, o);
        }},
       {"import", "Import records from CSV or JSON Lines (all or nothing)",
@@ -466,6 +473,7 @@ const std::vector<Command>& Commands() {
        },
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
+         TRY(OpenMedia(inst, o.data_dir, {}));
          return AddMedia(inst, o);
        },
        "media"},

@@ -141,7 +141,7 @@ std::string Inventory::Serialize() const {
       for (const auto& [digest, paths] : block) j["fixity"][algorithm][digest] = paths;
     }
   }
-  return j.dump(2, ' ', false, json::error_handler_t::strict) + "\n";
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {

@@ -402,7 +402,7 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
     to_store.try_emplace(digest, &change);
   }
   CommitResult result;
-  if (current && state == inv.HeadVersion().state) {
+  if ((current && state == inv.HeadVersion().state) || (!current && state.empty())) {
     result.version = inv.head;
     return result;
   }

@@ -132,6 +132,19 @@ TEST_F(FsckTest, RepairCompletesAnInterruptedWrite) {
   EXPECT_EQ(Fsck().status, 0);
 }
 
+TEST_F(FsckTest, OnlyMediaCommandsTouchTheStore) {
+  root_.reset();
+  fs::remove_all(fs::path(data_) / "ocfl");
+  EXPECT_EQ(Disan("export --data " + Quote(data_)).status, 0);
+  EXPECT_EQ(Disan("reindex --data " + Quote(data_)).status, 0);
+  EXPECT_FALSE(fs::exists(fs::path(data_) / "ocfl"));
+  // fsck reports a missing store; it never creates one.
+  testing::CommandResult r = Fsck();
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("[E069]"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(fs::path(data_) / "ocfl"));
+}
+
 TEST_F(FsckTest, RefusesADirectoryThatIsNotADataDirectory) {
   testing::CommandResult r = Disan("fsck --data " + Quote(tmp_.File("nothing")));
   EXPECT_EQ(r.status, 1) << r.output;

@@ -164,6 +164,12 @@ TEST_F(StorageRootTest, LaterVersionsAddFilesAndStoreEachContentOnce) {
   EXPECT_EQ(same.version, "v2");
   EXPECT_FALSE(fs::exists(object / "v3"));
 
+  // Nor is an object with nothing in it.
+  VersionBuilder nothing = root_->BeginVersion("dn-empty");
+  CommitResult none = Value(nothing.Commit({"nothing", "tester", ""}));
+  EXPECT_FALSE(none.changed);
+  EXPECT_FALSE(fs::exists(Object("dn-empty")));
+
   // Removing a path makes a version without a content directory.
   VersionBuilder b = root_->BeginVersion(id);
   ASSERT_TRUE(b.Remove("media/a-copy.jpg"));
