@@ -164,7 +164,9 @@ TEST_F(MediaCliTest, AMissingFileOrABadDescriptionAddsNothing) {
   std::string good = File("good.png", testing::SamplePng());
   for (const std::string& args : {Quote(good) + " " + Quote(tmp_.File("missing.jpg")),
                                   Quote(good) + " --date 'ngày 5'", Quote(good) + " --role poster",
-                                  Quote(good) + " --licence mine", Quote(good) + " --visibility hidden"}) {
+                                  Quote(good) + " --licence mine", Quote(good) + " --visibility hidden",
+                                  Quote(good) + " --caption-vi " + std::string(2001, 'a'),
+                                  Quote(good) + " --creator $(printf '\\377\\376')"}) {
     testing::CommandResult r = Add(args, "", true);
     EXPECT_EQ(r.status, 1) << args << "\n" << r.output;
     EXPECT_NE(r.output.find(" / "), std::string::npos) << r.output;  // English / Vietnamese

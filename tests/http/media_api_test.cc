@@ -244,6 +244,13 @@ TEST_F(MediaApiTest, MalformedDescriptionsNameEveryFieldBeforeTheBodyIsRead) {
   for (const char* field : {"role", "date", "licence", "visibility", "filename", "caption_vi", "creator", "caption_en"}) {
     EXPECT_TRUE(r.NamesParameter(field)) << field << "\n" << r;
   }
+  r = Upload(item_, testing::SampleJpeg(), "filename=" + std::string(300, 'n') + ".jpg&creator=" + std::string(501, 'c') +
+                                                "&rights_holder=" + std::string(501, 'r') + "&caption_en=" + std::string(2001, 'e'));
+  ASSERT_EQ(r.status, 422) << r;
+  for (const char* field : {"filename", "creator", "rights_holder", "caption_en"}) {
+    EXPECT_TRUE(r.NamesParameter(field)) << field << "\n" << r;
+  }
+  ExpectNothingStored(item_);
   Reply unknown = Upload(item_, testing::SampleJpeg(), "license=cc0_1_0&role=master&role=access_copy");
   ASSERT_EQ(unknown.status, 422) << unknown;
   EXPECT_TRUE(unknown.NamesParameter("license")) << unknown;
@@ -462,6 +469,10 @@ TEST_F(MediaApiTest, MediaOfHiddenItemsIsHidden) {
   EXPECT_EQ(Get("/api/v1/media/" + up.doc["id"].get<std::string>()).status, 404);
   EXPECT_EQ(Get("/api/v1/media/" + up.doc["id"].get<std::string>(), true).status, 200);
   EXPECT_EQ(Get("/api/v1/media/not-an-id").status, 422);
+  // Encoded slashes are decoded before routing: no route has that many segments.
+  EXPECT_EQ(Get("/api/v1/media/..%2F..%2Fetc%2Fpasswd").status, 404);
+  EXPECT_EQ(Get("/api/v1/media/..%2E").status, 422);
+  EXPECT_EQ(Get("/api/v1/media/" + std::string(5000, 'd')).status, 422);
   EXPECT_EQ(Get("/api/v1/media/" + PidFromBody("dn", "23456789")).status, 404);
 }
 

@@ -124,6 +124,19 @@ TEST_F(ValidatorTest, BrokenInventoriesAreNamed) {
   ExpectError(inventory, "E063");
 }
 
+TEST_F(ValidatorTest, HostileAndOversizedInventoriesAreReportedNotFollowed) {
+  // A manifest that points outside the object is refused before anything is opened.
+  EditInventory([](json& inv) {
+    for (auto& [digest, paths] : inv["manifest"].items()) {
+      if (paths[0] == "v1/content/media/1.jpg") paths[0] = "v1/content/../../../../../../etc/passwd";
+    }
+  });
+  ExpectError(object_ + "/inventory.json", "E099");
+  // An inventory too big to be one is not read into memory.
+  fs::resize_file(At(object_ + "/inventory.json"), (uint64_t{64} << 20) + 1);
+  ExpectError(object_ + "/inventory.json", "E063");
+}
+
 TEST_F(ValidatorTest, InventoriesThatLieAreCaught) {
   EditInventory([](json& inv) { inv["head"] = "v1"; });
   ExpectError(object_ + "/inventory.json", "E040");
