@@ -378,7 +378,30 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
   if (mkdir(scratch.c_str(), 0755) != 0) {
     return IoError(errno, "cannot create the directory", "không tạo được thư mục", scratch);
   }
-  const fs::path build = current ? scratch : scratch / "object";
+  // A new object is built in staging together with the layout directories it needs that do
+  // not exist yet, and the topmost of those is renamed into the root in one step: a crash
+  // leaves no empty directory behind.
+  fs::path build = scratch;
+  fs::path tree_top, tree_target;  // for a new object: staged and final path of what is renamed in
+  if (!current) {
+    fs::path existing = root.path();
+    build = scratch / "tree";
+    for (const fs::path& part : fs::path(root.ObjectPath(id_))) {
+      if (tree_top.empty() && fs::exists(existing / part)) {
+        existing /= part;
+        continue;
+      }
+      if (tree_top.empty()) {
+        tree_top = build / part;
+        tree_target = existing / part;
+      }
+      build /= part;
+    }
+    if (tree_top.empty()) {
+      return Fail(ErrorCode::kCorrupt, object.string() + " exists but is not an object",
+                  object.string() + " đã tồn tại nhưng không phải đối tượng");
+    }
+  }
   const fs::path vdir = build / vname;
 
   std::map<std::string, std::string> state;
@@ -459,10 +482,9 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
     TRY(WriteNewFileDurably(build / std::string(kObjectDeclaration), std::string(kObjectDeclarationText)));
     TRY(WriteNewFileDurably(build / "inventory.json", bytes));
     TRY(WriteNewFileDurably(build / sidecar_name, SidecarFor(bytes)));
-    TRY(SyncPath(build));
+    TRY(SyncTree(tree_top));
     TRY(fault("staged"));
-    TRY(CreateDirectoriesDurably(object.parent_path()));
-    TRY(RenameDurably(build, object));  // the commit of a new object
+    TRY(RenameDurably(tree_top, tree_target));  // the commit of a new object
     TRY(fault("object-renamed"));
   } else {
     TRY(SyncPath(scratch));
