@@ -260,7 +260,8 @@ Status Fsck(const Options& o) {
   const fs::path root = fs::path(o.data_dir) / kPreservationDir;
   preservation::ValidationReport report = preservation::ValidateStorageRoot(root);
   if (o.repair && report.Errors() > 0) {
-    auto opened = preservation::StorageRoot::Open(root, preservation::StorageRoot::OpenMode::kExisting);
+    auto opened =
+        preservation::StorageRoot::Open(root, preservation::StorageRoot::OpenMode::kExisting);
     if (opened) {
       for (const std::string& id : report.object_ids) {
         Result<bool> repaired = (*opened)->Repair(id);
@@ -274,16 +275,18 @@ Status Fsck(const Options& o) {
   }
   for (const preservation::Finding& f : report.findings) {
     std::cout << (f.severity == preservation::Severity::kError ? "error: " : "warning: ")
-              << (f.path.empty() ? root : root / f.path).string() << ": " << f.message_en << " / " << f.message_vi;
+              << (f.path.empty() ? root : root / f.path).string() << ": " << f.message_en << " / "
+              << f.message_vi;
     if (!f.code.empty()) std::cout << " [" << f.code << "]";
     std::cout << "\n";
   }
   const size_t errors = report.Errors();
-  std::cout << "checked " << Plural(report.objects, "object") << ", " << Plural(report.files, "file") << ", "
-            << HumanSize(report.bytes) << ": " << Plural(errors, "error") << ", "
-            << Plural(report.Warnings(), "warning") << "\n";
+  std::cout << "checked " << Plural(report.objects, "object") << ", "
+            << Plural(report.files, "file") << ", " << HumanSize(report.bytes) << ": "
+            << Plural(errors, "error") << ", " << Plural(report.Warnings(), "warning") << "\n";
   if (errors > 0) {
-    return Fail(ErrorCode::kCorrupt, "the preservation store has " + Plural(errors, "error") + " (listed above)",
+    return Fail(ErrorCode::kCorrupt,
+                "the preservation store has " + Plural(errors, "error") + " (listed above)",
                 "kho lưu trữ bảo quản có " + std::to_string(errors) + " lỗi (liệt kê ở trên)");
   }
   return Ok();
@@ -295,7 +298,8 @@ Result<MediaAsset> AddMediaFile(Instance& inst, const std::string& pid, const st
   int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     std::string reason = std::strerror(errno);
-    return Fail(ErrorCode::kNotFound, "cannot read " + file + ": " + reason, "không đọc được " + file + " (" + reason + ")");
+    return Fail(ErrorCode::kNotFound, "cannot read " + file + ": " + reason,
+                "không đọc được " + file + " (" + reason + ")");
   }
   struct Closer {
     int fd;
@@ -316,7 +320,8 @@ Result<MediaAsset> AddMediaFile(Instance& inst, const std::string& pid, const st
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       std::string reason = std::strerror(errno);
-      return Fail(ErrorCode::kUnavailable, "cannot read " + file + ": " + reason, "không đọc được " + file + " (" + reason + ")");
+      return Fail(ErrorCode::kUnavailable, "cannot read " + file + ": " + reason,
+                  "không đọc được " + file + " (" + reason + ")");
     }
     if (n == 0) break;
     TRY(upload.Write(buffer.data(), static_cast<size_t>(n)));
@@ -325,11 +330,14 @@ Result<MediaAsset> AddMediaFile(Instance& inst, const std::string& pid, const st
     int percent = static_cast<int>(std::min<uint64_t>(100, done * 100 / total));
     auto now = std::chrono::steady_clock::now();
     if (tty && (now - last_draw > std::chrono::milliseconds(100) || done == total)) {
-      std::cerr << "\r" << file << ": " << percent << "% (" << HumanSize(done) << " of " << HumanSize(total) << ")" << std::flush;
+      std::cerr << "\r" << file << ": " << percent << "% (" << HumanSize(done) << " of "
+                << HumanSize(total) << ")" << std::flush;
       last_draw = now;
     } else if (!tty && percent / 10 > last_tenth) {
       last_tenth = percent / 10;
-      std::cerr << file << ": " << percent << "% (" << HumanSize(done) << " of " << HumanSize(total) << ")\n" << std::flush;
+      std::cerr << file << ": " << percent << "% (" << HumanSize(done) << " of " << HumanSize(total)
+                << ")\n"
+                << std::flush;
     }
   }
   if (tty && report) std::cerr << "\n";
@@ -340,7 +348,9 @@ Result<MediaAsset> AddMediaFile(Instance& inst, const std::string& pid, const st
 Status AddMedia(Instance& inst, const Options& o) {
   const Actor actor{"cli:media", Audience::kStaff};
   Result<std::string> pid = ParsePid(o.pid);
-  if (!pid) return Fail(ErrorCode::kInvalid, "PID: " + pid.error().message_en, "PID: " + pid.error().message_vi);
+  if (!pid)
+    return Fail(ErrorCode::kInvalid, "PID: " + pid.error().message_en,
+                "PID: " + pid.error().message_vi);
   // Refuse a typo in the last file name before anything is stored.
   for (const std::string& file : o.files) {
     std::error_code ec;
@@ -364,8 +374,10 @@ Status AddMedia(Instance& inst, const Options& o) {
   }
   if (failed > 0) {
     return Fail(ErrorCode::kInvalid,
-                std::to_string(failed) + " of " + std::to_string(o.files.size()) + " files were not added (see above)",
-                std::to_string(failed) + " trên " + std::to_string(o.files.size()) + " tệp không được thêm (xem ở trên)");
+                std::to_string(failed) + " of " + std::to_string(o.files.size()) +
+                    " files were not added (see above)",
+                std::to_string(failed) + " trên " + std::to_string(o.files.size()) +
+                    " tệp không được thêm (xem ở trên)");
   }
   return Ok();
 }
@@ -413,7 +425,8 @@ const std::vector<Command>& Commands() {
          app.add_option("--listen", o.listen, "HOST:PORT (port 0 picks a free port)");
          app.add_option("--max-body", o.max_body, "Largest request body in bytes (default 1 MiB)");
          app.add_option("--threads", o.threads, "Worker threads (default 64)")->check(CLI::Range(1, 1024));
-         app.add_option("--max-upload", o.max_upload, "Largest media file in bytes (default 1 TiB)");
+         app.add_option("--max-upload", o.max_upload,
+                        "Largest media file in bytes (default 1 TiB)");
        },
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
@@ -454,21 +467,26 @@ const std::vector<Command>& Commands() {
       {"fsck", "Check the preservation store: structure, inventories and every file's digests",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);
-         app.add_flag("--repair", o.repair, "First complete interrupted writes and remove what they left behind");
+         app.add_flag("--repair", o.repair,
+                      "First complete interrupted writes and remove what they left behind");
        },
        Fsck},
       {"add", "Add files to a heritage item; prints '<media id><TAB><file>' for each",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);
          app.add_option("pid", o.pid, "Identifier of the heritage item")->required();
-         app.add_option("files", o.files, "Files to add (their type is read from their content)")->required();
-         app.add_option("--role", o.media.role, "master (default), access_copy, page_scan, panorama, model_3d, recording");
+         app.add_option("files", o.files, "Files to add (their type is read from their content)")
+             ->required();
+         app.add_option("--role", o.media.role,
+                        "master (default), access_copy, page_scan, panorama, model_3d, recording");
          app.add_option("--caption-vi", o.media.caption_vi, "Caption in Vietnamese");
          app.add_option("--caption-en", o.media.caption_en, "Caption in English");
-         app.add_option("--creator", o.media.creator, "Who made the file (photographer, scanner operator)");
+         app.add_option("--creator", o.media.creator,
+                        "Who made the file (photographer, scanner operator)");
          app.add_option("--date", o.media.date, "When it was made: YYYY, YYYY-MM or YYYY-MM-DD");
          app.add_option("--licence", o.media.licence, "Licence id (default: the item's)");
-         app.add_option("--rights-holder", o.media.rights_holder, "Rights holder (default: the item's)");
+         app.add_option("--rights-holder", o.media.rights_holder,
+                        "Rights holder (default: the item's)");
          app.add_option("--visibility", o.media.visibility, "public (default) or restricted");
        },
        [](Options& o) -> Status {
@@ -503,7 +521,8 @@ int Main(int argc, char** argv) {
     if (c.group) {
       CLI::App*& group = groups[c.group];
       if (!group) {
-        group = app.add_subcommand(c.group, std::string(c.group) == "media" ? "Media files of heritage items: add" : "");
+        group = app.add_subcommand(
+            c.group, std::string(c.group) == "media" ? "Media files of heritage items: add" : "");
         group->require_subcommand(1);
       }
       parent = group;
@@ -522,8 +541,8 @@ int Main(int argc, char** argv) {
     try {
       Status s = command->run(options);
       if (!s) {
-        std::cerr << "disan " << (command->group ? std::string(command->group) + " " : "") << command->name << ": "
-                  << s.error().Describe() << "\n";
+        std::cerr << "disan " << (command->group ? std::string(command->group) + " " : "")
+                  << command->name << ": " << s.error().Describe() << "\n";
         return 1;
       }
       return 0;

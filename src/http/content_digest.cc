@@ -68,12 +68,14 @@ std::string Unhex(std::string_view hex) {
 }
 
 std::unexpected<Error> Bad(const std::string& field, const std::string& en, const std::string& vi) {
-  return Fail(Error{ErrorCode::kInvalid, field + ": " + en, field + ": " + vi, {{field, "invalid", en, vi}}});
+  return Fail(Error{
+      ErrorCode::kInvalid, field + ": " + en, field + ": " + vi, {{field, "invalid", en, vi}}});
 }
 
 bool IsKeyStart(char c) { return (c >= 'a' && c <= 'z') || c == '*'; }
 bool IsKeyChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == '*';
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' ||
+         c == '*';
 }
 
 }  // namespace
@@ -82,8 +84,12 @@ Result<ContentDigest> ParseContentDigest(std::string_view value, const std::stri
   if (value.size() > kMaxFieldBytes) {
     return Bad(field, "is longer than 4096 bytes", "dài quá 4096 byte");
   }
-  const std::string syntax_en = "must be a list of algorithm=:base64:, e.g. sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:";
-  const std::string syntax_vi = "phải là danh sách thuật_toán=:base64:, ví dụ sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:";
+  const std::string syntax_en =
+      "must be a list of algorithm=:base64:, e.g. "
+      "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:";
+  const std::string syntax_vi =
+      "phải là danh sách thuật_toán=:base64:, ví dụ "
+      "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:";
   ContentDigest out;
   size_t i = 0;
   auto skip_ows = [&] {
@@ -103,17 +109,23 @@ Result<ContentDigest> ParseContentDigest(std::string_view value, const std::stri
     size_t end = value.find(':', i);
     if (end == std::string_view::npos) return Bad(field, syntax_en, syntax_vi);
     std::optional<std::string> bytes = DecodeBase64(value.substr(i, end - i));
-    if (!bytes) return Bad(field, "the value of " + key + " is not base64", "giá trị của " + key + " không phải base64");
+    if (!bytes)
+      return Bad(field, "the value of " + key + " is not base64",
+                 "giá trị của " + key + " không phải base64");
     i = end + 1;
-    while (i < value.size() && value[i] == ';') {  // parameters: allowed by the syntax, meaningless here
+    while (i < value.size() &&
+           value[i] == ';') {  // parameters: allowed by the syntax, meaningless here
       ++i;
       while (i < value.size() && value[i] != ',' && value[i] != ';') ++i;
     }
     if (key == "sha-256" || key == "sha-512") {
       size_t length = key == "sha-256" ? 32 : 64;
       if (bytes->size() != length) {
-        return Bad(field, key + " must be " + std::to_string(length) + " bytes, not " + std::to_string(bytes->size()),
-                   key + " phải dài " + std::to_string(length) + " byte, không phải " + std::to_string(bytes->size()));
+        return Bad(field,
+                   key + " must be " + std::to_string(length) + " bytes, not " +
+                       std::to_string(bytes->size()),
+                   key + " phải dài " + std::to_string(length) + " byte, không phải " +
+                       std::to_string(bytes->size()));
       }
       if (!out.hex.emplace(key, Hex(*bytes)).second) {
         return Bad(field, key + " is given twice", key + " xuất hiện hai lần");

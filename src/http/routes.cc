@@ -1,12 +1,12 @@
 #include "http/routes.h"
 
-#include <charconv>
-#include <limits>
-#include <set>
-#include <cmath>
 #include <strings.h>
 
+#include <charconv>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/pid.h"
 #include "core/text.h"
@@ -583,41 +583,49 @@ Response Health(const Request&, Context&) { return Json({{"status", "ok"}}); }
 // Media
 
 json RenderMedia(const MediaAsset& a) {
-  return {{"id", a.id},
-          {"record", a.record_pid},
-          {"role", a.role},
-          {"format", a.format},
-          {"media_type", a.media_type},
-          {"size", a.size},
-          {"sha512", a.sha512},
-          {"sha256", a.sha256},
-          {"original_name", a.original_name},
-          {"caption", {{"vi", a.caption_vi}, {"en", a.caption_en}}},
-          {"creator", a.creator},
-          {"date", a.date},
-          {"licence", a.licence},
-          {"rights_holder", a.rights_holder},
-          {"visibility", a.visibility},
-          {"technical", a.technical},
-          {"created_at", a.created_at},
-          {"author", a.author},
-          {"preservation", {{"object", a.record_pid}, {"version", a.ocfl_version}, {"path", a.logical_path}}},
-          {"links", {{"self", "/api/v1/media/" + a.id}, {"record", "/api/v1/items/" + a.record_pid}}}};
+  return {
+      {"id", a.id},
+      {"record", a.record_pid},
+      {"role", a.role},
+      {"format", a.format},
+      {"media_type", a.media_type},
+      {"size", a.size},
+      {"sha512", a.sha512},
+      {"sha256", a.sha256},
+      {"original_name", a.original_name},
+      {"caption", {{"vi", a.caption_vi}, {"en", a.caption_en}}},
+      {"creator", a.creator},
+      {"date", a.date},
+      {"licence", a.licence},
+      {"rights_holder", a.rights_holder},
+      {"visibility", a.visibility},
+      {"technical", a.technical},
+      {"created_at", a.created_at},
+      {"author", a.author},
+      {"preservation",
+       {{"object", a.record_pid}, {"version", a.ocfl_version}, {"path", a.logical_path}}},
+      {"links", {{"self", "/api/v1/media/" + a.id}, {"record", "/api/v1/items/" + a.record_pid}}}};
 }
 
 std::optional<Response> NoMediaService(const Context& ctx, const Request& req) {
   if (ctx.media) return std::nullopt;
-  return ProblemResponse(503, "this server keeps no media files (it was started without a preservation store)",
-                         "máy chủ này không lưu tệp đa phương tiện (khởi động không có kho lưu trữ bảo quản)", req.path);
+  return ProblemResponse(
+      503, "this server keeps no media files (it was started without a preservation store)",
+      "máy chủ này không lưu tệp đa phương tiện (khởi động không có kho lưu trữ bảo quản)",
+      req.path);
 }
 
 // The upload's description comes in the query string; every parameter is known and given once.
 Result<media::MediaInput> MediaInputFromQuery(const Request& req) {
   static const std::map<std::string, std::string media::MediaInput::*> kFields = {
-      {"role", &media::MediaInput::role},           {"caption_vi", &media::MediaInput::caption_vi},
-      {"caption_en", &media::MediaInput::caption_en}, {"creator", &media::MediaInput::creator},
-      {"date", &media::MediaInput::date},           {"licence", &media::MediaInput::licence},
-      {"rights_holder", &media::MediaInput::rights_holder}, {"visibility", &media::MediaInput::visibility},
+      {"role", &media::MediaInput::role},
+      {"caption_vi", &media::MediaInput::caption_vi},
+      {"caption_en", &media::MediaInput::caption_en},
+      {"creator", &media::MediaInput::creator},
+      {"date", &media::MediaInput::date},
+      {"licence", &media::MediaInput::licence},
+      {"rights_holder", &media::MediaInput::rights_holder},
+      {"visibility", &media::MediaInput::visibility},
       {"filename", &media::MediaInput::filename}};
   media::MediaInput input;
   std::vector<FieldError> errors;
@@ -626,11 +634,13 @@ Result<media::MediaInput> MediaInputFromQuery(const Request& req) {
     std::string name = key.substr(0, 64);
     auto field = kFields.find(key);
     if (field == kFields.end()) {
-      errors.push_back({name, "unknown_parameter",
-                        "is not a parameter of an upload (role, caption_vi, caption_en, creator, date, licence, "
-                        "rights_holder, visibility, filename)",
-                        "không phải tham số của việc tải lên (role, caption_vi, caption_en, creator, date, licence, "
-                        "rights_holder, visibility, filename)"});
+      errors.push_back(
+          {name, "unknown_parameter",
+           "is not a parameter of an upload (role, caption_vi, caption_en, creator, date, licence, "
+           "rights_holder, visibility, filename)",
+           "không phải tham số của việc tải lên (role, caption_vi, caption_en, creator, date, "
+           "licence, "
+           "rights_holder, visibility, filename)"});
     } else if (!seen.insert(key).second) {
       errors.push_back({name, "repeated", "is given more than once", "được gửi nhiều lần"});
     } else {
@@ -665,9 +675,11 @@ Response UploadMedia(const Request& req, Context& ctx) {
     for (const auto& [algorithm, hex] : d.hex) {
       auto [it, inserted] = sent.emplace(algorithm, hex);
       if (!inserted && it->second != hex) {
-        return ProblemResponse(Error{ErrorCode::kInvalid, "Content-Digest and Repr-Digest disagree",
+        return ProblemResponse(Error{ErrorCode::kInvalid,
+                                     "Content-Digest and Repr-Digest disagree",
                                      "Content-Digest và Repr-Digest không khớp nhau",
-                                     {{field, "conflict", "disagrees with Content-Digest", "không khớp Content-Digest"}}},
+                                     {{field, "conflict", "disagrees with Content-Digest",
+                                       "không khớp Content-Digest"}}},
                                req.path);
       }
     }
@@ -677,11 +689,14 @@ Response UploadMedia(const Request& req, Context& ctx) {
   if (std::optional<std::string> length = req.Header("Content-Length")) {
     uint64_t n = 0;
     auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), n);
-    if (ec == std::errc() && end == length->data() + length->size() && n > ctx.media->max_file_bytes()) {
+    if (ec == std::errc() && end == length->data() + length->size() &&
+        n > ctx.media->max_file_bytes()) {
       std::string limit = std::to_string(ctx.media->max_file_bytes());
-      return ProblemResponse(Error{ErrorCode::kTooLarge, "the file is larger than the limit of " + limit + " bytes",
+      return ProblemResponse(Error{ErrorCode::kTooLarge,
+                                   "the file is larger than the limit of " + limit + " bytes",
                                    "tệp lớn hơn giới hạn " + limit + " byte",
-                                   {{"file", "too_large", "larger than " + limit + " bytes", "lớn hơn " + limit + " byte"}}},
+                                   {{"file", "too_large", "larger than " + limit + " bytes",
+                                     "lớn hơn " + limit + " byte"}}},
                              req.path);
     }
   }
@@ -693,19 +708,25 @@ Response UploadMedia(const Request& req, Context& ctx) {
   });
   if (!written) return ProblemResponse(written.error(), req.path);
   if (!complete) {
-    return ProblemResponse(400, "the upload ended before the whole file arrived; nothing was stored",
-                           "việc tải lên dừng trước khi nhận đủ tệp; không có gì được lưu", req.path);
+    return ProblemResponse(
+        400, "the upload ended before the whole file arrived; nothing was stored",
+        "việc tải lên dừng trước khi nhận đủ tệp; không có gì được lưu", req.path);
   }
   preservation::Digests got = OR_PROBLEM(upload.Finish());
-  const std::map<std::string, std::string> computed = {{"sha-256", got.sha256}, {"sha-512", got.sha512}};
+  const std::map<std::string, std::string> computed = {{"sha-256", got.sha256},
+                                                       {"sha-512", got.sha512}};
   for (const auto& [algorithm, hex] : sent) {
     if (computed.at(algorithm) == hex) continue;
-    std::string en = "the file does not match the " + algorithm + " digest sent in " + digest_field +
-                     "; nothing was stored (sent " + hex + ", computed " + computed.at(algorithm) + ")";
+    std::string en = "the file does not match the " + algorithm + " digest sent in " +
+                     digest_field + "; nothing was stored (sent " + hex + ", computed " +
+                     computed.at(algorithm) + ")";
     std::string vi = "tệp không khớp chuỗi băm " + algorithm + " gửi trong " + digest_field +
-                     "; không có gì được lưu (đã gửi " + hex + ", tính được " + computed.at(algorithm) + ")";
-    return ProblemResponse(Error{ErrorCode::kInvalid, en, vi, {{digest_field, "digest_mismatch", en, vi}}}, req.path,
-                           {{"sent_digest", FormatContentDigest(sent)}, {"computed_digest", FormatContentDigest(computed)}});
+                     "; không có gì được lưu (đã gửi " + hex + ", tính được " +
+                     computed.at(algorithm) + ")";
+    return ProblemResponse(
+        Error{ErrorCode::kInvalid, en, vi, {{digest_field, "digest_mismatch", en, vi}}}, req.path,
+        {{"sent_digest", FormatContentDigest(sent)},
+         {"computed_digest", FormatContentDigest(computed)}});
   }
   MediaAsset asset = OR_PROBLEM(ctx.media->Add(pid, std::move(upload), input, ctx.actor));
   Response resp = Json(RenderMedia(asset), 201);
@@ -781,7 +802,8 @@ const std::vector<Route>& Routes() {
         {"GET", "/api/v1/suggest", Access::kPublic, Suggest},
     };
     AddCollection(r, RecordClass::kItem);
-    r.push_back({"POST", "/api/v1/items/{pid}/media", Access::kToken, UploadMedia, Body::kStreamed});
+    r.push_back(
+        {"POST", "/api/v1/items/{pid}/media", Access::kToken, UploadMedia, Body::kStreamed});
     r.push_back({"GET", "/api/v1/items/{pid}/media", Access::kPublic, ListItemMedia});
     r.push_back({"GET", "/api/v1/media/{id}", Access::kPublic, GetMedia});
     AddCollection(r, RecordClass::kOrganisation);
@@ -832,7 +854,8 @@ namespace {
 
 // Routing and authentication: the answer when the request goes no further, else nullopt with
 // `route` and `actor` set.
-std::optional<Response> Admit(Request& req, Catalogue& catalogue, const Route*& route, Actor& actor) {
+std::optional<Response> Admit(Request& req, Catalogue& catalogue, const Route*& route,
+                              Actor& actor) {
   std::vector<std::string> allowed;
   route = MatchRoute(req, allowed);
   if (!route) {
@@ -881,14 +904,18 @@ std::optional<Response> Preflight(Request& req, Catalogue& catalogue, media::Med
   Actor actor;
   if (std::optional<Response> refused = Admit(req, catalogue, route, actor)) return refused;
   uint64_t limit = max_body_bytes;
-  if (route->body == Body::kStreamed) limit = media ? media->max_file_bytes() : std::numeric_limits<uint64_t>::max();
+  if (route->body == Body::kStreamed)
+    limit = media ? media->max_file_bytes() : std::numeric_limits<uint64_t>::max();
   if (std::optional<std::string> length = req.Header("Content-Length")) {
     uint64_t n = 0;
     auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), n);
     if (ec == std::errc() && end == length->data() + length->size() && n > limit) {
-      return ProblemResponse(413, "the request body is larger than the server accepts (" + std::to_string(limit) + " bytes)",
-                             "nội dung yêu cầu lớn hơn mức máy chủ chấp nhận (" + std::to_string(limit) + " byte)",
-                             req.path);
+      return ProblemResponse(
+          413,
+          "the request body is larger than the server accepts (" + std::to_string(limit) +
+              " bytes)",
+          "nội dung yêu cầu lớn hơn mức máy chủ chấp nhận (" + std::to_string(limit) + " byte)",
+          req.path);
     }
   }
   return std::nullopt;

@@ -113,17 +113,24 @@ HttpServer::HttpServer(Catalogue& catalogue, ServerOptions options, media::Media
     if (!encoding.empty() && encoding != "identity") {
       const_cast<httplib::Request&>(in).headers.erase("Content-Encoding");
       Drain(in, reader);
-      ToHttplib(ProblemResponse(415, "compressed request bodies (Content-Encoding: " + encoding + ") are not accepted",
-                                "không nhận nội dung yêu cầu đã nén (Content-Encoding: " + encoding + ")", req.path),
-                out);
+      ToHttplib(
+          ProblemResponse(
+              415,
+              "compressed request bodies (Content-Encoding: " + encoding + ") are not accepted",
+              "không nhận nội dung yêu cầu đã nén (Content-Encoding: " + encoding + ")", req.path),
+          out);
       return;
     }
     if (in.is_multipart_form_data()) {
       Drain(in, reader);
-      ToHttplib(ProblemResponse(415, "multipart/form-data is not accepted: send the document or file itself as the body",
-                                "không nhận multipart/form-data: hãy gửi chính tài liệu hoặc tệp làm nội dung yêu cầu",
-                                req.path),
-                out);
+      ToHttplib(
+          ProblemResponse(
+              415,
+              "multipart/form-data is not accepted: send the document or file itself as the body",
+              "không nhận multipart/form-data: hãy gửi chính tài liệu hoặc tệp làm nội dung yêu "
+              "cầu",
+              req.path),
+          out);
       return;
     }
     if (BodyOf(req) == Body::kStreamed) {
@@ -191,7 +198,8 @@ HttpServer::HttpServer(Catalogue& catalogue, ServerOptions options, media::Media
   });
   // Methods nobody routes (cpp-httplib would read a PRI request's body into memory).
   s.set_pre_routing_handler([](const httplib::Request& in, httplib::Response& out) {
-    static const std::set<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+    static const std::set<std::string> kMethods = {"GET",   "HEAD",   "POST",   "PUT",
+                                                   "PATCH", "DELETE", "OPTIONS"};
     if (kMethods.count(in.method)) return httplib::Server::HandlerResponse::Unhandled;
     ToHttplib(ProblemResponse(501, "method " + in.method + " is not supported",
                               "không hỗ trợ phương thức " + in.method, in.path),

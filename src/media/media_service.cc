@@ -20,8 +20,9 @@ std::string NowRfc3339() {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
   return buf;
 }
 
@@ -33,7 +34,8 @@ size_t CodePoints(std::string_view s) {
 
 bool HasControl(std::string_view s, bool allow_newlines) {
   for (unsigned char c : s) {
-    if ((c < 0x20 && !(allow_newlines && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7f) return true;
+    if ((c < 0x20 && !(allow_newlines && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7f)
+      return true;
   }
   return false;
 }
@@ -65,24 +67,33 @@ bool IsIsoDate(std::string_view s) {
 }
 
 std::string RecordJson(const StoredRecord& r) {
-  json out = {{"pid", r.pid},           {"class", std::string(RecordClassName(r.cls))},
-              {"kind", r.kind},         {"revision", r.revision},
-              {"created_at", r.created_at}, {"updated_at", r.updated_at},
+  json out = {{"pid", r.pid},
+              {"class", std::string(RecordClassName(r.cls))},
+              {"kind", r.kind},
+              {"revision", r.revision},
+              {"created_at", r.created_at},
+              {"updated_at", r.updated_at},
               {"document", r.document}};
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::unexpected<Error> NoMedia(const std::string& id) {
-  return Fail(ErrorCode::kNotFound, "no media with identifier " + id, "không có tệp đa phương tiện với mã " + id);
+  return Fail(ErrorCode::kNotFound, "no media with identifier " + id,
+              "không có tệp đa phương tiện với mã " + id);
 }
 
 std::string_view ClassName(MediaClass c) {
   switch (c) {
-    case MediaClass::kImage: return "an image";
-    case MediaClass::kDocument: return "a document";
-    case MediaClass::kAudio: return "audio";
-    case MediaClass::kVideo: return "video";
-    case MediaClass::kModel: return "a 3D model";
+    case MediaClass::kImage:
+      return "an image";
+    case MediaClass::kDocument:
+      return "a document";
+    case MediaClass::kAudio:
+      return "audio";
+    case MediaClass::kVideo:
+      return "video";
+    case MediaClass::kModel:
+      return "a 3D model";
   }
   return "";
 }
@@ -97,16 +108,29 @@ Status CheckRole(const std::string& role, const MediaFormat& format) {
   };
   static const std::vector<Rule> kRules = {
       {"panorama", {MediaClass::kImage}, "an image", "một ảnh"},
-      {"page_scan", {MediaClass::kImage, MediaClass::kDocument}, "an image or a PDF", "một ảnh hoặc tệp PDF"},
-      {"model_3d", {MediaClass::kModel}, "a 3D model (glTF/GLB, OBJ or PLY)", "một mô hình 3D (glTF/GLB, OBJ hoặc PLY)"},
-      {"recording", {MediaClass::kAudio, MediaClass::kVideo}, "audio or video", "âm thanh hoặc video"},
+      {"page_scan",
+       {MediaClass::kImage, MediaClass::kDocument},
+       "an image or a PDF",
+       "một ảnh hoặc tệp PDF"},
+      {"model_3d",
+       {MediaClass::kModel},
+       "a 3D model (glTF/GLB, OBJ or PLY)",
+       "một mô hình 3D (glTF/GLB, OBJ hoặc PLY)"},
+      {"recording",
+       {MediaClass::kAudio, MediaClass::kVideo},
+       "audio or video",
+       "âm thanh hoặc video"},
   };
   for (const Rule& rule : kRules) {
     if (role != rule.role) continue;
-    if (std::find(rule.classes.begin(), rule.classes.end(), format.media_class) != rule.classes.end()) return Ok();
-    std::string en = "a " + role + " must be " + rule.want_en + ", but the file is " + std::string(format.label) +
-                     " (" + std::string(ClassName(format.media_class)) + ")";
-    std::string vi = "vai trò " + role + " cần " + rule.want_vi + ", nhưng tệp là " + std::string(format.label);
+    if (std::find(rule.classes.begin(), rule.classes.end(), format.media_class) !=
+        rule.classes.end())
+      return Ok();
+    std::string en = "a " + role + " must be " + rule.want_en + ", but the file is " +
+                     std::string(format.label) + " (" + std::string(ClassName(format.media_class)) +
+                     ")";
+    std::string vi =
+        "vai trò " + role + " cần " + rule.want_vi + ", nhưng tệp là " + std::string(format.label);
     return Fail(Error{ErrorCode::kInvalid, en, vi, {{"role", "role_mismatch", en, vi}}});
   }
   return Ok();
@@ -115,7 +139,8 @@ Status CheckRole(const std::string& role, const MediaFormat& format) {
 }  // namespace
 
 const std::vector<std::string>& MediaRoles() {
-  static const std::vector<std::string> roles = {"master", "access_copy", "page_scan", "panorama", "model_3d", "recording"};
+  static const std::vector<std::string> roles = {"master",   "access_copy", "page_scan",
+                                                 "panorama", "model_3d",    "recording"};
   return roles;
 }
 
@@ -123,9 +148,11 @@ Status Upload::Write(const char* data, size_t size) {
   if (failed_) return Fail(*failed_);
   if (file_.bytes_written() + size > limit_) {
     std::string limit = std::to_string(limit_);
-    failed_ = Error{ErrorCode::kTooLarge, "the file is larger than the limit of " + limit + " bytes",
-                    "tệp lớn hơn giới hạn " + limit + " byte",
-                    {{"file", "too_large", "larger than " + limit + " bytes", "lớn hơn " + limit + " byte"}}};
+    failed_ = Error{
+        ErrorCode::kTooLarge,
+        "the file is larger than the limit of " + limit + " bytes",
+        "tệp lớn hơn giới hạn " + limit + " byte",
+        {{"file", "too_large", "larger than " + limit + " bytes", "lớn hơn " + limit + " byte"}}};
     return Fail(*failed_);
   }
   Status s = file_.Write(data, size);
@@ -138,30 +165,38 @@ Result<preservation::Digests> Upload::Finish() {
   return file_.Finish();
 }
 
-MediaService::MediaService(Catalogue& catalogue, preservation::StorageRoot& store, MediaOptions options)
+MediaService::MediaService(Catalogue& catalogue, preservation::StorageRoot& store,
+                           MediaOptions options)
     : catalogue_(catalogue), store_(store), options_(options) {}
 
 Result<StoredRecord> MediaService::Item(const std::string& pid, const Actor& actor) {
   StoredRecord item = TRY(catalogue_.Get(RecordClass::kItem, pid, actor));
   if (item.deleted) {
-    return Fail(ErrorCode::kGone, "record " + pid + " was deleted", "bản ghi " + pid + " đã bị xóa");
+    return Fail(ErrorCode::kGone, "record " + pid + " was deleted",
+                "bản ghi " + pid + " đã bị xóa");
   }
   return item;
 }
 
 Result<MediaInput> MediaService::Validate(const MediaInput& input, const StoredRecord& item) {
   std::vector<FieldError> errors;
-  auto bad = [&](const char* field, const char* problem, const std::string& en, const std::string& vi) {
+  auto bad = [&](const char* field, const char* problem, const std::string& en,
+                 const std::string& vi) {
     errors.push_back({field, problem, en, vi});
   };
   MediaInput out;
   out.role = input.role.empty() ? "master" : input.role;
   const auto& roles = MediaRoles();
   if (std::find(roles.begin(), roles.end(), out.role) == roles.end()) {
-    bad("role", "unknown_term", "'" + input.role + "' is not a role: use master, access_copy, page_scan, panorama, model_3d or recording",
-        "'" + input.role + "' không phải vai trò hợp lệ: dùng master, access_copy, page_scan, panorama, model_3d hoặc recording");
+    bad("role", "unknown_term",
+        "'" + input.role +
+            "' is not a role: use master, access_copy, page_scan, panorama, model_3d or recording",
+        "'" + input.role +
+            "' không phải vai trò hợp lệ: dùng master, access_copy, page_scan, panorama, model_3d "
+            "hoặc recording");
   }
-  auto text = [&](const char* field, const std::string& in, size_t max_chars, bool multi_line, std::string& dest) {
+  auto text = [&](const char* field, const std::string& in, size_t max_chars, bool multi_line,
+                  std::string& dest) {
     if (in.empty()) return;
     Result<std::string> clean = multi_line ? ToNfc(in) : CleanLine(in);
     if (!clean) {
@@ -183,8 +218,9 @@ Result<MediaInput> MediaService::Validate(const MediaInput& input, const StoredR
   text("creator", input.creator, 500, false, out.creator);
   text("rights_holder", input.rights_holder, 500, false, out.rights_holder);
   text("filename", input.filename, 255, false, out.filename);
-  if (!out.filename.empty() && (out.filename.find_first_of("/\\") != std::string::npos || out.filename == "." ||
-                                out.filename == ".." || out.filename.size() > 255)) {
+  if (!out.filename.empty() &&
+      (out.filename.find_first_of("/\\") != std::string::npos || out.filename == "." ||
+       out.filename == ".." || out.filename.size() > 255)) {
     bad("filename", "not_a_name", "must be a file name of at most 255 bytes, without '/' or '\\'",
         "phải là tên tệp tối đa 255 byte, không chứa '/' hoặc '\\'");
     out.filename.clear();
@@ -193,7 +229,8 @@ Result<MediaInput> MediaService::Validate(const MediaInput& input, const StoredR
     if (IsIsoDate(input.date)) {
       out.date = input.date;
     } else {
-      bad("date", "format", "'" + input.date.substr(0, 40) + "' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
+      bad("date", "format",
+          "'" + input.date.substr(0, 40) + "' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
           "'" + input.date.substr(0, 40) + "' không phải ngày: viết YYYY, YYYY-MM hoặc YYYY-MM-DD");
     }
   }
@@ -205,27 +242,35 @@ Result<MediaInput> MediaService::Validate(const MediaInput& input, const StoredR
     if (t) {
       out.licence = t->id;
     } else {
-      bad("licence", "unknown_term", "'" + input.licence.substr(0, 80) + "' is not a licence (see /api/v1/vocabularies/licences)",
-          "'" + input.licence.substr(0, 80) + "' không phải giấy phép hợp lệ (xem /api/v1/vocabularies/licences)");
+      bad("licence", "unknown_term",
+          "'" + input.licence.substr(0, 80) +
+              "' is not a licence (see /api/v1/vocabularies/licences)",
+          "'" + input.licence.substr(0, 80) +
+              "' không phải giấy phép hợp lệ (xem /api/v1/vocabularies/licences)");
     }
   }
-  if (out.rights_holder.empty() && input.rights_holder.empty()) out.rights_holder = item.document.value("rights_holder", "");
+  if (out.rights_holder.empty() && input.rights_holder.empty())
+    out.rights_holder = item.document.value("rights_holder", "");
   out.visibility = input.visibility.empty() ? "public" : input.visibility;
   if (out.visibility != "public" && out.visibility != "restricted") {
-    bad("visibility", "unknown_term", "must be public or restricted", "phải là public hoặc restricted");
+    bad("visibility", "unknown_term", "must be public or restricted",
+        "phải là public hoặc restricted");
   }
   if (!errors.empty()) {
     const std::string n = std::to_string(errors.size());
     return Fail(Error{ErrorCode::kInvalid,
-                      "the media description has " + n + (errors.size() == 1 ? " problem: " : " problems, the first: ") +
+                      "the media description has " + n +
+                          (errors.size() == 1 ? " problem: " : " problems, the first: ") +
                           errors[0].path + " " + errors[0].message_en,
-                      "mô tả tệp đa phương tiện có " + n + " lỗi, lỗi đầu tiên: " + errors[0].path + " " + errors[0].message_vi,
+                      "mô tả tệp đa phương tiện có " + n + " lỗi, lỗi đầu tiên: " + errors[0].path +
+                          " " + errors[0].message_vi,
                       std::move(errors)});
   }
   return out;
 }
 
-Result<MediaInput> MediaService::Prepare(const std::string& pid, const MediaInput& input, const Actor& actor) {
+Result<MediaInput> MediaService::Prepare(const std::string& pid, const MediaInput& input,
+                                         const Actor& actor) {
   StoredRecord item = TRY(Item(pid, actor));
   return Validate(input, item);
 }
@@ -256,7 +301,8 @@ json MediaService::Describe(const MediaAsset& a) {
           {"author", a.author}};
 }
 
-Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, const MediaInput& input, const Actor& actor) {
+Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, const MediaInput& input,
+                                     const Actor& actor) {
   StoredRecord item = TRY(Item(pid, actor));
   MediaInput in = TRY(Validate(input, item));
   preservation::Digests digests = TRY(upload.Finish());
@@ -267,9 +313,12 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
   std::string id;
   for (int attempt = 0; id.empty(); ++attempt) {
     std::string candidate = MintPid(catalogue_.pid_namespace());
-    Status reserved = catalogue_.store().Write([&](StoreWriter& w) { return w.ReservePid(candidate); });
-    if (reserved) id = candidate;
-    else if (reserved.error().code != ErrorCode::kConflict || attempt == 8) return std::unexpected(reserved.error());
+    Status reserved =
+        catalogue_.store().Write([&](StoreWriter& w) { return w.ReservePid(candidate); });
+    if (reserved)
+      id = candidate;
+    else if (reserved.error().code != ErrorCode::kConflict || attempt == 8)
+      return std::unexpected(reserved.error());
   }
 
   MediaAsset a;
@@ -295,9 +344,11 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
 
   preservation::VersionBuilder version = store_.BeginVersion(item.pid);
   TRY(version.AddFile(a.logical_path, std::move(upload.file_)));
-  TRY(version.AddBytes("media/" + id + ".json", Describe(a).dump(2, ' ', false, json::error_handler_t::replace) + "\n"));
+  TRY(version.AddBytes("media/" + id + ".json",
+                       Describe(a).dump(2, ' ', false, json::error_handler_t::replace) + "\n"));
   TRY(version.AddBytes("record.json", RecordJson(item)));
-  std::string message = "Add " + std::string(format->label) + " " + id + (a.original_name.empty() ? "" : " (" + a.original_name + ")");
+  std::string message = "Add " + std::string(format->label) + " " + id +
+                        (a.original_name.empty() ? "" : " (" + a.original_name + ")");
   preservation::CommitResult commit = TRY(version.Commit({message, actor.name, ""}));
   a.ocfl_version = commit.version;
   TRY(catalogue_.store().Write([&](StoreWriter& w) { return w.PutMedia(a); }));
@@ -308,7 +359,8 @@ Result<MediaAsset> MediaService::Get(const std::string& id, const Actor& actor) 
   Result<MediaAsset> a = catalogue_.store().GetMedia(id);
   if (!a) return a.error().code == ErrorCode::kNotFound ? NoMedia(id) : std::unexpected(a.error());
   Result<StoredRecord> item = Item(a->record_pid, actor);
-  if (!item) return item.error().code == ErrorCode::kNotFound ? NoMedia(id) : std::unexpected(item.error());
+  if (!item)
+    return item.error().code == ErrorCode::kNotFound ? NoMedia(id) : std::unexpected(item.error());
   if (actor.audience == Audience::kPublic && a->visibility != "public") return NoMedia(id);
   return a;
 }

@@ -22,7 +22,8 @@
 namespace disan::media {
 
 // Roles as the API and the database spell them.
-const std::vector<std::string>& MediaRoles();  // master, access_copy, page_scan, panorama, model_3d, recording
+const std::vector<std::string>&
+MediaRoles();  // master, access_copy, page_scan, panorama, model_3d, recording
 
 struct MediaOptions {
   uint64_t max_file_bytes = uint64_t{1} << 40;  // 1 TiB
@@ -74,7 +75,8 @@ class MediaService {
   Result<Upload> BeginUpload();
   // Preserves a received file as a new media asset of item `pid` and records it. kInvalid
   // (field "file") when its type is not accepted, (field "role") when it does not fit the role.
-  Result<MediaAsset> Add(const std::string& pid, Upload upload, const MediaInput& input, const Actor& actor);
+  Result<MediaAsset> Add(const std::string& pid, Upload upload, const MediaInput& input,
+                         const Actor& actor);
 
   // A media asset as `actor` may see it: the public never sees restricted media, nor media of
   // records it may not see (kNotFound), nor of deleted records (kGone).

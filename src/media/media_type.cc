@@ -8,9 +8,8 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace disan::media {
 
@@ -28,13 +27,17 @@ std::string AcceptedList() {
   return out;
 }
 
-std::unexpected<Error> Refuse(const MagicAnswer& magic, const std::string& why_en = "", const std::string& why_vi = "") {
-  std::string what = magic.mime + (magic.description.empty() ? "" : " (" + magic.description.substr(0, 200) + ")");
+std::unexpected<Error> Refuse(const MagicAnswer& magic, const std::string& why_en = "",
+                              const std::string& why_vi = "") {
+  std::string what =
+      magic.mime + (magic.description.empty() ? "" : " (" + magic.description.substr(0, 200) + ")");
   std::string en = "the file is " + what + (why_en.empty() ? "" : ", " + why_en) +
                    ", which is not accepted; send one of: " + AcceptedList();
   std::string vi = "tệp có kiểu " + what + (why_vi.empty() ? "" : ", " + why_vi) +
                    ", không được chấp nhận; hãy gửi một trong các định dạng: " + AcceptedList();
-  return Fail(Error{ErrorCode::kInvalid, en, vi,
+  return Fail(Error{ErrorCode::kInvalid,
+                    en,
+                    vi,
                     {{"file", "unsupported_type", "is " + what + ", not an accepted type",
                       "có kiểu " + what + ", không được chấp nhận"}}});
 }
@@ -83,7 +86,9 @@ class GltfSniffer : public nlohmann::json_sax<nlohmann::json> {
     --depth_;
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
 
  private:
   bool Value() {
@@ -99,7 +104,8 @@ class GltfSniffer : public nlohmann::json_sax<nlohmann::json> {
 
 bool LooksLikeGltf(std::string_view head) {
   GltfSniffer sniffer;
-  nlohmann::json::sax_parse(head.begin(), head.end(), &sniffer, nlohmann::json::input_format_t::json, false);
+  nlohmann::json::sax_parse(head.begin(), head.end(), &sniffer,
+                            nlohmann::json::input_format_t::json, false);
   return sniffer.found();
 }
 
@@ -107,9 +113,11 @@ bool LooksLikeGltf(std::string_view head) {
 // and there is at least one vertex.
 bool LooksLikeObj(std::string_view head) {
   static const std::set<std::string_view> kStatements = {
-      "v", "vt", "vn", "vp", "f", "l", "p", "o", "g", "s", "mtllib", "usemtl", "cstype", "deg", "bmat", "step",
-      "curv", "curv2", "surf", "parm", "trim", "hole", "scrv", "sp", "end", "con", "mg", "lod", "usemap",
-      "maplib", "shadow_obj", "trace_obj", "ctech", "stech", "bevel", "c_interp", "d_interp", "call", "csh"};
+      "v",     "vt",    "vn",     "vp",       "f",        "l",      "p",          "o",
+      "g",     "s",     "mtllib", "usemtl",   "cstype",   "deg",    "bmat",       "step",
+      "curv",  "curv2", "surf",   "parm",     "trim",     "hole",   "scrv",       "sp",
+      "end",   "con",   "mg",     "lod",      "usemap",   "maplib", "shadow_obj", "trace_obj",
+      "ctech", "stech", "bevel",  "c_interp", "d_interp", "call",   "csh"};
   if (head.size() == kHeadBytes) head = head.substr(0, head.rfind('\n') + 1);  // drop a cut line
   bool vertex = false;
   size_t start = 0;
@@ -118,7 +126,8 @@ bool LooksLikeObj(std::string_view head) {
     if (end == std::string_view::npos) end = head.size();
     std::string_view line = head.substr(start, end - start);
     start = end + 1;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.remove_suffix(1);
     size_t first = line.find_first_not_of(" \t");
     if (first == std::string_view::npos) continue;
     line = line.substr(first);
@@ -164,17 +173,25 @@ const MediaFormat* FindFormat(std::string_view id) {
 Result<const MediaFormat*> ClassifyContent(const MagicAnswer& magic, std::string_view head) {
   // libmagic's MIME types, including the older spellings some of its versions use.
   static const std::map<std::string_view, std::string_view> kByMime = {
-      {"image/jpeg", "jpeg"}, {"image/tiff", "tiff"}, {"image/png", "png"}, {"image/webp", "webp"},
-      {"image/jp2", "jp2"}, {"image/jpx", "jp2"}, {"image/jpm", "jp2"}, {"image/x-jp2-codestream", "j2k"},
-      {"application/pdf", "pdf"}, {"audio/x-wav", "wav"}, {"audio/wav", "wav"}, {"audio/vnd.wave", "wav"},
-      {"audio/x-wave", "wav"}, {"audio/flac", "flac"}, {"audio/x-flac", "flac"}, {"audio/mpeg", "mp3"},
-      {"video/mp4", "mp4"}, {"video/webm", "webm"}, {"audio/webm", "webm"}, {"model/gltf-binary", "glb"},
+      {"image/jpeg", "jpeg"},     {"image/tiff", "tiff"},
+      {"image/png", "png"},       {"image/webp", "webp"},
+      {"image/jp2", "jp2"},       {"image/jpx", "jp2"},
+      {"image/jpm", "jp2"},       {"image/x-jp2-codestream", "j2k"},
+      {"application/pdf", "pdf"}, {"audio/x-wav", "wav"},
+      {"audio/wav", "wav"},       {"audio/vnd.wave", "wav"},
+      {"audio/x-wave", "wav"},    {"audio/flac", "flac"},
+      {"audio/x-flac", "flac"},   {"audio/mpeg", "mp3"},
+      {"video/mp4", "mp4"},       {"video/webm", "webm"},
+      {"audio/webm", "webm"},     {"model/gltf-binary", "glb"},
   };
   if (magic.mime == "inode/x-empty" || head.empty()) {
-    return Fail(Error{ErrorCode::kInvalid, "the file is empty", "tệp rỗng",
+    return Fail(Error{ErrorCode::kInvalid,
+                      "the file is empty",
+                      "tệp rỗng",
                       {{"file", "empty", "the file is empty", "tệp rỗng"}}});
   }
-  if (magic.description.starts_with("PLY model") && head.starts_with("ply")) return FindFormat("ply");
+  if (magic.description.starts_with("PLY model") && head.starts_with("ply"))
+    return FindFormat("ply");
   if (auto it = kByMime.find(magic.mime); it != kByMime.end()) return FindFormat(it->second);
   if (magic.mime == "application/json" || magic.mime == "text/plain") {
     if (LooksLikeGltf(head)) return FindFormat("gltf");
@@ -208,8 +225,8 @@ Result<const MediaFormat*> DetectFormat(const std::string& path) {
     head.resize(got);
   }
   // A cookie is not thread-safe; one per call costs a millisecond against an upload.
-  std::unique_ptr<magic_set, decltype(&magic_close)> cookie(magic_open(MAGIC_NONE | MAGIC_NO_CHECK_COMPRESS),
-                                                            &magic_close);
+  std::unique_ptr<magic_set, decltype(&magic_close)> cookie(
+      magic_open(MAGIC_NONE | MAGIC_NO_CHECK_COMPRESS), &magic_close);
   if (!cookie || magic_load(cookie.get(), nullptr) != 0) {
     return Fail(ErrorCode::kUnavailable, "cannot load libmagic's file type database",
                 "không nạp được cơ sở dữ liệu kiểu tệp của libmagic");

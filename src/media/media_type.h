@@ -19,7 +19,7 @@ struct MediaFormat {
   std::string_view mime;       // "image/jpeg"
   std::string_view extension;  // "jpg": the file's name in the preservation store ends with it
   MediaClass media_class;
-  std::string_view label;      // "JPEG", for messages
+  std::string_view label;  // "JPEG", for messages
 };
 
 // The accepted formats, in the order the documentation lists them.

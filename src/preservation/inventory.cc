@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
-
-#include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "preservation/digest.h"
@@ -48,17 +47,20 @@ class Checker {
 };
 
 // Paths in one block must be unique and none may be a directory of another ("a" and "a/b").
-void CheckNonConflicting(const std::vector<std::string>& paths, const char* code, const std::string& where,
-                         Checker& check) {
+void CheckNonConflicting(const std::vector<std::string>& paths, const char* code,
+                         const std::string& where, Checker& check) {
   std::set<std::string> all(paths.begin(), paths.end());
   if (all.size() != paths.size()) {
-    check.Error(code, where + " lists a path more than once", where + " liệt kê một đường dẫn nhiều lần");
+    check.Error(code, where + " lists a path more than once",
+                where + " liệt kê một đường dẫn nhiều lần");
   }
   for (const std::string& p : all) {
     for (size_t slash = p.find('/'); slash != std::string::npos; slash = p.find('/', slash + 1)) {
       if (all.count(p.substr(0, slash))) {
-        check.Error(code, where + ": '" + p.substr(0, slash) + "' is both a file and a directory of '" + p + "'",
-                    where + ": '" + p.substr(0, slash) + "' vừa là tệp vừa là thư mục chứa '" + p + "'");
+        check.Error(
+            code,
+            where + ": '" + p.substr(0, slash) + "' is both a file and a directory of '" + p + "'",
+            where + ": '" + p.substr(0, slash) + "' vừa là tệp vừa là thư mục chứa '" + p + "'");
       }
     }
   }
@@ -75,7 +77,8 @@ bool IsSafePath(std::string_view path) {
   size_t start = 0;
   for (;;) {
     size_t end = path.find('/', start);
-    std::string_view element = path.substr(start, end == std::string_view::npos ? end : end - start);
+    std::string_view element =
+        path.substr(start, end == std::string_view::npos ? end : end - start);
     if (element.empty() || element == "." || element == ".." || element.size() > 255) return false;
     if (end == std::string_view::npos) return true;
     start = end + 1;
@@ -98,8 +101,8 @@ bool IsRfc3339(std::string_view text) {
   std::match_results<std::string_view::const_iterator> m;
   if (!std::regex_match(text.begin(), text.end(), m, pattern)) return false;
   auto num = [&](int i) { return std::stoi(m[i].str()); };
-  return num(2) >= 1 && num(2) <= 12 && num(3) >= 1 && num(3) <= 31 && num(4) <= 23 && num(5) <= 59 &&
-         num(6) <= 60;
+  return num(2) >= 1 && num(2) <= 12 && num(3) >= 1 && num(3) <= 31 && num(4) <= 23 &&
+         num(5) <= 59 && num(6) <= 60;
 }
 
 std::string Inventory::ContentPathOf(std::string_view digest) const {
@@ -147,7 +150,8 @@ std::string Inventory::Serialize() const {
 Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
   Checker check(findings);
   auto invalid = [&] {
-    return Fail(ErrorCode::kCorrupt, "the inventory is not valid", "bản kiểm kê (inventory) không hợp lệ");
+    return Fail(ErrorCode::kCorrupt, "the inventory is not valid",
+                "bản kiểm kê (inventory) không hợp lệ");
   };
   json j = json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
@@ -155,8 +159,9 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
                 "không phải đối tượng JSON (tệp bị cắt cụt hoặc hỏng?)");
     return invalid();
   }
-  static const std::set<std::string> kKeys = {"id", "type", "digestAlgorithm", "head", "contentDirectory",
-                                              "fixity", "manifest", "versions"};
+  static const std::set<std::string> kKeys = {
+      "id",     "type",     "digestAlgorithm", "head", "contentDirectory",
+      "fixity", "manifest", "versions"};
   for (const auto& [key, value] : j.items()) {
     if (!kKeys.count(key)) {
       check.Error("E102", "unknown key '" + key + "'", "khóa không được phép '" + key + "'");
@@ -181,8 +186,9 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
     if (inv.digest_algorithm == "sha256") {
       check.Warning("W004", "digestAlgorithm should be sha512", "digestAlgorithm nên là sha512");
     } else if (inv.digest_algorithm != "sha512") {
-      check.Error("E025", "digestAlgorithm must be sha512 or sha256, not '" + inv.digest_algorithm + "'",
-                  "digestAlgorithm phải là sha512 hoặc sha256, không phải '" + inv.digest_algorithm + "'");
+      check.Error(
+          "E025", "digestAlgorithm must be sha512 or sha256, not '" + inv.digest_algorithm + "'",
+          "digestAlgorithm phải là sha512 hoặc sha256, không phải '" + inv.digest_algorithm + "'");
       return invalid();
     }
   }
@@ -194,7 +200,8 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
       check.Error("E017", "contentDirectory must be a directory name without '/'",
                   "contentDirectory phải là tên thư mục không chứa '/'");
     } else if (cd == "." || cd == "..") {
-      check.Error("E018", "contentDirectory must not be '.' or '..'", "contentDirectory không được là '.' hoặc '..'");
+      check.Error("E018", "contentDirectory must not be '.' or '..'",
+                  "contentDirectory không được là '.' hoặc '..'");
     } else {
       inv.content_directory = cd.get<std::string>();
     }
@@ -204,7 +211,8 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
   // Versions first: content paths are checked against them.
   std::map<int, std::string> names;
   if (!j.contains("versions") || !j["versions"].is_object()) {
-    check.Error("E044", "'versions' is missing or not an object", "thiếu 'versions' hoặc không phải đối tượng");
+    check.Error("E044", "'versions' is missing or not an object",
+                "thiếu 'versions' hoặc không phải đối tượng");
   } else {
     std::set<size_t> name_lengths;
     bool padded = false;
@@ -220,12 +228,14 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
       padded = padded || name[1] == '0';
     }
     if (padded && name_lengths.size() > 1) {
-      check.Error("E013", "version names mix zero-padded and other forms", "tên phiên bản lẫn dạng có và không có số 0 đệm");
+      check.Error("E013", "version names mix zero-padded and other forms",
+                  "tên phiên bản lẫn dạng có và không có số 0 đệm");
     }
     int expected = 1;
     for (const auto& [n, name] : names) {
       if (n != expected) {
-        check.Error("E010", "versions are not continuous: v" + std::to_string(expected) + " is missing",
+        check.Error("E010",
+                    "versions are not continuous: v" + std::to_string(expected) + " is missing",
                     "các phiên bản không liên tục: thiếu v" + std::to_string(expected));
         break;
       }
@@ -234,8 +244,11 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
     if (names.empty()) {
       check.Error("E008", "there is no version", "không có phiên bản nào");
     } else if (!inv.head.empty() && inv.head != names.rbegin()->second) {
-      check.Error("E040", "head is '" + inv.head + "' but the newest version is '" + names.rbegin()->second + "'",
-                  "head là '" + inv.head + "' nhưng phiên bản mới nhất là '" + names.rbegin()->second + "'");
+      check.Error(
+          "E040",
+          "head is '" + inv.head + "' but the newest version is '" + names.rbegin()->second + "'",
+          "head là '" + inv.head + "' nhưng phiên bản mới nhất là '" + names.rbegin()->second +
+              "'");
     }
   }
   std::map<std::string, int> number_of;  // version name -> number
@@ -243,40 +256,48 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
 
   // The manifest: digest -> content paths under a version's content directory.
   std::map<std::string, std::string> manifest_lower;  // lowercase digest -> digest as written
-  std::map<std::string, int> first_version_of;        // lowercase digest -> lowest version holding it
+  std::map<std::string, int> first_version_of;  // lowercase digest -> lowest version holding it
   if (!j.contains("manifest") || !j["manifest"].is_object()) {
-    check.Error("E106", "'manifest' is missing or not an object", "thiếu 'manifest' hoặc không phải đối tượng");
+    check.Error("E106", "'manifest' is missing or not an object",
+                "thiếu 'manifest' hoặc không phải đối tượng");
   } else {
     std::vector<std::string> all_paths;
     for (const auto& [digest, paths] : j["manifest"].items()) {
       if (!IsHex(digest, digest_length)) {
-        check.Error("E096", "manifest key '" + digest + "' is not a " + inv.digest_algorithm + " digest",
+        check.Error("E096",
+                    "manifest key '" + digest + "' is not a " + inv.digest_algorithm + " digest",
                     "khóa manifest '" + digest + "' không phải chuỗi băm " + inv.digest_algorithm);
         continue;
       }
       if (!manifest_lower.emplace(Lower(digest), digest).second) {
         check.Error("E096", "digest " + digest + " appears twice in the manifest (ignoring case)",
-                    "chuỗi băm " + digest + " xuất hiện hai lần trong manifest (không phân biệt hoa thường)");
+                    "chuỗi băm " + digest +
+                        " xuất hiện hai lần trong manifest (không phân biệt hoa thường)");
       }
       if (!paths.is_array() || paths.empty()) {
-        check.Error("E092", "manifest entry " + digest + " must be a non-empty array of content paths",
+        check.Error("E092",
+                    "manifest entry " + digest + " must be a non-empty array of content paths",
                     "mục manifest " + digest + " phải là mảng đường dẫn nội dung không rỗng");
         continue;
       }
       std::vector<std::string>& out = inv.manifest[digest];
       for (const json& p : paths) {
         if (!p.is_string() || !IsSafePath(p.get_ref<const std::string&>())) {
-          check.Error("E099", "manifest entry " + digest + " holds an unsafe content path " + p.dump(),
-                      "mục manifest " + digest + " chứa đường dẫn nội dung không an toàn " + p.dump());
+          check.Error(
+              "E099", "manifest entry " + digest + " holds an unsafe content path " + p.dump(),
+              "mục manifest " + digest + " chứa đường dẫn nội dung không an toàn " + p.dump());
           continue;
         }
         const std::string& path = p.get_ref<const std::string&>();
         size_t slash = path.find('/');
         std::string version = path.substr(0, slash);
         std::string prefix = version + "/" + inv.ContentDirectory() + "/";
-        if (!number_of.count(version) || !path.starts_with(prefix) || path.size() == prefix.size()) {
-          check.Error("E042", "content path '" + path + "' is not inside a version's content directory",
-                      "đường dẫn nội dung '" + path + "' không nằm trong thư mục nội dung của một phiên bản");
+        if (!number_of.count(version) || !path.starts_with(prefix) ||
+            path.size() == prefix.size()) {
+          check.Error("E042",
+                      "content path '" + path + "' is not inside a version's content directory",
+                      "đường dẫn nội dung '" + path +
+                          "' không nằm trong thư mục nội dung của một phiên bản");
           continue;
         }
         int& first = first_version_of.try_emplace(Lower(digest), number_of[version]).first->second;
@@ -309,13 +330,15 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
       if (!v.contains("message")) {
         check.Warning("W007", where + " has no message", where + " không có message");
       } else if (!v["message"].is_string()) {
-        check.Error("E094", where + ": 'message' must be a string", where + ": 'message' phải là chuỗi");
+        check.Error("E094", where + ": 'message' must be a string",
+                    where + ": 'message' phải là chuỗi");
       } else {
         version.message = v["message"].get<std::string>();
       }
       if (!v.contains("user")) {
         check.Warning("W007", where + " has no user", where + " không có user");
-      } else if (!v["user"].is_object() || !v["user"].contains("name") || !v["user"]["name"].is_string()) {
+      } else if (!v["user"].is_object() || !v["user"].contains("name") ||
+                 !v["user"]["name"].is_string()) {
         check.Error("E054", where + ": 'user' must be an object with a 'name' string",
                     where + ": 'user' phải là đối tượng có chuỗi 'name'");
       } else {
@@ -339,7 +362,8 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
           referenced.insert(known->first);
           auto first = first_version_of.find(known->first);
           if (first != first_version_of.end() && first->second > n) {
-            check.Error("E050", where + ": state digest " + digest + " is only stored by a later version",
+            check.Error("E050",
+                        where + ": state digest " + digest + " is only stored by a later version",
                         where + ": chuỗi băm " + digest + " chỉ được lưu ở một phiên bản sau");
           }
           if (!paths.is_array() || paths.empty()) {
@@ -378,8 +402,9 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
       for (const auto& [algorithm, block] : j["fixity"].items()) {
         size_t length = Hasher::HexLength(algorithm);
         if (length == 0) {
-          check.Warning("E028", "fixity algorithm '" + algorithm + "' is not supported and was not checked",
-                        "thuật toán fixity '" + algorithm + "' không được hỗ trợ và không được kiểm tra");
+          check.Warning(
+              "E028", "fixity algorithm '" + algorithm + "' is not supported and was not checked",
+              "thuật toán fixity '" + algorithm + "' không được hỗ trợ và không được kiểm tra");
           continue;
         }
         if (!block.is_object()) {
@@ -391,18 +416,25 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
         auto& out = inv.fixity[algorithm];
         for (const auto& [digest, paths] : block.items()) {
           if (!IsHex(digest, length) || !paths.is_array()) {
-            check.Error("E057", "fixity " + algorithm + ": '" + digest + "' is not a digest with an array of paths",
-                        "fixity " + algorithm + ": '" + digest + "' không phải chuỗi băm kèm mảng đường dẫn");
+            check.Error(
+                "E057",
+                "fixity " + algorithm + ": '" + digest + "' is not a digest with an array of paths",
+                "fixity " + algorithm + ": '" + digest +
+                    "' không phải chuỗi băm kèm mảng đường dẫn");
             continue;
           }
           if (!seen.insert(Lower(digest)).second) {
-            check.Error("E097", "fixity " + algorithm + ": digest " + digest + " appears twice (ignoring case)",
-                        "fixity " + algorithm + ": chuỗi băm " + digest + " xuất hiện hai lần");
+            check.Error(
+                "E097",
+                "fixity " + algorithm + ": digest " + digest + " appears twice (ignoring case)",
+                "fixity " + algorithm + ": chuỗi băm " + digest + " xuất hiện hai lần");
           }
           for (const json& p : paths) {
             if (!p.is_string() || !content_paths.count(p.get<std::string>())) {
-              check.Error("E057", "fixity " + algorithm + " names " + p.dump() + ", which is not in the manifest",
-                          "fixity " + algorithm + " nêu " + p.dump() + ", không có trong manifest");
+              check.Error(
+                  "E057",
+                  "fixity " + algorithm + " names " + p.dump() + ", which is not in the manifest",
+                  "fixity " + algorithm + " nêu " + p.dump() + ", không có trong manifest");
               continue;
             }
             out[digest].push_back(p.get<std::string>());
@@ -419,14 +451,15 @@ std::string SidecarFor(std::string_view inventory_bytes) {
   return Sha512Hex(inventory_bytes) + "  inventory.json\n";
 }
 
-std::pair<std::string, std::string> CheckSidecar(std::string_view sidecar, std::string_view inventory_bytes,
+std::pair<std::string, std::string> CheckSidecar(std::string_view sidecar,
+                                                 std::string_view inventory_bytes,
                                                  std::string_view algorithm) {
   std::string_view s = sidecar;
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
   size_t ws = s.find_first_of(" \t");
   size_t name = ws == std::string_view::npos ? ws : s.find_first_not_of(" \t", ws);
-  if (ws == std::string_view::npos || name == std::string_view::npos || s.substr(name) != "inventory.json" ||
-      !IsHex(s.substr(0, ws), Hasher::HexLength(algorithm))) {
+  if (ws == std::string_view::npos || name == std::string_view::npos ||
+      s.substr(name) != "inventory.json" || !IsHex(s.substr(0, ws), Hasher::HexLength(algorithm))) {
     return {"the sidecar must read '<" + std::string(algorithm) + " digest> inventory.json'",
             "tệp kèm phải có dạng '<chuỗi băm " + std::string(algorithm) + "> inventory.json'"};
   }
@@ -434,10 +467,10 @@ std::pair<std::string, std::string> CheckSidecar(std::string_view sidecar, std::
   h->Update(inventory_bytes.data(), inventory_bytes.size());
   std::string actual = h->FinishHex();
   if (Lower(s.substr(0, ws)) != actual) {
-    return {"inventory.json does not match its sidecar digest (sidecar " + std::string(s.substr(0, ws)) +
-                ", inventory.json " + actual + ")",
-            "inventory.json không khớp chuỗi băm trong tệp kèm (tệp kèm " + std::string(s.substr(0, ws)) +
-                ", inventory.json " + actual + ")"};
+    return {"inventory.json does not match its sidecar digest (sidecar " +
+                std::string(s.substr(0, ws)) + ", inventory.json " + actual + ")",
+            "inventory.json không khớp chuỗi băm trong tệp kèm (tệp kèm " +
+                std::string(s.substr(0, ws)) + ", inventory.json " + actual + ")"};
   }
   return {};
 }

@@ -44,7 +44,9 @@ struct Inventory {
   // By version number: 1 -> ("v1", ...). Numbers are continuous from 1.
   std::map<int, std::pair<std::string, Version>> versions;
 
-  std::string ContentDirectory() const { return content_directory.empty() ? "content" : content_directory; }
+  std::string ContentDirectory() const {
+    return content_directory.empty() ? "content" : content_directory;
+  }
   int HeadNumber() const { return versions.empty() ? 0 : versions.rbegin()->first; }
   const Version& HeadVersion() const { return versions.rbegin()->second.second; }
   // The first content path holding `digest` (compared ignoring case), or "" when none does.
@@ -63,7 +65,8 @@ std::string SidecarFor(std::string_view inventory_bytes);
 
 // Checks a sidecar against the inventory bytes it describes (OCFL 3.6), for `algorithm`.
 // Returns "" when it matches, otherwise what is wrong, in English and Vietnamese.
-std::pair<std::string, std::string> CheckSidecar(std::string_view sidecar, std::string_view inventory_bytes,
+std::pair<std::string, std::string> CheckSidecar(std::string_view sidecar,
+                                                 std::string_view inventory_bytes,
                                                  std::string_view algorithm);
 
 // Whether a logical or content path is safe: '/'-separated, no empty, "." or ".." element, no

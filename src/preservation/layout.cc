@@ -8,7 +8,8 @@ using nlohmann::json;
 
 namespace {
 
-std::unexpected<Error> BadConfig(const std::string& key, const std::string& en, const std::string& vi) {
+std::unexpected<Error> BadConfig(const std::string& key, const std::string& en,
+                                 const std::string& vi) {
   return Fail(Error{ErrorCode::kCorrupt,
                     "the storage layout configuration is not valid: " + key + " " + en,
                     "cấu hình bố cục lưu trữ không hợp lệ: " + key + " " + vi,
@@ -18,9 +19,11 @@ std::unexpected<Error> BadConfig(const std::string& key, const std::string& en, 
 }  // namespace
 
 Result<HashedNTupleLayout> HashedNTupleLayout::FromConfig(const json& config) {
-  if (!config.is_object()) return BadConfig("config.json", "must be a JSON object", "phải là đối tượng JSON");
+  if (!config.is_object())
+    return BadConfig("config.json", "must be a JSON object", "phải là đối tượng JSON");
   HashedNTupleLayout layout;
-  if (config.contains("extensionName") && config["extensionName"] != std::string(kLayoutExtension)) {
+  if (config.contains("extensionName") &&
+      config["extensionName"] != std::string(kLayoutExtension)) {
     return BadConfig("extensionName", "must be " + std::string(kLayoutExtension),
                      "phải là " + std::string(kLayoutExtension));
   }
@@ -35,7 +38,8 @@ Result<HashedNTupleLayout> HashedNTupleLayout::FromConfig(const json& config) {
   for (auto [key, field] : {std::pair{"tupleSize", &layout.tuple_size},
                             std::pair{"numberOfTuples", &layout.number_of_tuples}}) {
     if (!config.contains(key)) continue;
-    if (!config[key].is_number_integer() || config[key].get<int64_t>() < 0 || config[key].get<int64_t>() > 32) {
+    if (!config[key].is_number_integer() || config[key].get<int64_t>() < 0 ||
+        config[key].get<int64_t>() > 32) {
       return BadConfig(key, "must be a whole number from 0 to 32", "phải là số nguyên từ 0 đến 32");
     }
     *field = config[key].get<int>();
@@ -47,7 +51,8 @@ Result<HashedNTupleLayout> HashedNTupleLayout::FromConfig(const json& config) {
     layout.short_object_root = config["shortObjectRoot"].get<bool>();
   }
   size_t hex = Hasher::HexLength(layout.digest_algorithm);
-  size_t used = static_cast<size_t>(layout.tuple_size) * static_cast<size_t>(layout.number_of_tuples);
+  size_t used =
+      static_cast<size_t>(layout.tuple_size) * static_cast<size_t>(layout.number_of_tuples);
   if ((layout.tuple_size == 0) != (layout.number_of_tuples == 0)) {
     return BadConfig("tupleSize", "and numberOfTuples must both be 0 or both be positive",
                      "và numberOfTuples phải cùng bằng 0 hoặc cùng dương");

@@ -6,10 +6,9 @@
 // Directory names only ever hold [0-9a-f], whatever the identifier contains. Pure; no I/O.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 

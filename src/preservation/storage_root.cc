@@ -13,9 +13,8 @@
 #include <cstdio>
 #include <ctime>
 #include <limits>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "preservation/sync_io.h"
 
@@ -77,8 +76,8 @@ class RootLock {
 Status SyncTree(const fs::path& dir) {
   std::vector<fs::path> dirs;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_directory(ec) && !it->is_symlink(ec)) dirs.push_back(it->path());
   }
   if (ec) return IoError(ec.value(), "cannot list", "không liệt kê được", dir);
@@ -110,14 +109,17 @@ Result<std::pair<Inventory, std::string>> LoadInventory(const fs::path& dir) {
                 sidecar_file.string() + " bị thiếu hoặc không đọc được");
   }
   auto [en, vi] = CheckSidecar(*sidecar, bytes, inv->digest_algorithm);
-  if (!en.empty()) return Fail(ErrorCode::kCorrupt, sidecar_file.string() + ": " + en, sidecar_file.string() + ": " + vi);
+  if (!en.empty())
+    return Fail(ErrorCode::kCorrupt, sidecar_file.string() + ": " + en,
+                sidecar_file.string() + ": " + vi);
   return std::make_pair(std::move(*inv), std::move(bytes));
 }
 
 // Replaces the object's root inventory and sidecar with `bytes`, through files written in
 // `scratch` (a directory in the staging area).
-Status ReplaceRootInventory(const fs::path& scratch, const fs::path& object, const std::string& bytes,
-                            const std::string& algorithm, const std::function<Status(std::string_view)>& fault) {
+Status ReplaceRootInventory(const fs::path& scratch, const fs::path& object,
+                            const std::string& bytes, const std::string& algorithm,
+                            const std::function<Status(std::string_view)>& fault) {
   fs::path tmp = scratch / "root-inventory.json";
   TRY(WriteNewFileDurably(tmp, bytes));
   TRY(RenameDurably(tmp, object / "inventory.json"));
@@ -138,8 +140,10 @@ bool StagingEntryInProgress(std::string_view name) {
   // <pid>-<random><suffix>@<host>
   size_t at = name.rfind('@');
   size_t dash = name.find('-');
-  if (at == std::string_view::npos || dash == std::string_view::npos || dash == 0 || dash > 10) return false;
-  if (name.substr(at + 1) != HostName()) return true;  // another host's: it cannot be checked from here
+  if (at == std::string_view::npos || dash == std::string_view::npos || dash == 0 || dash > 10)
+    return false;
+  if (name.substr(at + 1) != HostName())
+    return true;  // another host's: it cannot be checked from here
   int64_t pid = 0;
   for (char c : name.substr(0, dash)) {
     if (c < '0' || c > '9') return false;
@@ -171,7 +175,8 @@ Result<ObjectState> LoadObject(const fs::path& object_root) {
                 object_root.string() + " không có thư mục phiên bản nào");
   }
   const int newest = on_disk.rbegin()->first;
-  if (root && root->first.HeadNumber() == newest) return ObjectState{std::move(root->first), std::move(root->second), false};
+  if (root && root->first.HeadNumber() == newest)
+    return ObjectState{std::move(root->first), std::move(root->second), false};
   // An interrupted commit: the newest version directory was renamed in complete, with its own
   // inventory, but the root inventory was not (completely) replaced.
   auto latest = LoadInventory(object_root / on_disk.rbegin()->second);
@@ -241,7 +246,8 @@ Status StagedFile::Flush() {
 Status StagedFile::Write(const char* data, size_t size) {
   if (failed_) return Fail(*failed_);
   if (digests_ || fd_ < 0) {
-    return Fail(ErrorCode::kInternal, "write to a finished staged file", "ghi vào tệp tạm đã hoàn tất");
+    return Fail(ErrorCode::kInternal, "write to a finished staged file",
+                "ghi vào tệp tạm đã hoàn tất");
   }
   hash_.Update(data, size);
   written_ += size;
@@ -278,7 +284,8 @@ Result<Digests> StagedFile::Finish() {
 // ---------------------------------------------------------------------------------------------
 // VersionBuilder
 
-VersionBuilder::VersionBuilder(StorageRoot* root, std::string id) : root_(root), id_(std::move(id)) {}
+VersionBuilder::VersionBuilder(StorageRoot* root, std::string id)
+    : root_(root), id_(std::move(id)) {}
 VersionBuilder::VersionBuilder(VersionBuilder&&) noexcept = default;
 VersionBuilder& VersionBuilder::operator=(VersionBuilder&&) noexcept = default;
 VersionBuilder::~VersionBuilder() = default;
@@ -286,7 +293,8 @@ VersionBuilder::~VersionBuilder() = default;
 namespace {
 
 std::unexpected<Error> BadLogicalPath(const std::string& path) {
-  return Fail(Error{ErrorCode::kInvalid, "'" + path + "' is not a safe file path inside an object",
+  return Fail(Error{ErrorCode::kInvalid,
+                    "'" + path + "' is not a safe file path inside an object",
                     "'" + path + "' không phải đường dẫn tệp an toàn trong đối tượng",
                     {{"path", "unsafe_path", "not a safe path", "đường dẫn không an toàn"}}});
 }
@@ -296,7 +304,8 @@ std::unexpected<Error> BadLogicalPath(const std::string& path) {
 Status VersionBuilder::AddFile(const std::string& logical_path, StagedFile file) {
   if (!IsSafePath(logical_path)) return BadLogicalPath(logical_path);
   if (!file.finished()) {
-    return Fail(ErrorCode::kInternal, "the staged file was not finished", "tệp tạm chưa được hoàn tất");
+    return Fail(ErrorCode::kInternal, "the staged file was not finished",
+                "tệp tạm chưa được hoàn tất");
   }
   Change c;
   c.digests = file.digests();
@@ -333,9 +342,11 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
   if (Result<ObjectState> loaded = LoadObject(object); loaded) {
     current = std::move(*loaded);
     if (current->inventory.id != id_) {
-      return Fail(ErrorCode::kCorrupt,
-                  object.string() + " holds object '" + current->inventory.id + "', not '" + id_ + "'",
-                  object.string() + " chứa đối tượng '" + current->inventory.id + "', không phải '" + id_ + "'");
+      return Fail(
+          ErrorCode::kCorrupt,
+          object.string() + " holds object '" + current->inventory.id + "', not '" + id_ + "'",
+          object.string() + " chứa đối tượng '" + current->inventory.id + "', không phải '" + id_ +
+              "'");
     }
   } else if (loaded.error().code != ErrorCode::kNotFound || fs::exists(object)) {
     return std::unexpected(loaded.error());
@@ -349,11 +360,13 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
   }
   const int number = inv.HeadNumber() + 1;
   std::string vname = "v" + std::to_string(number);
-  if (current && inv.head.size() > 2 && inv.head[1] == '0') {  // a zero-padded object from another tool
+  if (current && inv.head.size() > 2 &&
+      inv.head[1] == '0') {  // a zero-padded object from another tool
     size_t width = inv.head.size() - 1;
     std::string digits = std::to_string(number);
     if (digits.size() >= width) {
-      return Fail(ErrorCode::kConflict, "object " + id_ + " has run out of zero-padded version numbers",
+      return Fail(ErrorCode::kConflict,
+                  "object " + id_ + " has run out of zero-padded version numbers",
                   "đối tượng " + id_ + " đã hết số phiên bản có số 0 đệm");
     }
     vname = "v" + std::string(width - digits.size(), '0') + digits;
@@ -430,11 +443,14 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
     return result;
   }
   for (const auto& [path, digest] : state) {
-    for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+    for (size_t slash = path.find('/'); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
       if (state.count(path.substr(0, slash))) {
-        return Fail(ErrorCode::kConflict,
-                    "'" + path.substr(0, slash) + "' would be both a file and the directory of '" + path + "'",
-                    "'" + path.substr(0, slash) + "' sẽ vừa là tệp vừa là thư mục chứa '" + path + "'");
+        return Fail(
+            ErrorCode::kConflict,
+            "'" + path.substr(0, slash) + "' would be both a file and the directory of '" + path +
+                "'",
+            "'" + path.substr(0, slash) + "' sẽ vừa là tệp vừa là thư mục chứa '" + path + "'");
       }
     }
   }
@@ -447,7 +463,9 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
     fs::path dest = build / content_path;
     std::error_code ec;
     fs::create_directories(dest.parent_path(), ec);
-    if (ec) return IoError(ec.value(), "cannot create the directory", "không tạo được thư mục", dest.parent_path());
+    if (ec)
+      return IoError(ec.value(), "cannot create the directory", "không tạo được thư mục",
+                     dest.parent_path());
     if (change.file) {
       if (std::rename(change.file->path_.c_str(), dest.c_str()) != 0) {
         return IoError(errno, "cannot move into place", "không chuyển được vào vị trí", dest);
@@ -479,7 +497,8 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
   TRY(WriteNewFileDurably(vdir / sidecar_name, SidecarFor(bytes)));
   TRY(SyncTree(vdir));
   if (!current) {
-    TRY(WriteNewFileDurably(build / std::string(kObjectDeclaration), std::string(kObjectDeclarationText)));
+    TRY(WriteNewFileDurably(build / std::string(kObjectDeclaration),
+                            std::string(kObjectDeclarationText)));
     TRY(WriteNewFileDurably(build / "inventory.json", bytes));
     TRY(WriteNewFileDurably(build / sidecar_name, SidecarFor(bytes)));
     TRY(SyncTree(tree_top));
@@ -508,13 +527,15 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
 StorageRoot::StorageRoot(fs::path path, HashedNTupleLayout layout, Options options)
     : path_(std::move(path)), layout_(std::move(layout)), options_(std::move(options)) {}
 
-fs::path StorageRoot::StagingDir() const { return path_ / "extensions" / std::string(kStagingExtension); }
+fs::path StorageRoot::StagingDir() const {
+  return path_ / "extensions" / std::string(kStagingExtension);
+}
 
 fs::path StorageRoot::NewStagingName(std::string_view suffix) const {
   unsigned char random[8];
   if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("OpenSSL has no randomness");
-  return StagingDir() / (std::to_string(getpid()) + "-" + HexEncode(random, sizeof random) + std::string(suffix) +
-                         "@" + HostName());
+  return StagingDir() / (std::to_string(getpid()) + "-" + HexEncode(random, sizeof random) +
+                         std::string(suffix) + "@" + HostName());
 }
 
 Status StorageRoot::Fault(std::string_view step) const {
@@ -531,7 +552,8 @@ void StorageRoot::RemoveDeadStaging() {
   }
 }
 
-Result<std::unique_ptr<StorageRoot>> StorageRoot::Open(const fs::path& path, OpenMode mode, Options options) {
+Result<std::unique_ptr<StorageRoot>> StorageRoot::Open(const fs::path& path, OpenMode mode,
+                                                       Options options) {
   std::error_code ec;
   const fs::path declaration = path / std::string(kRootDeclaration);
   const fs::path layout_file = path / "ocfl_layout.json";
@@ -547,7 +569,8 @@ Result<std::unique_ptr<StorageRoot>> StorageRoot::Open(const fs::path& path, Ope
       }
     }
     if (!fresh) {
-      return Fail(ErrorCode::kCorrupt, path.string() + " is not an OCFL 1.1 storage root (no 0=ocfl_1.1)",
+      return Fail(ErrorCode::kCorrupt,
+                  path.string() + " is not an OCFL 1.1 storage root (no 0=ocfl_1.1)",
                   path.string() + " không phải thư mục gốc lưu trữ OCFL 1.1 (không có 0=ocfl_1.1)");
     }
     if (mode == OpenMode::kExisting) {
@@ -560,24 +583,27 @@ Result<std::unique_ptr<StorageRoot>> StorageRoot::Open(const fs::path& path, Ope
     TRY(CreateDirectoriesDurably(config_file.parent_path()));
     TRY(WriteNewFileDurably(config_file, layout.ToConfig().dump(2) + "\n"));
     json description = {{"extension", std::string(kLayoutExtension)},
-                        {"description", "Objects are stored under the sha256 digest of their identifier (the "
-                                        "heritage item's persistent identifier), split into three "
-                                        "directories of three hex characters, e.g. 9f8/6d0/81e/9f86d081..."}};
+                        {"description",
+                         "Objects are stored under the sha256 digest of their identifier (the "
+                         "heritage item's persistent identifier), split into three "
+                         "directories of three hex characters, e.g. 9f8/6d0/81e/9f86d081..."}};
     TRY(WriteNewFileDurably(layout_file, description.dump(2) + "\n"));
     TRY(CreateDirectoriesDurably(path / "extensions" / std::string(kStagingExtension)));
     TRY(WriteNewFileDurably(declaration, kRootDeclarationText));
   }
   std::string text = TRY(ReadFileBounded(declaration, 1024));
   if (text != kRootDeclarationText) {
-    return Fail(ErrorCode::kCorrupt, declaration.string() + " must contain 'ocfl_1.1' and a newline",
+    return Fail(ErrorCode::kCorrupt,
+                declaration.string() + " must contain 'ocfl_1.1' and a newline",
                 declaration.string() + " phải chứa 'ocfl_1.1' và một dấu xuống dòng");
   }
   std::string layout_text = TRY(ReadFileBounded(layout_file, 1 << 20));
   json layout_json = json::parse(layout_text, nullptr, false);
-  if (layout_json.is_discarded() || !layout_json.is_object() || layout_json.value("extension", "") != kLayoutExtension) {
+  if (layout_json.is_discarded() || !layout_json.is_object() ||
+      layout_json.value("extension", "") != kLayoutExtension) {
     return Fail(ErrorCode::kCorrupt,
-                layout_file.string() + " does not name the layout " + std::string(kLayoutExtension) +
-                    ", the only one this program can write",
+                layout_file.string() + " does not name the layout " +
+                    std::string(kLayoutExtension) + ", the only one this program can write",
                 layout_file.string() + " không dùng bố cục " + std::string(kLayoutExtension) +
                     ", bố cục duy nhất chương trình này ghi được");
   }
@@ -587,7 +613,8 @@ Result<std::unique_ptr<StorageRoot>> StorageRoot::Open(const fs::path& path, Ope
     json config = json::parse(config_text, nullptr, false);
     layout = TRY(HashedNTupleLayout::FromConfig(config));
   }
-  auto root = std::unique_ptr<StorageRoot>(new StorageRoot(path, std::move(layout), std::move(options)));
+  auto root =
+      std::unique_ptr<StorageRoot>(new StorageRoot(path, std::move(layout), std::move(options)));
   TRY(CreateDirectoriesDurably(root->StagingDir()));
   root->RemoveDeadStaging();
   return root;
@@ -600,7 +627,9 @@ Result<StagedFile> StorageRoot::NewStagedFile() {
   return StagedFile(p, fd);
 }
 
-VersionBuilder StorageRoot::BeginVersion(std::string id) { return VersionBuilder(this, std::move(id)); }
+VersionBuilder StorageRoot::BeginVersion(std::string id) {
+  return VersionBuilder(this, std::move(id));
+}
 
 Result<Inventory> StorageRoot::ReadInventory(std::string_view id) {
   RootLock lock = TRY(RootLock::Acquire(StagingDir() / "lock", LOCK_SH));
@@ -644,7 +673,8 @@ Result<bool> StorageRoot::Repair(std::string_view id) {
   if (mkdir(scratch.c_str(), 0755) != 0) {
     return IoError(errno, "cannot create the directory", "không tạo được thư mục", scratch);
   }
-  Status s = ReplaceRootInventory(scratch, object, state->inventory_bytes, state->inventory.digest_algorithm,
+  Status s = ReplaceRootInventory(scratch, object, state->inventory_bytes,
+                                  state->inventory.digest_algorithm,
                                   [](std::string_view) { return Ok(); });
   std::error_code ec;
   fs::remove_all(scratch, ec);

@@ -90,7 +90,7 @@ struct VersionInfo {
 };
 
 struct CommitResult {
-  std::string version;  // the head after the commit, e.g. "v3"
+  std::string version;   // the head after the commit, e.g. "v3"
   bool changed = false;  // false when the new state equalled the head: nothing was written
   // For every file added: logical path -> content path (relative to the object root), which
   // may be an earlier version's file when the content was already stored (deduplication).

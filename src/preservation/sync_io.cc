@@ -55,7 +55,8 @@ std::unexpected<Error> IoError(int err, std::string_view what_en, std::string_vi
 Status SyncPath(const fs::path& path) {
   Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return IoError(errno, "cannot open", "không mở được", path);
-  if (fsync(fd.get()) != 0) return IoError(errno, "cannot flush to disk", "không ghi xuống đĩa được", path);
+  if (fsync(fd.get()) != 0)
+    return IoError(errno, "cannot flush to disk", "không ghi xuống đĩa được", path);
   return Ok();
 }
 
@@ -74,7 +75,8 @@ Status WriteNewFileDurably(const fs::path& path, std::string_view bytes) {
   Fd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd) return IoError(errno, "cannot create", "không tạo được", path);
   TRY(WriteAll(fd.get(), bytes.data(), bytes.size(), path));
-  if (fsync(fd.get()) != 0) return IoError(errno, "cannot flush to disk", "không ghi xuống đĩa được", path);
+  if (fsync(fd.get()) != 0)
+    return IoError(errno, "cannot flush to disk", "không ghi xuống đĩa được", path);
   TRY(fd.Close(path));
   return SyncPath(path.parent_path());
 }
@@ -117,7 +119,8 @@ Status CreateDirectoriesDurably(const fs::path& dir) {
     return Fail(ErrorCode::kConflict, dir.string() + " exists and is not a directory",
                 dir.string() + " đã tồn tại và không phải thư mục");
   }
-  if (dir.has_parent_path() && dir.parent_path() != dir) TRY(CreateDirectoriesDurably(dir.parent_path()));
+  if (dir.has_parent_path() && dir.parent_path() != dir)
+    TRY(CreateDirectoriesDurably(dir.parent_path()));
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     return IoError(errno, "cannot create the directory", "không tạo được thư mục", dir);
   }

@@ -7,11 +7,10 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "preservation/digest.h"
 #include "preservation/inventory.h"
@@ -25,8 +24,9 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 size_t ValidationReport::Errors() const {
-  return static_cast<size_t>(std::count_if(findings.begin(), findings.end(),
-                                           [](const Finding& f) { return f.severity == Severity::kError; }));
+  return static_cast<size_t>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) {
+    return f.severity == Severity::kError;
+  }));
 }
 
 size_t ValidationReport::Warnings() const { return findings.size() - Errors(); }
@@ -46,13 +46,15 @@ std::string Lower(std::string_view s) {
 std::vector<fs::directory_entry> Entries(const fs::path& dir, std::error_code& ec) {
   std::vector<fs::directory_entry> out;
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) out.push_back(e);
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
   return out;
 }
 
 class Validator {
  public:
-  Validator(fs::path root, const ValidateOptions& options) : root_(std::move(root)), options_(options) {}
+  Validator(fs::path root, const ValidateOptions& options)
+      : root_(std::move(root)), options_(options) {}
 
   ValidationReport Run() {
     std::error_code ec;
@@ -66,7 +68,8 @@ class Validator {
     for (const fs::directory_entry& e : Entries(root_, ec)) {
       std::string name = e.path().filename().string();
       if (e.is_symlink(ec)) {
-        Error(e.path(), "", "symbolic links are not allowed in a storage root", "không được có liên kết tượng trưng trong kho");
+        Error(e.path(), "", "symbolic links are not allowed in a storage root",
+              "không được có liên kết tượng trưng trong kho");
       } else if (e.is_directory(ec)) {
         if (name == "extensions") {
           CheckRootExtensions(e.path());
@@ -76,7 +79,9 @@ class Validator {
       }
       // Other files at the top are allowed and ignored (E087).
     }
-    if (ec) Error(root_, "", "cannot list the storage root: " + ec.message(), "không liệt kê được thư mục gốc: " + ec.message());
+    if (ec)
+      Error(root_, "", "cannot list the storage root: " + ec.message(),
+            "không liệt kê được thư mục gốc: " + ec.message());
     return std::move(report_);
   }
 
@@ -116,8 +121,10 @@ class Validator {
       Error(root_, "E076", "there is more than one conformance declaration (0=...)",
             "có nhiều hơn một tệp khai báo tuân thủ (0=...)");
     }
-    if (std::find(declarations.begin(), declarations.end(), std::string(kRootDeclaration)) == declarations.end()) {
-      Error(root_ / declarations.front(), "E079", "declares '" + declarations.front() + "', not 0=ocfl_1.1",
+    if (std::find(declarations.begin(), declarations.end(), std::string(kRootDeclaration)) ==
+        declarations.end()) {
+      Error(root_ / declarations.front(), "E079",
+            "declares '" + declarations.front() + "', not 0=ocfl_1.1",
             "khai báo '" + declarations.front() + "', không phải 0=ocfl_1.1");
       return;
     }
@@ -138,15 +145,19 @@ class Validator {
     }
     Result<std::string> text = ReadFileBounded(file, 1 << 20);
     json j = text ? json::parse(*text, nullptr, false) : json();
-    if (!text || j.is_discarded() || !j.is_object() || !j.contains("extension") || !j["extension"].is_string() ||
-        !j.contains("description") || !j["description"].is_string()) {
+    if (!text || j.is_discarded() || !j.is_object() || !j.contains("extension") ||
+        !j["extension"].is_string() || !j.contains("description") ||
+        !j["description"].is_string()) {
       Error(file, "E070", "must be a JSON object with the strings 'extension' and 'description'",
             "phải là đối tượng JSON có các chuỗi 'extension' và 'description'");
       return;
     }
     if (j["extension"] != std::string(kLayoutExtension)) {
-      Warning(file, "", "the layout " + j["extension"].get<std::string>() + " is not known here, so where objects sit is not checked",
-              "bố cục " + j["extension"].get<std::string>() + " không được hỗ trợ nên không kiểm tra vị trí đối tượng");
+      Warning(file, "",
+              "the layout " + j["extension"].get<std::string>() +
+                  " is not known here, so where objects sit is not checked",
+              "bố cục " + j["extension"].get<std::string>() +
+                  " không được hỗ trợ nên không kiểm tra vị trí đối tượng");
       return;
     }
     const fs::path config = root_ / "extensions" / std::string(kLayoutExtension) / "config.json";
@@ -174,8 +185,11 @@ class Validator {
         for (const fs::directory_entry& s : Entries(e.path(), ec)) {
           std::string entry = s.path().filename().string();
           if (entry == "lock" || StagingEntryInProgress(entry)) continue;
-          Warning(s.path(), "", "left over from an interrupted write; it is safe to delete (disan removes it when it next opens the store)",
-                  "còn sót lại từ một lần ghi bị gián đoạn; có thể xóa an toàn (disan tự xóa khi mở kho lần sau)");
+          Warning(s.path(), "",
+                  "left over from an interrupted write; it is safe to delete (disan removes it "
+                  "when it next opens the store)",
+                  "còn sót lại từ một lần ghi bị gián đoạn; có thể xóa an toàn (disan tự xóa khi "
+                  "mở kho lần sau)");
         }
       }
     }
@@ -197,7 +211,8 @@ class Validator {
       }
     }
     if (entries.empty()) {
-      Error(dir, "E073", "empty directory in the storage hierarchy", "thư mục rỗng trong cây lưu trữ");
+      Error(dir, "E073", "empty directory in the storage hierarchy",
+            "thư mục rỗng trong cây lưu trữ");
       return;
     }
     if (depth > kMaxDepth) {
@@ -206,7 +221,8 @@ class Validator {
     }
     for (const fs::directory_entry& e : entries) {
       if (e.is_symlink(ec)) {
-        Error(e.path(), "", "symbolic links are not allowed in a storage root", "không được có liên kết tượng trưng trong kho");
+        Error(e.path(), "", "symbolic links are not allowed in a storage root",
+              "không được có liên kết tượng trưng trong kho");
       } else if (e.is_directory(ec)) {
         WalkHierarchy(e.path(), depth + 1);
       } else {
@@ -229,14 +245,16 @@ class Validator {
       names.insert(name);
       if (name.starts_with("0=")) declarations.push_back(name);
       if (e.is_symlink(ec)) {
-        Error(e.path(), "", "symbolic links are not allowed in an object", "không được có liên kết tượng trưng trong đối tượng");
+        Error(e.path(), "", "symbolic links are not allowed in an object",
+              "không được có liên kết tượng trưng trong đối tượng");
         continue;
       }
       int n = VersionNumber(name);
       if (n > 0 && e.is_directory(ec)) versions_on_disk[n] = name;
     }
     if (declarations.size() != 1) {
-      Error(dir, "E003", "an object must have exactly one conformance declaration (0=ocfl_object_1.1)",
+      Error(dir, "E003",
+            "an object must have exactly one conformance declaration (0=ocfl_object_1.1)",
             "đối tượng phải có đúng một tệp khai báo tuân thủ (0=ocfl_object_1.1)");
     }
     if (!names.count(std::string(kObjectDeclaration))) {
@@ -245,7 +263,8 @@ class Validator {
     } else {
       Result<std::string> text = ReadFileBounded(dir / std::string(kObjectDeclaration), 1024);
       if (!text || *text != kObjectDeclarationText) {
-        Error(dir / std::string(kObjectDeclaration), "E007", "must contain exactly 'ocfl_object_1.1' and a newline",
+        Error(dir / std::string(kObjectDeclaration), "E007",
+              "must contain exactly 'ocfl_object_1.1' and a newline",
               "phải chứa đúng 'ocfl_object_1.1' và một dấu xuống dòng");
       }
     }
@@ -253,7 +272,8 @@ class Validator {
     const fs::path inventory_file = dir / "inventory.json";
     Result<std::string> bytes = ReadFileBounded(inventory_file, kMaxInventoryBytes);
     if (!bytes) {
-      Error(inventory_file, "E063", "the object has no readable inventory.json: " + bytes.error().message_en,
+      Error(inventory_file, "E063",
+            "the object has no readable inventory.json: " + bytes.error().message_en,
             "đối tượng không có inventory.json đọc được: " + bytes.error().message_vi);
       return;
     }
@@ -268,18 +288,23 @@ class Validator {
 
     for (const fs::directory_entry& e : entries) {
       std::string name = e.path().filename().string();
-      bool allowed = name == kObjectDeclaration || name == "inventory.json" || name == sidecar_name ||
+      bool allowed = name == kObjectDeclaration || name == "inventory.json" ||
+                     name == sidecar_name ||
                      ((name == "logs" || name == "extensions") && e.is_directory(ec)) ||
                      (VersionNumber(name) > 0 && e.is_directory(ec));
       if (!allowed && !name.starts_with("0=")) {
-        Error(e.path(), "E001", e.is_directory(ec) ? "unexpected directory in the object" : "unexpected file in the object",
-              e.is_directory(ec) ? "thư mục không được phép trong đối tượng" : "tệp không được phép trong đối tượng");
+        Error(e.path(), "E001",
+              e.is_directory(ec) ? "unexpected directory in the object"
+                                 : "unexpected file in the object",
+              e.is_directory(ec) ? "thư mục không được phép trong đối tượng"
+                                 : "tệp không được phép trong đối tượng");
       }
     }
     if (layout_) {
       std::string expected = layout_->ObjectPath(inv.id);
       if (expected != Rel(dir)) {
-        Error(dir, "E083", "object '" + inv.id + "' belongs at " + expected + " by the storage layout",
+        Error(dir, "E083",
+              "object '" + inv.id + "' belongs at " + expected + " by the storage layout",
               "theo bố cục lưu trữ, đối tượng '" + inv.id + "' phải nằm tại " + expected);
       }
     }
@@ -290,8 +315,10 @@ class Validator {
       if (inventory_versions.count(name)) continue;
       if (n == inv.HeadNumber() + 1 && versions_on_disk.rbegin()->first == n) {
         Error(dir / name, "E040",
-              "a complete version the root inventory does not list yet (an interrupted write); 'disan fsck --repair' completes it",
-              "phiên bản đầy đủ mà bản kiểm kê gốc chưa ghi nhận (lần ghi bị gián đoạn); 'disan fsck --repair' sẽ hoàn tất");
+              "a complete version the root inventory does not list yet (an interrupted write); "
+              "'disan fsck --repair' completes it",
+              "phiên bản đầy đủ mà bản kiểm kê gốc chưa ghi nhận (lần ghi bị gián đoạn); 'disan "
+              "fsck --repair' sẽ hoàn tất");
       } else {
         Error(dir / name, "E001", "a version directory that the inventory does not describe",
               "thư mục phiên bản không có trong bản kiểm kê");
@@ -299,7 +326,8 @@ class Validator {
     }
     for (const auto& [n, named] : inv.versions) {
       if (!names.count(named.first)) {
-        Error(dir / named.first, "E010", "the version directory is missing", "thiếu thư mục phiên bản");
+        Error(dir / named.first, "E010", "the version directory is missing",
+              "thiếu thư mục phiên bản");
         continue;
       }
       CheckVersionDirectory(dir, named.first, inv, *bytes);
@@ -307,7 +335,8 @@ class Validator {
     CheckContent(dir, inv);
   }
 
-  void CheckSidecarFile(const fs::path& sidecar, const std::string& inventory_bytes, const std::string& algorithm) {
+  void CheckSidecarFile(const fs::path& sidecar, const std::string& inventory_bytes,
+                        const std::string& algorithm) {
     Result<std::string> text = ReadFileBounded(sidecar, 4096);
     if (!text) {
       Error(sidecar, "E058", "the inventory's digest sidecar is missing or unreadable",
@@ -318,22 +347,24 @@ class Validator {
     if (!en.empty()) Error(sidecar, en.starts_with("the sidecar must") ? "E061" : "E060", en, vi);
   }
 
-  void CheckVersionDirectory(const fs::path& object, const std::string& name, const Inventory& root_inv,
-                             const std::string& root_bytes) {
+  void CheckVersionDirectory(const fs::path& object, const std::string& name,
+                             const Inventory& root_inv, const std::string& root_bytes) {
     const fs::path vdir = object / name;
     std::error_code ec;
     const std::string sidecar_name = "inventory.json." + root_inv.digest_algorithm;
     for (const fs::directory_entry& e : Entries(vdir, ec)) {
       std::string entry = e.path().filename().string();
       if (e.is_symlink(ec)) {
-        Error(e.path(), "", "symbolic links are not allowed in an object", "không được có liên kết tượng trưng trong đối tượng");
+        Error(e.path(), "", "symbolic links are not allowed in an object",
+              "không được có liên kết tượng trưng trong đối tượng");
       } else if (e.is_directory(ec)) {
         if (entry != root_inv.ContentDirectory()) {
           Warning(e.path(), "W002", "a directory other than the content directory in a version",
                   "thư mục khác thư mục nội dung trong một phiên bản");
         }
       } else if (entry != "inventory.json" && entry != sidecar_name) {
-        Error(e.path(), "E015", "unexpected file in a version directory", "tệp không được phép trong thư mục phiên bản");
+        Error(e.path(), "E015", "unexpected file in a version directory",
+              "tệp không được phép trong thư mục phiên bản");
       }
     }
     const fs::path file = vdir / "inventory.json";
@@ -355,7 +386,8 @@ class Validator {
     Result<Inventory> parsed = ParseInventory(*bytes, findings);
     AddAll(file, findings);
     if (!parsed) return;
-    CheckSidecarFile(vdir / ("inventory.json." + parsed->digest_algorithm), *bytes, parsed->digest_algorithm);
+    CheckSidecarFile(vdir / ("inventory.json." + parsed->digest_algorithm), *bytes,
+                     parsed->digest_algorithm);
     if (parsed->head != name) {
       Error(file, "E040", "this copy's head is '" + parsed->head + "', not '" + name + "'",
             "head của bản sao này là '" + parsed->head + "', không phải '" + name + "'");
@@ -363,10 +395,13 @@ class Validator {
     for (const auto& [n, named] : parsed->versions) {
       auto it = root_inv.versions.find(n);
       if (it == root_inv.versions.end() || it->second.second.state != named.second.state) {
-        Error(file, "E066", "version " + named.first + " has a different state here than in the object's inventory",
-              "phiên bản " + named.first + " ở đây có trạng thái khác với bản kiểm kê của đối tượng");
+        Error(
+            file, "E066",
+            "version " + named.first + " has a different state here than in the object's inventory",
+            "phiên bản " + named.first + " ở đây có trạng thái khác với bản kiểm kê của đối tượng");
       } else if (!(it->second.second == named.second)) {
-        Warning(file, "W011", "version " + named.first + " has a different date, message or user here",
+        Warning(file, "W011",
+                "version " + named.first + " has a different date, message or user here",
                 "phiên bản " + named.first + " ở đây có ngày, thông điệp hoặc người tạo khác");
       }
     }
@@ -378,7 +413,8 @@ class Validator {
     // Content path -> the digests it must have: (algorithm, lowercase digest).
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> expected;
     for (const auto& [digest, paths] : inv.manifest) {
-      for (const std::string& p : paths) expected[p].push_back({inv.digest_algorithm, Lower(digest)});
+      for (const std::string& p : paths)
+        expected[p].push_back({inv.digest_algorithm, Lower(digest)});
     }
     for (const auto& [algorithm, block] : inv.fixity) {
       for (const auto& [digest, paths] : block) {
@@ -399,7 +435,8 @@ class Validator {
     }
     for (const auto& [p, digests] : expected) {
       if (!on_disk.count(p)) {
-        Error(object / p, "E092", "listed in the manifest but missing", "có trong manifest nhưng bị thiếu");
+        Error(object / p, "E092", "listed in the manifest but missing",
+              "có trong manifest nhưng bị thiếu");
         continue;
       }
       CheckDigests(object / p, digests, inv.digest_algorithm);
@@ -410,12 +447,14 @@ class Validator {
     std::error_code ec;
     std::vector<fs::directory_entry> entries = Entries(dir, ec);
     if (entries.empty()) {
-      Error(dir, "E024", "empty directory inside a version's content", "thư mục rỗng trong nội dung của một phiên bản");
+      Error(dir, "E024", "empty directory inside a version's content",
+            "thư mục rỗng trong nội dung của một phiên bản");
       return;
     }
     for (const fs::directory_entry& e : entries) {
       if (e.is_symlink(ec)) {
-        Error(e.path(), "", "symbolic links are not allowed in an object", "không được có liên kết tượng trưng trong đối tượng");
+        Error(e.path(), "", "symbolic links are not allowed in an object",
+              "không được có liên kết tượng trưng trong đối tượng");
       } else if (e.is_directory(ec)) {
         CollectContent(object, e.path(), out);
       } else if (e.is_regular_file(ec)) {
@@ -426,17 +465,20 @@ class Validator {
     }
   }
 
-  void CheckDigests(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& digests,
+  void CheckDigests(const fs::path& file,
+                    const std::vector<std::pair<std::string, std::string>>& digests,
                     const std::string& content_algorithm) {
     std::map<std::string, Hasher> hashers;
     for (const auto& [algorithm, digest] : digests) {
       if (!hashers.count(algorithm)) {
-        if (std::optional<Hasher> h = Hasher::ForAlgorithm(algorithm)) hashers.emplace(algorithm, std::move(*h));
+        if (std::optional<Hasher> h = Hasher::ForAlgorithm(algorithm))
+          hashers.emplace(algorithm, std::move(*h));
       }
     }
     Fd fd(open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd) {
-      Error(file, "", std::string("cannot read: ") + std::strerror(errno), std::string("không đọc được: ") + std::strerror(errno));
+      Error(file, "", std::string("cannot read: ") + std::strerror(errno),
+            std::string("không đọc được: ") + std::strerror(errno));
       return;
     }
     std::vector<char> buffer(kCopyBufferSize);
@@ -444,7 +486,8 @@ class Validator {
       ssize_t n = read(fd.get(), buffer.data(), buffer.size());
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
-        Error(file, "", std::string("cannot read: ") + std::strerror(errno), std::string("không đọc được: ") + std::strerror(errno));
+        Error(file, "", std::string("cannot read: ") + std::strerror(errno),
+              std::string("không đọc được: ") + std::strerror(errno));
         return;
       }
       if (n == 0) break;
@@ -459,10 +502,12 @@ class Validator {
       if (it == actual.end() || it->second == digest) continue;
       bool content = algorithm == content_algorithm;
       Error(file, content ? "E092" : "E093",
-            "the content does not match its " + algorithm + (content ? " digest in the manifest" : " fixity digest") +
-                " (expected " + digest + ", found " + it->second + ")",
-            "nội dung không khớp chuỗi băm " + algorithm + (content ? " trong manifest" : " trong khối fixity") +
-                " (cần " + digest + ", thực tế " + it->second + ")");
+            "the content does not match its " + algorithm +
+                (content ? " digest in the manifest" : " fixity digest") + " (expected " + digest +
+                ", found " + it->second + ")",
+            "nội dung không khớp chuỗi băm " + algorithm +
+                (content ? " trong manifest" : " trong khối fixity") + " (cần " + digest +
+                ", thực tế " + it->second + ")");
     }
   }
 

@@ -38,6 +38,7 @@ struct ValidateOptions {
   std::function<void(const std::string& object_path)> progress;
 };
 
-ValidationReport ValidateStorageRoot(const std::filesystem::path& root, const ValidateOptions& options = {});
+ValidationReport ValidateStorageRoot(const std::filesystem::path& root,
+                                     const ValidateOptions& options = {});
 
 }  // namespace disan::preservation

@@ -130,22 +130,22 @@ struct SearchResult {
 // the record's OCFL object (preservation/) at `logical_path`, added by `ocfl_version`; this is
 // what the catalogue knows about them. Derivatives and technical metadata refer to `id`.
 struct MediaAsset {
-  std::string id;          // the media identifier: a PID of the instance's namespace (also the IIIF id)
-  std::string record_pid;  // the record it belongs to
-  std::string role;        // master, access_copy, page_scan, panorama, model_3d, recording
-  std::string format;      // jpeg, tiff, png, ... (media/media_type.h)
-  std::string media_type;  // the MIME type detected from the content
-  int64_t size = 0;        // bytes
-  std::string sha512;      // lowercase hex, as in the OCFL manifest
-  std::string sha256;      // lowercase hex, as in the OCFL fixity block
+  std::string id;  // the media identifier: a PID of the instance's namespace (also the IIIF id)
+  std::string record_pid;     // the record it belongs to
+  std::string role;           // master, access_copy, page_scan, panorama, model_3d, recording
+  std::string format;         // jpeg, tiff, png, ... (media/media_type.h)
+  std::string media_type;     // the MIME type detected from the content
+  int64_t size = 0;           // bytes
+  std::string sha512;         // lowercase hex, as in the OCFL manifest
+  std::string sha256;         // lowercase hex, as in the OCFL fixity block
   std::string original_name;  // the file name the uploader gave ("" when none)
   std::string ocfl_version;   // the version of the record's OCFL object that added the file, "v3"
   std::string logical_path;   // where the file is in that object, "media/dn-....jpg"
   std::string caption_vi;
   std::string caption_en;
   std::string creator;
-  std::string date;           // when it was made: YYYY, YYYY-MM or YYYY-MM-DD ("" when unknown)
-  std::string licence;        // a term of the licences vocabulary
+  std::string date;     // when it was made: YYYY, YYYY-MM or YYYY-MM-DD ("" when unknown)
+  std::string licence;  // a term of the licences vocabulary
   std::string rights_holder;
   std::string visibility = "public";  // public or restricted (never served to the public)
   // Technical metadata extracted from the file (dimensions, colour, capture date, GPS,

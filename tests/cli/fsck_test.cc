@@ -38,7 +38,8 @@ class FsckTest : public ::testing::Test {
     for (const std::string id : {"dn-4kq8zx2bv", "dn-23456789x"}) {
       for (int v = 1; v <= 2; ++v) {
         preservation::VersionBuilder b = root_->BeginVersion(id);
-        ASSERT_TRUE(b.AddBytes("record.json", "{\"pid\":\"" + id + "\",\"revision\":" + std::to_string(v) + "}"));
+        ASSERT_TRUE(b.AddBytes("record.json",
+                               "{\"pid\":\"" + id + "\",\"revision\":" + std::to_string(v) + "}"));
         ASSERT_TRUE(b.AddBytes("media/" + std::to_string(v) + ".jpg", std::string(5000 * v, 'j')));
         ASSERT_TRUE(b.Commit({"test", "tester", ""}));
       }
@@ -54,9 +55,12 @@ class FsckTest : public ::testing::Test {
   void ExpectReported(const std::string& path, const std::string& code) {
     testing::CommandResult r = Fsck();
     EXPECT_EQ(r.status, 1) << r.output;
-    EXPECT_NE(r.output.find("error: " + path + ": "), std::string::npos) << "no error for " << path << " in\n" << r.output;
+    EXPECT_NE(r.output.find("error: " + path + ": "), std::string::npos)
+        << "no error for " << path << " in\n"
+        << r.output;
     EXPECT_NE(r.output.find("[" + code + "]"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("disan fsck: the preservation store has"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("disan fsck: the preservation store has"), std::string::npos)
+        << r.output;
   }
 
   testing::TempDir tmp_;
@@ -113,9 +117,11 @@ TEST_F(FsckTest, RepairCompletesAnInterruptedWrite) {
   // A commit that died after renaming its version directory into place.
   StorageRoot::Options options;
   options.fault = [](std::string_view step) -> Status {
-    return step == "version-renamed" ? Status(Fail(ErrorCode::kUnavailable, "crash", "sự cố")) : Ok();
+    return step == "version-renamed" ? Status(Fail(ErrorCode::kUnavailable, "crash", "sự cố"))
+                                     : Ok();
   };
-  auto crashing = StorageRoot::Open(fs::path(data_) / "ocfl", StorageRoot::OpenMode::kExisting, options);
+  auto crashing =
+      StorageRoot::Open(fs::path(data_) / "ocfl", StorageRoot::OpenMode::kExisting, options);
   ASSERT_TRUE(crashing);
   preservation::VersionBuilder b = (*crashing)->BeginVersion("dn-4kq8zx2bv");
   ASSERT_TRUE(b.AddBytes("media/3.jpg", "third"));

@@ -8,10 +8,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "core/pid.h"
 #include "preservation/digest.h"
@@ -36,7 +35,8 @@ std::string Bin() { return Quote(testing::DisanBin()); }
 
 // Runs `disan ARGS`; stdout only, or stdout and stderr together.
 testing::CommandResult Disan(const std::string& args, bool with_stderr = true) {
-  return testing::RunCommand("timeout 300 " + Bin() + " " + args + (with_stderr ? "" : " 2>/dev/null"), with_stderr);
+  return testing::RunCommand(
+      "timeout 300 " + Bin() + " " + args + (with_stderr ? "" : " 2>/dev/null"), with_stderr);
 }
 
 std::vector<std::string> Lines(const std::string& s) {
@@ -63,12 +63,15 @@ class MediaCliTest : public ::testing::Test {
     testing::CommandResult init = Disan("init " + Quote(data_));
     ASSERT_EQ(init.status, 0) << init.output;
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(init.output, m, std::regex("API token[^\\n]*: (disan_[a-z0-9]+)"))) << init.output;
+    ASSERT_TRUE(
+        std::regex_search(init.output, m, std::regex("API token[^\\n]*: (disan_[a-z0-9]+)")))
+        << init.output;
     token_ = m[1];
     json doc = testing::RelicDocument();
     doc["licence"] = "cc_by_nc_4_0";
     testing::WriteFile(tmp_.File("item.jsonl"), doc.dump() + "\n");
-    testing::CommandResult import = Disan("import --data " + Quote(data_) + " " + Quote(tmp_.File("item.jsonl")));
+    testing::CommandResult import =
+        Disan("import --data " + Quote(data_) + " " + Quote(tmp_.File("item.jsonl")));
     ASSERT_EQ(import.status, 0) << import.output;
     testing::CommandResult exported = Disan("export --data " + Quote(data_), false);
     item_ = testing::ParseJsonLines(exported.output).at(0).at("pid");
@@ -82,18 +85,23 @@ class MediaCliTest : public ::testing::Test {
 
   // A WAV file of `size` bytes whose samples are a hole in the file (nothing is written).
   std::string SparseWav(const std::string& name, uint64_t size) {
-    std::string path = File(name, testing::WavHeader(static_cast<uint32_t>(std::min<uint64_t>(size - 44, 0xffffffffu))));
+    std::string path =
+        File(name,
+             testing::WavHeader(static_cast<uint32_t>(std::min<uint64_t>(size - 44, 0xffffffffu))));
     fs::resize_file(path, size);
     return path;
   }
 
-  testing::CommandResult Add(const std::string& files, const std::string& flags = "", bool with_stderr = false) {
-    return Disan("media add --data " + Quote(data_) + " " + item_ + " " + files + (flags.empty() ? "" : " " + flags),
+  testing::CommandResult Add(const std::string& files, const std::string& flags = "",
+                             bool with_stderr = false) {
+    return Disan("media add --data " + Quote(data_) + " " + item_ + " " + files +
+                     (flags.empty() ? "" : " " + flags),
                  with_stderr);
   }
 
   std::unique_ptr<preservation::StorageRoot> Store() {
-    return std::move(*preservation::StorageRoot::Open(fs::path(data_) / "ocfl", preservation::StorageRoot::OpenMode::kExisting));
+    return std::move(*preservation::StorageRoot::Open(
+        fs::path(data_) / "ocfl", preservation::StorageRoot::OpenMode::kExisting));
   }
 
   // Starts `disan serve` (after `prefix`, e.g. a ulimit) and returns its port, 0 on failure.
@@ -119,7 +127,8 @@ TEST_F(MediaCliTest, AddsEveryFileAndPrintsOneLinePerFile) {
   std::string jpeg = File("cổng chính.jpg", testing::SampleJpeg());
   std::string pdf = File("lý lịch.pdf", testing::SamplePdf());
   std::string glb = File("tượng.glb", testing::SampleGlb());
-  testing::CommandResult r = Add(Quote(jpeg) + " " + Quote(pdf) + " " + Quote(glb), "--caption-vi 'Ảnh tư liệu' --date 2023");
+  testing::CommandResult r = Add(Quote(jpeg) + " " + Quote(pdf) + " " + Quote(glb),
+                                 "--caption-vi 'Ảnh tư liệu' --date 2023");
   ASSERT_EQ(r.status, 0) << r.output;
   std::vector<std::string> lines = Lines(r.output);
   ASSERT_EQ(lines.size(), 3u) << r.output;
@@ -141,7 +150,8 @@ TEST_F(MediaCliTest, AddsEveryFileAndPrintsOneLinePerFile) {
   EXPECT_EQ(described["caption"]["vi"], "Ảnh tư liệu");
   EXPECT_EQ(described["date"], "2023");
   EXPECT_EQ(described["licence"], "cc_by_nc_4_0");
-  EXPECT_EQ(testing::ReadFile(store->FilePath(item_, "media/" + ids[2] + ".glb")->string()), testing::SampleGlb());
+  EXPECT_EQ(testing::ReadFile(store->FilePath(item_, "media/" + ids[2] + ".glb")->string()),
+            testing::SampleGlb());
   testing::CommandResult fsck = Disan("fsck --data " + Quote(data_));
   EXPECT_EQ(fsck.status, 0) << fsck.output;
   // Three files, three descriptions, and the unchanged record.json stored once.
@@ -155,25 +165,29 @@ TEST_F(MediaCliTest, RefusesBadFilesButKeepsTheGoodOnes) {
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(Lines(r.output).size(), 1u) << r.output;  // stdout: the good file only
   testing::CommandResult both = Add(Quote(good) + " " + Quote(evil), "", true);
-  EXPECT_NE(both.output.find(evil + ": the file is application/x-executable"), std::string::npos) << both.output;
+  EXPECT_NE(both.output.find(evil + ": the file is application/x-executable"), std::string::npos)
+      << both.output;
   EXPECT_NE(both.output.find("1 of 2 files were not added"), std::string::npos) << both.output;
   EXPECT_EQ(Disan("fsck --data " + Quote(data_)).status, 0);
 }
 
 TEST_F(MediaCliTest, AMissingFileOrABadDescriptionAddsNothing) {
   std::string good = File("good.png", testing::SamplePng());
-  for (const std::string& args : {Quote(good) + " " + Quote(tmp_.File("missing.jpg")),
-                                  Quote(good) + " --date 'ngày 5'", Quote(good) + " --role poster",
-                                  Quote(good) + " --licence mine", Quote(good) + " --visibility hidden",
-                                  Quote(good) + " --caption-vi " + std::string(2001, 'a'),
-                                  Quote(good) + " --creator $(printf '\\377\\376')"}) {
+  for (const std::string& args :
+       {Quote(good) + " " + Quote(tmp_.File("missing.jpg")), Quote(good) + " --date 'ngày 5'",
+        Quote(good) + " --role poster", Quote(good) + " --licence mine",
+        Quote(good) + " --visibility hidden",
+        Quote(good) + " --caption-vi " + std::string(2001, 'a'),
+        Quote(good) + " --creator $(printf '\\377\\376')"}) {
     testing::CommandResult r = Add(args, "", true);
     EXPECT_EQ(r.status, 1) << args << "\n" << r.output;
     EXPECT_NE(r.output.find(" / "), std::string::npos) << r.output;  // English / Vietnamese
   }
-  testing::CommandResult unknown = Disan("media add --data " + Quote(data_) + " " + PidFromBody("dn", "23456789") + " " + Quote(good));
+  testing::CommandResult unknown = Disan("media add --data " + Quote(data_) + " " +
+                                         PidFromBody("dn", "23456789") + " " + Quote(good));
   EXPECT_EQ(unknown.status, 1) << unknown.output;
-  testing::CommandResult malformed = Disan("media add --data " + Quote(data_) + " dn-nope " + Quote(good));
+  testing::CommandResult malformed =
+      Disan("media add --data " + Quote(data_) + " dn-nope " + Quote(good));
   EXPECT_EQ(malformed.status, 1) << malformed.output;
   EXPECT_NE(malformed.output.find("PID"), std::string::npos) << malformed.output;
   EXPECT_FALSE(Store()->ReadInventory(item_));
@@ -195,7 +209,8 @@ TEST_F(MediaCliTest, AKilledAddLeavesThePreviousVersionIntact) {
   ASSERT_EQ(Add(Quote(first)).status, 0);
   std::string big = SparseWav("big.wav", uint64_t{600} << 20);
   {
-    testing::BackgroundCommand add(Bin() + " media add --data " + Quote(data_) + " " + item_ + " " + Quote(big));
+    testing::BackgroundCommand add(Bin() + " media add --data " + Quote(data_) + " " + item_ + " " +
+                                   Quote(big));
     ASSERT_TRUE(add.WaitForLine("10%", 60s)) << add.output();
     add.Signal(SIGKILL);
     add.Wait(10s);
@@ -233,21 +248,24 @@ TEST_F(MediaCliTest, TwoGigabytesStreamThroughAServerWhoseMemoryStaysFlat) {
   client.set_read_timeout(600, 0);
   client.set_write_timeout(600, 0);
   auto started = std::chrono::steady_clock::now();
-  auto r = client.Post(("/api/v1/items/" + item_ + "/media?role=recording&filename=cong-chieng.wav").c_str(),
-                       {{"Authorization", "Bearer " + token_}}, total,
-                       [&](size_t offset, size_t length, httplib::DataSink& sink) {
-                         std::string_view piece;
-                         if (offset < header.size()) {
-                           piece = std::string_view(header).substr(offset);
-                         } else {
-                           piece = std::string_view(block).substr(0, std::min<uint64_t>(block.size(), total - offset));
-                         }
-                         piece = piece.substr(0, std::min(piece.size(), length));
-                         sent.Update(piece.data(), piece.size());
-                         return sink.write(piece.data(), piece.size());
-                       },
-                       "audio/wav");
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  auto r = client.Post(
+      ("/api/v1/items/" + item_ + "/media?role=recording&filename=cong-chieng.wav").c_str(),
+      {{"Authorization", "Bearer " + token_}}, total,
+      [&](size_t offset, size_t length, httplib::DataSink& sink) {
+        std::string_view piece;
+        if (offset < header.size()) {
+          piece = std::string_view(header).substr(offset);
+        } else {
+          piece =
+              std::string_view(block).substr(0, std::min<uint64_t>(block.size(), total - offset));
+        }
+        piece = piece.substr(0, std::min(piece.size(), length));
+        sent.Update(piece.data(), piece.size());
+        return sink.write(piece.data(), piece.size());
+      },
+      "audio/wav");
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ASSERT_TRUE(r) << httplib::to_string(r.error());
   ASSERT_EQ(r->status, 201) << r->body;
   const long after = PeakKiB(server->pid());
@@ -256,10 +274,12 @@ TEST_F(MediaCliTest, TwoGigabytesStreamThroughAServerWhoseMemoryStaysFlat) {
   EXPECT_EQ(m["format"], "wav");
   EXPECT_EQ(m["sha256"], sent.FinishHex());
   // The server read 2 GiB through a 1 MiB buffer: its peak memory grew by a few MiB, not by GiB.
-  EXPECT_LT(after - before, 64 * 1024) << "VmHWM went from " << before << " KiB to " << after << " KiB";
+  EXPECT_LT(after - before, 64 * 1024)
+      << "VmHWM went from " << before << " KiB to " << after << " KiB";
   RecordProperty("upload_seconds", std::to_string(seconds));
   RecordProperty("server_peak_kib", std::to_string(after));
-  std::cerr << "2 GiB upload: " << seconds << " s, server VmHWM " << before << " -> " << after << " KiB\n";
+  std::cerr << "2 GiB upload: " << seconds << " s, server VmHWM " << before << " -> " << after
+            << " KiB\n";
 
   auto store = Store();
   fs::path stored = *store->FilePath(item_, m["preservation"]["path"].get<std::string>());
@@ -276,16 +296,18 @@ TEST_F(MediaCliTest, ADiskThatFillsUpMidUploadStoresNothing) {
   ASSERT_GT(port, 0);
   std::string body = testing::WavHeader(30 << 20) + std::string(30 << 20, '\x01');
   httplib::Client client("127.0.0.1", port);
-  auto r = client.Post(("/api/v1/items/" + item_ + "/media").c_str(), {{"Authorization", "Bearer " + token_}}, body,
-                       "audio/wav");
+  auto r = client.Post(("/api/v1/items/" + item_ + "/media").c_str(),
+                       {{"Authorization", "Bearer " + token_}}, body, "audio/wav");
   ASSERT_TRUE(r) << httplib::to_string(r.error());
   EXPECT_EQ(r->status, 503) << r->body;
   json problem = json::parse(r->body);
-  EXPECT_NE(problem["detail"].get<std::string>().find("no space left"), std::string::npos) << r->body;
-  EXPECT_NE(problem["detail_vi"].get<std::string>().find("hết dung lượng"), std::string::npos) << r->body;
+  EXPECT_NE(problem["detail"].get<std::string>().find("no space left"), std::string::npos)
+      << r->body;
+  EXPECT_NE(problem["detail_vi"].get<std::string>().find("hết dung lượng"), std::string::npos)
+      << r->body;
   // The server lives on, the store is as it was, and smaller files still go in.
-  auto ok = client.Post(("/api/v1/items/" + item_ + "/media").c_str(), {{"Authorization", "Bearer " + token_}},
-                        testing::SamplePng(), "image/png");
+  auto ok = client.Post(("/api/v1/items/" + item_ + "/media").c_str(),
+                        {{"Authorization", "Bearer " + token_}}, testing::SamplePng(), "image/png");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 201) << ok->body;
   server->Signal(SIGTERM);

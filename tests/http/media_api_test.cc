@@ -45,9 +45,10 @@ class MediaApiTest : public ::testing::Test {
   }
 
   std::string CreateItem(const json& doc) {
-    Reply r = testing::SendHttp(server_.port, "POST", "/api/v1/items",
-                                {{"Authorization", "Bearer " + server_.token}, {"Content-Type", "application/json"}},
-                                doc.dump());
+    Reply r = testing::SendHttp(
+        server_.port, "POST", "/api/v1/items",
+        {{"Authorization", "Bearer " + server_.token}, {"Content-Type", "application/json"}},
+        doc.dump());
     EXPECT_EQ(r.status, 201) << r;
     return r.doc.is_object() ? r.doc.value("pid", "") : "";
   }
@@ -57,7 +58,8 @@ class MediaApiTest : public ::testing::Test {
                std::multimap<std::string, std::string> headers = {}, bool with_token = true) {
     if (with_token) headers.emplace("Authorization", "Bearer " + server_.token);
     headers.emplace("Content-Type", "application/octet-stream");
-    return testing::SendHttp(server_.port, "POST", "/api/v1/items/" + pid + "/media" + (query.empty() ? "" : "?" + query),
+    return testing::SendHttp(server_.port, "POST",
+                             "/api/v1/items/" + pid + "/media" + (query.empty() ? "" : "?" + query),
                              std::move(headers), bytes);
   }
 
@@ -84,7 +86,8 @@ class MediaApiTest : public ::testing::Test {
     // The server drops a refused upload when its handler returns, just after answering.
     for (int i = 0; i < 100; ++i) {
       bool empty = true;
-      for (const auto& e : fs::directory_iterator(server_.ocfl->path() / "extensions/disan-staging")) {
+      for (const auto& e :
+           fs::directory_iterator(server_.ocfl->path() / "extensions/disan-staging")) {
         if (e.path().filename() != "lock") empty = false;
       }
       if (empty) return true;
@@ -100,9 +103,12 @@ class MediaApiTest : public ::testing::Test {
 TEST_F(MediaApiTest, AnUploadIsPreservedAndRecordedWithDefaultsFromTheItem) {
   const std::string jpeg = testing::SampleJpeg();
   const preservation::Digests d = DigestsOf(jpeg);
-  Reply r = Upload(item_, jpeg, "caption_vi=C%E1%BB%95ng%20ch%C3%ADnh&caption_en=Main%20gate&creator=Nguy%E1%BB%85n%20V%C4%83n%20A"
-                               "&date=2024-05-01&filename=c%E1%BB%95ng.exe",
-                   {{"Content-Digest", http::FormatContentDigest({{"sha-256", d.sha256}, {"sha-512", d.sha512}})}});
+  Reply r = Upload(item_, jpeg,
+                   "caption_vi=C%E1%BB%95ng%20ch%C3%ADnh&caption_en=Main%20gate&creator=Nguy%E1%BB%"
+                   "85n%20V%C4%83n%20A"
+                   "&date=2024-05-01&filename=c%E1%BB%95ng.exe",
+                   {{"Content-Digest",
+                     http::FormatContentDigest({{"sha-256", d.sha256}, {"sha-512", d.sha512}})}});
   ASSERT_EQ(r.status, 201) << r;
   const json& m = r.doc;
   const std::string id = m.value("id", "");
@@ -122,7 +128,8 @@ TEST_F(MediaApiTest, AnUploadIsPreservedAndRecordedWithDefaultsFromTheItem) {
   EXPECT_EQ(m["licence"], "cc_by_4_0");
   EXPECT_EQ(m["rights_holder"], "Sở Văn hóa, Thể thao và Du lịch");
   EXPECT_EQ(m["visibility"], "public");
-  EXPECT_EQ(m["preservation"], json({{"object", item_}, {"version", "v1"}, {"path", "media/" + id + ".jpg"}}));
+  EXPECT_EQ(m["preservation"],
+            json({{"object", item_}, {"version", "v1"}, {"path", "media/" + id + ".jpg"}}));
 
   // The same through the read routes.
   Reply one = Get("/api/v1/media/" + id);
@@ -134,7 +141,8 @@ TEST_F(MediaApiTest, AnUploadIsPreservedAndRecordedWithDefaultsFromTheItem) {
   EXPECT_EQ(list.doc["media"][0]["id"], id);
 
   // In the preservation store: the bytes, their description and the item's record.
-  EXPECT_EQ(testing::ReadFile(server_.ocfl->FilePath(item_, "media/" + id + ".jpg")->string()), jpeg);
+  EXPECT_EQ(testing::ReadFile(server_.ocfl->FilePath(item_, "media/" + id + ".jpg")->string()),
+            jpeg);
   json described = json::parse(*server_.ocfl->ReadSmallFile(item_, "media/" + id + ".json"));
   EXPECT_EQ(described["sha256"], d.sha256);
   EXPECT_EQ(described["caption"]["vi"], "Cổng chính");
@@ -176,29 +184,34 @@ TEST_F(MediaApiTest, ADigestMismatchStoresNothingAndShowsBothDigests) {
   const std::string jpeg = testing::SampleJpeg();
   const preservation::Digests other = DigestsOf("something else");
   for (const char* field : {"Content-Digest", "Repr-Digest"}) {
-    Reply r = Upload(item_, jpeg, "", {{field, http::FormatContentDigest({{"sha-256", other.sha256}})}});
+    Reply r =
+        Upload(item_, jpeg, "", {{field, http::FormatContentDigest({{"sha-256", other.sha256}})}});
     ASSERT_EQ(r.status, 422) << r;
     ASSERT_TRUE(r.IsProblem()) << r;
     EXPECT_TRUE(r.NamesParameter(field)) << r;
     EXPECT_EQ(r.doc["sent_digest"], http::FormatContentDigest({{"sha-256", other.sha256}}));
     const preservation::Digests actual = DigestsOf(jpeg);
-    EXPECT_EQ(r.doc["computed_digest"], http::FormatContentDigest({{"sha-256", actual.sha256}, {"sha-512", actual.sha512}}));
+    EXPECT_EQ(r.doc["computed_digest"],
+              http::FormatContentDigest({{"sha-256", actual.sha256}, {"sha-512", actual.sha512}}));
     EXPECT_NE(r.doc["detail"].get<std::string>().find(other.sha256), std::string::npos) << r;
     EXPECT_NE(r.doc["detail"].get<std::string>().find(actual.sha256), std::string::npos) << r;
     ExpectNothingStored(item_);
   }
   // A wrong sha-512 beside a right sha-256 is still a mismatch.
-  Reply half = Upload(item_, jpeg, "",
-                      {{"Content-Digest", http::FormatContentDigest({{"sha-256", DigestsOf(jpeg).sha256},
-                                                                      {"sha-512", other.sha512}})}});
+  Reply half =
+      Upload(item_, jpeg, "",
+             {{"Content-Digest", http::FormatContentDigest({{"sha-256", DigestsOf(jpeg).sha256},
+                                                            {"sha-512", other.sha512}})}});
   EXPECT_EQ(half.status, 422) << half;
   // Content-Digest and Repr-Digest that disagree with each other.
-  Reply disagree = Upload(item_, jpeg, "",
-                          {{"Content-Digest", http::FormatContentDigest({{"sha-256", DigestsOf(jpeg).sha256}})},
-                           {"Repr-Digest", http::FormatContentDigest({{"sha-256", other.sha256}})}});
+  Reply disagree =
+      Upload(item_, jpeg, "",
+             {{"Content-Digest", http::FormatContentDigest({{"sha-256", DigestsOf(jpeg).sha256}})},
+              {"Repr-Digest", http::FormatContentDigest({{"sha-256", other.sha256}})}});
   EXPECT_EQ(disagree.status, 422) << disagree;
   // Malformed fields are refused before the body is read.
-  for (std::string bad : {"sha-256=abc", "sha-256=:AAAA:", "md5=:AAAAAAAAAAAAAAAAAAAAAA==:", "Bearer x"}) {
+  for (std::string bad :
+       {"sha-256=abc", "sha-256=:AAAA:", "md5=:AAAAAAAAAAAAAAAAAAAAAA==:", "Bearer x"}) {
     Reply r = Upload(item_, jpeg, "", {{"Content-Digest", bad}});
     EXPECT_EQ(r.status, 422) << bad << "\n" << r;
     EXPECT_TRUE(r.NamesParameter("Content-Digest")) << r;
@@ -212,11 +225,12 @@ TEST_F(MediaApiTest, FilesOfOtherTypesAreRefusedNamingTheDetectedType) {
     std::string query;
     std::string named;
   };
-  for (const Case& c : std::vector<Case>{{testing::SampleElf(), "filename=photo.jpg", "application/x-executable"},
-                                         {testing::SamplePe(), "filename=scan.tif", "portable-executable"},
-                                         {testing::SampleHtml(), "", "text/html"},
-                                         {testing::SampleSvg(), "filename=x.png", "image/svg+xml"},
-                                         {testing::SampleZip(), "", "application/zip"}}) {
+  for (const Case& c :
+       std::vector<Case>{{testing::SampleElf(), "filename=photo.jpg", "application/x-executable"},
+                         {testing::SamplePe(), "filename=scan.tif", "portable-executable"},
+                         {testing::SampleHtml(), "", "text/html"},
+                         {testing::SampleSvg(), "filename=x.png", "image/svg+xml"},
+                         {testing::SampleZip(), "", "application/zip"}}) {
     Reply r = Upload(item_, c.bytes, c.query);
     ASSERT_EQ(r.status, 422) << r;
     EXPECT_TRUE(r.NamesParameter("file")) << r;
@@ -238,20 +252,26 @@ TEST_F(MediaApiTest, FilesOfOtherTypesAreRefusedNamingTheDetectedType) {
 
 TEST_F(MediaApiTest, MalformedDescriptionsNameEveryFieldBeforeTheBodyIsRead) {
   Reply r = Upload(item_, testing::SampleJpeg(),
-                   "role=poster&date=2024-13-01&licence=all-rights-mine&visibility=secret&filename=..%2Fetc%2Fpasswd"
-                   "&caption_vi=" + std::string(2001, 'a') + "&creator=%FF%FE&caption_en=bell%07");
+                   "role=poster&date=2024-13-01&licence=all-rights-mine&visibility=secret&filename="
+                   "..%2Fetc%2Fpasswd"
+                   "&caption_vi=" +
+                       std::string(2001, 'a') + "&creator=%FF%FE&caption_en=bell%07");
   ASSERT_EQ(r.status, 422) << r;
-  for (const char* field : {"role", "date", "licence", "visibility", "filename", "caption_vi", "creator", "caption_en"}) {
+  for (const char* field : {"role", "date", "licence", "visibility", "filename", "caption_vi",
+                            "creator", "caption_en"}) {
     EXPECT_TRUE(r.NamesParameter(field)) << field << "\n" << r;
   }
-  r = Upload(item_, testing::SampleJpeg(), "filename=" + std::string(300, 'n') + ".jpg&creator=" + std::string(501, 'c') +
-                                                "&rights_holder=" + std::string(501, 'r') + "&caption_en=" + std::string(2001, 'e'));
+  r = Upload(item_, testing::SampleJpeg(),
+             "filename=" + std::string(300, 'n') + ".jpg&creator=" + std::string(501, 'c') +
+                 "&rights_holder=" + std::string(501, 'r') +
+                 "&caption_en=" + std::string(2001, 'e'));
   ASSERT_EQ(r.status, 422) << r;
   for (const char* field : {"filename", "creator", "rights_holder", "caption_en"}) {
     EXPECT_TRUE(r.NamesParameter(field)) << field << "\n" << r;
   }
   ExpectNothingStored(item_);
-  Reply unknown = Upload(item_, testing::SampleJpeg(), "license=cc0_1_0&role=master&role=access_copy");
+  Reply unknown =
+      Upload(item_, testing::SampleJpeg(), "license=cc0_1_0&role=master&role=access_copy");
   ASSERT_EQ(unknown.status, 422) << unknown;
   EXPECT_TRUE(unknown.NamesParameter("license")) << unknown;
   EXPECT_TRUE(unknown.NamesParameter("role")) << unknown;
@@ -259,7 +279,9 @@ TEST_F(MediaApiTest, MalformedDescriptionsNameEveryFieldBeforeTheBodyIsRead) {
     EXPECT_EQ(Upload(item_, testing::SamplePng(), std::string("date=") + date).status, 201) << date;
   }
   for (const char* date : {"2023-02-29", "24", "2024-1-1", "2024/01/01", "năm 2024"}) {
-    EXPECT_EQ(Upload(item_, testing::SamplePng(), std::string("date=") + PercentEncode(date)).status, 422) << date;
+    EXPECT_EQ(
+        Upload(item_, testing::SamplePng(), std::string("date=") + PercentEncode(date)).status, 422)
+        << date;
   }
 }
 
@@ -273,16 +295,18 @@ TEST_F(MediaApiTest, UnknownItemsAndMissingTokensStoreNothing) {
   EXPECT_EQ(malformed.status, 422) << malformed;
   EXPECT_TRUE(malformed.NamesParameter("pid")) << malformed;
   // An organisation has no media.
-  Reply r = testing::SendHttp(server_.port, "POST", "/api/v1/organisations",
-                              {{"Authorization", "Bearer " + server_.token}, {"Content-Type", "application/json"}},
-                              json({{"kind", "museum"}, {"names", {{{"lang", "vi"}, {"value", "Bảo tàng"}}}}}).dump());
+  Reply r = testing::SendHttp(
+      server_.port, "POST", "/api/v1/organisations",
+      {{"Authorization", "Bearer " + server_.token}, {"Content-Type", "application/json"}},
+      json({{"kind", "museum"}, {"names", {{{"lang", "vi"}, {"value", "Bảo tàng"}}}}}).dump());
   ASSERT_EQ(r.status, 201) << r;
   EXPECT_EQ(Upload(r.doc["pid"], testing::SampleJpeg()).status, 404);
 
   Reply anonymous = Upload(item_, testing::SampleJpeg(), "", {}, false);
   EXPECT_EQ(anonymous.status, 401) << anonymous;
   EXPECT_TRUE(anonymous.IsProblem());
-  Reply forged = Upload(item_, testing::SampleJpeg(), "", {{"Authorization", "Bearer disan_forged"}}, false);
+  Reply forged =
+      Upload(item_, testing::SampleJpeg(), "", {{"Authorization", "Bearer disan_forged"}}, false);
   EXPECT_EQ(forged.status, 401) << forged;
   ExpectNothingStored(item_);
 
@@ -299,7 +323,8 @@ TEST_F(MediaApiTest, RefusedBodiesAreReadToTheEndSoTheConnectionStaysUsable) {
   httplib::Client c("127.0.0.1", server_.port);
   c.set_keep_alive(true);
   std::string body(3 << 20, 'x');
-  auto refused = c.Post(("/api/v1/items/" + item_ + "/media").c_str(), body, "application/octet-stream");
+  auto refused =
+      c.Post(("/api/v1/items/" + item_ + "/media").c_str(), body, "application/octet-stream");
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 401);
   auto next = c.Get("/healthz");
@@ -307,7 +332,8 @@ TEST_F(MediaApiTest, RefusedBodiesAreReadToTheEndSoTheConnectionStaysUsable) {
   EXPECT_EQ(next->status, 200);
   // The same for a refusal that comes after part of the body was read.
   httplib::Headers auth = {{"Authorization", "Bearer " + server_.token}};
-  auto wrong = c.Post(("/api/v1/items/" + item_ + "/media?role=bogus").c_str(), auth, body, "application/octet-stream");
+  auto wrong = c.Post(("/api/v1/items/" + item_ + "/media?role=bogus").c_str(), auth, body,
+                      "application/octet-stream");
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 422);
   next = c.Get("/healthz");
@@ -316,15 +342,18 @@ TEST_F(MediaApiTest, RefusedBodiesAreReadToTheEndSoTheConnectionStaysUsable) {
 }
 
 TEST_F(MediaApiTest, MultipartCompressedAndOversizedHeaderRequestsAreRefused) {
-  Reply multipart = Upload(item_, "--XX\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nhello\r\n--XX--\r\n", "",
-                           {{"Content-Type", "multipart/form-data; boundary=XX"}});
+  Reply multipart =
+      Upload(item_, "--XX\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nhello\r\n--XX--\r\n",
+             "", {{"Content-Type", "multipart/form-data; boundary=XX"}});
   EXPECT_EQ(multipart.status, 415) << multipart;
   EXPECT_TRUE(multipart.IsProblem()) << multipart;
-  Reply gzip = Upload(item_, std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8) + std::string(100, '\0'), "",
-                      {{"Content-Encoding", "gzip"}});
+  Reply gzip =
+      Upload(item_, std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8) + std::string(100, '\0'), "",
+             {{"Content-Encoding", "gzip"}});
   EXPECT_EQ(gzip.status, 415) << gzip;
   // A header the server's parser takes but our limit does not.
-  Reply long_digest = Upload(item_, testing::SampleJpeg(), "", {{"Content-Digest", "sha-256=:" + std::string(5000, 'A') + ":"}});
+  Reply long_digest = Upload(item_, testing::SampleJpeg(), "",
+                             {{"Content-Digest", "sha-256=:" + std::string(5000, 'A') + ":"}});
   EXPECT_EQ(long_digest.status, 422) << long_digest;
   EXPECT_TRUE(long_digest.NamesParameter("Content-Digest")) << long_digest;
   // Headers beyond what the server parses at all: refused, and the server goes on.
@@ -333,7 +362,8 @@ TEST_F(MediaApiTest, MultipartCompressedAndOversizedHeaderRequestsAreRefused) {
   std::multimap<std::string, std::string> many;
   for (int i = 0; i < 500; ++i) many.emplace("X-Many-" + std::to_string(i), std::string(200, 'm'));
   Reply lots = Upload(item_, testing::SampleJpeg(), "", many);
-  EXPECT_TRUE(lots.status == -1 || (lots.status >= 400 && lots.status < 500) || lots.status == 201) << lots;
+  EXPECT_TRUE(lots.status == -1 || (lots.status >= 400 && lots.status < 500) || lots.status == 201)
+      << lots;
   EXPECT_EQ(Get("/healthz").status, 200);
   ExpectNothingStored(item_, lots.status == 201 ? "v1" : "");
 }
@@ -375,7 +405,8 @@ std::string ExpectContinue(int port, const std::string& head, const std::string&
 
 TEST_F(MediaApiTest, ClientsThatWaitForContinueAreRefusedBeforeSendingTheirFile) {
   auto head = [&](const std::string& extra, uint64_t length) {
-    return "POST /api/v1/items/" + item_ + "/media HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n" + extra +
+    return "POST /api/v1/items/" + item_ +
+           "/media HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n" + extra +
            "Content-Length: " + std::to_string(length) + "\r\n\r\n";
   };
   // No token: refused on the headers; the body is never asked for.
@@ -383,10 +414,13 @@ TEST_F(MediaApiTest, ClientsThatWaitForContinueAreRefusedBeforeSendingTheirFile)
   EXPECT_TRUE(anonymous.starts_with("HTTP/1.1 401")) << anonymous;
   EXPECT_NE(anonymous.find("application/problem+json"), std::string::npos) << anonymous;
   const std::string auth = "Authorization: Bearer " + server_.token + "\r\n";
-  std::string bad_route = ExpectContinue(server_.port, "POST /api/v1/nowhere HTTP/1.1\r\nHost: x\r\n"
-                                                        "Expect: 100-continue\r\nContent-Length: 10\r\n\r\n", "");
+  std::string bad_route = ExpectContinue(server_.port,
+                                         "POST /api/v1/nowhere HTTP/1.1\r\nHost: x\r\n"
+                                         "Expect: 100-continue\r\nContent-Length: 10\r\n\r\n",
+                                         "");
   EXPECT_TRUE(bad_route.starts_with("HTTP/1.1 404")) << bad_route;
-  std::string gzip = ExpectContinue(server_.port, head(auth + "Content-Encoding: gzip\r\n", 10), "");
+  std::string gzip =
+      ExpectContinue(server_.port, head(auth + "Content-Encoding: gzip\r\n", 10), "");
   EXPECT_TRUE(gzip.starts_with("HTTP/1.1 415")) << gzip;
   // With a token the server asks for the file, and takes it.
   const std::string jpeg = testing::SampleJpeg();
@@ -404,8 +438,9 @@ TEST_F(MediaApiTest, AnUploadCutShortStoresNothing) {
   addr.sin_port = htons(static_cast<uint16_t>(server_.port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  std::string head = "POST /api/v1/items/" + item_ + "/media HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                     server_.token + "\r\nContent-Length: 1000000\r\n\r\n";
+  std::string head = "POST /api/v1/items/" + item_ +
+                     "/media HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + server_.token +
+                     "\r\nContent-Length: 1000000\r\n\r\n";
   std::string part = testing::SampleJpeg() + std::string(50000, 'j');
   ASSERT_EQ(write(fd, head.data(), head.size()), static_cast<ssize_t>(head.size()));
   ASSERT_EQ(write(fd, part.data(), part.size()), static_cast<ssize_t>(part.size()));
@@ -416,7 +451,8 @@ TEST_F(MediaApiTest, AnUploadCutShortStoresNothing) {
 }
 
 TEST_F(MediaApiTest, UnroutedMethodsWithBodiesAreNotBuffered) {
-  Reply pri = testing::SendHttp(server_.port, "PRI", "/api/v1/items", {}, std::string(1 << 20, 'p'));
+  Reply pri =
+      testing::SendHttp(server_.port, "PRI", "/api/v1/items", {}, std::string(1 << 20, 'p'));
   EXPECT_TRUE(pri.status == 501 || pri.status == -1 || pri.status == 400) << pri;
   EXPECT_EQ(Get("/healthz").status, 200);
 }
@@ -429,9 +465,10 @@ class SmallUploadLimitTest : public MediaApiTest {
 TEST_F(SmallUploadLimitTest, FilesOverTheLimitGet413) {
   // Declared too big while waiting for "100 Continue": refused before any byte is sent.
   std::string waiting = ExpectContinue(server_.port,
-                                       "POST /api/v1/items/" + item_ + "/media HTTP/1.1\r\nHost: x\r\n"
-                                       "Expect: 100-continue\r\nAuthorization: Bearer " + server_.token +
-                                           "\r\nContent-Length: 5000\r\n\r\n",
+                                       "POST /api/v1/items/" + item_ +
+                                           "/media HTTP/1.1\r\nHost: x\r\n"
+                                           "Expect: 100-continue\r\nAuthorization: Bearer " +
+                                           server_.token + "\r\nContent-Length: 5000\r\n\r\n",
                                        "");
   EXPECT_TRUE(waiting.starts_with("HTTP/1.1 413")) << waiting;
   const std::string big = testing::SampleJpeg() + std::string(10000, 'j');

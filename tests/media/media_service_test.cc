@@ -1,12 +1,13 @@
 // The media service over a real catalogue and a real preservation store: validation before the
 // file arrives, what an added file becomes, visibility, and concurrent additions to one item.
+#include "media/media_service.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
 #include "core/pid.h"
-#include "media/media_service.h"
 #include "preservation/validator.h"
 #include "support/media_samples.h"
 #include "support/test_support.h"
@@ -19,15 +20,16 @@ using nlohmann::json;
 class MediaServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::move(*preservation::StorageRoot::Open(db_.dir.path() / "ocfl",
-                                                       preservation::StorageRoot::OpenMode::kCreateIfMissing));
+    root_ = std::move(*preservation::StorageRoot::Open(
+        db_.dir.path() / "ocfl", preservation::StorageRoot::OpenMode::kCreateIfMissing));
     service_ = std::make_unique<MediaService>(*db_.catalogue, *root_, MediaOptions{1 << 20});
     json doc = testing::RelicDocument();
     doc["rights_holder"] = "Ban quản lý di tích";
     item_ = db_.catalogue->Create(RecordClass::kItem, doc, db_.staff, "test")->pid;
   }
 
-  Result<MediaAsset> AddBytes(const std::string& bytes, MediaInput input = {}, const std::string& pid = "") {
+  Result<MediaAsset> AddBytes(const std::string& bytes, MediaInput input = {},
+                              const std::string& pid = "") {
     Upload upload = TRY(service_->BeginUpload());
     TRY(upload.Write(bytes.data(), bytes.size()));
     return service_->Add(pid.empty() ? item_ : pid, std::move(upload), input, db_.staff);
@@ -65,7 +67,8 @@ TEST_F(MediaServiceTest, PrepareFillsDefaultsAndNamesEveryBadField) {
     EXPECT_FALSE(f.message_en.empty());
     EXPECT_FALSE(f.message_vi.empty());
   }
-  EXPECT_EQ(named, (std::set<std::string>{"role", "caption_vi", "date", "licence", "visibility", "filename"}));
+  EXPECT_EQ(named, (std::set<std::string>{"role", "caption_vi", "date", "licence", "visibility",
+                                          "filename"}));
 
   MediaInput nfc;
   nfc.creator = "  Nguye\xcc\x82\xcc\x83n   Va\xcc\x86n A  ";  // decomposed, padded
@@ -74,7 +77,8 @@ TEST_F(MediaServiceTest, PrepareFillsDefaultsAndNamesEveryBadField) {
   broken.caption_en = "\xff\xfe";
   EXPECT_EQ(service_->Prepare(item_, broken, db_.staff).error().fields[0].problem, "encoding");
 
-  EXPECT_EQ(service_->Prepare(PidFromBody("dn", "23456789"), {}, db_.staff).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(service_->Prepare(PidFromBody("dn", "23456789"), {}, db_.staff).error().code,
+            ErrorCode::kNotFound);
 }
 
 TEST_F(MediaServiceTest, AnAddedFileIsPreservedDescribedAndRecorded) {
@@ -128,7 +132,8 @@ TEST_F(MediaServiceTest, ThePublicSeesPublicMediaOfPublicItemsOnly) {
   EXPECT_EQ(service_->Get(closed.id, public_).error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(service_->Get(closed.id, db_.staff));
 
-  ASSERT_TRUE(db_.catalogue->Delete(RecordClass::kItem, item_, std::nullopt, db_.staff, "trùng lặp"));
+  ASSERT_TRUE(
+      db_.catalogue->Delete(RecordClass::kItem, item_, std::nullopt, db_.staff, "trùng lặp"));
   EXPECT_EQ(service_->List(item_, public_).error().code, ErrorCode::kGone);
   EXPECT_EQ(service_->Get(open.id, db_.staff).error().code, ErrorCode::kGone);
   EXPECT_EQ(AddBytes(testing::SamplePng()).error().code, ErrorCode::kGone);

@@ -1,8 +1,9 @@
 // Content-based type detection on real files: every accepted format is recognised whatever the
 // file is called, and everything else is refused with the detected type named.
+#include "media/media_type.h"
+
 #include <gtest/gtest.h>
 
-#include "media/media_type.h"
 #include "support/media_samples.h"
 #include "support/test_support.h"
 
@@ -10,7 +11,8 @@ namespace disan::media {
 namespace {
 
 // Detects the type of `content` written to a file called `name`.
-Result<const MediaFormat*> Detect(const std::string& content, const std::string& name = "upload.bin") {
+Result<const MediaFormat*> Detect(const std::string& content,
+                                  const std::string& name = "upload.bin") {
   testing::TempDir dir;
   testing::WriteFile(dir.File(name), content);
   return DetectFormat(dir.File(name));
@@ -22,14 +24,22 @@ TEST(MediaType, RecognisesEveryAcceptedFormatFromItsContent) {
     std::string format;
   };
   for (const Case& c : std::vector<Case>{
-           {testing::SampleJpeg(), "jpeg"},     {testing::SampleTiff(), "tiff"},
-           {testing::SampleBigTiff(), "tiff"},  {testing::SamplePng(), "png"},
-           {testing::SampleWebp(), "webp"},     {testing::SampleJp2(), "jp2"},
-           {testing::SampleJ2k(), "j2k"},       {testing::SamplePdf(), "pdf"},
-           {testing::SampleWav(), "wav"},       {testing::SampleFlac(), "flac"},
-           {testing::SampleMp3(), "mp3"},       {testing::SampleMp4(), "mp4"},
-           {testing::SampleWebm(), "webm"},     {testing::SampleGlb(), "glb"},
-           {testing::SampleGltf(), "gltf"},     {testing::SampleObj(), "obj"},
+           {testing::SampleJpeg(), "jpeg"},
+           {testing::SampleTiff(), "tiff"},
+           {testing::SampleBigTiff(), "tiff"},
+           {testing::SamplePng(), "png"},
+           {testing::SampleWebp(), "webp"},
+           {testing::SampleJp2(), "jp2"},
+           {testing::SampleJ2k(), "j2k"},
+           {testing::SamplePdf(), "pdf"},
+           {testing::SampleWav(), "wav"},
+           {testing::SampleFlac(), "flac"},
+           {testing::SampleMp3(), "mp3"},
+           {testing::SampleMp4(), "mp4"},
+           {testing::SampleWebm(), "webm"},
+           {testing::SampleGlb(), "glb"},
+           {testing::SampleGltf(), "gltf"},
+           {testing::SampleObj(), "obj"},
            {testing::SamplePly(), "ply"},
        }) {
     // The name never matters: every file is called .exe here.
@@ -58,7 +68,8 @@ TEST(MediaType, RefusesOtherFilesNamingWhatTheyAre) {
            {testing::SampleHtml(), "page.pdf", "text/html"},
            {testing::SampleSvg(), "image.png", "image/svg+xml"},
            {"just some notes\nin plain text\n", "notes.obj", "text/plain"},
-           {"{\"name\": \"not a model\", \"asset\": {\"generator\": \"x\"}}", "model.gltf", "application/json"},
+           {"{\"name\": \"not a model\", \"asset\": {\"generator\": \"x\"}}", "model.gltf",
+            "application/json"},
            {"[1, 2, 3]", "model.gltf", "application/json"},
        }) {
     Result<const MediaFormat*> f = Detect(c.content, c.name);

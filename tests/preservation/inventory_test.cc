@@ -1,11 +1,12 @@
 // Inventory parsing: every OCFL 1.1 rule that protects readers from a damaged or hostile
 // inventory, and the sidecar format.
+#include "preservation/inventory.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "preservation/digest.h"
-#include "preservation/inventory.h"
 
 namespace disan::preservation {
 namespace {
@@ -16,17 +17,27 @@ const std::string kEmpty512 = Sha512Hex("");
 const std::string kHello512 = Sha512Hex("hello");
 
 json Valid() {
-  return {{"id", "dn-4kq8zx2bv"},
-          {"type", "https://ocfl.io/1.1/spec/#inventory"},
-          {"digestAlgorithm", "sha512"},
-          {"head", "v2"},
-          {"manifest", {{kHello512, {"v1/content/a.txt"}}, {kEmpty512, {"v2/content/media/b.txt"}}}},
-          {"versions",
-           {{"v1", {{"created", "2025-06-01T08:30:00Z"}, {"message", "first"}, {"user", {{"name", "test"}}},
-                    {"state", {{kHello512, {"a.txt"}}}}}},
-            {"v2", {{"created", "2025-06-02T08:30:00.123+07:00"}, {"message", "second"}, {"user", {{"name", "test"}}},
-                    {"state", {{kHello512, {"a.txt", "copy.txt"}}, {kEmpty512, {"media/b.txt"}}}}}}}},
-          {"fixity", {{"sha256", {{"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", {"v1/content/a.txt"}}}}}}};
+  return {
+      {"id", "dn-4kq8zx2bv"},
+      {"type", "https://ocfl.io/1.1/spec/#inventory"},
+      {"digestAlgorithm", "sha512"},
+      {"head", "v2"},
+      {"manifest", {{kHello512, {"v1/content/a.txt"}}, {kEmpty512, {"v2/content/media/b.txt"}}}},
+      {"versions",
+       {{"v1",
+         {{"created", "2025-06-01T08:30:00Z"},
+          {"message", "first"},
+          {"user", {{"name", "test"}}},
+          {"state", {{kHello512, {"a.txt"}}}}}},
+        {"v2",
+         {{"created", "2025-06-02T08:30:00.123+07:00"},
+          {"message", "second"},
+          {"user", {{"name", "test"}}},
+          {"state", {{kHello512, {"a.txt", "copy.txt"}}, {kEmpty512, {"media/b.txt"}}}}}}}},
+      {"fixity",
+       {{"sha256",
+         {{"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+           {"v1/content/a.txt"}}}}}}};
 }
 
 // The codes of the error findings for `doc`.
@@ -140,7 +151,8 @@ TEST(Inventory, RefusesDigestsThatDoNotAddUp) {
   EXPECT_TRUE(Has(ErrorCodes(later), "E050"));
 
   json fixity = Valid();
-  fixity["fixity"]["sha256"]["2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"] = {"v9/content/nowhere"};
+  fixity["fixity"]["sha256"]["2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"] = {
+      "v9/content/nowhere"};
   EXPECT_TRUE(Has(ErrorCodes(fixity), "E057"));
   json fixity_type = Valid();
   fixity_type["fixity"] = "sha256";
@@ -149,8 +161,8 @@ TEST(Inventory, RefusesDigestsThatDoNotAddUp) {
 
 TEST(Inventory, RefusesPathsThatLeaveTheObject) {
   for (std::string bad : {"../../etc/passwd", "v1/content/../../../etc/passwd", "/etc/passwd",
-                                 "v1/content//a", "v1/content/./a", "v1/content/a/", "v1/content/\x01",
-                                 "v1/a.txt", "v9/content/a.txt", "v1/content"}) {
+                          "v1/content//a", "v1/content/./a", "v1/content/a/", "v1/content/\x01",
+                          "v1/a.txt", "v9/content/a.txt", "v1/content"}) {
     json doc = Valid();
     doc["manifest"][kHello512] = {bad};
     std::vector<std::string> codes = ErrorCodes(doc);
@@ -210,9 +222,12 @@ TEST(Inventory, SidecarNamesTheDigestAndTheFile) {
   auto [en, vi] = CheckSidecar(sidecar, bytes + " ", "sha512");
   EXPECT_NE(en.find("does not match"), std::string::npos) << en;
   EXPECT_FALSE(vi.empty());
-  EXPECT_NE(CheckSidecar(Sha512Hex(bytes), bytes, "sha512").first.find("must read"), std::string::npos);
-  EXPECT_NE(CheckSidecar(Sha512Hex(bytes) + " other.json", bytes, "sha512").first.find("must read"), std::string::npos);
-  EXPECT_NE(CheckSidecar("abc inventory.json", bytes, "sha512").first.find("must read"), std::string::npos);
+  EXPECT_NE(CheckSidecar(Sha512Hex(bytes), bytes, "sha512").first.find("must read"),
+            std::string::npos);
+  EXPECT_NE(CheckSidecar(Sha512Hex(bytes) + " other.json", bytes, "sha512").first.find("must read"),
+            std::string::npos);
+  EXPECT_NE(CheckSidecar("abc inventory.json", bytes, "sha512").first.find("must read"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // The 0004-hashed-n-tuple-storage-layout mapping, checked against the extension's own examples.
-#include <gtest/gtest.h>
-
 #include "preservation/layout.h"
+
+#include <gtest/gtest.h>
 
 namespace disan::preservation {
 namespace {
@@ -22,15 +22,18 @@ TEST(HashedNTupleLayout, DefaultsMatchTheExtensionsFirstExample) {
 }
 
 TEST(HashedNTupleLayout, ConfiguredLikeTheSecondAndThirdExamples) {
-  auto md5 = HashedNTupleLayout::FromConfig(
-      {{"digestAlgorithm", "md5"}, {"tupleSize", 2}, {"numberOfTuples", 15}, {"shortObjectRoot", true}});
+  auto md5 = HashedNTupleLayout::FromConfig({{"digestAlgorithm", "md5"},
+                                             {"tupleSize", 2},
+                                             {"numberOfTuples", 15},
+                                             {"shortObjectRoot", true}});
   ASSERT_TRUE(md5) << md5.error().Describe();
   EXPECT_EQ(md5->ObjectPath("object-01"), "ff/75/53/44/92/48/5e/ab/b3/9f/86/35/67/28/88/4e");
   EXPECT_EQ(md5->ObjectPath("..hor/rib:le-$id"), "08/31/97/66/fb/6c/29/35/dd/17/5b/94/26/77/17/e0");
 
   auto flat = HashedNTupleLayout::FromConfig({{"tupleSize", 0}, {"numberOfTuples", 0}});
   ASSERT_TRUE(flat) << flat.error().Describe();
-  EXPECT_EQ(flat->ObjectPath("object-01"), "3c0ff4240c1e116dba14c7627f2319b58aa3d77606d0d90dfc6161608ac987d4");
+  EXPECT_EQ(flat->ObjectPath("object-01"),
+            "3c0ff4240c1e116dba14c7627f2319b58aa3d77606d0d90dfc6161608ac987d4");
 }
 
 TEST(HashedNTupleLayout, RefusesConfigurationsTheExtensionForbidsNamingTheKey) {
@@ -47,7 +50,8 @@ TEST(HashedNTupleLayout, RefusesConfigurationsTheExtensionForbidsNamingTheKey) {
            {{{"numberOfTuples", 3.5}}, "numberOfTuples"},
            {{{"tupleSize", 0}, {"numberOfTuples", 3}}, "tupleSize"},
            {{{"tupleSize", 32}, {"numberOfTuples", 3}}, "numberOfTuples"},
-           {{{"tupleSize", 16}, {"numberOfTuples", 4}, {"shortObjectRoot", true}}, "numberOfTuples"},
+           {{{"tupleSize", 16}, {"numberOfTuples", 4}, {"shortObjectRoot", true}},
+            "numberOfTuples"},
            {{{"shortObjectRoot", "yes"}}, "shortObjectRoot"},
            {{{"extensionName", "0002-flat-direct-storage-layout"}}, "extensionName"},
            {json::array(), "config.json"},

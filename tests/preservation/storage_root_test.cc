@@ -1,16 +1,16 @@
 // The OCFL storage root on a real file system: what a commit writes, deduplication, streaming,
 // concurrency, and what an interrupted commit leaves behind.
+#include "preservation/storage_root.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "preservation/storage_root.h"
 #include "preservation/validator.h"
 #include "support/test_support.h"
 
@@ -34,7 +34,8 @@ class StorageRootTest : public ::testing::Test {
   void SetUp() override { root_ = Open(); }
 
   std::unique_ptr<StorageRoot> Open(StorageRoot::Options options = {}) {
-    auto r = StorageRoot::Open(dir_.path() / "ocfl", StorageRoot::OpenMode::kCreateIfMissing, std::move(options));
+    auto r = StorageRoot::Open(dir_.path() / "ocfl", StorageRoot::OpenMode::kCreateIfMissing,
+                               std::move(options));
     EXPECT_TRUE(r) << r.error().Describe();
     return r ? std::move(*r) : nullptr;
   }
@@ -49,7 +50,8 @@ class StorageRootTest : public ::testing::Test {
   }
 
   // Commits one version with files given as logical path -> content.
-  CommitResult Commit(StorageRoot& root, const std::string& id, const std::map<std::string, std::string>& files,
+  CommitResult Commit(StorageRoot& root, const std::string& id,
+                      const std::map<std::string, std::string>& files,
                       const std::string& message = "change") {
     VersionBuilder b = root.BeginVersion(id);
     for (const auto& [path, content] : files) EXPECT_TRUE(b.AddBytes(path, content));
@@ -82,7 +84,8 @@ TEST_F(StorageRootTest, ANewRootDeclaresItselfAndItsLayout) {
   json layout = json::parse(Read(root / "ocfl_layout.json"));
   EXPECT_EQ(layout["extension"], "0004-hashed-n-tuple-storage-layout");
   EXPECT_TRUE(layout["description"].is_string());
-  json config = json::parse(Read(root / "extensions/0004-hashed-n-tuple-storage-layout/config.json"));
+  json config =
+      json::parse(Read(root / "extensions/0004-hashed-n-tuple-storage-layout/config.json"));
   EXPECT_EQ(config["tupleSize"], 3);
   EXPECT_EQ(Errors(), 0u);
 
@@ -102,8 +105,9 @@ TEST_F(StorageRootTest, ANewRootDeclaresItselfAndItsLayout) {
 
 TEST_F(StorageRootTest, FirstVersionWritesAnObjectWithInventorySidecarAndFixity) {
   const std::string id = "dn-4kq8zx2bv";
-  CommitResult r = Commit(*root_, id, {{"record.json", "{\"pid\":\"dn-4kq8zx2bv\"}"}, {"media/a.jpg", "JPEG"}},
-                          "Thêm ảnh");
+  CommitResult r =
+      Commit(*root_, id, {{"record.json", "{\"pid\":\"dn-4kq8zx2bv\"}"}, {"media/a.jpg", "JPEG"}},
+             "Thêm ảnh");
   EXPECT_EQ(r.version, "v1");
   EXPECT_TRUE(r.changed);
   EXPECT_EQ(r.content_paths["media/a.jpg"], "v1/content/media/a.jpg");
@@ -126,7 +130,8 @@ TEST_F(StorageRootTest, FirstVersionWritesAnObjectWithInventorySidecarAndFixity)
   EXPECT_EQ(inv["manifest"][jpeg512], json({"v1/content/media/a.jpg"}));
   EXPECT_EQ(inv["versions"]["v1"]["state"][jpeg512], json({"media/a.jpg"}));
   EXPECT_EQ(inv["versions"]["v1"]["message"], "Thêm ảnh");
-  EXPECT_EQ(inv["versions"]["v1"]["user"], json({{"name", "tester"}, {"address", "mailto:tester@example.org"}}));
+  EXPECT_EQ(inv["versions"]["v1"]["user"],
+            json({{"name", "tester"}, {"address", "mailto:tester@example.org"}}));
   EXPECT_TRUE(IsRfc3339(inv["versions"]["v1"]["created"].get<std::string>()));
   Digests d = Value(DigestFile((object / "v1/content/media/a.jpg").string()));
   EXPECT_EQ(inv["fixity"]["sha256"][d.sha256], json({"v1/content/media/a.jpg"}));
@@ -143,7 +148,8 @@ TEST_F(StorageRootTest, LaterVersionsAddFilesAndStoreEachContentOnce) {
   const std::string id = "dn-4kq8zx2bv";
   Commit(*root_, id, {{"record.json", "r1"}, {"media/a.jpg", "A"}});
   // Same record, one new file, and a second name for content already stored.
-  CommitResult v2 = Commit(*root_, id, {{"record.json", "r1"}, {"media/b.jpg", "B"}, {"media/a-copy.jpg", "A"}});
+  CommitResult v2 =
+      Commit(*root_, id, {{"record.json", "r1"}, {"media/b.jpg", "B"}, {"media/a-copy.jpg", "A"}});
   EXPECT_EQ(v2.version, "v2");
   EXPECT_EQ(v2.content_paths["media/a-copy.jpg"], "v1/content/media/a.jpg");
   EXPECT_EQ(v2.content_paths["record.json"], "v1/content/record.json");
@@ -183,7 +189,8 @@ TEST_F(StorageRootTest, LaterVersionsAddFilesAndStoreEachContentOnce) {
 
 TEST_F(StorageRootTest, StagedFilesAreStreamedAndHashedAcrossBufferBoundaries) {
   std::string content;
-  for (int i = 0; content.size() < 3 * (1 << 20) + 12345; ++i) content += "khối " + std::to_string(i) + "\n";
+  for (int i = 0; content.size() < 3 * (1 << 20) + 12345; ++i)
+    content += "khối " + std::to_string(i) + "\n";
   StagedFile f = Stage(content, 65537);
   EXPECT_EQ(f.bytes_written(), content.size());
   Digests expected = Value(DigestFile(f.path().string()));
@@ -235,7 +242,8 @@ TEST_F(StorageRootTest, ConcurrentVersionsOfOneObjectLoseNothing) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       VersionBuilder b = root_->BeginVersion(id);
-      if (!b.AddBytes("media/" + std::to_string(t) + ".txt", "file " + std::to_string(t))) ++failures;
+      if (!b.AddBytes("media/" + std::to_string(t) + ".txt", "file " + std::to_string(t)))
+        ++failures;
       if (!b.Commit({"thread " + std::to_string(t), "tester", ""})) ++failures;
     });
   }
@@ -248,7 +256,8 @@ TEST_F(StorageRootTest, ConcurrentVersionsOfOneObjectLoseNothing) {
 }
 
 // Each step at which a commit can be interrupted, and what a reader then sees.
-class InterruptedCommitTest : public StorageRootTest, public ::testing::WithParamInterface<const char*> {};
+class InterruptedCommitTest : public StorageRootTest,
+                              public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(InterruptedCommitTest, LeavesThePreviousVersionIntactAndReadable) {
   const std::string id = "dn-4kq8zx2bv";
@@ -256,7 +265,8 @@ TEST_P(InterruptedCommitTest, LeavesThePreviousVersionIntactAndReadable) {
   const std::string step = GetParam();
   StorageRoot::Options options;
   options.fault = [&](std::string_view at) -> Status {
-    if (at == step) return Fail(ErrorCode::kUnavailable, "simulated crash at " + step, "mô phỏng sự cố");
+    if (at == step)
+      return Fail(ErrorCode::kUnavailable, "simulated crash at " + step, "mô phỏng sự cố");
     return Ok();
   };
   std::unique_ptr<StorageRoot> crashing = Open(options);
@@ -291,7 +301,8 @@ TEST_P(InterruptedCommitTest, LeavesThePreviousVersionIntactAndReadable) {
     if (dead == 0) _exit(0);
     waitpid(dead, nullptr, 0);
     std::string renamed = std::to_string(dead) + e.substr(e.find('-'));
-    fs::rename(root_->path() / "extensions/disan-staging" / e, root_->path() / "extensions/disan-staging" / renamed);
+    fs::rename(root_->path() / "extensions/disan-staging" / e,
+               root_->path() / "extensions/disan-staging" / renamed);
   }
   EXPECT_EQ(ValidateStorageRoot(root_->path()).Warnings(), StagingEntries().size());
   root_ = Open();
@@ -328,7 +339,8 @@ TEST_F(StorageRootTest, NewObjectsShareExistingLayoutDirectories) {
   std::string second;
   for (int i = 1; second.empty(); ++i) {
     std::string candidate = "dn-" + std::to_string(i);
-    if (root_->ObjectPath(candidate).substr(0, 3) == root_->ObjectPath(first).substr(0, 3)) second = candidate;
+    if (root_->ObjectPath(candidate).substr(0, 3) == root_->ObjectPath(first).substr(0, 3))
+      second = candidate;
   }
   Commit(*root_, first, {{"record.json", "1"}});
   Commit(*root_, second, {{"record.json", "2"}});
@@ -342,7 +354,8 @@ TEST_F(StorageRootTest, ADamagedRootInventoryFallsBackToTheNewestVersionsCopy) {
   Commit(*root_, id, {{"record.json", "r1"}});
   const fs::path object = Object(id);
   std::string bytes = Read(object / "inventory.json");
-  testing::WriteFile((object / "inventory.json").string(), bytes + " ");  // no longer matches its sidecar
+  testing::WriteFile((object / "inventory.json").string(),
+                     bytes + " ");  // no longer matches its sidecar
   EXPECT_EQ(Value(root_->ReadInventory(id)).head, "v1");
   ValidationReport report = ValidateStorageRoot(root_->path());
   ASSERT_GT(report.Errors(), 0u);

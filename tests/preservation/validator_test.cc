@@ -1,13 +1,13 @@
 // fsck's checker against damage done by hand to a real storage root: each problem is reported
 // with the path of the file or directory at fault.
+#include "preservation/validator.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "preservation/storage_root.h"
-#include "preservation/validator.h"
 #include "support/test_support.h"
 
 namespace disan::preservation {
@@ -19,7 +19,8 @@ using nlohmann::json;
 class ValidatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::move(*StorageRoot::Open(dir_.path() / "ocfl", StorageRoot::OpenMode::kCreateIfMissing));
+    root_ = std::move(
+        *StorageRoot::Open(dir_.path() / "ocfl", StorageRoot::OpenMode::kCreateIfMissing));
     for (int v = 1; v <= 2; ++v) {
       VersionBuilder b = root_->BeginVersion(kId);
       ASSERT_TRUE(b.AddBytes("record.json", "{\"revision\":" + std::to_string(v) + "}"));
@@ -128,7 +129,8 @@ TEST_F(ValidatorTest, HostileAndOversizedInventoriesAreReportedNotFollowed) {
   // A manifest that points outside the object is refused before anything is opened.
   EditInventory([](json& inv) {
     for (auto& [digest, paths] : inv["manifest"].items()) {
-      if (paths[0] == "v1/content/media/1.jpg") paths[0] = "v1/content/../../../../../../etc/passwd";
+      if (paths[0] == "v1/content/media/1.jpg")
+        paths[0] = "v1/content/../../../../../../etc/passwd";
     }
   });
   ExpectError(object_ + "/inventory.json", "E099");
@@ -171,8 +173,9 @@ TEST_F(ValidatorTest, TheRootDeclarationAndLayoutAreChecked) {
   testing::WriteFile(At("0=ocfl_1.1").string(), "ocfl_1.1\n");
   testing::WriteFile(At("ocfl_layout.json").string(), "{\"extension\": 4}");
   ExpectError("ocfl_layout.json", "E070");
-  testing::WriteFile(At("ocfl_layout.json").string(),
-                     "{\"extension\": \"0004-hashed-n-tuple-storage-layout\", \"description\": \"x\"}");
+  testing::WriteFile(
+      At("ocfl_layout.json").string(),
+      "{\"extension\": \"0004-hashed-n-tuple-storage-layout\", \"description\": \"x\"}");
   // An object moved to where the layout does not put it.
   fs::create_directories(At("fff/fff/fff"));
   fs::rename(At(object_), At("fff/fff/fff/moved"));

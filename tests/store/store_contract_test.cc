@@ -306,13 +306,23 @@ TEST_P(StoreContract, MediaAssetsBelongToLiveRecordsAndKeepEveryField) {
   MediaAsset want = Media(first, pid);
   want.created_at = got.created_at;
   EXPECT_EQ(got.created_at.size(), 24u);
-  for (auto [a, b] : {std::pair{&got.id, &want.id}, {&got.record_pid, &want.record_pid}, {&got.role, &want.role},
-                      {&got.format, &want.format}, {&got.media_type, &want.media_type}, {&got.sha512, &want.sha512},
-                      {&got.sha256, &want.sha256}, {&got.original_name, &want.original_name},
-                      {&got.ocfl_version, &want.ocfl_version}, {&got.logical_path, &want.logical_path},
-                      {&got.caption_vi, &want.caption_vi}, {&got.caption_en, &want.caption_en},
-                      {&got.creator, &want.creator}, {&got.date, &want.date}, {&got.licence, &want.licence},
-                      {&got.rights_holder, &want.rights_holder}, {&got.visibility, &want.visibility},
+  for (auto [a, b] : {std::pair{&got.id, &want.id},
+                      {&got.record_pid, &want.record_pid},
+                      {&got.role, &want.role},
+                      {&got.format, &want.format},
+                      {&got.media_type, &want.media_type},
+                      {&got.sha512, &want.sha512},
+                      {&got.sha256, &want.sha256},
+                      {&got.original_name, &want.original_name},
+                      {&got.ocfl_version, &want.ocfl_version},
+                      {&got.logical_path, &want.logical_path},
+                      {&got.caption_vi, &want.caption_vi},
+                      {&got.caption_en, &want.caption_en},
+                      {&got.creator, &want.creator},
+                      {&got.date, &want.date},
+                      {&got.licence, &want.licence},
+                      {&got.rights_holder, &want.rights_holder},
+                      {&got.visibility, &want.visibility},
                       {&got.author, &want.author}}) {
     EXPECT_EQ(*a, *b);
   }

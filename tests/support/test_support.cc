@@ -38,14 +38,16 @@ TestCatalogue::TestCatalogue() {
   if (!s) throw std::runtime_error(s.error().Describe());
   store = std::move(*s);
   catalogue = std::make_unique<Catalogue>(*store, Schema::Builtin(), "dn");
-  auto root = preservation::StorageRoot::Open(dir.path() / "ocfl", preservation::StorageRoot::OpenMode::kCreateIfMissing);
+  auto root = preservation::StorageRoot::Open(
+      dir.path() / "ocfl", preservation::StorageRoot::OpenMode::kCreateIfMissing);
   if (!root) throw std::runtime_error(root.error().Describe());
   ocfl = std::move(*root);
   media = std::make_unique<media::MediaService>(*catalogue, *ocfl);
 }
 
 TestServer::TestServer(size_t max_body_bytes, uint64_t max_upload_bytes) {
-  media = std::make_unique<media::MediaService>(*catalogue, *ocfl, media::MediaOptions{max_upload_bytes});
+  media = std::make_unique<media::MediaService>(*catalogue, *ocfl,
+                                                media::MediaOptions{max_upload_bytes});
   auto t = catalogue->IssueToken("test");
   if (!t) throw std::runtime_error(t.error().Describe());
   token = *t;

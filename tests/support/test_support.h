@@ -7,9 +7,9 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <ostream>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -49,7 +49,8 @@ struct TestCatalogue {
 
 // TestCatalogue plus an HttpServer on 127.0.0.1:<free port>, running until destroyed.
 struct TestServer : TestCatalogue {
-  explicit TestServer(size_t max_body_bytes = 1 << 20, uint64_t max_upload_bytes = uint64_t{1} << 40);
+  explicit TestServer(size_t max_body_bytes = 1 << 20,
+                      uint64_t max_upload_bytes = uint64_t{1} << 40);
   ~TestServer();
   int port = 0;
   std::string token;  // a valid API token

@@ -282,10 +282,10 @@ Result<StoredRecord> GetOn(Connection& c, const std::string& pid) {
 }
 
 constexpr const char* kSelectMedia =
-    "SELECT m.id, r.pid, m.role, m.format, m.media_type, m.size, m.sha512, m.sha256, m.original_name, "
-    "m.ocfl_version, m.logical_path, m.caption_vi, m.caption_en, m.creator, m.date, m.licence, "
-    "m.rights_holder, m.visibility, m.technical, m.created_at, m.author FROM media m "
-    "JOIN records r ON r.id = m.record_id ";
+    "SELECT m.id, r.pid, m.role, m.format, m.media_type, m.size, m.sha512, m.sha256, "
+    "m.original_name, m.ocfl_version, m.logical_path, m.caption_vi, m.caption_en, m.creator, "
+    "m.date, m.licence, m.rights_holder, m.visibility, m.technical, m.created_at, m.author "
+    "FROM media m JOIN records r ON r.id = m.record_id ";
 
 MediaAsset ReadMedia(const Stmt& s) {
   MediaAsset m;
@@ -495,18 +495,27 @@ class SqliteWriter final : public StoreWriter {
     bool deleted = r->Int(1) != 0;
     r.reset();
     if (deleted) {
-      return Fail(ErrorCode::kGone, "record " + m.record_pid + " was deleted", "bản ghi " + m.record_pid + " đã bị xóa");
+      return Fail(ErrorCode::kGone, "record " + m.record_pid + " was deleted",
+                  "bản ghi " + m.record_pid + " đã bị xóa");
     }
     auto s = TRY(c_.Prepare(
-        "INSERT INTO media(id, record_id, role, format, media_type, size, sha512, sha256, original_name, "
-        "ocfl_version, logical_path, caption_vi, caption_en, creator, date, licence, rights_holder, visibility, "
-        "technical, created_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "INSERT INTO media(id, record_id, role, format, media_type, size, sha512, sha256, "
+        "original_name, ocfl_version, logical_path, caption_vi, caption_en, creator, date, "
+        "licence, rights_holder, visibility, technical, created_at, author) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO NOTHING"));
-    s->Bind(1, m.id).Bind(2, record_id).Bind(3, m.role).Bind(4, m.format).Bind(5, m.media_type).Bind(6, m.size);
+    s->Bind(1, m.id)
+        .Bind(2, record_id)
+        .Bind(3, m.role)
+        .Bind(4, m.format)
+        .Bind(5, m.media_type)
+        .Bind(6, m.size);
     s->Bind(7, m.sha512).Bind(8, m.sha256).Bind(9, m.original_name).Bind(10, m.ocfl_version);
     s->Bind(11, m.logical_path).Bind(12, m.caption_vi).Bind(13, m.caption_en).Bind(14, m.creator);
     s->Bind(15, m.date).Bind(16, m.licence).Bind(17, m.rights_holder).Bind(18, m.visibility);
-    s->Bind(19, m.technical.dump()).Bind(20, m.created_at.empty() ? NowRfc3339() : m.created_at).Bind(21, m.author);
+    s->Bind(19, m.technical.dump())
+        .Bind(20, m.created_at.empty() ? NowRfc3339() : m.created_at)
+        .Bind(21, m.author);
     TRY(s->Exec());
     if (sqlite3_changes(c_.db()) == 0) {
       return Fail(ErrorCode::kConflict, "a media asset with identifier " + m.id + " already exists",
@@ -879,7 +888,8 @@ class SqliteStore final : public MetadataStore {
     auto s = TRY(c->Prepare(sql.c_str()));
     s->Bind(1, id);
     if (!TRY(s->Step())) {
-      return Fail(ErrorCode::kNotFound, "no media with identifier " + id, "không có tệp đa phương tiện với mã " + id);
+      return Fail(ErrorCode::kNotFound, "no media with identifier " + id,
+                  "không có tệp đa phương tiện với mã " + id);
     }
     return ReadMedia(*s);
   }
