@@ -1,17 +1,23 @@
 #include "cli/cli.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iomanip>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <regex>
 #include <thread>
@@ -20,6 +26,9 @@
 #include "catalogue/importer.h"
 #include "core/pid.h"
 #include "http/server.h"
+#include "media/media_service.h"
+#include "preservation/storage_root.h"
+#include "preservation/validator.h"
 #include "store/sqlite/sqlite_store.h"
 
 #ifndef DISAN_DEMO_CSV
@@ -32,6 +41,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kDatabaseFile = "disan.db";
+constexpr const char* kPreservationDir = "ocfl";  // the OCFL storage root inside the data directory
 constexpr const char* kDefaultNamespace = "dn";
 
 struct Options {
@@ -45,17 +55,31 @@ struct Options {
   std::string mapping;
   bool dry_run = false;
   bool valid_rows_only = false;
+  bool repair = false;
+  uint64_t max_upload = uint64_t{1} << 40;
+  std::string pid;
+  std::vector<std::string> files;
+  media::MediaInput media;
   size_t max_body = 1 << 20;
   int threads = 64;
   std::string public_url;
   interop::OaiSettings oai;
 };
 
-// An opened data directory: the store and the catalogue over it.
+// An opened data directory: the store, the catalogue over it, the preservation store and the
+// media service over both.
 struct Instance {
   std::unique_ptr<MetadataStore> store;
   std::unique_ptr<Catalogue> catalogue;
+  std::unique_ptr<preservation::StorageRoot> ocfl;
+  std::unique_ptr<media::MediaService> media;
 };
+
+Result<std::unique_ptr<preservation::StorageRoot>> OpenPreservation(const std::string& dir) {
+  // Data directories made before the preservation store existed get an empty one.
+  return preservation::StorageRoot::Open(fs::path(dir) / kPreservationDir,
+                                         preservation::StorageRoot::OpenMode::kCreateIfMissing);
+}
 
 Result<Instance> OpenInstance(const std::string& dir) {
   fs::path db = fs::path(dir) / kDatabaseFile;
@@ -76,6 +100,14 @@ Result<Instance> OpenInstance(const std::string& dir) {
   return inst;
 }
 
+// Opens the preservation store and the media service, for the commands that write media (the
+// others never touch DIR/ocfl, so they also work on a copy of the database alone).
+Status OpenMedia(Instance& inst, const std::string& dir, const media::MediaOptions& options) {
+  inst.ocfl = TRY(OpenPreservation(dir));
+  inst.media = std::make_unique<media::MediaService>(*inst.catalogue, *inst.ocfl, options);
+  return Ok();
+}
+
 Result<std::string> Init(const std::string& dir, const std::string& ns) {
   TRY(ValidatePidNamespace(ns));
   std::error_code ec;
@@ -90,6 +122,7 @@ Result<std::string> Init(const std::string& dir, const std::string& ns) {
   }
   auto store = TRY(OpenSqliteStore((fs::path(dir) / kDatabaseFile).string()));
   TRY(store->Write([&](StoreWriter& w) { return w.PutSetting("pid_namespace", ns); }));
+  TRY(OpenPreservation(dir));
   Catalogue catalogue(*store, Schema::Builtin(), ns);
   return catalogue.IssueToken("init");
 }
@@ -117,6 +150,7 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
 
 Status Serve(Instance& inst, const Options& o) {
   auto [host, port] = TRY(ParseListen(o.listen));
+  TRY(OpenMedia(inst, o.data_dir, media::MediaOptions{o.max_upload}));
   http::ServerOptions so;
   so.host = host;
   so.port = port;
@@ -129,7 +163,7 @@ Status Serve(Instance& inst, const Options& o) {
     return Fail(ErrorCode::kInvalid, "--public-url must be an http:// or https:// URL, not '" + o.public_url + "'",
                 "--public-url phải là địa chỉ http:// hoặc https://, không phải '" + o.public_url + "'");
   }
-  http::HttpServer server(*inst.catalogue, so);
+  http::HttpServer server(*inst.catalogue, so, inst.media.get());
   // Signals are taken by a thread of our own, so Stop() never runs inside a signal handler.
   sigset_t signals;
   sigemptyset(&signals);
@@ -229,6 +263,155 @@ Status Export(Instance& inst, const Options& o) {
   return Ok();
 }
 
+std::string Plural(size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string HumanSize(uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  return buf;
+}
+
+// Checks the preservation store; with --repair first completes interrupted writes and removes
+// what they left in the staging area.
+Status Fsck(const Options& o) {
+  if (!fs::exists(fs::path(o.data_dir) / kDatabaseFile)) {
+    return Fail(ErrorCode::kNotFound, o.data_dir + " is not a Disan data directory",
+                o.data_dir + " không phải thư mục dữ liệu Disan");
+  }
+  const fs::path root = fs::path(o.data_dir) / kPreservationDir;
+  preservation::ValidationReport report = preservation::ValidateStorageRoot(root);
+  if (o.repair && report.Errors() > 0) {
+    auto opened =
+        preservation::StorageRoot::Open(root, preservation::StorageRoot::OpenMode::kExisting);
+    if (opened) {
+      for (const std::string& id : report.object_ids) {
+        Result<bool> repaired = (*opened)->Repair(id);
+        if (repaired && *repaired) {
+          std::cout << "repaired: " << (root / (*opened)->ObjectPath(id)).string()
+                    << ": completed an interrupted write / đã hoàn tất một lần ghi bị gián đoạn\n";
+        }
+      }
+      report = preservation::ValidateStorageRoot(root);
+    }
+  }
+  for (const preservation::Finding& f : report.findings) {
+    std::cout << (f.severity == preservation::Severity::kError ? "error: " : "warning: ")
+              << (f.path.empty() ? root : root / f.path).string() << ": " << f.message_en << " / "
+              << f.message_vi;
+    if (!f.code.empty()) std::cout << " [" << f.code << "]";
+    std::cout << "\n";
+  }
+  const size_t errors = report.Errors();
+  std::cout << "checked " << Plural(report.objects, "object") << ", "
+            << Plural(report.files, "file") << ", " << HumanSize(report.bytes) << ": "
+            << Plural(errors, "error") << ", " << Plural(report.Warnings(), "warning") << "\n";
+  if (errors > 0) {
+    return Fail(ErrorCode::kCorrupt,
+                "the preservation store has " + Plural(errors, "error") + " (listed above)",
+                "kho lưu trữ bảo quản có " + std::to_string(errors) + " lỗi (liệt kê ở trên)");
+  }
+  return Ok();
+}
+
+// Sends one file through the media service, reporting progress on standard error.
+Result<MediaAsset> AddMediaFile(Instance& inst, const std::string& pid, const std::string& file,
+                                const media::MediaInput& input, const Actor& actor) {
+  int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::string reason = std::strerror(errno);
+    return Fail(ErrorCode::kNotFound, "cannot read " + file + ": " + reason,
+                "không đọc được " + file + " (" + reason + ")");
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{fd};
+  struct stat st;
+  uint64_t total = fstat(fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  media::Upload upload = TRY(inst.media->BeginUpload());
+  // On a terminal one line is redrawn; otherwise (a log) a line every tenth, for big files.
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const bool report = tty || total >= (uint64_t{8} << 20);
+  int last_tenth = 0;
+  auto last_draw = std::chrono::steady_clock::now();
+  std::vector<char> buffer(1 << 20);
+  uint64_t done = 0;
+  for (;;) {
+    ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string reason = std::strerror(errno);
+      return Fail(ErrorCode::kUnavailable, "cannot read " + file + ": " + reason,
+                  "không đọc được " + file + " (" + reason + ")");
+    }
+    if (n == 0) break;
+    TRY(upload.Write(buffer.data(), static_cast<size_t>(n)));
+    done += static_cast<uint64_t>(n);
+    if (!report || total == 0) continue;
+    int percent = static_cast<int>(std::min<uint64_t>(100, done * 100 / total));
+    auto now = std::chrono::steady_clock::now();
+    if (tty && (now - last_draw > std::chrono::milliseconds(100) || done == total)) {
+      std::cerr << "\r" << file << ": " << percent << "% (" << HumanSize(done) << " of "
+                << HumanSize(total) << ")" << std::flush;
+      last_draw = now;
+    } else if (!tty && percent / 10 > last_tenth) {
+      last_tenth = percent / 10;
+      std::cerr << file << ": " << percent << "% (" << HumanSize(done) << " of " << HumanSize(total)
+                << ")\n"
+                << std::flush;
+    }
+  }
+  if (tty && report) std::cerr << "\n";
+  return inst.media->Add(pid, std::move(upload), input, actor);
+}
+
+// Adds every file to the item; one line per added file on standard output: "<media id>\t<file>".
+Status AddMedia(Instance& inst, const Options& o) {
+  const Actor actor{"cli:media", Audience::kStaff};
+  Result<std::string> pid = ParsePid(o.pid);
+  if (!pid)
+    return Fail(ErrorCode::kInvalid, "PID: " + pid.error().message_en,
+                "PID: " + pid.error().message_vi);
+  // Refuse a typo in the last file name before anything is stored.
+  for (const std::string& file : o.files) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec) || access(file.c_str(), R_OK) != 0) {
+      return Fail(ErrorCode::kNotFound, file + " is not a readable file; nothing was added",
+                  file + " không phải tệp đọc được; chưa thêm tệp nào");
+    }
+  }
+  media::MediaInput base = TRY(inst.media->Prepare(*pid, o.media, actor));
+  size_t failed = 0;
+  for (const std::string& file : o.files) {
+    media::MediaInput input = base;
+    input.filename = fs::path(file).filename().string();
+    Result<MediaAsset> added = AddMediaFile(inst, *pid, file, input, actor);
+    if (added) {
+      std::cout << added->id << "\t" << file << std::endl;
+    } else {
+      ++failed;
+      std::cerr << "disan media add: " << file << ": " << added.error().Describe() << "\n";
+    }
+  }
+  if (failed > 0) {
+    return Fail(ErrorCode::kInvalid,
+                std::to_string(failed) + " of " + std::to_string(o.files.size()) +
+                    " files were not added (see above)",
+                std::to_string(failed) + " trên " + std::to_string(o.files.size()) +
+                    " tệp không được thêm (xem ở trên)");
+  }
+  return Ok();
+}
+
 Status Demo(const Options& o) {
   if (!fs::exists(fs::path(o.data_dir) / kDatabaseFile)) {
     std::string token = TRY(Init(o.data_dir, o.ns));
@@ -247,6 +430,7 @@ struct Command {
   const char* help;
   std::function<void(CLI::App&, Options&)> options;
   std::function<Status(Options&)> run;
+  const char* group = nullptr;  // "media" for `disan media add`
 };
 
 void DataOption(CLI::App& app, Options& o) {
@@ -283,6 +467,8 @@ const std::vector<Command>& Commands() {
          app.add_option("--max-body", o.max_body, "Largest request body in bytes (default 1 MiB)");
          app.add_option("--threads", o.threads, "Worker threads (default 64)")->check(CLI::Range(1, 1024));
          PublishingOptions(app, o);
+         app.add_option("--max-upload", o.max_upload,
+                        "Largest media file in bytes (default 1 TiB)");
        },
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
@@ -320,6 +506,37 @@ const std::vector<Command>& Commands() {
          std::cout << "reindexed " << n << " records\n";
          return Ok();
        }},
+      {"fsck", "Check the preservation store: structure, inventories and every file's digests",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_flag("--repair", o.repair,
+                      "First complete interrupted writes and remove what they left behind");
+       },
+       Fsck},
+      {"add", "Add files to a heritage item; prints '<media id><TAB><file>' for each",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("pid", o.pid, "Identifier of the heritage item")->required();
+         app.add_option("files", o.files, "Files to add (their type is read from their content)")
+             ->required();
+         app.add_option("--role", o.media.role,
+                        "master (default), access_copy, page_scan, panorama, model_3d, recording");
+         app.add_option("--caption-vi", o.media.caption_vi, "Caption in Vietnamese");
+         app.add_option("--caption-en", o.media.caption_en, "Caption in English");
+         app.add_option("--creator", o.media.creator,
+                        "Who made the file (photographer, scanner operator)");
+         app.add_option("--date", o.media.date, "When it was made: YYYY, YYYY-MM or YYYY-MM-DD");
+         app.add_option("--licence", o.media.licence, "Licence id (default: the item's)");
+         app.add_option("--rights-holder", o.media.rights_holder,
+                        "Rights holder (default: the item's)");
+         app.add_option("--visibility", o.media.visibility, "public (default) or restricted");
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         TRY(OpenMedia(inst, o.data_dir, {}));
+         return AddMedia(inst, o);
+       },
+       "media"},
       {"demo", "Create DIR with the Đắk Nông demo data if it is new, then serve it",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);
@@ -337,10 +554,23 @@ const std::vector<Command>& Commands() {
 int Main(int argc, char** argv) {
   CLI::App app{"Disan: cultural heritage catalogue / cơ sở dữ liệu di sản văn hóa", "disan"};
   app.require_subcommand(1);
+  // A file too big for the process's limits is an error to report, not a reason to die.
+  signal(SIGXFSZ, SIG_IGN);
   Options options;
   std::vector<std::pair<CLI::App*, const Command*>> subs;
+  std::map<std::string, CLI::App*> groups;
   for (const Command& c : Commands()) {
-    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    CLI::App* parent = &app;
+    if (c.group) {
+      CLI::App*& group = groups[c.group];
+      if (!group) {
+        group = app.add_subcommand(
+            c.group, std::string(c.group) == "media" ? "Media files of heritage items: add" : "");
+        group->require_subcommand(1);
+      }
+      parent = group;
+    }
+    CLI::App* sub = parent->add_subcommand(c.name, c.help);
     c.options(*sub, options);
     subs.emplace_back(sub, &c);
   }
@@ -354,7 +584,8 @@ int Main(int argc, char** argv) {
     try {
       Status s = command->run(options);
       if (!s) {
-        std::cerr << "disan " << command->name << ": " << s.error().Describe() << "\n";
+        std::cerr << "disan " << (command->group ? std::string(command->group) + " " : "")
+                  << command->name << ": " << s.error().Describe() << "\n";
         return 1;
       }
       return 0;

@@ -2,6 +2,7 @@
 // so handlers can be called from tests without a socket.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,14 @@ struct Request {
   std::map<std::string, std::string, CaseInsensitiveLess> headers;
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {pid}
   std::string body;
+
+  // For routes that stream their body (Body::kStreamed in routes.h) the server leaves `body`
+  // empty and sets this instead: it reads the body piece by piece into `sink` until the end, or
+  // until `sink` returns false (the rest is then read and dropped, so that the connection stays
+  // usable). Returns false when the client did not send the whole body. Callable once. Whatever
+  // the handler does not read, the server reads and drops after it returns.
+  using BodySink = std::function<bool(const char* data, size_t size)>;
+  std::function<bool(const BodySink& sink)> read_body;
 
   std::optional<std::string> Header(std::string_view name) const;
   std::optional<std::string> Query(const std::string& name) const;

@@ -90,6 +90,75 @@ void AddCollection(json& paths, const std::string& name, const std::string& what
       {"responses", {{"200", {{"description", "List of {path, before, after}"}}}}}};
 }
 
+void AddMedia(json& paths) {
+  const json pid = Param("pid", "path", "Persistent identifier of the heritage item");
+  const json secured = json::array({{{"bearerAuth", json::array()}}});
+  json upload_params = {
+      pid,
+      Param("role", "query",
+            "master (default), access_copy, page_scan, panorama, model_3d, recording"),
+      Param("caption_vi", "query", "Caption in Vietnamese (at most 2000 characters)"),
+      Param("caption_en", "query", "Caption in English (at most 2000 characters)"),
+      Param("creator", "query", "Who made the file (at most 500 characters)"),
+      Param("date", "query", "When it was made: YYYY, YYYY-MM or YYYY-MM-DD"),
+      Param("licence", "query", "Licence id (vocabulary licences); default: the item's licence"),
+      Param("rights_holder", "query", "Rights holder; default: the item's rights holder"),
+      Param("visibility", "query", "public (default) or restricted (never shown to the public)"),
+      Param("filename", "query", "The file's name on the uploader's side (kept as a label only)"),
+      Param("Content-Digest", "header",
+            "RFC 9530 digest of the body, e.g. sha-256=:BASE64:; sha-256 and sha-512 are checked "
+            "and a "
+            "mismatch stores nothing (422 with sent_digest and computed_digest)"),
+      Param("Repr-Digest", "header",
+            "RFC 9530 representation digest; checked like Content-Digest")};
+  paths["/api/v1/items/{pid}/media"]["post"] = {
+      {"summary", "Upload a file (streamed, any size) as a new media asset of the item"},
+      {"description",
+       "The body is the file itself (not multipart, not compressed). It is streamed to the "
+       "preservation "
+       "store (OCFL) while its sha-512 and sha-256 are computed, never held in memory. The type "
+       "comes from the "
+       "content: JPEG, TIFF (BigTIFF), PNG, WebP, JPEG 2000, PDF, WAV, FLAC, MP3, MP4, WebM, "
+       "glTF/GLB, OBJ "
+       "and PLY are accepted; anything else is refused with the detected type named. The file "
+       "becomes a new "
+       "version of the item's OCFL object, with its description and the item's record "
+       "(docs/preservation.md)."},
+      {"security", secured},
+      {"parameters", upload_params},
+      {"requestBody",
+       {{"required", true},
+        {"content",
+         {{"application/octet-stream",
+           {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}}},
+      {"responses",
+       {{"201", Ok("Created; Location names the media asset", "Media")},
+        {"400", Problem("The body ended before the whole file arrived")},
+        {"401", Problem("No or bad token")},
+        {"404", Problem("No such item")},
+        {"410", Problem("The item was deleted")},
+        {"413", Problem("The file is larger than the server's limit (serve --max-upload)")},
+        {"415", Problem("Multipart or compressed (Content-Encoding) body")},
+        {"422",
+         Problem(
+             "Bad description, bad or mismatching digest, or a file type that is not accepted")},
+        {"503", Problem("The disk is full or the store is unavailable; nothing was stored")}}}};
+  paths["/api/v1/items/{pid}/media"]["get"] = {
+      {"summary", "The item's media assets, oldest first (restricted ones only with a token)"},
+      {"parameters", {pid}},
+      {"responses",
+       {{"200", {{"description", "{pid, media: [Media]}"}}},
+        {"404", Problem("No such item")},
+        {"410", Problem("The item was deleted")}}}};
+  paths["/api/v1/media/{id}"]["get"] = {
+      {"summary", "One media asset: description, rights, digests and where it is preserved"},
+      {"parameters", {Param("id", "path", "Media identifier (as returned by the upload)")}},
+      {"responses",
+       {{"200", Ok("The media asset", "Media")},
+        {"404", Problem("No such media, or not visible to you")},
+        {"422", Problem("Malformed identifier")}}}};
+}
+
 json Build() {
   json paths = json::object();
   paths["/"]["get"] = {{"summary", "Service description and record counts"},
@@ -181,6 +250,7 @@ json Build() {
       {"responses", {{"200", {{"description", "The schema"},
                               {"content", {{"application/xml", {{"schema", {{"type", "string"}}}}}}}}}}}};
   AddCollection(paths, "items", "heritage item");
+  AddMedia(paths);
   AddCollection(paths, "organisations", "organisation");
   AddCollection(paths, "areas", "area");
 
@@ -211,6 +281,33 @@ json Build() {
   all_of.push_back({{"$ref", "#/components/schemas/RecordInput"}});
   all_of.push_back({{"type", "object"}, {"properties", record_props}});
   doc["components"]["schemas"]["Record"] = {{"allOf", all_of}};
+  json caption = {{"type", "object"},
+                  {"properties", {{"vi", {{"type", "string"}}}, {"en", {{"type", "string"}}}}}};
+  doc["components"]["schemas"]["Media"] = {
+      {"type", "object"},
+      {"properties",
+       {{"id", {{"type", "string"}}},
+        {"record", {{"type", "string"}}},
+        {"role", {{"type", "string"}}},
+        {"format", {{"type", "string"}}},
+        {"media_type", {{"type", "string"}}},
+        {"size", {{"type", "integer"}}},
+        {"sha512", {{"type", "string"}}},
+        {"sha256", {{"type", "string"}}},
+        {"original_name", {{"type", "string"}}},
+        {"caption", caption},
+        {"creator", {{"type", "string"}}},
+        {"date", {{"type", "string"}}},
+        {"licence", {{"type", "string"}}},
+        {"rights_holder", {{"type", "string"}}},
+        {"visibility", {{"type", "string"}}},
+        {"technical", {{"type", "object"}}},
+        {"created_at", {{"type", "string"}}},
+        {"author", {{"type", "string"}}},
+        {"preservation",
+         {{"type", "object"},
+          {"description", "OCFL object, version and logical path of the file"}}},
+        {"links", {{"type", "object"}}}}}};
   doc["components"]["schemas"]["Page"] = {
       {"type", "object"},
       {"properties", {{"items", {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/Record"}}}}},

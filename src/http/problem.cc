@@ -19,6 +19,8 @@ const char* TitleFor(int status) {
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
     case 428: return "Precondition Required";
+    case 501:
+      return "Not Implemented";
     case 503: return "Service Unavailable";
     default: return status >= 500 ? "Internal Server Error" : "Error";
   }

@@ -1,17 +1,21 @@
 #include "http/routes.h"
 
 #include <algorithm>
+#include <strings.h>
+
 #include <charconv>
 #include <cctype>
 #include <cmath>
-#include <strings.h>
-
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/pid.h"
 #include "core/text.h"
+#include "http/content_digest.h"
 #include "http/problem.h"
 #include "interop/metadata_formats.h"
+#include "media/media_service.h"
 
 namespace disan::http {
 
@@ -649,6 +653,182 @@ Response Changes(const Request& req, Context& ctx) {
   return r;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Media
+
+json RenderMedia(const MediaAsset& a) {
+  return {
+      {"id", a.id},
+      {"record", a.record_pid},
+      {"role", a.role},
+      {"format", a.format},
+      {"media_type", a.media_type},
+      {"size", a.size},
+      {"sha512", a.sha512},
+      {"sha256", a.sha256},
+      {"original_name", a.original_name},
+      {"caption", {{"vi", a.caption_vi}, {"en", a.caption_en}}},
+      {"creator", a.creator},
+      {"date", a.date},
+      {"licence", a.licence},
+      {"rights_holder", a.rights_holder},
+      {"visibility", a.visibility},
+      {"technical", a.technical},
+      {"created_at", a.created_at},
+      {"author", a.author},
+      {"preservation",
+       {{"object", a.record_pid}, {"version", a.ocfl_version}, {"path", a.logical_path}}},
+      {"links", {{"self", "/api/v1/media/" + a.id}, {"record", "/api/v1/items/" + a.record_pid}}}};
+}
+
+std::optional<Response> NoMediaService(const Context& ctx, const Request& req) {
+  if (ctx.media) return std::nullopt;
+  return ProblemResponse(
+      503, "this server keeps no media files (it was started without a preservation store)",
+      "máy chủ này không lưu tệp đa phương tiện (khởi động không có kho lưu trữ bảo quản)",
+      req.path);
+}
+
+// The upload's description comes in the query string; every parameter is known and given once.
+Result<media::MediaInput> MediaInputFromQuery(const Request& req) {
+  static const std::map<std::string, std::string media::MediaInput::*> kFields = {
+      {"role", &media::MediaInput::role},
+      {"caption_vi", &media::MediaInput::caption_vi},
+      {"caption_en", &media::MediaInput::caption_en},
+      {"creator", &media::MediaInput::creator},
+      {"date", &media::MediaInput::date},
+      {"licence", &media::MediaInput::licence},
+      {"rights_holder", &media::MediaInput::rights_holder},
+      {"visibility", &media::MediaInput::visibility},
+      {"filename", &media::MediaInput::filename}};
+  media::MediaInput input;
+  std::vector<FieldError> errors;
+  std::set<std::string> seen;
+  for (const auto& [key, value] : req.query) {
+    std::string name = key.substr(0, 64);
+    auto field = kFields.find(key);
+    if (field == kFields.end()) {
+      errors.push_back(
+          {name, "unknown_parameter",
+           "is not a parameter of an upload (role, caption_vi, caption_en, creator, date, licence, "
+           "rights_holder, visibility, filename)",
+           "không phải tham số của việc tải lên (role, caption_vi, caption_en, creator, date, "
+           "licence, "
+           "rights_holder, visibility, filename)"});
+    } else if (!seen.insert(key).second) {
+      errors.push_back({name, "repeated", "is given more than once", "được gửi nhiều lần"});
+    } else {
+      input.*(field->second) = value;
+    }
+  }
+  if (!errors.empty()) {
+    return Fail(Error{ErrorCode::kInvalid, errors[0].path + ": " + errors[0].message_en,
+                      errors[0].path + ": " + errors[0].message_vi, std::move(errors)});
+  }
+  return input;
+}
+
+// Feeds the body to `sink`, streamed when the server streams it.
+bool ReadBody(const Request& req, const Request::BodySink& sink) {
+  if (req.read_body) return req.read_body(sink);
+  return req.body.empty() || sink(req.body.data(), req.body.size());
+}
+
+Response UploadMedia(const Request& req, Context& ctx) {
+  if (auto none = NoMediaService(ctx, req)) return *none;
+  std::string pid = OR_PROBLEM(PidParam(req));
+  media::MediaInput input = OR_PROBLEM(MediaInputFromQuery(req));
+  // RFC 9530: what the client says the file's digests are.
+  std::map<std::string, std::string> sent;
+  std::string digest_field;
+  for (const char* field : {"Content-Digest", "Repr-Digest"}) {
+    std::optional<std::string> value = req.Header(field);
+    if (!value) continue;
+    if (digest_field.empty()) digest_field = field;
+    ContentDigest d = OR_PROBLEM(ParseContentDigest(*value, field));
+    for (const auto& [algorithm, hex] : d.hex) {
+      auto [it, inserted] = sent.emplace(algorithm, hex);
+      if (!inserted && it->second != hex) {
+        return ProblemResponse(Error{ErrorCode::kInvalid,
+                                     "Content-Digest and Repr-Digest disagree",
+                                     "Content-Digest và Repr-Digest không khớp nhau",
+                                     {{field, "conflict", "disagrees with Content-Digest",
+                                       "không khớp Content-Digest"}}},
+                               req.path);
+      }
+    }
+  }
+  // Everything that can be refused is refused before the file is read.
+  input = OR_PROBLEM(ctx.media->Prepare(pid, input, ctx.actor));
+  if (std::optional<std::string> length = req.Header("Content-Length")) {
+    uint64_t n = 0;
+    auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), n);
+    if (ec == std::errc() && end == length->data() + length->size() &&
+        n > ctx.media->max_file_bytes()) {
+      std::string limit = std::to_string(ctx.media->max_file_bytes());
+      return ProblemResponse(Error{ErrorCode::kTooLarge,
+                                   "the file is larger than the limit of " + limit + " bytes",
+                                   "tệp lớn hơn giới hạn " + limit + " byte",
+                                   {{"file", "too_large", "larger than " + limit + " bytes",
+                                     "lớn hơn " + limit + " byte"}}},
+                             req.path);
+    }
+  }
+  media::Upload upload = OR_PROBLEM(ctx.media->BeginUpload());
+  Status written = Ok();
+  bool complete = ReadBody(req, [&](const char* data, size_t size) {
+    written = upload.Write(data, size);
+    return written.has_value();
+  });
+  if (!written) return ProblemResponse(written.error(), req.path);
+  if (!complete) {
+    return ProblemResponse(
+        400, "the upload ended before the whole file arrived; nothing was stored",
+        "việc tải lên dừng trước khi nhận đủ tệp; không có gì được lưu", req.path);
+  }
+  preservation::Digests got = OR_PROBLEM(upload.Finish());
+  const std::map<std::string, std::string> computed = {{"sha-256", got.sha256},
+                                                       {"sha-512", got.sha512}};
+  for (const auto& [algorithm, hex] : sent) {
+    if (computed.at(algorithm) == hex) continue;
+    std::string en = "the file does not match the " + algorithm + " digest sent in " +
+                     digest_field + "; nothing was stored (sent " + hex + ", computed " +
+                     computed.at(algorithm) + ")";
+    std::string vi = "tệp không khớp chuỗi băm " + algorithm + " gửi trong " + digest_field +
+                     "; không có gì được lưu (đã gửi " + hex + ", tính được " +
+                     computed.at(algorithm) + ")";
+    return ProblemResponse(
+        Error{ErrorCode::kInvalid, en, vi, {{digest_field, "digest_mismatch", en, vi}}}, req.path,
+        {{"sent_digest", FormatContentDigest(sent)},
+         {"computed_digest", FormatContentDigest(computed)}});
+  }
+  MediaAsset asset = OR_PROBLEM(ctx.media->Add(pid, std::move(upload), input, ctx.actor));
+  Response resp = Json(RenderMedia(asset), 201);
+  resp.SetHeader("Location", "/api/v1/media/" + asset.id);
+  return resp;
+}
+
+Response ListItemMedia(const Request& req, Context& ctx) {
+  if (auto none = NoMediaService(ctx, req)) return *none;
+  std::string pid = OR_PROBLEM(PidParam(req));
+  std::vector<MediaAsset> assets = OR_PROBLEM(ctx.media->List(pid, ctx.actor));
+  json items = json::array();
+  for (const MediaAsset& a : assets) items.push_back(RenderMedia(a));
+  return Json({{"pid", pid}, {"media", std::move(items)}});
+}
+
+Response GetMedia(const Request& req, Context& ctx) {
+  if (auto none = NoMediaService(ctx, req)) return *none;
+  Result<std::string> id = ParsePid(req.params.at("id"));
+  if (!id) {
+    Error e = id.error();
+    e.fields.push_back({"id", "pid", e.message_en, e.message_vi});
+    return ProblemResponse(e, req.path);
+  }
+  MediaAsset asset = OR_PROBLEM(ctx.media->Get(*id, ctx.actor));
+  return Json(RenderMedia(asset));
+}
+
 void AddCollection(std::vector<Route>& routes, RecordClass cls) {
   const std::string base = "/api/v1/" + CollectionOf(cls);
   auto bind = [cls](Response (*fn)(RecordClass, const Request&, Context&)) -> Handler {
@@ -700,6 +880,10 @@ const std::vector<Route>& Routes() {
         {"GET", "/oai/schemas/disan.xsd", Access::kPublic, OaiSchema},
     };
     AddCollection(r, RecordClass::kItem);
+    r.push_back(
+        {"POST", "/api/v1/items/{pid}/media", Access::kToken, UploadMedia, Body::kStreamed});
+    r.push_back({"GET", "/api/v1/items/{pid}/media", Access::kPublic, ListItemMedia});
+    r.push_back({"GET", "/api/v1/media/{id}", Access::kPublic, GetMedia});
     AddCollection(r, RecordClass::kOrganisation);
     AddCollection(r, RecordClass::kArea);
     return r;
@@ -735,10 +919,23 @@ const Route* MatchRoute(Request& req, std::vector<std::string>& allowed) {
   return found;
 }
 
-Response Dispatch(Request& req, Services& services) {
-  Catalogue& catalogue = services.catalogue;
+Body BodyOf(const Request& req) {
+  Request probe;
+  probe.method = req.method;
+  probe.path = req.path;
   std::vector<std::string> allowed;
-  const Route* route = MatchRoute(req, allowed);
+  const Route* route = MatchRoute(probe, allowed);
+  return route ? route->body : Body::kBuffered;
+}
+
+namespace {
+
+// Routing and authentication: the answer when the request goes no further, else nullopt with
+// `route` and `actor` set.
+std::optional<Response> Admit(Request& req, Catalogue& catalogue, const Route*& route,
+                              Actor& actor) {
+  std::vector<std::string> allowed;
+  route = MatchRoute(req, allowed);
   if (!route) {
     if (!allowed.empty()) {
       std::string allow;
@@ -751,7 +948,7 @@ Response Dispatch(Request& req, Services& services) {
     }
     return ProblemResponse(404, "nothing at " + req.path, "không có gì tại " + req.path, req.path);
   }
-  Context ctx{catalogue, Actor{"anonymous", Audience::kPublic}, services};
+  actor = Actor{"anonymous", Audience::kPublic};
   std::string auth = req.Header("Authorization").value_or("");
   if (!auth.empty()) {
     std::string token = auth.starts_with("Bearer ") ? std::string(Trim(auth.substr(7))) : "";
@@ -761,13 +958,44 @@ Response Dispatch(Request& req, Services& services) {
       return ProblemResponse(401, "the API token is not valid or was revoked",
                              "mã truy cập API không hợp lệ hoặc đã bị thu hồi", req.path);
     }
-    ctx.actor = Actor{"token:" + **label, Audience::kStaff};
+    actor = Actor{"token:" + **label, Audience::kStaff};
   } else if (route->access == Access::kToken) {
     return ProblemResponse(401, "this needs an API token: send 'Authorization: Bearer TOKEN'",
                            "thao tác này cần mã truy cập API: gửi 'Authorization: Bearer TOKEN'",
                            req.path);
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Response Dispatch(Request& req, Services& services) {
+  const Route* route = nullptr;
+  Context ctx{services.catalogue, Actor{}, services, services.media};
+  if (std::optional<Response> refused = Admit(req, services.catalogue, route, ctx.actor)) return *refused;
   return route->handler(req, ctx);
+}
+
+std::optional<Response> Preflight(Request& req, Services& services, size_t max_body_bytes) {
+  const Route* route = nullptr;
+  Actor actor;
+  if (std::optional<Response> refused = Admit(req, services.catalogue, route, actor)) return refused;
+  uint64_t limit = max_body_bytes;
+  if (route->body == Body::kStreamed)
+    limit = services.media ? services.media->max_file_bytes() : std::numeric_limits<uint64_t>::max();
+  if (std::optional<std::string> length = req.Header("Content-Length")) {
+    uint64_t n = 0;
+    auto [end, ec] = std::from_chars(length->data(), length->data() + length->size(), n);
+    if (ec == std::errc() && end == length->data() + length->size() && n > limit) {
+      return ProblemResponse(
+          413,
+          "the request body is larger than the server accepts (" + std::to_string(limit) +
+              " bytes)",
+          "nội dung yêu cầu lớn hơn mức máy chủ chấp nhận (" + std::to_string(limit) + " byte)",
+          req.path);
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace disan::http

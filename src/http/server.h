@@ -10,12 +10,17 @@
 #include "catalogue/catalogue.h"
 #include "interop/oai_provider.h"
 
+namespace disan::media {
+class MediaService;
+}
+
 namespace disan::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
-  size_t max_body_bytes = 1 << 20;  // requests with larger bodies get 413
+  size_t max_body_bytes =
+      1 << 20;  // larger bodies get 413, except uploads (MediaOptions limits those)
   int threads = 64;                 // keep-alive connections each hold one while open
   // The root URL clients reach this server at ("https://disan.example.org"), used in OAI-PMH
   // and feed documents; "" = "http://" + each request's Host header.
@@ -25,7 +30,8 @@ struct ServerOptions {
 
 class HttpServer {
  public:
-  HttpServer(Catalogue& catalogue, ServerOptions options);
+  // `media` serves the media routes; without it they answer 503.
+  HttpServer(Catalogue& catalogue, ServerOptions options, media::MediaService* media = nullptr);
   ~HttpServer();
 
   // Binds the socket. Returns the port, or kUnavailable when it cannot bind.

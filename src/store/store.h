@@ -143,6 +143,35 @@ struct SearchResult {
   std::string spelling;  // a corrected query when nothing matched ("cồng chiêng"), else ""
 };
 
+// A preserved file of a record (a photograph, scan, recording, 3D model...). The bytes live in
+// the record's OCFL object (preservation/) at `logical_path`, added by `ocfl_version`; this is
+// what the catalogue knows about them. Derivatives and technical metadata refer to `id`.
+struct MediaAsset {
+  std::string id;  // the media identifier: a PID of the instance's namespace (also the IIIF id)
+  std::string record_pid;     // the record it belongs to
+  std::string role;           // master, access_copy, page_scan, panorama, model_3d, recording
+  std::string format;         // jpeg, tiff, png, ... (media/media_type.h)
+  std::string media_type;     // the MIME type detected from the content
+  int64_t size = 0;           // bytes
+  std::string sha512;         // lowercase hex, as in the OCFL manifest
+  std::string sha256;         // lowercase hex, as in the OCFL fixity block
+  std::string original_name;  // the file name the uploader gave ("" when none)
+  std::string ocfl_version;   // the version of the record's OCFL object that added the file, "v3"
+  std::string logical_path;   // where the file is in that object, "media/dn-....jpg"
+  std::string caption_vi;
+  std::string caption_en;
+  std::string creator;
+  std::string date;     // when it was made: YYYY, YYYY-MM or YYYY-MM-DD ("" when unknown)
+  std::string licence;  // a term of the licences vocabulary
+  std::string rights_holder;
+  std::string visibility = "public";  // public or restricted (never served to the public)
+  // Technical metadata extracted from the file (dimensions, colour, capture date, GPS,
+  // duration); {} until an extractor has run.
+  nlohmann::json technical = nlohmann::json::object();
+  std::string created_at;  // RFC 3339 UTC; set by the store when empty
+  std::string author;      // who added it
+};
+
 // Operations valid inside one write transaction.
 class StoreWriter {
  public:
@@ -154,6 +183,10 @@ class StoreWriter {
   virtual Result<StoredRecord> Get(const std::string& pid) = 0;
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
   virtual Status PutToken(const std::string& token_hash, const std::string& label) = 0;
+  // Records a new media asset of a live record. Its id must have been reserved (ReservePid):
+  // kInvalid when it was not, kConflict when an asset with that id exists, kNotFound / kGone
+  // when the record does not exist / was deleted.
+  virtual Status PutMedia(const MediaAsset& media) = 0;
   // Replaces the filter terms and search entry of a live record without a new revision
   // (used by reindexing when the derivation rules change).
   virtual Status Reindex(const std::string& pid, const std::vector<FilterTerm>& terms,
@@ -191,6 +224,11 @@ class MetadataStore {
   virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   // The label of the stored, unrevoked token with this hash; nullopt when there is none.
   virtual Result<std::optional<std::string>> FindToken(const std::string& token_hash) = 0;
+
+  // kNotFound when there is no media asset with this id.
+  virtual Result<MediaAsset> GetMedia(const std::string& id) = 0;
+  // The record's media assets in the order they were added (none for an unknown record).
+  virtual Result<std::vector<MediaAsset>> ListMedia(const std::string& record_pid) = 0;
 };
 
 }  // namespace disan

@@ -735,7 +735,7 @@ TEST(CliServe, RefusesBadPublishingOptions) {
 TEST(CliUsage, HelpListsEverySubcommandAndUnknownOnesFail) {
   testing::CommandResult help = Disan("--help");
   EXPECT_EQ(help.status, 0) << help.output;
-  for (const char* sub : {"init", "serve", "import", "export", "demo"}) {
+  for (const char* sub : {"init", "serve", "import", "export", "fsck", "demo"}) {
     EXPECT_TRUE(std::regex_search(help.output, std::regex(std::string("\\n\\s+") + sub + "\\s")))
         << sub << " missing from\n"
         << help.output;

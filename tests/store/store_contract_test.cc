@@ -376,6 +376,98 @@ TEST_P(StoreContract, SearchSeesCommittedWritesOfOtherInstances) {
   EXPECT_TRUE(search_for("bu prang").empty());
 }
 
+MediaAsset Media(const std::string& id, const std::string& record_pid) {
+  MediaAsset m;
+  m.id = id;
+  m.record_pid = record_pid;
+  m.role = "master";
+  m.format = "jpeg";
+  m.media_type = "image/jpeg";
+  m.size = 1234;
+  m.sha512 = std::string(128, 'a');
+  m.sha256 = std::string(64, 'b');
+  m.original_name = "Nhà ngục.jpg";
+  m.ocfl_version = "v2";
+  m.logical_path = "media/" + id + ".jpg";
+  m.caption_vi = "Cổng chính";
+  m.caption_en = "Main gate";
+  m.creator = "Bảo tàng tỉnh";
+  m.date = "2024-05";
+  m.licence = "cc_by_4_0";
+  m.rights_holder = "Sở VHTTDL";
+  m.technical = {{"width", 6000}};
+  m.author = "tester";
+  return m;
+}
+
+TEST_P(StoreContract, MediaAssetsBelongToLiveRecordsAndKeepEveryField) {
+  std::string pid = Create("bcdfghjk");
+  const std::string first = PidFromBody("dn", "23456789"), second = PidFromBody("dn", "3456789b");
+  Status s = store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.ReservePid(first));
+    TRY(w.ReservePid(second));
+    TRY(w.PutMedia(Media(first, pid)));
+    MediaAsset restricted = Media(second, pid);
+    restricted.visibility = "restricted";
+    restricted.role = "page_scan";
+    return w.PutMedia(restricted);
+  });
+  ASSERT_TRUE(s) << s.error().Describe();
+  MediaAsset got = store_->GetMedia(first).value();
+  MediaAsset want = Media(first, pid);
+  want.created_at = got.created_at;
+  EXPECT_EQ(got.created_at.size(), 24u);
+  for (auto [a, b] : {std::pair{&got.id, &want.id},
+                      {&got.record_pid, &want.record_pid},
+                      {&got.role, &want.role},
+                      {&got.format, &want.format},
+                      {&got.media_type, &want.media_type},
+                      {&got.sha512, &want.sha512},
+                      {&got.sha256, &want.sha256},
+                      {&got.original_name, &want.original_name},
+                      {&got.ocfl_version, &want.ocfl_version},
+                      {&got.logical_path, &want.logical_path},
+                      {&got.caption_vi, &want.caption_vi},
+                      {&got.caption_en, &want.caption_en},
+                      {&got.creator, &want.creator},
+                      {&got.date, &want.date},
+                      {&got.licence, &want.licence},
+                      {&got.rights_holder, &want.rights_holder},
+                      {&got.visibility, &want.visibility},
+                      {&got.author, &want.author}}) {
+    EXPECT_EQ(*a, *b);
+  }
+  EXPECT_EQ(got.size, 1234);
+  EXPECT_EQ(got.technical, json({{"width", 6000}}));
+
+  std::vector<MediaAsset> list = store_->ListMedia(pid).value();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].id, first);
+  EXPECT_EQ(list[1].id, second);
+  EXPECT_EQ(list[1].visibility, "restricted");
+  EXPECT_TRUE(store_->ListMedia(PidFromBody("dn", "00000000")).value().empty());
+  EXPECT_EQ(store_->GetMedia(PidFromBody("dn", "00000000")).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContract, MediaNeedsAReservedIdAndALiveRecord) {
+  std::string pid = Create("bcdfghjk");
+  const std::string id = PidFromBody("dn", "23456789");
+  auto put = [&](const MediaAsset& m, bool reserve) {
+    return store_->Write([&](StoreWriter& w) -> Status {
+      if (reserve) TRY(w.ReservePid(m.id));
+      return w.PutMedia(m);
+    });
+  };
+  EXPECT_EQ(put(Media(id, pid), false).error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(put(Media(id, PidFromBody("dn", "00000000")), true).error().code, ErrorCode::kNotFound);
+  // The failed transaction released nothing: the id can still be reserved and used.
+  ASSERT_TRUE(put(Media(id, pid), true));
+  EXPECT_EQ(put(Media(id, pid), false).error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(Change(pid, RevisionAction::kDelete, 1));
+  EXPECT_EQ(put(Media(PidFromBody("dn", "3456789b"), pid), true).error().code, ErrorCode::kGone);
+  EXPECT_EQ(store_->ListMedia(pid).value().size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),
                          [](const ::testing::TestParamInfo<Backend>& p) { return p.param.name; });
 

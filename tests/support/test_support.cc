@@ -38,6 +38,11 @@ TestCatalogue::TestCatalogue() {
   if (!s) throw std::runtime_error(s.error().Describe());
   store = std::move(*s);
   catalogue = std::make_unique<Catalogue>(*store, Schema::Builtin(), "dn");
+  auto root = preservation::StorageRoot::Open(
+      dir.path() / "ocfl", preservation::StorageRoot::OpenMode::kCreateIfMissing);
+  if (!root) throw std::runtime_error(root.error().Describe());
+  ocfl = std::move(*root);
+  media = std::make_unique<media::MediaService>(*catalogue, *ocfl);
 }
 
 namespace {
@@ -48,16 +53,19 @@ http::ServerOptions WithBodyLimit(size_t max_body_bytes) {
 }
 }  // namespace
 
-TestServer::TestServer(size_t max_body_bytes) : TestServer(WithBodyLimit(max_body_bytes)) {}
+TestServer::TestServer(size_t max_body_bytes, uint64_t max_upload_bytes)
+    : TestServer(WithBodyLimit(max_body_bytes), max_upload_bytes) {}
 
-TestServer::TestServer(http::ServerOptions options) {
+TestServer::TestServer(http::ServerOptions options, uint64_t max_upload_bytes) {
+  media = std::make_unique<media::MediaService>(*catalogue, *ocfl,
+                                                media::MediaOptions{max_upload_bytes});
   auto t = catalogue->IssueToken("test");
   if (!t) throw std::runtime_error(t.error().Describe());
   token = *t;
   options.host = "127.0.0.1";
   options.port = 0;
   options.threads = 8;
-  server = std::make_unique<http::HttpServer>(*catalogue, options);
+  server = std::make_unique<http::HttpServer>(*catalogue, options, media.get());
   auto bound = server->Bind();
   if (!bound) throw std::runtime_error(bound.error().Describe());
   port = *bound;

@@ -7,9 +7,9 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <ostream>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -17,6 +17,8 @@
 
 #include "catalogue/catalogue.h"
 #include "http/server.h"
+#include "media/media_service.h"
+#include "preservation/storage_root.h"
 #include "store/store.h"
 
 namespace disan::testing {
@@ -33,20 +35,24 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// A catalogue over a new SQLite database in a temp dir, namespace "dn".
+// A catalogue over a new SQLite database in a temp dir, namespace "dn", with a preservation
+// store in dir/ocfl and the media service over both.
 struct TestCatalogue {
   TestCatalogue();
   TempDir dir;
   std::unique_ptr<MetadataStore> store;
   std::unique_ptr<Catalogue> catalogue;
+  std::unique_ptr<preservation::StorageRoot> ocfl;
+  std::unique_ptr<media::MediaService> media;
   Actor staff{"test", Audience::kStaff};
 };
 
 // TestCatalogue plus an HttpServer on 127.0.0.1:<free port>, running until destroyed.
 struct TestServer : TestCatalogue {
-  explicit TestServer(size_t max_body_bytes = 1 << 20);
+  explicit TestServer(size_t max_body_bytes = 1 << 20,
+                      uint64_t max_upload_bytes = uint64_t{1} << 40);
   // With these options; the address is always 127.0.0.1 on a free port.
-  explicit TestServer(http::ServerOptions options);
+  explicit TestServer(http::ServerOptions options, uint64_t max_upload_bytes = uint64_t{1} << 40);
   ~TestServer();
   int port = 0;
   std::string token;  // a valid API token

@@ -105,6 +105,33 @@ INSERT INTO settings(key, value) SELECT 'search_reindex_required', '1' WHERE EXI
     R"sql(
 CREATE INDEX records_by_change ON records(class, updated_at, pid);
 )sql",
+    // 5: media assets; their bytes are in the preservation store.
+    R"sql(
+CREATE TABLE media (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE REFERENCES pids(pid),
+  record_id INTEGER NOT NULL REFERENCES records(id),
+  role TEXT NOT NULL,
+  format TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha512 TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  original_name TEXT NOT NULL,
+  ocfl_version TEXT NOT NULL,
+  logical_path TEXT NOT NULL,
+  caption_vi TEXT NOT NULL,
+  caption_en TEXT NOT NULL,
+  creator TEXT NOT NULL,
+  date TEXT NOT NULL,
+  licence TEXT NOT NULL,
+  rights_holder TEXT NOT NULL,
+  visibility TEXT NOT NULL,
+  technical TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  author TEXT NOT NULL);
+CREATE INDEX media_by_record ON media(record_id, seq);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -295,6 +322,39 @@ Result<StoredRecord> GetOn(Connection& c, const std::string& pid) {
   return ReadRecord(*s);
 }
 
+constexpr const char* kSelectMedia =
+    "SELECT m.id, r.pid, m.role, m.format, m.media_type, m.size, m.sha512, m.sha256, "
+    "m.original_name, m.ocfl_version, m.logical_path, m.caption_vi, m.caption_en, m.creator, "
+    "m.date, m.licence, m.rights_holder, m.visibility, m.technical, m.created_at, m.author "
+    "FROM media m JOIN records r ON r.id = m.record_id ";
+
+MediaAsset ReadMedia(const Stmt& s) {
+  MediaAsset m;
+  m.id = s.Text(0);
+  m.record_pid = s.Text(1);
+  m.role = s.Text(2);
+  m.format = s.Text(3);
+  m.media_type = s.Text(4);
+  m.size = s.Int(5);
+  m.sha512 = s.Text(6);
+  m.sha256 = s.Text(7);
+  m.original_name = s.Text(8);
+  m.ocfl_version = s.Text(9);
+  m.logical_path = s.Text(10);
+  m.caption_vi = s.Text(11);
+  m.caption_en = s.Text(12);
+  m.creator = s.Text(13);
+  m.date = s.Text(14);
+  m.licence = s.Text(15);
+  m.rights_holder = s.Text(16);
+  m.visibility = s.Text(17);
+  m.technical = json::parse(s.Text(18), nullptr, false);
+  if (m.technical.is_discarded()) m.technical = json::object();
+  m.created_at = s.Text(19);
+  m.author = s.Text(20);
+  return m;
+}
+
 enum class IndexState { kNew, kExisting };
 
 // Fields and terms inside one search_docs column.
@@ -473,6 +533,54 @@ class SqliteWriter final : public StoreWriter {
     auto s = TRY(c_.Prepare("INSERT INTO api_tokens(hash, label, created_at) VALUES (?, ?, ?)"));
     s->Bind(1, token_hash).Bind(2, label).Bind(3, NowRfc3339());
     return s->Exec();
+  }
+
+  Status PutMedia(const MediaAsset& m) override {
+    {
+      auto p = TRY(c_.Prepare("SELECT 1 FROM pids WHERE pid = ?"));
+      p->Bind(1, m.id);
+      if (!TRY(p->Step())) {
+        return Fail(ErrorCode::kInvalid, "media identifier " + m.id + " was not reserved",
+                    "mã định danh tệp " + m.id + " chưa được cấp");
+      }
+    }
+    auto r = TRY(c_.Prepare("SELECT id, deleted FROM records WHERE pid = ?"));
+    r->Bind(1, m.record_pid);
+    if (!TRY(r->Step())) {
+      return Fail(ErrorCode::kNotFound, "no record with identifier " + m.record_pid,
+                  "không có bản ghi với mã định danh " + m.record_pid);
+    }
+    int64_t record_id = r->Int(0);
+    bool deleted = r->Int(1) != 0;
+    r.reset();
+    if (deleted) {
+      return Fail(ErrorCode::kGone, "record " + m.record_pid + " was deleted",
+                  "bản ghi " + m.record_pid + " đã bị xóa");
+    }
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO media(id, record_id, role, format, media_type, size, sha512, sha256, "
+        "original_name, ocfl_version, logical_path, caption_vi, caption_en, creator, date, "
+        "licence, rights_holder, visibility, technical, created_at, author) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO NOTHING"));
+    s->Bind(1, m.id)
+        .Bind(2, record_id)
+        .Bind(3, m.role)
+        .Bind(4, m.format)
+        .Bind(5, m.media_type)
+        .Bind(6, m.size);
+    s->Bind(7, m.sha512).Bind(8, m.sha256).Bind(9, m.original_name).Bind(10, m.ocfl_version);
+    s->Bind(11, m.logical_path).Bind(12, m.caption_vi).Bind(13, m.caption_en).Bind(14, m.creator);
+    s->Bind(15, m.date).Bind(16, m.licence).Bind(17, m.rights_holder).Bind(18, m.visibility);
+    s->Bind(19, m.technical.dump())
+        .Bind(20, m.created_at.empty() ? NowRfc3339() : m.created_at)
+        .Bind(21, m.author);
+    TRY(s->Exec());
+    if (sqlite3_changes(c_.db()) == 0) {
+      return Fail(ErrorCode::kConflict, "a media asset with identifier " + m.id + " already exists",
+                  "đã có tệp đa phương tiện với mã định danh " + m.id);
+    }
+    return Ok();
   }
 
  private:
@@ -721,6 +829,28 @@ class SqliteStore final : public MetadataStore {
     s->Bind(1, token_hash);
     if (!TRY(s->Step())) return std::optional<std::string>();
     return std::optional<std::string>(s->Text(0));
+  }
+
+  Result<MediaAsset> GetMedia(const std::string& id) override {
+    static const std::string sql = std::string(kSelectMedia) + "WHERE m.id = ?";
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, id);
+    if (!TRY(s->Step())) {
+      return Fail(ErrorCode::kNotFound, "no media with identifier " + id,
+                  "không có tệp đa phương tiện với mã " + id);
+    }
+    return ReadMedia(*s);
+  }
+
+  Result<std::vector<MediaAsset>> ListMedia(const std::string& record_pid) override {
+    static const std::string sql = std::string(kSelectMedia) + "WHERE r.pid = ? ORDER BY m.seq";
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, record_pid);
+    std::vector<MediaAsset> out;
+    while (TRY(s->Step())) out.push_back(ReadMedia(*s));
+    return out;
   }
 
  private:

@@ -1,0 +1,98 @@
+// MediaService: the files of heritage items (photographs, scans, recordings, 3D models).
+//
+// A file is received straight into the preservation store's staging area (Upload), its type is
+// decided from its content (media_type.h), and it becomes a new version of the item's OCFL
+// object together with a description of it (media/<id>.json) and the item's current record
+// (record.json), so that the catalogue can be rebuilt from the preservation store alone. Then
+// the catalogue records the asset (MetadataStore::PutMedia). When the process dies between the
+// two, the file is preserved but not yet listed; nothing listed is ever missing from the store.
+//
+// Thread-safe: it holds no mutable state; the stores serialise their writes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catalogue/catalogue.h"
+#include "media/media_type.h"
+#include "preservation/storage_root.h"
+#include "store/store.h"
+
+namespace disan::media {
+
+// Roles as the API and the database spell them.
+const std::vector<std::string>&
+MediaRoles();  // master, access_copy, page_scan, panorama, model_3d, recording
+
+struct MediaOptions {
+  uint64_t max_file_bytes = uint64_t{1} << 40;  // 1 TiB
+};
+
+// What the uploader says about a file. Empty fields take defaults: role "master", visibility
+// "public", licence and rights holder those of the item.
+struct MediaInput {
+  std::string role;
+  std::string caption_vi;
+  std::string caption_en;
+  std::string creator;
+  std::string date;  // YYYY, YYYY-MM or YYYY-MM-DD
+  std::string licence;
+  std::string rights_holder;
+  std::string visibility;
+  std::string filename;  // the name the file had on the uploader's side (a name, not a path)
+};
+
+// A file being received into the staging area, hashed as it arrives. Destroying it before
+// MediaService::Add leaves nothing behind. Not thread-safe; movable.
+class Upload {
+ public:
+  // Appends bytes. kTooLarge past the size limit, kUnavailable when the disk fails (the disk
+  // full included); after an error every later call fails the same way.
+  Status Write(const char* data, size_t size);
+  // Ends the file and returns its digests.
+  Result<preservation::Digests> Finish();
+  uint64_t size() const { return file_.bytes_written(); }
+
+ private:
+  friend class MediaService;
+  Upload(preservation::StagedFile file, uint64_t limit) : file_(std::move(file)), limit_(limit) {}
+  preservation::StagedFile file_;
+  uint64_t limit_;
+  std::optional<Error> failed_;
+};
+
+class MediaService {
+ public:
+  MediaService(Catalogue& catalogue, preservation::StorageRoot& store, MediaOptions options = {});
+
+  uint64_t max_file_bytes() const { return options_.max_file_bytes; }
+
+  // Everything that can be checked before the file arrives: the item exists, is a heritage item
+  // and not deleted, and `input` is well formed. Returns `input` with its defaults filled in.
+  // kNotFound, kGone, or kInvalid with one FieldError (named after the input field) per problem.
+  Result<MediaInput> Prepare(const std::string& pid, const MediaInput& input, const Actor& actor);
+  Result<Upload> BeginUpload();
+  // Preserves a received file as a new media asset of item `pid` and records it. kInvalid
+  // (field "file") when its type is not accepted, (field "role") when it does not fit the role.
+  Result<MediaAsset> Add(const std::string& pid, Upload upload, const MediaInput& input,
+                         const Actor& actor);
+
+  // A media asset as `actor` may see it: the public never sees restricted media, nor media of
+  // records it may not see (kNotFound), nor of deleted records (kGone).
+  Result<MediaAsset> Get(const std::string& id, const Actor& actor);
+  Result<std::vector<MediaAsset>> List(const std::string& pid, const Actor& actor);
+
+  // The description stored beside the file in the preservation store (media/<id>.json).
+  static nlohmann::json Describe(const MediaAsset& asset);
+
+ private:
+  Result<StoredRecord> Item(const std::string& pid, const Actor& actor);
+  Result<MediaInput> Validate(const MediaInput& input, const StoredRecord& item);
+
+  Catalogue& catalogue_;
+  preservation::StorageRoot& store_;
+  MediaOptions options_;
+};
+
+}  // namespace disan::media
