@@ -19,8 +19,8 @@ namespace disan::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
-  size_t max_body_bytes =
-      1 << 20;  // larger bodies get 413, except uploads (MediaOptions limits those)
+  // Larger bodies get 413, except uploads (MediaOptions::max_file_bytes limits those).
+  size_t max_body_bytes = 1 << 20;
   int threads = 64;                 // keep-alive connections each hold one while open
   // The root URL clients reach this server at ("https://disan.example.org"), used in OAI-PMH
   // and feed documents; "" = "http://" + each request's Host header.

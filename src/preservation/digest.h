@@ -44,7 +44,7 @@ class Hasher {
   std::unique_ptr<State> state_;
 };
 
-// SHA-512 and SHA-256 of the same bytes.
+// SHA-512 and SHA-256 of the same bytes, in one pass. Not thread-safe; movable.
 class DigestPair {
  public:
   DigestPair();
