@@ -656,29 +656,12 @@ Response Changes(const Request& req, Context& ctx) {
 // ---------------------------------------------------------------------------------------------
 // Media
 
+// The description MediaService keeps (media/<id>.json), plus where the bytes are and links.
 json RenderMedia(const MediaAsset& a) {
-  return {
-      {"id", a.id},
-      {"record", a.record_pid},
-      {"role", a.role},
-      {"format", a.format},
-      {"media_type", a.media_type},
-      {"size", a.size},
-      {"sha512", a.sha512},
-      {"sha256", a.sha256},
-      {"original_name", a.original_name},
-      {"caption", {{"vi", a.caption_vi}, {"en", a.caption_en}}},
-      {"creator", a.creator},
-      {"date", a.date},
-      {"licence", a.licence},
-      {"rights_holder", a.rights_holder},
-      {"visibility", a.visibility},
-      {"technical", a.technical},
-      {"created_at", a.created_at},
-      {"author", a.author},
-      {"preservation",
-       {{"object", a.record_pid}, {"version", a.ocfl_version}, {"path", a.logical_path}}},
-      {"links", {{"self", "/api/v1/media/" + a.id}, {"record", "/api/v1/items/" + a.record_pid}}}};
+  json out = media::MediaService::Describe(a);
+  out["preservation"] = {{"object", a.record_pid}, {"version", a.ocfl_version}, {"path", a.logical_path}};
+  out["links"] = {{"self", "/api/v1/media/" + a.id}, {"record", "/api/v1/items/" + a.record_pid}};
+  return out;
 }
 
 std::optional<Response> NoMediaService(const Context& ctx, const Request& req) {

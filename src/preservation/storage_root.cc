@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/clock.h"
 #include "preservation/sync_io.h"
 
 namespace disan::preservation {
@@ -28,14 +29,6 @@ namespace {
 constexpr const char* kRootDeclarationText = "ocfl_1.1\n";
 constexpr size_t kMaxInventoryBytes = 64 << 20;
 
-std::string NowRfc3339() {
-  std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 const std::string& HostName() {
   static const std::string name = [] {
