@@ -11,42 +11,6 @@ namespace {
 constexpr size_t kMaxQueryBytes = 500;
 constexpr size_t kMaxClauses = 32;
 
-std::string Quote(const std::vector<Token>& tokens, Form form, bool prefix_last) {
-  std::string out = "\"";
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    if (i) out += ' ';
-    out += form == Form::kFolded ? tokens[i].folded : tokens[i].exact;
-  }
-  out += '"';
-  if (prefix_last) out += '*';
-  return out;
-}
-
-std::string Expression(const ParsedQuery& q, Form form, LastWord last) {
-  std::string positive, negative;
-  size_t last_positive = q.clauses.size();
-  for (size_t i = 0; i < q.clauses.size(); ++i) {
-    if (!q.clauses[i].excluded) last_positive = i;
-  }
-  for (size_t i = 0; i < q.clauses.size(); ++i) {
-    const Clause& c = q.clauses[i];
-    std::string part;
-    for (size_t a = 0; a < c.alternatives.size(); ++a) {
-      bool prefix = last == LastWord::kPrefix && i == last_positive && !c.phrase &&
-                    a + 1 == c.alternatives.size();
-      part += (a ? " OR " : "") + Quote(c.alternatives[a], form, prefix);
-    }
-    if (c.alternatives.size() > 1) part = "(" + part + ")";
-    if (c.excluded) {
-      negative += " NOT " + part;
-    } else {
-      positive += (positive.empty() ? "" : " AND ") + part;
-    }
-  }
-  if (positive.empty()) return "";
-  return negative.empty() ? positive : "(" + positive + ")" + negative;
-}
-
 // Query errors name the parameter the query arrives in, "q".
 std::unexpected<Error> QueryError(const std::string& en, const std::string& vi) {
   return Fail(Error{ErrorCode::kInvalid, en, vi, {{"q", "invalid", en, vi}}});
@@ -115,27 +79,6 @@ Result<ParsedQuery> ParseQuery(std::string_view raw) {
                       "câu truy vấn cần ít nhất một từ không bị loại trừ bằng dấu -");
   }
   return q;
-}
-
-IndexExpressions BuildExpressions(const ParsedQuery& q, LastWord last) {
-  IndexExpressions e;
-  e.match = Expression(q, Form::kFolded, last);
-  // Runs of plain single words, in order, as one phrase: "dak mil" ranks "Đắk Mil" above
-  // documents where "đắk" and "mil" are scattered.
-  std::vector<Token> run;
-  std::vector<Token> best;
-  for (const Clause& c : q.clauses) {
-    if (!c.excluded && !c.phrase && c.alternatives.size() == 1) {
-      for (const Token& t : c.alternatives[0]) run.push_back(t);
-    } else {
-      if (run.size() > best.size()) best = run;
-      run.clear();
-    }
-  }
-  if (run.size() > best.size()) best = run;
-  if (best.size() >= 2) e.phrase = Quote(best, Form::kFolded, last == LastWord::kPrefix);
-  if (q.has_diacritics) e.exact = Expression(q, Form::kExact, last);
-  return e;
 }
 
 std::vector<std::string> HighlightTerms(const ParsedQuery& q) {

@@ -1,4 +1,4 @@
-// The search query language and its translation into index expressions. Pure functions.
+// The search query language: parsing, highlighting and snippets. Pure functions.
 //
 //   đắk mil            both words (AND), ranked higher where they are adjacent
 //   "cồng chiêng"      the exact phrase
@@ -37,17 +37,8 @@ struct ParsedQuery {
 // than 500 bytes.
 Result<ParsedQuery> ParseQuery(std::string_view text);
 
-enum class Form { kFolded, kExact };
+// Whether the last word is complete or still being typed (autocomplete: a prefix).
 enum class LastWord { kWhole, kPrefix };
-
-// FTS5 expressions over columns that hold space-separated tokens of one form.
-struct IndexExpressions {
-  std::string match;   // the documents that match at all ("" = every document)
-  std::string phrase;  // unquoted consecutive words as one phrase ("" when fewer than 2)
-  std::string exact;   // the same query in exact forms ("" when typed without diacritics)
-};
-
-IndexExpressions BuildExpressions(const ParsedQuery& query, LastWord last = LastWord::kWhole);
 
 // The folded tokens of the non-excluded words, for highlighting.
 std::vector<std::string> HighlightTerms(const ParsedQuery& query);

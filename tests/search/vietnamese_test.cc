@@ -85,39 +85,39 @@ TEST(Query, WordsPhrasesExclusionsAndOr) {
   EXPECT_TRUE(q.clauses[2].phrase);
   EXPECT_TRUE(q.clauses[3].excluded);
   EXPECT_EQ(q.clauses[4].alternatives.size(), 2u);
-  IndexExpressions e = BuildExpressions(q);
-  EXPECT_EQ(e.match, "(\"dak\" AND \"mil\" AND \"cong chieng\" AND (\"hang\" OR \"thac\")) NOT \"le\"");
-  EXPECT_EQ(e.phrase, "\"dak mil\"");
-  EXPECT_EQ(e.exact,
-            "(\"đăk1\" AND \"mil\" AND \"công2 chiêng\" AND (\"hang\" OR \"thac1\")) NOT \"lê4\"");
+  // Every word in its folded and exact (tone-digit) form.
+  auto token = [&](size_t clause, size_t alternative, size_t i) {
+    const Token& t = q.clauses[clause].alternatives[alternative][i];
+    return t.folded + "/" + t.exact;
+  };
+  EXPECT_EQ(token(0, 0, 0), "dak/đăk1");
+  EXPECT_EQ(token(1, 0, 0), "mil/mil");
+  ASSERT_EQ(q.clauses[2].alternatives[0].size(), 2u);
+  EXPECT_EQ(token(2, 0, 0), "cong/công2");
+  EXPECT_EQ(token(2, 0, 1), "chieng/chiêng");
+  EXPECT_EQ(token(3, 0, 0), "le/lê4");
+  EXPECT_EQ(token(4, 0, 0), "hang/hang");
+  EXPECT_EQ(token(4, 1, 0), "thac/thac1");
 }
 
-TEST(Query, NoDiacriticsMeansNoExactExpression) {
-  IndexExpressions e = BuildExpressions(ParseQuery("dak mil").value());
-  EXPECT_TRUE(e.exact.empty());
-  EXPECT_EQ(e.match, "\"dak\" AND \"mil\"");
+TEST(Query, NoDiacriticsIsNoted) {
+  EXPECT_FALSE(ParseQuery("dak mil").value().has_diacritics);
+  EXPECT_TRUE(ParseQuery("dak mìl").value().has_diacritics);
 }
 
-TEST(Query, PrefixForAutocomplete) {
-  IndexExpressions e = BuildExpressions(ParseQuery("cong ch").value(), LastWord::kPrefix);
-  EXPECT_EQ(e.match, "\"cong\" AND \"ch\"*");
-  EXPECT_EQ(e.phrase, "\"cong ch\"*");
-}
-
-TEST(Query, HostileInputNeverReachesTheIndexAsSyntax) {
-  // Operators and punctuation become separators; every token is quoted.
+TEST(Query, HostileInputBecomesPlainWords) {
+  // Operators and punctuation become separators: every token is letters and digits only.
   for (std::string text : {"NEAR(a b)", "names: x", "a*", "^a", "(((", "\"unbalanced", "a AND b",
                            "\"\"", "- -", "OR OR", "x\" OR \"y"}) {
     Result<ParsedQuery> q = ParseQuery(text);
     if (!q) continue;
-    IndexExpressions e = BuildExpressions(*q);
-    for (size_t i = 0; i < e.match.size(); ++i) {
-      if (e.match[i] == '"') {
-        size_t close = e.match.find('"', i + 1);
-        ASSERT_NE(close, std::string::npos) << text;
-        std::string inside = e.match.substr(i + 1, close - i - 1);
-        for (char c : inside) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || (c & 0x80)) << text;
-        i = close;
+    for (const Clause& c : q->clauses) {
+      for (const auto& alternative : c.alternatives) {
+        ASSERT_FALSE(alternative.empty()) << text;
+        for (const Token& t : alternative) {
+          ASSERT_FALSE(t.folded.empty()) << text;
+          for (char ch : t.folded) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(ch)) || (ch & 0x80)) << text;
+        }
       }
     }
   }
