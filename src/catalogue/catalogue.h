@@ -83,6 +83,9 @@ class Catalogue {
   // Returns the record, or kNotFound (also for records of another class, and for records the
   // actor may not see). A deleted record is returned with deleted = true.
   Result<StoredRecord> Get(RecordClass cls, const std::string& pid, const Actor& actor);
+  // The record's current revision (0 when unknown), without reading it: a key for answers
+  // rendered once per revision. Says nothing about who may see the record.
+  Result<int64_t> CurrentRevision(const std::string& pid) { return store_.CurrentRevision(pid); }
   Result<RecordPage> List(RecordClass cls, const ListFilters& filters, const Actor& actor);
 
   Result<StoredRecord> Create(RecordClass cls, const nlohmann::json& input, const Actor& actor,

@@ -61,7 +61,7 @@ struct Options {
   std::vector<std::string> files;
   media::MediaInput media;
   size_t max_body = 1 << 20;
-  int threads = 64;
+  int threads = 16;
   std::string public_url;
   interop::OaiSettings oai;
 };
@@ -465,7 +465,7 @@ const std::vector<Command>& Commands() {
          DataOption(app, o);
          app.add_option("--listen", o.listen, "HOST:PORT (port 0 picks a free port)");
          app.add_option("--max-body", o.max_body, "Largest request body in bytes (default 1 MiB)");
-         app.add_option("--threads", o.threads, "Worker threads (default 64)")->check(CLI::Range(1, 1024));
+         app.add_option("--threads", o.threads, "Requests served at once (default 16; idle connections need none)")->check(CLI::Range(1, 1024));
          PublishingOptions(app, o);
          app.add_option("--max-upload", o.max_upload,
                         "Largest media file in bytes (default 1 TiB)");

@@ -24,6 +24,7 @@ struct Request {
   std::map<std::string, std::string, CaseInsensitiveLess> headers;
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {pid}
   std::string body;
+  std::string remote_addr;  // the client's IP address, as the socket reports it
 
   // For routes that stream their body (Body::kStreamed in routes.h) the server leaves `body`
   // empty and sets this instead: it reads the body piece by piece into `sink` until the end, or

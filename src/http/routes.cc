@@ -240,18 +240,42 @@ bool NoneMatchHits(const std::string& header, const std::string& etag) {
   return false;
 }
 
+Response NotModified(const std::string& etag) {
+  Response not_modified;
+  not_modified.status = 304;
+  not_modified.SetHeader("ETag", etag);
+  return not_modified;
+}
+
 Response GetRecord(RecordClass cls, const Request& req, Context& ctx) {
   std::string pid = OR_PROBLEM(PidParam(req));
+  // The public's answers are kept per revision (render_cache.h).
+  RenderCache* cache = ctx.actor.audience == Audience::kPublic ? ctx.services.render_cache : nullptr;
+  const std::string key = cache ? std::string(RecordClassName(cls)) + "/" + pid : "";
+  if (cache) {
+    Result<int64_t> revision = ctx.catalogue.CurrentRevision(pid);
+    if (revision && *revision > 0) {
+      if (std::optional<RenderCache::Entry> hit = cache->Find(key, *revision)) {
+        if (auto inm = req.Header("If-None-Match"); inm && NoneMatchHits(*inm, hit->etag)) {
+          return NotModified(hit->etag);
+        }
+        Response resp;
+        resp.body = std::move(hit->body);
+        resp.SetHeader("ETag", hit->etag);
+        resp.SetHeader("Last-Modified-Revision", std::to_string(*revision));
+        return resp;
+      }
+    }
+  }
   StoredRecord r = OR_PROBLEM(ctx.catalogue.Get(cls, pid, ctx.actor));
   if (!r.deleted) {
     if (auto inm = req.Header("If-None-Match"); inm && NoneMatchHits(*inm, ETagFor(r))) {
-      Response not_modified;
-      not_modified.status = 304;
-      not_modified.SetHeader("ETag", ETagFor(r));
-      return not_modified;
+      return NotModified(ETagFor(r));
     }
   }
-  return RecordResponse(r, req.path);
+  Response resp = RecordResponse(r, req.path);
+  if (cache && resp.status == 200) cache->Put(key, {r.revision, resp.body, ETagFor(r)});
+  return resp;
 }
 
 Response CreateRecord(RecordClass cls, const Request& req, Context& ctx) {

@@ -9,6 +9,7 @@
 
 #include "catalogue/catalogue.h"
 #include "http/http_types.h"
+#include "http/render_cache.h"
 #include "interop/change_feed.h"
 #include "interop/oai_provider.h"
 
@@ -27,6 +28,7 @@ struct Services {
   interop::ChangeFeed& changes;
   std::string public_url;  // "https://host[/prefix]"; "" = "http://" + the request's Host
   media::MediaService* media = nullptr;  // nullptr: the media routes answer 503
+  RenderCache* render_cache = nullptr;   // nullptr: every read renders afresh
 };
 
 // How the server hands a request's body to the handler: read whole into Request::body (up to

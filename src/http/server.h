@@ -1,7 +1,13 @@
-// HttpServer: serves the route table over HTTP/1.1. The only file that knows cpp-httplib.
+// HttpServer: serves the route table over HTTP/1.1 (server.cc; the grammar is http_parser.h).
 //
-// Start() binds and returns the bound port (port 0 picks a free one); Run() blocks until
-// Stop() is called from another thread or a signal handler.
+// A pool of worker threads shares one epoll set. Each connection is armed one-shot, so the
+// worker that takes an event owns the connection until it re-arms it: it reads, parses, runs
+// the handler inline and writes the answer, with no hand-off between threads. An idle
+// keep-alive connection holds no thread, so thousands of browsers can stay connected while a
+// few threads serve whoever is asking right now.
+//
+// Bind() binds and returns the bound port (port 0 picks a free one); Run() blocks until
+// Stop() is called from another thread (Stop() only sets a flag and writes an eventfd).
 #pragma once
 
 #include <memory>
@@ -21,7 +27,10 @@ struct ServerOptions {
   int port = 8080;
   // Larger bodies get 413, except uploads (MediaOptions::max_file_bytes limits those).
   size_t max_body_bytes = 1 << 20;
-  int threads = 64;                 // keep-alive connections each hold one while open
+  int threads = 16;                 // requests handled at once (idle connections hold none)
+  int read_timeout_seconds = 30;    // a request or a keep-alive connection idle this long ends
+  size_t max_head_bytes = 64 * 1024;  // request line and headers; larger heads get 431
+  int max_connections = 10000;      // more get 503 at once
   // The root URL clients reach this server at ("https://disan.example.org"), used in OAI-PMH
   // and feed documents; "" = "http://" + each request's Host header.
   std::string public_url;

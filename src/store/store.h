@@ -229,6 +229,10 @@ class MetadataStore {
   virtual Result<MediaAsset> GetMedia(const std::string& id) = 0;
   // The record's media assets in the order they were added (none for an unknown record).
   virtual Result<std::vector<MediaAsset>> ListMedia(const std::string& record_pid) = 0;
+
+  // The record's current revision, read without its document; 0 when the pid was never
+  // stored. Lets a reader keep answers rendered per revision (http/render_cache.h).
+  virtual Result<int64_t> CurrentRevision(const std::string& pid) = 0;
 };
 
 }  // namespace disan

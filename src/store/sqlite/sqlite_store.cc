@@ -614,6 +614,14 @@ class SqliteStore final : public MetadataStore {
     return GetOn(*c, pid);
   }
 
+  Result<int64_t> CurrentRevision(const std::string& pid) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare("SELECT revision FROM records WHERE pid = ?"));
+    s->Bind(1, pid);
+    if (!TRY(s->Step())) return int64_t{0};
+    return s->Int(0);
+  }
+
   Result<RecordPage> List(const ListQuery& q) override {
     int64_t after = 0;
     if (!q.cursor.empty()) {
