@@ -24,7 +24,7 @@ struct Request {
   std::map<std::string, std::string, CaseInsensitiveLess> headers;
   std::map<std::string, std::string> params;  // from the route pattern, e.g. {pid}
   std::string body;
-  std::string remote_addr;  // the client's IP address, as the socket reports it
+  std::string remote_address;  // the client's IP address as the socket saw it
 
   // For routes that stream their body (Body::kStreamed in routes.h) the server leaves `body`
   // empty and sets this instead: it reads the body piece by piece into `sink` until the end, or
@@ -44,6 +44,12 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body too large to hold (exports): when set, `body` is ignored and the server sends what
+  // `stream` writes, chunked, as it writes it. `stream` runs after the handler has returned,
+  // so it must own or outlive everything it uses; it returns false to break the connection
+  // when it fails half-way (the status line is already sent).
+  using ChunkWriter = std::function<bool(std::string_view bytes)>;
+  std::function<bool(const ChunkWriter& write)> stream;
 
   void SetHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -16,7 +16,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <cstdio>
 #include <ctime>
+#include <stdexcept>
 #include <limits>
 #include <mutex>
 #include <thread>
@@ -139,7 +141,7 @@ struct HttpServer::Impl {
   // Handles the request at the front of c->in. Returns false when the connection is to be
   // closed, true when it stays (with or without a complete request handled: see c->head).
   bool ServeOne(Connection* c, bool& need_more);
-  Response Dispatch(Request& req);
+  Response Dispatch(Request& req, int minor_version);
   bool Send(Connection* c, const Response& resp, bool head_only, bool close);
   bool SendRaw(int fd, const char* data, size_t size);
   // Blocking reads for bodies read inside a handler (uploads) and drains: waits up to the
@@ -153,10 +155,22 @@ struct HttpServer::Impl {
   void Rearm(Connection* c, int64_t timeout_ms);
 };
 
-Response HttpServer::Impl::Dispatch(Request& req) {
+Response HttpServer::Impl::Dispatch(Request& req, int minor_version) {
   Response resp;
   try {
     resp = http::Dispatch(req, services);
+    if (resp.stream && minor_version == 0) {
+      // HTTP/1.0 has no chunked bodies: the stream is gathered and sent with its length.
+      std::string all;
+      if (!resp.stream([&](std::string_view bytes) {
+            all.append(bytes);
+            return true;
+          })) {
+        throw std::runtime_error("the answer could not be produced whole");
+      }
+      resp.body = std::move(all);
+      resp.stream = nullptr;
+    }
   } catch (const std::exception& e) {
     resp = ProblemResponse(500, std::string("internal error: ") + e.what(),
                            std::string("lỗi nội bộ: ") + e.what(), req.path);
@@ -210,6 +224,31 @@ bool HttpServer::Impl::Send(Connection* c, const Response& resp, bool head_only,
   }
   head += "Date: ";
   head += HttpDate();
+  if (resp.stream && !bodiless) {
+    // A streamed body (exports): chunked, in pieces of about 64 KiB whatever sizes the
+    // writer hands over; a writer that fails half-way breaks the connection, which is how
+    // the client learns that the body is incomplete.
+    head += "\r\nTransfer-Encoding: chunked";
+    head += close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n";
+    if (!SendRaw(c->fd, head.data(), head.size())) return false;
+    if (head_only) return true;
+    std::string chunk;
+    auto flush = [&] {
+      if (chunk.empty()) return true;
+      char size[24];
+      int n = snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+      chunk += "\r\n";
+      bool ok = SendRaw(c->fd, size, static_cast<size_t>(n)) && SendRaw(c->fd, chunk.data(), chunk.size());
+      chunk.clear();
+      return ok;
+    };
+    bool sent = resp.stream([&](std::string_view bytes) {
+      chunk.append(bytes);
+      return chunk.size() < 64 * 1024 || flush();
+    });
+    static constexpr char kLast[] = "0\r\n\r\n";
+    return sent && flush() && SendRaw(c->fd, kLast, sizeof kLast - 1);
+  }
   head += close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n";
   const bool with_body = !head_only && !bodiless && !resp.body.empty();
   if (!with_body) return SendRaw(c->fd, head.data(), head.size());
@@ -378,7 +417,7 @@ bool HttpServer::Impl::ServeOne(Connection* c, bool& need_more) {
   req.raw_query = head.raw_query;
   req.query = head.query;
   req.headers = head.headers;
-  req.remote_addr = c->peer;
+  req.remote_address = c->peer;
 
   // Answers given before the body is read: the body, if any, is then dropped or the
   // connection closed.
@@ -484,7 +523,7 @@ bool HttpServer::Impl::ServeOne(Connection* c, bool& need_more) {
       }
       return true;
     };
-    Response resp = Dispatch(req);
+    Response resp = Dispatch(req, head.minor_version);
     bool stay = keep && !broken;
     if (stay && !ended) {
       stay = head.framing == BodyFraming::kLength ? DrainBody(c, head, taken, nullptr)
@@ -541,7 +580,7 @@ bool HttpServer::Impl::ServeOne(Connection* c, bool& need_more) {
     c->body.clear();
   }
   c->deadline = std::numeric_limits<int64_t>::max();
-  Response resp = Dispatch(req);
+  Response resp = Dispatch(req, head.minor_version);
   bool sent = Send(c, resp, head_only, !keep);
   c->head.reset();
   return sent && keep;
