@@ -33,6 +33,8 @@ struct Request {
   using BodySink = std::function<bool(const char* data, size_t size)>;
   std::function<bool(const BodySink& sink)> read_body;
 
+  std::string remote_address;  // the client's IP address as the socket saw it
+
   std::optional<std::string> Header(std::string_view name) const;
   std::optional<std::string> Query(const std::string& name) const;
   std::vector<std::string> QueryAll(const std::string& name) const;

@@ -12,6 +12,7 @@
 
 #include "http/problem.h"
 #include "http/routes.h"
+#include "workflow/record_audit.h"
 
 namespace disan::http {
 
@@ -21,13 +22,19 @@ struct HttpServer::Impl {
         options(std::move(o)),
         oai(c, options.oai),
         changes(c),
-        services{c, oai, changes, options.public_url, m} {}
+        services{c, oai, changes, options.public_url, m},
+        accounts(c.store()) {
+    services.accounts = &accounts;
+    // Every record change, whoever makes it, goes to the audit log with its transaction.
+    workflow::AuditRecordChanges(c);
+  }
 
   Catalogue& catalogue;
   ServerOptions options;
   interop::OaiProvider oai;
   interop::ChangeFeed changes;
   Services services;
+  auth::Accounts accounts;
   httplib::Server server;
   // Stop() may come before Run() has started listening (a signal right after start-up);
   // these make the request stick instead of being lost.
@@ -46,6 +53,7 @@ Request FromHttplib(const httplib::Request& in) {
   for (const auto& [k, v] : in.params) out.query.emplace(k, v);
   for (const auto& [k, v] : in.headers) out.headers.emplace(k, v);
   out.body = in.body;
+  out.remote_address = in.remote_addr;
   return out;
 }
 
