@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libsqlite3-dev libicu-dev libssl-dev libroaring-dev libmagic-dev
+  libsqlite3-dev libicu-dev libssl-dev libroaring-dev libmagic-dev libsodium-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libxml2-utils
   curl python3

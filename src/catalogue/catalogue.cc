@@ -207,7 +207,10 @@ Result<std::string> Catalogue::CreateIn(StoreWriter& writer, RecordClass cls, co
   w.document = std::move(v.document);
   w.author = actor.name;
   w.reason = reason;
+  RecordChange change{RevisionAction::kCreate, cls, pid, nullptr, &w.document};
+  if (actor.authorise) TRY(actor.authorise(change));
   TRY(writer.Put(w));
+  if (observer_) TRY(observer_(writer, change, actor, reason));
   return pid;
 }
 
@@ -374,7 +377,11 @@ Result<StoredRecord> Catalogue::Update(
       write.search = search::BuildSearchDocument(*schema_, pid, v.document);
       write.document = std::move(v.document);
     }
+    RecordChange change{action, cls, pid, &current,
+                        action == RevisionAction::kDelete ? nullptr : &write.document};
+    if (actor.authorise) TRY(actor.authorise(change));
     TRY(w.Put(write));
+    if (observer_) TRY(observer_(w, change, actor, reason));
     return Ok();
   }));
   return store_.Get(pid);
@@ -389,8 +396,18 @@ Result<StoredRecord> Catalogue::Replace(RecordClass cls, const std::string& pid,
                       {{"/pid", "read_only", "must be " + pid + " or absent",
                         "phải là " + pid + " hoặc bỏ trống"}}});
   }
-  return Update(cls, pid, [&](const StoredRecord&) -> Result<json> { return input; },
-                RevisionAction::kUpdate, expected_revision, actor, reason);
+  // The lifecycle state is not part of what an editor sends: a document without one keeps
+  // the record's (it would otherwise fall back to the schema's default).
+  return Update(
+      cls, pid,
+      [&](const StoredRecord& current) -> Result<json> {
+        json doc = input;
+        if (doc.is_object() && !doc.contains("status") && current.document.contains("status")) {
+          doc["status"] = current.document["status"];
+        }
+        return doc;
+      },
+      RevisionAction::kUpdate, expected_revision, actor, reason);
 }
 
 Result<StoredRecord> Catalogue::Patch(RecordClass cls, const std::string& pid, const json& patch,

@@ -6,6 +6,7 @@
 // Thread-safe: it holds no mutable state of its own; the store serialises writes.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,9 +24,24 @@ namespace disan {
 // Who is asking. Anonymous readers see only published, public records.
 enum class Audience { kPublic, kStaff };
 
+// A change the catalogue is about to make, as shown to Actor::authorise and to the write
+// observer: `before` is null for a new record, `after` null for a deletion.
+struct RecordChange {
+  RevisionAction action = RevisionAction::kCreate;
+  RecordClass cls = RecordClass::kItem;
+  std::string pid;
+  const StoredRecord* before = nullptr;
+  const nlohmann::json* after = nullptr;
+};
+
 struct Actor {
   std::string name;  // recorded as the author of revisions
   Audience audience = Audience::kPublic;
+  // Asked inside the write transaction before any change is written (the HTTP layer asks the
+  // permission table, auth/permissions.h); a failure cancels the change. Empty = trusted
+  // (the command line, tests of the catalogue alone).
+  std::function<Status(const RecordChange&)> authorise;
+  std::string address;  // where the request came from, for the audit log ("" = local)
 };
 
 // Filters for listing; every value is matched as the API documents (places and legacy ids
@@ -142,6 +158,13 @@ class Catalogue {
   // Redacts when the document, or the caller (`generalised`), says the location is sensitive.
   static void RedactDocument(nlohmann::json& document, bool generalised = false);
 
+  // Called inside the write transaction after every record change has been written (creation,
+  // edit, deletion, restore, import); a failure rolls the change back. The audit log hangs here.
+  using WriteObserver =
+      std::function<Status(StoreWriter& writer, const RecordChange& change, const Actor& actor,
+                           const std::string& reason)>;
+  void SetWriteObserver(WriteObserver observer) { observer_ = std::move(observer); }
+
  private:
   Result<Validated> ValidateWithRefs(StoreWriter& writer, RecordClass cls,
                                      const nlohmann::json& input, InputLeniency leniency);
@@ -153,6 +176,7 @@ class Catalogue {
   MetadataStore& store_;
   std::shared_ptr<const Schema> schema_;
   std::string namespace_;
+  WriteObserver observer_;
 };
 
 }  // namespace disan

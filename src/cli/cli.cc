@@ -23,13 +23,17 @@
 #include <thread>
 
 #include "catalogue/exporter.h"
+#include "auth/audit_log.h"
+#include "auth/permissions.h"
 #include "catalogue/importer.h"
+#include "cli/user_command.h"
 #include "core/pid.h"
 #include "http/server.h"
 #include "media/media_service.h"
 #include "preservation/storage_root.h"
 #include "preservation/validator.h"
 #include "store/sqlite/sqlite_store.h"
+#include "workflow/record_audit.h"
 
 #ifndef DISAN_DEMO_CSV
 #define DISAN_DEMO_CSV "data/demo/daknong-heritage.csv"
@@ -64,6 +68,9 @@ struct Options {
   int threads = 16;
   std::string public_url;
   interop::OaiSettings oai;
+  std::string login;
+  std::string role;
+  std::string unit;
 };
 
 // An opened data directory: the store, the catalogue over it, the preservation store and the
@@ -92,6 +99,7 @@ Result<Instance> OpenInstance(const std::string& dir) {
   inst.store = TRY(OpenSqliteStore(db.string()));
   std::optional<std::string> ns = TRY(inst.store->GetSetting("pid_namespace"));
   inst.catalogue = std::make_unique<Catalogue>(*inst.store, Schema::Builtin(), ns.value_or(kDefaultNamespace));
+  workflow::AuditRecordChanges(*inst.catalogue);
   // A migration that changed what the search index holds asks for its rows to be rebuilt.
   if (TRY(inst.store->GetSetting("search_reindex_required")).value_or("0") == "1") {
     std::cerr << "rebuilding the search index after an upgrade / dựng lại chỉ mục tìm kiếm sau khi nâng cấp\n";
@@ -124,7 +132,10 @@ Result<std::string> Init(const std::string& dir, const std::string& ns) {
   TRY(store->Write([&](StoreWriter& w) { return w.PutSetting("pid_namespace", ns); }));
   TRY(OpenPreservation(dir));
   Catalogue catalogue(*store, Schema::Builtin(), ns);
-  return catalogue.IssueToken("init");
+  std::string token = TRY(catalogue.IssueToken("init"));
+  TRY(auth::AppendAudit(*store, {"cli:init", "token.create", "admin", "",
+                                 {{"label", "init"}, {"scope", "write"}, {"account", "admin"}}}));
+  return token;
 }
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
@@ -537,6 +548,43 @@ const std::vector<Command>& Commands() {
          return AddMedia(inst, o);
        },
        "media"},
+      {"add", "Create an account; its password is read from standard input",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("login", o.login, "Login: 2-64 of a-z 0-9 . _ - @")->required();
+         app.add_option("--role", o.role,
+                        "administrator, curator, unit_editor, reviewer or contributor")
+             ->required();
+         app.add_option("--unit", o.unit, "PID of the organisation (required for unit_editor)");
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         return AddUser(*inst.store, o.login, o.role, o.unit, std::cin, std::cout);
+       },
+       "user"},
+      {"reset-link", "Print a one-time password-reset token for an account (valid 24 hours)",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("login", o.login, "Login of the account (the first one is 'admin')")->required();
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         return IssueResetLink(*inst.store, o.login, std::cout);
+       },
+       "user"},
+      {"verify", "Check the audit log's hash chain; exits non-zero naming the first broken entry",
+       [](CLI::App& app, Options& o) { DataOption(app, o); },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         return VerifyAuditLog(*inst.store, std::cout);
+       },
+       "audit"},
+      {"permissions", "Print the permission table as Markdown (docs/permissions.md)",
+       [](CLI::App&, Options&) {},
+       [](Options&) -> Status {
+         std::cout << auth::PermissionsMarkdown();
+         return Ok();
+       }},
       {"demo", "Create DIR with the Đắk Nông demo data if it is new, then serve it",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);
@@ -564,8 +612,12 @@ int Main(int argc, char** argv) {
     if (c.group) {
       CLI::App*& group = groups[c.group];
       if (!group) {
-        group = app.add_subcommand(
-            c.group, std::string(c.group) == "media" ? "Media files of heritage items: add" : "");
+        static const std::map<std::string, std::string> kGroupHelp = {
+            {"media", "Media files of heritage items: add"},
+            {"user", "Accounts: add, reset-link"},
+            {"audit", "The tamper-evident audit log: verify"}};
+        auto help = kGroupHelp.find(c.group);
+        group = app.add_subcommand(c.group, help == kGroupHelp.end() ? "" : help->second);
         group->require_subcommand(1);
       }
       parent = group;

@@ -159,6 +159,106 @@ void AddMedia(json& paths) {
         {"422", Problem("Malformed identifier")}}}};
 }
 
+// Accounts, sessions, tokens, lifecycle moves and the audit log (docs/accounts.md).
+void AddAccountPaths(json& paths) {
+  const json secured = json::array({{{"bearerAuth", json::array()}}, {{"sessionCookie", json::array()}}});
+  auto body = [](json properties, json required) {
+    json schema = {{"type", "object"}, {"properties", properties}, {"required", required}};
+    return json{{"required", true}, {"content", {{"application/json", {{"schema", schema}}}}}};
+  };
+  const json str = {{"type", "string"}};
+  const json bad = Problem("Malformed body, naming the field (English and Vietnamese)");
+  const json denied = Problem("Not signed in (401) or not allowed by the permission table (403)");
+  paths["/api/v1/auth/login"]["post"] = {
+      {"summary", "Sign in with a password: a session cookie (HttpOnly, SameSite=Lax, Secure "
+                  "behind https) and the same secret as a bearer token for API clients"},
+      {"requestBody", body({{"login", str}, {"password", str}}, {"login", "password"})},
+      {"responses", {{"200", {{"description", "Signed in: token, token_type, expires_at, csrf_token, account"}}},
+                     {"401", Problem("Wrong login or password")},
+                     {"413", Problem("Body over 8 KiB")}, {"422", bad},
+                     {"429", Problem("Too many failed sign-ins; Retry-After says when to try again")}}}};
+  paths["/api/v1/auth/logout"]["post"] = {
+      {"summary", "End this session"}, {"security", secured},
+      {"responses", {{"200", {{"description", "Signed out; the cookie is cleared"}}}, {"401", denied}}}};
+  paths["/api/v1/auth/session"]["get"] = {
+      {"summary", "Who is signed in: login, roles, how (session or API token), the CSRF token"},
+      {"security", secured},
+      {"responses", {{"200", {{"description", "The account"}}}, {"401", denied}}}};
+  paths["/api/v1/auth/password"]["post"] = {
+      {"summary", "Change my password (ends all my sessions)"}, {"security", secured},
+      {"requestBody", body({{"current_password", str}, {"new_password", str}},
+                           {"current_password", "new_password"})},
+      {"responses", {{"200", {{"description", "Changed"}}}, {"401", denied},
+                     {"403", Problem("current_password is wrong")}, {"422", bad}}}};
+  paths["/api/v1/auth/reset"]["post"] = {
+      {"summary", "Set a new password with a one-time reset token issued by an administrator"},
+      {"requestBody", body({{"token", str}, {"new_password", str}}, {"token", "new_password"})},
+      {"responses", {{"200", {{"description", "Changed; all sessions of the account ended"}}},
+                     {"403", Problem("Unknown, used or expired token")}, {"422", bad}}}};
+  paths["/api/v1/auth/tokens"]["post"] = {
+      {"summary", "Make a personal API token (shown once; stored hashed)"}, {"security", secured},
+      {"requestBody", body({{"label", str}, {"scope", {{"type", "string"}, {"enum", {"read", "write"}}}},
+                            {"expires_at", str}}, {"label"})},
+      {"responses", {{"201", {{"description", "The token, once, with its id, scope and expiry (default 90 days)"}}},
+                     {"401", denied}, {"422", bad}}}};
+  paths["/api/v1/auth/tokens"]["get"] = {
+      {"summary", "My API tokens (never the secrets)"}, {"security", secured},
+      {"responses", {{"200", {{"description", "tokens[]"}}}, {"401", denied}}}};
+  paths["/api/v1/auth/tokens/{id}"]["delete"] = {
+      {"summary", "Revoke one of my API tokens"}, {"security", secured},
+      {"parameters", {Param("id", "path", "The token's id", true, "integer")}},
+      {"responses", {{"200", {{"description", "Revoked"}}}, {"401", denied},
+                     {"404", Problem("No such token of mine")}}}};
+  const json grants = {{"type", "array"},
+                       {"items", {{"type", "object"},
+                                  {"properties", {{"role", str}, {"unit", str}}},
+                                  {"required", {"role"}}}}};
+  paths["/api/v1/accounts"]["post"] = {
+      {"summary", "Create an account (administrators)"}, {"security", secured},
+      {"requestBody", body({{"login", str}, {"display_name", str}, {"password", str}, {"roles", grants}},
+                           {"login", "roles"})},
+      {"responses", {{"201", {{"description", "The account"}}}, {"401", denied}, {"403", denied},
+                     {"409", Problem("The login is taken")}, {"422", bad}}}};
+  paths["/api/v1/accounts"]["get"] = {
+      {"summary", "Accounts and their roles (administrators)"}, {"security", secured},
+      {"responses", {{"200", {{"description", "accounts[]"}}}, {"401", denied}, {"403", denied}}}};
+  paths["/api/v1/accounts/{login}/roles"]["put"] = {
+      {"summary", "Replace an account's roles (administrators; audited)"}, {"security", secured},
+      {"parameters", {Param("login", "path", "The account's login")}},
+      {"requestBody", body({{"roles", grants}}, {"roles"})},
+      {"responses", {{"200", {{"description", "The account"}}}, {"401", denied}, {"403", denied},
+                     {"404", Problem("No such account")}, {"422", bad}}}};
+  paths["/api/v1/accounts/{login}/reset-link"]["post"] = {
+      {"summary", "Issue a one-time password-reset token (administrators; valid 24 hours)"},
+      {"security", secured},
+      {"parameters", {Param("login", "path", "The account's login")}},
+      {"responses", {{"201", {{"description", "The token, once"}}}, {"401", denied}, {"403", denied},
+                     {"404", Problem("No such account")}}}};
+  paths["/api/v1/items/{pid}/transitions"]["post"] = {
+      {"summary", "Move an item through its lifecycle (draft, in_review, published, withdrawn); "
+                  "who and why are kept in the revision and the audit log"},
+      {"security", secured},
+      {"parameters", {Param("pid", "path", "Persistent identifier of the item"),
+                      Param("If-Match", "header", "Optional ETag (\"r3\"): refuse if the item changed")}},
+      {"requestBody", body({{"to", str}, {"reason", str}}, {"to", "reason"})},
+      {"responses", {{"200", {{"description", "pid, status, revision, by, reason, at"}}},
+                     {"401", denied}, {"403", denied}, {"404", Problem("No such item")},
+                     {"409", Problem("The lifecycle has no such move")},
+                     {"412", Problem("The item changed since If-Match")}, {"422", bad}}}};
+  paths["/api/v1/audit"]["get"] = {
+      {"summary", "The tamper-evident audit log (administrators), oldest first"},
+      {"security", secured},
+      {"parameters", {Param("actor", "query", "Only entries by this actor"),
+                      Param("action", "query", "Only actions starting with this (\"auth.\", \"record.transition\")"),
+                      Param("target", "query", "Only entries about this PID, login or path"),
+                      Param("from", "query", "Only entries at or after this UTC time"),
+                      Param("until", "query", "Only entries before this UTC time"),
+                      Param("after", "query", "Only entries after this seq (next_after of the previous page)", false, "integer"),
+                      Param("limit", "query", "Page size, 1-1000 (default 100)", false, "integer")}},
+      {"responses", {{"200", {{"description", "entries[] with seq, hash and prev_hash"}}},
+                     {"401", denied}, {"403", denied}, {"422", bad}}}};
+}
+
 json Build() {
   json paths = json::object();
   paths["/"]["get"] = {{"summary", "Service description and record counts"},
@@ -253,6 +353,7 @@ json Build() {
   AddMedia(paths);
   AddCollection(paths, "organisations", "organisation");
   AddCollection(paths, "areas", "area");
+  AddAccountPaths(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";
@@ -262,6 +363,10 @@ json Build() {
                                  "(field pointer and problem). Writes need a bearer token."}};
   doc["paths"] = std::move(paths);
   doc["components"]["securitySchemes"]["bearerAuth"] = {{"type", "http"}, {"scheme", "bearer"}};
+  doc["components"]["securitySchemes"]["sessionCookie"] = {
+      {"type", "apiKey"}, {"in", "cookie"}, {"name", "disan_session"},
+      {"description", "From POST /api/v1/auth/login; state-changing requests also need a "
+                      "same-origin Origin or the X-CSRF-Token header"}};
   doc["components"]["schemas"]["Problem"] = {
       {"type", "object"},
       {"properties", {{"type", {{"type", "string"}}}, {"title", {{"type", "string"}}},

@@ -19,6 +19,7 @@ const char* TitleFor(int status) {
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
     case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
     case 501:
       return "Not Implemented";
     case 503: return "Service Unavailable";

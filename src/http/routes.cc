@@ -12,13 +12,18 @@
 
 #include "core/pid.h"
 #include "core/text.h"
+#include "http/auth_routes.h"
 #include "http/content_digest.h"
 #include "http/problem.h"
 #include "interop/metadata_formats.h"
 #include "media/media_service.h"
+#include "auth/audit_log.h"
+#include "auth/credentials.h"
+#include "workflow/lifecycle.h"
 
 namespace disan::http {
 
+using auth::Action;
 using nlohmann::json;
 
 bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const {
@@ -842,16 +847,17 @@ void AddCollection(std::vector<Route>& routes, RecordClass cls) {
     return [cls, fn](const Request& req, Context& ctx) { return fn(cls, req, ctx); };
   };
   routes.push_back({"GET", base, Access::kPublic, bind(ListRecords)});
-  routes.push_back({"POST", base, Access::kToken, bind(CreateRecord)});
+  routes.push_back({"POST", base, Access::Of(Action::kCreateRecord), bind(CreateRecord)});
   routes.push_back({"GET", base + "/{pid}", Access::kPublic, bind(GetRecord)});
-  routes.push_back({"PUT", base + "/{pid}", Access::kToken,
+  routes.push_back({"PUT", base + "/{pid}", Access::Of(Action::kEditRecord),
                     [cls](const Request& r, Context& c) { return EditRecord(cls, false, r, c); }});
-  routes.push_back({"PATCH", base + "/{pid}", Access::kToken,
+  routes.push_back({"PATCH", base + "/{pid}", Access::Of(Action::kEditRecord),
                     [cls](const Request& r, Context& c) { return EditRecord(cls, true, r, c); }});
-  routes.push_back({"DELETE", base + "/{pid}", Access::kToken, bind(DeleteRecord)});
+  routes.push_back({"DELETE", base + "/{pid}", Access::Of(Action::kDeleteRecord), bind(DeleteRecord)});
   routes.push_back({"GET", base + "/{pid}/revisions", Access::kPublic, bind(ListRevisions)});
   routes.push_back({"GET", base + "/{pid}/revisions/{n}", Access::kPublic, bind(GetRevision)});
-  routes.push_back({"POST", base + "/{pid}/revisions/{n}/restore", Access::kToken, bind(RestoreRevision)});
+  routes.push_back({"POST", base + "/{pid}/revisions/{n}/restore", Access::Of(Action::kEditRecord),
+                    bind(RestoreRevision)});
   routes.push_back({"GET", base + "/{pid}/diff", Access::kPublic, bind(DiffRevisions)});
 }
 
@@ -888,11 +894,12 @@ const std::vector<Route>& Routes() {
     };
     AddCollection(r, RecordClass::kItem);
     r.push_back(
-        {"POST", "/api/v1/items/{pid}/media", Access::kToken, UploadMedia, Body::kStreamed});
+        {"POST", "/api/v1/items/{pid}/media", Access::Of(Action::kAddMedia), UploadMedia, Body::kStreamed});
     r.push_back({"GET", "/api/v1/items/{pid}/media", Access::kPublic, ListItemMedia});
     r.push_back({"GET", "/api/v1/media/{id}", Access::kPublic, GetMedia});
     AddCollection(r, RecordClass::kOrganisation);
     AddCollection(r, RecordClass::kArea);
+    AddAuthRoutes(r);
     return r;
   }();
   return routes;
@@ -935,12 +942,83 @@ Body BodyOf(const Request& req) {
   return route ? route->body : Body::kBuffered;
 }
 
+Response JsonResponse(const json& body, int status) { return Json(body, status); }
+
+Result<json> ParseJsonBody(const Request& req) {
+  if (std::optional<Response> wrong = WrongMediaType(req, false)) {
+    std::string type = req.Header("Content-Type").value_or("");
+    return Fail(Error{ErrorCode::kInvalid, "the body must be sent as application/json",
+                      "nội dung phải gửi dưới dạng application/json",
+                      {{"Content-Type", "media_type", "must be application/json, not '" +
+                                                          type.substr(0, 100) + "'",
+                        "phải là application/json, không phải '" + type.substr(0, 100) + "'"}}});
+  }
+  return ParseBody(req);
+}
+
 namespace {
 
-// Routing and authentication: the answer when the request goes no further, else nullopt with
-// `route` and `actor` set.
-std::optional<Response> Admit(Request& req, Catalogue& catalogue, const Route*& route,
-                              Actor& actor) {
+constexpr const char* kSessionCookie = "disan_session";
+
+// The value of cookie `name`, or "" (RFC 6265: "a=b; c=d").
+std::string CookieValue(const Request& req, std::string_view name) {
+  std::string header = req.Header("Cookie").value_or("");
+  for (const std::string& part : SplitTrimmed(header, ";")) {
+    size_t eq = part.find('=');
+    if (eq != std::string::npos && std::string_view(part).substr(0, eq) == name) {
+      return part.substr(eq + 1);
+    }
+  }
+  return "";
+}
+
+bool ChangesState(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+// The origin browsers send for pages of this server: the public URL's, or the Host's.
+std::string OwnOrigin(const Request& req, const Services& services) {
+  if (!services.public_url.empty()) {
+    size_t scheme = services.public_url.find("://");
+    size_t path = services.public_url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    return services.public_url.substr(0, path);
+  }
+  return "http://" + req.Header("Host").value_or("");
+}
+
+// A request authenticated by its cookie may change something only when it comes from our own
+// pages: an X-CSRF-Token header equal to the session's, or a same-origin Origin or
+// Sec-Fetch-Site. Requests with a bearer token are exempt (browsers never add one by themselves).
+bool CsrfSafe(const Request& req, const Services& services, const auth::Authenticated& who) {
+  if (std::optional<std::string> token = req.Header("X-CSRF-Token")) {
+    return auth::ConstantTimeEquals(*token, who.csrf_token);
+  }
+  if (std::optional<std::string> origin = req.Header("Origin")) {
+    return *origin == OwnOrigin(req, services);
+  }
+  if (std::optional<std::string> site = req.Header("Sec-Fetch-Site")) return *site == "same-origin";
+  return false;
+}
+
+// The lifecycle state and unit of the record a route's path names ({pid}); kNone when the path
+// names none, or one that does not exist (the handler then answers 404).
+auth::Target TargetOfPath(const Request& req, const Route& route, Catalogue& catalogue) {
+  auto it = req.params.find("pid");
+  if (it == req.params.end() || !auth::IsAboutRecord(route.access.action)) return {};
+  Result<std::string> pid = ParsePid(it->second);
+  if (!pid) return {};
+  Result<StoredRecord> record = catalogue.store().Get(*pid);
+  if (!record) return {};
+  return workflow::TargetOf(*record);
+}
+
+std::optional<Response> Refuse(const Error& e, const Request& req) {
+  return ProblemResponse(e, req.path);
+}
+
+// Routing, authentication and the permission table: the answer when the request goes no
+// further, else nullopt with `route` and the context's actor and principal set.
+std::optional<Response> Admit(Request& req, Services& services, const Route*& route, Context& ctx) {
   std::vector<std::string> allowed;
   route = MatchRoute(req, allowed);
   if (!route) {
@@ -955,23 +1033,72 @@ std::optional<Response> Admit(Request& req, Catalogue& catalogue, const Route*& 
     }
     return ProblemResponse(404, "nothing at " + req.path, "không có gì tại " + req.path, req.path);
   }
-  actor = Actor{"anonymous", Audience::kPublic};
-  std::string auth = req.Header("Authorization").value_or("");
-  if (!auth.empty()) {
-    std::string token = auth.starts_with("Bearer ") ? std::string(Trim(auth.substr(7))) : "";
-    Result<std::optional<std::string>> label = catalogue.CheckToken(token);
-    if (!label) return ProblemResponse(label.error(), req.path);
-    if (!*label) {
-      return ProblemResponse(401, "the API token is not valid or was revoked",
-                             "mã truy cập API không hợp lệ hoặc đã bị thu hồi", req.path);
-    }
-    actor = Actor{"token:" + **label, Audience::kStaff};
-  } else if (route->access == Access::kToken) {
-    return ProblemResponse(401, "this needs an API token: send 'Authorization: Bearer TOKEN'",
-                           "thao tác này cần mã truy cập API: gửi 'Authorization: Bearer TOKEN'",
-                           req.path);
+  const Action action = route->access.action;
+  std::string authorization = req.Header("Authorization").value_or("");
+  std::string cookie = CookieValue(req, kSessionCookie);
+  if ((!authorization.empty() || !cookie.empty()) && !services.accounts) {
+    return ProblemResponse(503, "this server cannot check credentials",
+                           "máy chủ này không kiểm tra được thông tin đăng nhập", req.path);
   }
+  if (!authorization.empty()) {
+    if (!authorization.starts_with("Bearer ")) {
+      return ProblemResponse(401, "send 'Authorization: Bearer TOKEN'",
+                             "hãy gửi 'Authorization: Bearer TOKEN'", req.path);
+    }
+    Result<std::optional<auth::Authenticated>> who =
+        services.accounts->FromBearer(std::string(Trim(authorization.substr(7))));
+    if (!who) return ProblemResponse(who.error(), req.path);
+    if (!*who) {
+      return ProblemResponse(401, "the API token is not valid, has expired or was revoked",
+                             "mã truy cập API không hợp lệ, đã hết hạn hoặc đã bị thu hồi",
+                             req.path);
+    }
+    ctx.who = std::move(*who);
+  } else if (!cookie.empty()) {
+    Result<std::optional<auth::Authenticated>> who = services.accounts->FromCookie(cookie);
+    if (!who) return ProblemResponse(who.error(), req.path);
+    if (*who) {
+      ctx.who = std::move(*who);
+      if (ChangesState(req.method) && !CsrfSafe(req, services, *ctx.who)) {
+        return ProblemResponse(
+            403,
+            "refused: a request signed in by cookie that changes something must come from this "
+            "site (same Origin) or carry the session's X-CSRF-Token header",
+            "từ chối: yêu cầu thay đổi dữ liệu dùng cookie đăng nhập phải đến từ chính trang này "
+            "(cùng Origin) hoặc kèm tiêu đề X-CSRF-Token của phiên",
+            req.path);
+      }
+    } else if (!auth::Allows(auth::Principal{}, action, {})) {
+      return ProblemResponse(401, "your session has ended; sign in again",
+                             "phiên làm việc đã hết hạn; hãy đăng nhập lại", req.path);
+    }
+  }
+  ctx.principal = ctx.who ? ctx.who->principal : auth::Principal{};
+  const auth::Target target = TargetOfPath(req, *route, services.catalogue);
+  if (!auth::Allows(ctx.principal, action, target)) {
+    return Refuse(auth::Refusal(ctx.principal, action, target), req);
+  }
+  ctx.actor.name = ctx.who ? ctx.who->actor_name : "anonymous";
+  ctx.actor.audience = auth::Allows(ctx.principal, Action::kReadUnpublished, {}) ? Audience::kStaff
+                                                                                 : Audience::kPublic;
+  ctx.actor.authorise = [principal = ctx.principal](const RecordChange& change) {
+    return workflow::AuthoriseChange(principal, change);
+  };
+  ctx.actor.address = req.remote_address;
   return std::nullopt;
+}
+
+// Refusals are audited: who tried what, where from.
+void AuditRefusal(const Request& req, const Services& services, const Context& ctx,
+                  const Response& resp) {
+  if ((resp.status != 401 && resp.status != 403) || !services.accounts) return;
+  if (resp.status == 401 && !ChangesState(req.method)) return;  // reads by the public: noise
+  nlohmann::json problem = json::parse(resp.body, nullptr, false);
+  std::string detail = problem.is_object() ? problem.value("detail", "") : "";
+  (void)auth::AppendAudit(services.catalogue.store(),
+                          {ctx.who ? ctx.who->actor_name : "anonymous", "access.denied",
+                           req.method + " " + req.path, req.remote_address,
+                           {{"status", resp.status}, {"detail", detail}}});
 }
 
 }  // namespace
@@ -979,14 +1106,19 @@ std::optional<Response> Admit(Request& req, Catalogue& catalogue, const Route*& 
 Response Dispatch(Request& req, Services& services) {
   const Route* route = nullptr;
   Context ctx{services.catalogue, Actor{}, services, services.media};
-  if (std::optional<Response> refused = Admit(req, services.catalogue, route, ctx.actor)) return *refused;
-  return route->handler(req, ctx);
+  std::optional<Response> refused = Admit(req, services, route, ctx);
+  Response resp = refused ? std::move(*refused) : route->handler(req, ctx);
+  AuditRefusal(req, services, ctx, resp);
+  return resp;
 }
 
 std::optional<Response> Preflight(Request& req, Services& services, size_t max_body_bytes) {
   const Route* route = nullptr;
-  Actor actor;
-  if (std::optional<Response> refused = Admit(req, services.catalogue, route, actor)) return refused;
+  Context ctx{services.catalogue, Actor{}, services, services.media};
+  if (std::optional<Response> refused = Admit(req, services, route, ctx)) {
+    AuditRefusal(req, services, ctx, *refused);
+    return refused;
+  }
   uint64_t limit = max_body_bytes;
   if (route->body == Body::kStreamed)
     limit = services.media ? services.media->max_file_bytes() : std::numeric_limits<uint64_t>::max();

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "auth/accounts.h"
+#include "auth/permissions.h"
 #include "catalogue/catalogue.h"
 #include "http/http_types.h"
 #include "http/render_cache.h"
@@ -19,7 +21,19 @@ class MediaService;
 
 namespace disan::http {
 
-enum class Access { kPublic, kToken };
+// What a route asks the permission table (auth/permissions.h) before its handler runs: the
+// action it performs. For a route whose path names a record ({pid}), the table is asked about
+// that record's lifecycle state and unit. kPublic and kToken are the two spellings routes used
+// before accounts existed: "anyone may read" and "a write by staff".
+struct Access {
+  auth::Action action;
+  static const Access kPublic;
+  static const Access kToken;
+  static constexpr Access Of(auth::Action a) { return Access{a}; }
+  friend constexpr bool operator==(const Access&, const Access&) = default;
+};
+inline constexpr Access Access::kPublic{auth::Action::kReadPublic};
+inline constexpr Access Access::kToken{auth::Action::kStaffWrite};
 
 // The services handlers call, and how this server is reached from outside.
 struct Services {
@@ -29,6 +43,7 @@ struct Services {
   std::string public_url;  // "https://host[/prefix]"; "" = "http://" + the request's Host
   media::MediaService* media = nullptr;  // nullptr: the media routes answer 503
   RenderCache* render_cache = nullptr;   // nullptr: every read renders afresh
+  auth::Accounts* accounts = nullptr;    // nullptr: nobody can sign in (only public reads)
 };
 
 // How the server hands a request's body to the handler: read whole into Request::body (up to
@@ -40,6 +55,8 @@ struct Context {
   Actor actor;
   Services& services;
   media::MediaService* media = nullptr;  // nullptr: the media routes answer 503
+  std::optional<auth::Authenticated> who;  // the signed-in person; nullopt = the public
+  auth::Principal principal;               // who->principal, or the anonymous public
 };
 
 using Handler = std::function<Response(const Request&, Context&)>;
@@ -68,6 +85,11 @@ Response Dispatch(Request& req, Services& services);
 // once when its headers alone doom it (no route, no or a bad token, a declared length over
 // the limit that would apply); nullopt to let the body come.
 std::optional<Response> Preflight(Request& req, Services& services, size_t max_body_bytes);
+
+// For handlers in other route files: a JSON answer, and a JSON request body (declared as
+// application/json, nested at most 64 deep, well formed) or the problem to answer instead.
+Response JsonResponse(const nlohmann::json& body, int status = 200);
+Result<nlohmann::json> ParseJsonBody(const Request& req);
 
 // The OpenAPI 3.1 document (openapi.cc).
 const std::string& OpenApiDocument();

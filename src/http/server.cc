@@ -27,6 +27,7 @@
 #include "http/http_parser.h"
 #include "http/problem.h"
 #include "http/routes.h"
+#include "workflow/record_audit.h"
 
 namespace disan::http {
 namespace {
@@ -117,7 +118,12 @@ struct HttpServer::Impl {
         options(std::move(o)),
         oai(c, options.oai),
         changes(c),
-        services{c, oai, changes, options.public_url, m, &render_cache} {}
+        services{c, oai, changes, options.public_url, m, &render_cache},
+        accounts(c.store()) {
+    services.accounts = &accounts;
+    // Every record change, whoever makes it, goes to the audit log with its transaction.
+    workflow::AuditRecordChanges(c);
+  }
 
   Catalogue& catalogue;
   ServerOptions options;
@@ -125,6 +131,7 @@ struct HttpServer::Impl {
   interop::OaiProvider oai;
   interop::ChangeFeed changes;
   Services services;
+  auth::Accounts accounts;
 
   int listen_fd = -1;
   int epoll_fd = -1;

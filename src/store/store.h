@@ -172,6 +172,67 @@ struct MediaAsset {
   std::string author;      // who added it
 };
 
+// Accounts, sessions, API tokens, sign-in failures and the audit log (auth/ gives them meaning;
+// the store only keeps them).
+
+// One role held by an account, in one organisational unit ("" = province-wide).
+struct RoleGrant {
+  std::string role;  // administrator, curator, unit_editor, reviewer, contributor
+  std::string unit;  // an organisation record's PID, or "" for the whole province
+};
+
+struct Account {
+  int64_t id = 0;              // 0 when not stored yet
+  std::string login;           // NFC, lower case (auth/ validates it); unique
+  std::string display_name;    // NFC, as the person wrote it
+  std::string password_hash;   // an Argon2id string; "" = no password sign-in
+  std::string created_at;      // set by the store when empty
+  bool disabled = false;
+  std::vector<RoleGrant> grants;
+};
+
+// A signed-in browser or API client. Only the SHA-256 of its token is kept.
+struct Session {
+  std::string token_hash;
+  int64_t account_id = 0;
+  std::string csrf_token;   // sent back by scripts in X-CSRF-Token (not a secret to the owner)
+  std::string created_at;   // absolute timeout counts from here
+  std::string last_seen_at; // idle timeout counts from here
+  std::string address;      // where it signed in from
+};
+
+// A personal API token or a one-time password-reset token. Only the SHA-256 is kept.
+struct ApiToken {
+  int64_t id = 0;
+  std::string token_hash;
+  int64_t account_id = 0;
+  std::string label;
+  std::string scope;        // read, write, or reset (a one-time password-reset link)
+  std::string created_at;   // set by the store when empty
+  std::string expires_at;   // RFC 3339 UTC; "" = never
+  bool revoked = false;
+};
+
+// One entry of the tamper-evident audit log: hash = SHA-256 over prev_hash and the fields.
+struct AuditEntry {
+  int64_t seq = 0;          // 1, 2, 3, ... with no gaps
+  std::string at;
+  std::string actor;        // login, "anonymous" or "cli:..."
+  std::string action;       // auth.login, record.update, ... (docs/accounts.md)
+  std::string target;       // a PID, a login, a token id, a path
+  std::string address;
+  std::string detail;       // a JSON object, as text (hashed byte for byte)
+  std::string prev_hash;    // hex; 64 zeros for the first entry
+  std::string hash;         // hex
+};
+
+struct AuditQuery {
+  int64_t after_seq = 0;    // entries with seq > after_seq
+  size_t limit = 100;
+  std::string actor, action, target;  // "" = any; action matches as a prefix ("auth.")
+  std::string from, until;            // at >= from, at < until; "" = no bound
+};
+
 // Operations valid inside one write transaction.
 class StoreWriter {
  public:
@@ -191,7 +252,25 @@ class StoreWriter {
   // (used by reindexing when the derivation rules change).
   virtual Status Reindex(const std::string& pid, const std::vector<FilterTerm>& terms,
                          const search::SearchDocument& search) = 0;
+  // Accounts and the rest of auth/ (added after the catalogue's operations).
+  // Inserts (id 0) or updates an account with its grants (replaced whole). Returns the id;
+  // kConflict when another account has the login.
+  virtual Result<int64_t> PutAccount(const Account& account) = 0;
+  virtual Status PutSession(const Session& session) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  virtual Status DeleteSessionsOf(int64_t account_id) = 0;
+  // Inserts a token; returns its id.
+  virtual Result<int64_t> PutApiToken(const ApiToken& token) = 0;
+  // Revokes the account's token with this id; kNotFound when it has none.
+  virtual Status RevokeApiToken(int64_t account_id, int64_t token_id) = 0;
+  // A failed sign-in under `key` ("login:NAME", "address:IP"); cleared on success.
+  virtual Status PutLoginFailure(const std::string& key, const std::string& at) = 0;
+  virtual Status ClearLoginFailures(const std::string& key) = 0;
+  // The last audit entry (nullopt when the log is empty), and appending the next one.
+  virtual Result<std::optional<AuditEntry>> LastAuditEntry() = 0;
+  virtual Status PutAuditEntry(const AuditEntry& entry) = 0;
 };
+
 
 class MetadataStore {
  public:
@@ -230,9 +309,26 @@ class MetadataStore {
   // The record's media assets in the order they were added (none for an unknown record).
   virtual Result<std::vector<MediaAsset>> ListMedia(const std::string& record_pid) = 0;
 
+  // Accounts and the rest of auth/ (see StoreWriter). nullopt when there is none.
+  virtual Result<std::optional<Account>> FindAccount(const std::string& login) = 0;
+  virtual Result<std::optional<Account>> GetAccount(int64_t id) = 0;
+  virtual Result<std::vector<Account>> ListAccounts() = 0;
+  virtual Result<std::optional<Session>> FindSession(const std::string& token_hash) = 0;
+  virtual Result<std::optional<ApiToken>> FindApiToken(const std::string& token_hash) = 0;
+  // The account's tokens of scope read or write, newest first, revoked ones included.
+  virtual Result<std::vector<ApiToken>> ListApiTokens(int64_t account_id) = 0;
+  // The times of failed sign-ins under `key` at or after `since`, oldest first.
+  virtual Result<std::vector<std::string>> LoginFailuresSince(const std::string& key,
+                                                              const std::string& since) = 0;
+  virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;
+  // Every audit entry in the order of the table's row ids (not of seq: verification must see
+  // entries that were moved).
+  virtual Status ForEachAudit(const std::function<Status(const AuditEntry&)>& fn) = 0;
+
   // The record's current revision, read without its document; 0 when the pid was never
   // stored. Lets a reader keep answers rendered per revision (http/render_cache.h).
   virtual Result<int64_t> CurrentRevision(const std::string& pid) = 0;
 };
+
 
 }  // namespace disan

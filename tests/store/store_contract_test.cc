@@ -468,6 +468,109 @@ TEST_P(StoreContract, MediaNeedsAReservedIdAndALiveRecord) {
   EXPECT_EQ(store_->ListMedia(pid).value().size(), 1u);
 }
 
+// Accounts, sessions, tokens, sign-in failures and the audit log (auth/).
+TEST_P(StoreContract, AccountsKeepTheirGrantsAndLoginsAreUnique) {
+  std::optional<Account> admin = store_->FindAccount("admin").value();
+  ASSERT_TRUE(admin.has_value()) << "the built-in administrator";
+  EXPECT_EQ(admin->id, 1);
+  ASSERT_EQ(admin->grants.size(), 1u);
+  EXPECT_EQ(admin->grants[0].role, "administrator");
+
+  Account a{0, "lan", "Nguyễn Thị Lan", "$argon2id$x", "", false,
+            {{"unit_editor", "dn-aaaaaaaa1"}, {"reviewer", ""}}};
+  int64_t id = 0;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    id = TRY(w.PutAccount(a));
+    return Ok();
+  }));
+  std::optional<Account> got = store_->GetAccount(id).value();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->display_name, "Nguyễn Thị Lan");
+  EXPECT_FALSE(got->created_at.empty());
+  EXPECT_EQ(got->grants.size(), 2u);
+
+  Status dup = store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutAccount(a));
+    return Ok();
+  });
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+
+  got->grants = {{"curator", ""}};
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutAccount(*got));
+    return Ok();
+  }));
+  std::optional<Account> again = store_->FindAccount("lan").value();
+  ASSERT_EQ(again->grants.size(), 1u) << "grants are replaced whole";
+  EXPECT_EQ(store_->ListAccounts().value().size(), 2u);
+  EXPECT_FALSE(store_->FindAccount("nobody").value().has_value());
+}
+
+TEST_P(StoreContract, SessionsTokensAndFailures) {
+  Session s{"hash1", 1, "csrf", "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "10.0.0.1"};
+  ApiToken t{0, "thash", 1, "script", "read", "", "2027-01-01T00:00:00.000Z", false};
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutSession(s));
+    t.id = TRY(w.PutApiToken(t));
+    TRY(w.PutLoginFailure("login:lan", "2026-01-01T00:00:01.000Z"));
+    TRY(w.PutLoginFailure("login:lan", "2026-01-01T00:00:02.000Z"));
+    return w.PutLoginFailure("address:10.0.0.1", "2026-01-01T00:00:02.000Z");
+  }));
+  EXPECT_EQ(store_->FindSession("hash1").value()->csrf_token, "csrf");
+  EXPECT_EQ(store_->FindApiToken("thash").value()->scope, "read");
+  EXPECT_EQ(store_->ListApiTokens(1).value().size(), 1u);
+  EXPECT_EQ(store_->LoginFailuresSince("login:lan", "2026-01-01T00:00:02.000Z").value().size(), 1u);
+  Status not_mine = store_->Write([&](StoreWriter& w) { return w.RevokeApiToken(2, t.id); });
+  EXPECT_EQ(not_mine.error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.RevokeApiToken(1, t.id));
+    TRY(w.DeleteSessionsOf(1));
+    return w.ClearLoginFailures("login:lan");
+  }));
+  EXPECT_TRUE(store_->FindApiToken("thash").value()->revoked);
+  EXPECT_FALSE(store_->FindSession("hash1").value().has_value());
+  EXPECT_TRUE(store_->LoginFailuresSince("login:lan", "").value().empty());
+  EXPECT_EQ(store_->LoginFailuresSince("address:10.0.0.1", "").value().size(), 1u);
+}
+
+TEST_P(StoreContract, AuditEntriesAreKeptInOrderAndFiltered) {
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    EXPECT_FALSE(w.LastAuditEntry().value().has_value());
+    return Ok();
+  }));
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+      return w.PutAuditEntry({i, "2026-01-0" + std::to_string(i) + "T00:00:00.000Z",
+                              i == 2 ? "lan" : "admin", i == 3 ? "auth.login" : "record.update",
+                              "dn-x", "", "{}", "p" + std::to_string(i), "h" + std::to_string(i)});
+    }));
+  }
+  std::vector<AuditEntry> all;
+  ASSERT_TRUE(store_->ForEachAudit([&](const AuditEntry& e) -> Status {
+    all.push_back(e);
+    return Ok();
+  }));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].hash, "h3");
+  AuditQuery q;
+  q.action = "record.";
+  EXPECT_EQ(store_->ListAudit(q).value().size(), 2u);
+  q = {};
+  q.actor = "lan";
+  EXPECT_EQ(store_->ListAudit(q).value().at(0).seq, 2);
+  q = {};
+  q.from = "2026-01-02T00:00:00.000Z";
+  q.limit = 1;
+  EXPECT_EQ(store_->ListAudit(q).value().at(0).seq, 2);
+  q.after_seq = 2;
+  EXPECT_EQ(store_->ListAudit(q).value().at(0).seq, 3);
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    EXPECT_EQ(w.LastAuditEntry().value()->seq, 3);
+    return Ok();
+  }));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),
                          [](const ::testing::TestParamInfo<Backend>& p) { return p.param.name; });
 

@@ -133,6 +133,68 @@ CREATE TABLE media (
   author TEXT NOT NULL);
 CREATE INDEX media_by_record ON media(record_id, seq);
 )sql",
+    // 6: the number given to another branch; empty here so that ours is 7.
+    R"sql(-- 6: reserved)sql",
+    // 7: accounts, roles in units, sessions, personal API tokens, sign-in failures and the
+    // tamper-evident audit log (auth/). Account 1, "admin", owns every token made before:
+    // the token `disan init` printed stays an administrator's personal API token. Records
+    // written before the lifecycle existed are published.
+    R"sql(
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  login TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE account_roles (
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  role TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  PRIMARY KEY (account_id, role, unit)) WITHOUT ROWID;
+INSERT INTO accounts(id, login, display_name, password_hash, created_at)
+  VALUES (1, 'admin', 'Quản trị viên / Administrator', '', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+INSERT INTO account_roles(account_id, role, unit) VALUES (1, 'administrator', '');
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  address TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX sessions_by_account ON sessions(account_id);
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  label TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX tokens_by_account ON tokens(account_id, id);
+INSERT INTO tokens(hash, account_id, label, scope, created_at, expires_at, revoked)
+  SELECT hash, 1, label, 'write', created_at, '', revoked FROM api_tokens;
+DROP TABLE api_tokens;
+CREATE TABLE login_failures (
+  key TEXT NOT NULL,
+  at TEXT NOT NULL);
+CREATE INDEX login_failures_by_key ON login_failures(key, at);
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  address TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE INDEX audit_by_actor ON audit_log(actor, seq);
+CREATE INDEX audit_by_target ON audit_log(target, seq);
+UPDATE records SET document = json_set(document, '$.status', 'published')
+  WHERE json_type(document, '$.status') IS NULL;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -403,6 +465,34 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
   return d->Exec();
 }
 
+constexpr const char* kSelectAccount =
+    "SELECT id, login, display_name, password_hash, created_at, disabled FROM accounts ";
+constexpr const char* kSelectToken =
+    "SELECT id, hash, account_id, label, scope, created_at, expires_at, revoked FROM tokens ";
+constexpr const char* kSelectAudit =
+    "SELECT seq, at, actor, action, target, address, detail, prev_hash, hash FROM audit_log ";
+
+Account ReadAccount(const Stmt& s) {
+  Account a;
+  a.id = s.Int(0);
+  a.login = s.Text(1);
+  a.display_name = s.Text(2);
+  a.password_hash = s.Text(3);
+  a.created_at = s.Text(4);
+  a.disabled = s.Int(5) != 0;
+  return a;
+}
+
+ApiToken ReadToken(const Stmt& s) {
+  return ApiToken{s.Int(0),  s.Text(1), s.Int(2),       s.Text(3),
+                  s.Text(4), s.Text(5), s.Text(6), s.Int(7) != 0};
+}
+
+AuditEntry ReadAudit(const Stmt& s) {
+  return AuditEntry{s.Int(0),  s.Text(1), s.Text(2), s.Text(3), s.Text(4),
+                    s.Text(5), s.Text(6), s.Text(7), s.Text(8)};
+}
+
 class SqliteWriter final : public StoreWriter {
  public:
   explicit SqliteWriter(Connection& c) : c_(c) {}
@@ -519,7 +609,10 @@ class SqliteWriter final : public StoreWriter {
   }
 
   Status PutToken(const std::string& token_hash, const std::string& label) override {
-    auto s = TRY(c_.Prepare("INSERT INTO api_tokens(hash, label, created_at) VALUES (?, ?, ?)"));
+    // Tokens without an account are the built-in administrator's (account 1).
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO tokens(hash, account_id, label, scope, created_at, expires_at) "
+        "VALUES (?, 1, ?, 'write', ?, '')"));
     s->Bind(1, token_hash).Bind(2, label).Bind(3, NowRfc3339());
     return s->Exec();
   }
@@ -572,7 +665,124 @@ class SqliteWriter final : public StoreWriter {
     return Ok();
   }
 
+
+  Result<int64_t> PutAccount(const Account& a) override {
+    int64_t id = a.id;
+    if (id == 0) {
+      auto s = TRY(c_.Prepare(
+          "INSERT INTO accounts(login, display_name, password_hash, created_at, disabled) "
+          "VALUES (?, ?, ?, ?, ?) ON CONFLICT(login) DO NOTHING"));
+      s->Bind(1, a.login).Bind(2, a.display_name).Bind(3, a.password_hash);
+      s->Bind(4, a.created_at.empty() ? NowRfc3339() : a.created_at).Bind(5, int64_t{a.disabled});
+      TRY(s->Exec());
+      if (sqlite3_changes(c_.db()) == 0) return AccountExists(a.login);
+      id = sqlite3_last_insert_rowid(c_.db());
+    } else {
+      auto s = TRY(c_.Prepare(
+          "UPDATE accounts SET login = ?, display_name = ?, password_hash = ?, disabled = ? "
+          "WHERE id = ? AND NOT EXISTS (SELECT 1 FROM accounts WHERE login = ?1 AND id != ?5)"));
+      s->Bind(1, a.login).Bind(2, a.display_name).Bind(3, a.password_hash);
+      s->Bind(4, int64_t{a.disabled}).Bind(5, id);
+      TRY(s->Exec());
+      if (sqlite3_changes(c_.db()) == 0) {
+        auto e = TRY(c_.Prepare("SELECT 1 FROM accounts WHERE id = ?"));
+        e->Bind(1, id);
+        if (TRY(e->Step())) return AccountExists(a.login);
+        return Fail(ErrorCode::kNotFound, "no account with id " + std::to_string(id),
+                    "không có tài khoản mã " + std::to_string(id));
+      }
+      auto d = TRY(c_.Prepare("DELETE FROM account_roles WHERE account_id = ?"));
+      d->Bind(1, id);
+      TRY(d->Exec());
+    }
+    for (const RoleGrant& g : a.grants) {
+      auto s = TRY(c_.Prepare(
+          "INSERT OR IGNORE INTO account_roles(account_id, role, unit) VALUES (?, ?, ?)"));
+      s->Bind(1, id).Bind(2, g.role).Bind(3, g.unit);
+      TRY(s->Exec());
+    }
+    return id;
+  }
+
+  Status PutSession(const Session& x) override {
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO sessions(token_hash, account_id, csrf_token, created_at, last_seen_at, "
+        "address) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(token_hash) DO UPDATE SET "
+        "last_seen_at = excluded.last_seen_at"));
+    s->Bind(1, x.token_hash).Bind(2, x.account_id).Bind(3, x.csrf_token);
+    s->Bind(4, x.created_at).Bind(5, x.last_seen_at).Bind(6, x.address);
+    return s->Exec();
+  }
+
+  Status DeleteSession(const std::string& token_hash) override {
+    auto s = TRY(c_.Prepare("DELETE FROM sessions WHERE token_hash = ?"));
+    s->Bind(1, token_hash);
+    return s->Exec();
+  }
+
+  Status DeleteSessionsOf(int64_t account_id) override {
+    auto s = TRY(c_.Prepare("DELETE FROM sessions WHERE account_id = ?"));
+    s->Bind(1, account_id);
+    return s->Exec();
+  }
+
+  Result<int64_t> PutApiToken(const ApiToken& t) override {
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO tokens(hash, account_id, label, scope, created_at, expires_at, revoked) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    s->Bind(1, t.token_hash).Bind(2, t.account_id).Bind(3, t.label).Bind(4, t.scope);
+    s->Bind(5, t.created_at.empty() ? NowRfc3339() : t.created_at).Bind(6, t.expires_at);
+    s->Bind(7, int64_t{t.revoked});
+    TRY(s->Exec());
+    return sqlite3_last_insert_rowid(c_.db());
+  }
+
+  Status RevokeApiToken(int64_t account_id, int64_t token_id) override {
+    auto s = TRY(c_.Prepare("UPDATE tokens SET revoked = 1 WHERE id = ? AND account_id = ?"));
+    s->Bind(1, token_id).Bind(2, account_id);
+    TRY(s->Exec());
+    if (sqlite3_changes(c_.db()) == 0) {
+      return Fail(ErrorCode::kNotFound, "no token " + std::to_string(token_id) + " of this account",
+                  "tài khoản này không có mã truy cập " + std::to_string(token_id));
+    }
+    return Ok();
+  }
+
+  Status PutLoginFailure(const std::string& key, const std::string& at) override {
+    auto s = TRY(c_.Prepare("INSERT INTO login_failures(key, at) VALUES (?, ?)"));
+    s->Bind(1, key).Bind(2, at);
+    return s->Exec();
+  }
+
+  Status ClearLoginFailures(const std::string& key) override {
+    auto s = TRY(c_.Prepare("DELETE FROM login_failures WHERE key = ?"));
+    s->Bind(1, key);
+    return s->Exec();
+  }
+
+  Result<std::optional<AuditEntry>> LastAuditEntry() override {
+    static const std::string sql = std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1";
+    auto s = TRY(c_.Prepare(sql.c_str()));
+    if (!TRY(s->Step())) return std::optional<AuditEntry>();
+    return std::optional<AuditEntry>(ReadAudit(*s));
+  }
+
+  Status PutAuditEntry(const AuditEntry& e) override {
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO audit_log(seq, at, actor, action, target, address, detail, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s->Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.target);
+    s->Bind(6, e.address).Bind(7, e.detail).Bind(8, e.prev_hash).Bind(9, e.hash);
+    return s->Exec();
+  }
+
  private:
+  static std::unexpected<Error> AccountExists(const std::string& login) {
+    return Fail(Error{ErrorCode::kConflict, "an account with login '" + login + "' exists",
+                      "đã có tài khoản với tên đăng nhập '" + login + "'",
+                      {{"login", "taken", "is taken", "đã có người dùng"}}});
+  }
+
   Connection& c_;
 };
 
@@ -822,7 +1032,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::optional<std::string>> FindToken(const std::string& token_hash) override {
     auto c = TRY(Acquire());
-    auto s = TRY(c->Prepare("SELECT label FROM api_tokens WHERE hash = ? AND revoked = 0"));
+    auto s = TRY(c->Prepare("SELECT label FROM tokens WHERE hash = ? AND revoked = 0 AND scope != 'reset'"));
     s->Bind(1, token_hash);
     if (!TRY(s->Step())) return std::optional<std::string>();
     return std::optional<std::string>(s->Text(0));
@@ -850,7 +1060,114 @@ class SqliteStore final : public MetadataStore {
     return out;
   }
 
+  Result<std::optional<Account>> FindAccount(const std::string& login) override {
+    auto c = TRY(Acquire());
+    static const std::string sql = std::string(kSelectAccount) + "WHERE login = ?";
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, login);
+    if (!TRY(s->Step())) return std::optional<Account>();
+    Account a = ReadAccount(*s);
+    s.reset();
+    TRY(ReadGrants(*c, a));
+    return std::optional<Account>(std::move(a));
+  }
+
+  Result<std::optional<Account>> GetAccount(int64_t id) override {
+    auto c = TRY(Acquire());
+    static const std::string sql = std::string(kSelectAccount) + "WHERE id = ?";
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, id);
+    if (!TRY(s->Step())) return std::optional<Account>();
+    Account a = ReadAccount(*s);
+    s.reset();
+    TRY(ReadGrants(*c, a));
+    return std::optional<Account>(std::move(a));
+  }
+
+  Result<std::vector<Account>> ListAccounts() override {
+    auto c = TRY(Acquire());
+    std::vector<Account> out;
+    {
+      static const std::string sql = std::string(kSelectAccount) + "ORDER BY login";
+      auto s = TRY(c->Prepare(sql.c_str()));
+      while (TRY(s->Step())) out.push_back(ReadAccount(*s));
+    }
+    for (Account& a : out) TRY(ReadGrants(*c, a));
+    return out;
+  }
+
+  Result<std::optional<Session>> FindSession(const std::string& token_hash) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(
+        "SELECT token_hash, account_id, csrf_token, created_at, last_seen_at, address "
+        "FROM sessions WHERE token_hash = ?"));
+    s->Bind(1, token_hash);
+    if (!TRY(s->Step())) return std::optional<Session>();
+    return std::optional<Session>(
+        Session{s->Text(0), s->Int(1), s->Text(2), s->Text(3), s->Text(4), s->Text(5)});
+  }
+
+  Result<std::optional<ApiToken>> FindApiToken(const std::string& token_hash) override {
+    auto c = TRY(Acquire());
+    static const std::string sql = std::string(kSelectToken) + "WHERE hash = ?";
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, token_hash);
+    if (!TRY(s->Step())) return std::optional<ApiToken>();
+    return std::optional<ApiToken>(ReadToken(*s));
+  }
+
+  Result<std::vector<ApiToken>> ListApiTokens(int64_t account_id) override {
+    auto c = TRY(Acquire());
+    static const std::string sql = std::string(kSelectToken) +
+                            "WHERE account_id = ? AND scope != 'reset' ORDER BY id DESC";
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, account_id);
+    std::vector<ApiToken> out;
+    while (TRY(s->Step())) out.push_back(ReadToken(*s));
+    return out;
+  }
+
+  Result<std::vector<std::string>> LoginFailuresSince(const std::string& key,
+                                                      const std::string& since) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare("SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at"));
+    s->Bind(1, key).Bind(2, since);
+    std::vector<std::string> out;
+    while (TRY(s->Step())) out.push_back(s->Text(0));
+    return out;
+  }
+
+  Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& q) override {
+    auto c = TRY(Acquire());
+    static const std::string sql = std::string(kSelectAudit) +
+                            "WHERE seq > ? AND (?2 = '' OR actor = ?2) AND (?3 = '' OR "
+                            "substr(action, 1, length(?3)) = ?3) AND (?4 = '' OR target = ?4) "
+                            "AND (?5 = '' OR at >= ?5) AND (?6 = '' OR at < ?6) "
+                            "ORDER BY seq LIMIT ?";
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, q.after_seq).Bind(2, q.actor).Bind(3, q.action).Bind(4, q.target);
+    s->Bind(5, q.from).Bind(6, q.until).Bind(7, static_cast<int64_t>(q.limit));
+    std::vector<AuditEntry> out;
+    while (TRY(s->Step())) out.push_back(ReadAudit(*s));
+    return out;
+  }
+
+  Status ForEachAudit(const std::function<Status(const AuditEntry&)>& fn) override {
+    auto c = TRY(Acquire());
+    static const std::string sql = std::string(kSelectAudit) + "ORDER BY rowid";
+    auto s = TRY(c->Prepare(sql.c_str()));
+    while (TRY(s->Step())) TRY(fn(ReadAudit(*s)));
+    return Ok();
+  }
+
  private:
+  static Status ReadGrants(Connection& c, Account& a) {
+    auto s = TRY(c.Prepare(
+        "SELECT role, unit FROM account_roles WHERE account_id = ? ORDER BY role, unit"));
+    s->Bind(1, a.id);
+    while (TRY(s->Step())) a.grants.push_back({s->Text(0), s->Text(1)});
+    return Ok();
+  }
   // A reader connection borrowed from the pool and returned when the handle is destroyed.
   struct ReaderDeleter {
     SqliteStore* store;
