@@ -172,6 +172,32 @@ struct MediaAsset {
   std::string author;      // who added it
 };
 
+// An OAI-PMH source this instance harvests (interop/harvest/): one per base URL, set and
+// format. A run in progress keeps the resumption token of the next page, so an interrupted
+// run resumes where it stopped.
+struct HarvestSource {
+  std::string url;     // the base URL, as given
+  std::string set;     // "" = the whole repository
+  std::string format;  // metadataPrefix: oai_dc or disan
+  // The responseDate of the first response of the last complete run: the next run's `from`.
+  // "" before the first complete run.
+  std::string last_response_date;
+  // A run in progress: the `from` it started with, the responseDate of its first response and
+  // the token of the next page. All "" when no run is in progress.
+  std::string run_from;
+  std::string run_response_date;
+  std::string resumption_token;
+  std::string updated_at;  // set by the store
+};
+
+// What a harvest made of one record of a source: the local record and the source's datestamp.
+struct HarvestedRecord {
+  std::string oai_identifier;
+  std::string pid;        // the local record
+  std::string datestamp;  // as the source wrote it
+  bool deleted = false;   // the source last reported it deleted
+};
+
 // Operations valid inside one write transaction.
 class StoreWriter {
  public:
@@ -191,6 +217,16 @@ class StoreWriter {
   // (used by reindexing when the derivation rules change).
   virtual Status Reindex(const std::string& pid, const std::vector<FilterTerm>& terms,
                          const search::SearchDocument& search) = 0;
+
+  // Harvesting (interop/harvest/). Creates or replaces the source with the same url, set and
+  // format.
+  virtual Status PutHarvestSource(const HarvestSource& source) = 0;
+  // nullopt when the source was never stored or never gave this identifier.
+  virtual Result<std::optional<HarvestedRecord>> GetHarvestedRecord(
+      const HarvestSource& source, const std::string& oai_identifier) = 0;
+  // Creates or replaces the entry. kNotFound when the source is not stored; kInvalid when the
+  // pid was never issued.
+  virtual Status PutHarvestedRecord(const HarvestSource& source, const HarvestedRecord& record) = 0;
 };
 
 class MetadataStore {
@@ -229,6 +265,11 @@ class MetadataStore {
   virtual Result<MediaAsset> GetMedia(const std::string& id) = 0;
   // The record's media assets in the order they were added (none for an unknown record).
   virtual Result<std::vector<MediaAsset>> ListMedia(const std::string& record_pid) = 0;
+
+  // The stored state of a harvest source (matched by url, set and format); nullopt when none.
+  virtual Result<std::optional<HarvestSource>> GetHarvestSource(const std::string& url,
+                                                                const std::string& set,
+                                                                const std::string& format) = 0;
 };
 
 }  // namespace disan
