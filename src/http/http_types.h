@@ -43,6 +43,12 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body too large to hold (exports): when set, `body` is ignored and the server sends what
+  // `stream` writes, chunked, as it writes it. `stream` runs after the handler has returned,
+  // so it must own or outlive everything it uses; it returns false to break the connection
+  // when it fails half-way (the status line is already sent).
+  using ChunkWriter = std::function<bool(std::string_view bytes)>;
+  std::function<bool(const ChunkWriter& write)> stream;
 
   void SetHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -52,6 +52,16 @@ Request FromHttplib(const httplib::Request& in) {
 void ToHttplib(const Response& in, httplib::Response& out) {
   out.status = in.status;
   for (const auto& [k, v] : in.headers) out.set_header(k, v);
+  if (in.stream) {
+    auto stream = in.stream;
+    out.set_chunked_content_provider(in.content_type, [stream](size_t, httplib::DataSink& sink) {
+      bool ok =
+          stream([&](std::string_view bytes) { return sink.write(bytes.data(), bytes.size()); });
+      if (ok) sink.done();
+      return ok;
+    });
+    return;
+  }
   if (!in.body.empty() || in.status != 304) out.set_content(in.body, in.content_type);
 }
 
