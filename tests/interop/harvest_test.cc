@@ -182,6 +182,28 @@ TEST_F(TwoDisans, BConvergesToAsPublicRecordsAfterOneIncrementalHarvest) {
   EXPECT_EQ(PublicItems(*b_.catalogue), PublicItems(*a_.catalogue));
 }
 
+// More records than the provider reads from the store at once (500): its scan must move on
+// from batch to batch (it once restarted from the first record, for ever).
+TEST(TwoDisansAtScale, HarvestsMoreThanOneStoreBatch) {
+  http::ServerOptions options;
+  options.oai.page_size = 100;
+  testing::TestServer a(options);
+  ASSERT_TRUE(a.store->Write([&](StoreWriter& w) -> Status {
+    for (int i = 0; i < 1120; ++i) {
+      TRY(a.catalogue->CreateIn(w, RecordClass::kItem,
+                                testing::RelicDocument("Di tích " + std::to_string(i)),
+                                InputLeniency::kStrict, a.staff, "t"));
+    }
+    return Ok();
+  }));
+  testing::TestCatalogue b;
+  Result<HarvestReport> r = Harvest(*b.catalogue, Options(OaiUrl(a.port)));
+  ASSERT_TRUE(r) << r.error().Describe();
+  EXPECT_EQ(r->created, 1120u);
+  EXPECT_EQ(r->pages, 12u);
+  EXPECT_EQ(CountItems(*b.catalogue), 1120u);
+}
+
 TEST_F(TwoDisans, AnInterruptedRunResumesWhereItStopped) {
   for (int i = 0; i < 5; ++i) AddToA(testing::RelicDocument("Di tích " + std::to_string(i)));
   HarvestOptions o = Options(OaiUrl(a_.port));
