@@ -81,6 +81,9 @@ void Catalogue::RedactForPublic(StoredRecord& r) { RedactDocument(r.document); }
 
 void Catalogue::RedactDocument(json& document, bool generalised) {
   if (!document.is_object()) return;
+  // schema/record.json labels the record's own note "Ghi chú nội bộ / Internal note": it is
+  // for staff only (notes inside names, places, recognitions and sources are public).
+  document.erase("note");
   generalised = generalised || document.value("location_precision", "exact") == "generalised";
   if (!generalised || !document.contains("places")) return;
   for (json& p : document["places"]) {
@@ -212,6 +215,60 @@ Result<std::string> Catalogue::CreateIn(StoreWriter& writer, RecordClass cls, co
   TRY(writer.Put(w));
   if (observer_) TRY(observer_(writer, change, actor, reason));
   return pid;
+}
+
+Result<std::optional<RevisionAction>> Catalogue::UpsertIn(StoreWriter& writer, RecordClass cls,
+                                                          const std::string& pid, const json& input,
+                                                          const Actor& actor,
+                                                          const std::string& reason) {
+  Result<StoredRecord> current = writer.Get(pid);
+  if (!current && current.error().code != ErrorCode::kNotFound)
+    return std::unexpected(current.error());
+  if (!current) {
+    json with_pid = WithoutSystemFields(input);
+    if (with_pid.is_object()) with_pid["pid"] = pid;
+    TRY(CreateIn(writer, cls, with_pid, InputLeniency::kStrict, actor, reason));
+    return std::optional<RevisionAction>(RevisionAction::kCreate);
+  }
+  if (current->cls != cls) {
+    return Fail(ErrorCode::kConflict,
+                "identifier " + pid + " names a " + std::string(RecordClassName(current->cls)) +
+                    " here, not a " + std::string(RecordClassName(cls)),
+                "mã định danh " + pid + " ở đây là " + ClassLabelVi(current->cls) +
+                    ", không phải " + ClassLabelVi(cls));
+  }
+  Validated v =
+      TRY(ValidateWithRefs(writer, cls, WithoutSystemFields(input), InputLeniency::kStrict));
+  if (!current->deleted && v.document == current->document) return std::optional<RevisionAction>();
+  RecordWrite write;
+  write.pid = pid;
+  write.cls = cls;
+  write.action = current->deleted ? RevisionAction::kRestore : RevisionAction::kUpdate;
+  write.expected_revision = current->revision;
+  write.kind = v.document["kind"].get<std::string>();
+  write.terms = TermsOf(v.document);
+  write.search = search::BuildSearchDocument(*schema_, pid, v.document);
+  write.document = std::move(v.document);
+  write.author = actor.name;
+  write.reason = reason;
+  TRY(writer.Put(write));
+  return std::optional<RevisionAction>(write.action);
+}
+
+Result<bool> Catalogue::DeleteIn(StoreWriter& writer, const std::string& pid, const Actor& actor,
+                                 const std::string& reason) {
+  StoredRecord current = TRY(writer.Get(pid));
+  if (current.deleted) return false;
+  RecordWrite write;
+  write.pid = pid;
+  write.cls = current.cls;
+  write.kind = current.kind;
+  write.action = RevisionAction::kDelete;
+  write.expected_revision = current.revision;
+  write.author = actor.name;
+  write.reason = reason;
+  TRY(writer.Put(write));
+  return true;
 }
 
 Result<StoredRecord> Catalogue::Get(RecordClass cls, const std::string& pid, const Actor& actor) {

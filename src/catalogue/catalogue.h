@@ -136,6 +136,19 @@ class Catalogue {
                                InputLeniency leniency, const Actor& actor,
                                const std::string& reason);
 
+  // Writes `input` as the current version of record `pid` inside an open transaction (used by
+  // the harvester, whose pages are one transaction each): creates the record with that pid
+  // when it does not exist, replaces it when it does, restores it when it was deleted.
+  // Returns the action taken, or nullopt when the validated document equals the current one
+  // (nothing is written: harvesting the same record twice adds no revision).
+  Result<std::optional<RevisionAction>> UpsertIn(StoreWriter& writer, RecordClass cls,
+                                                 const std::string& pid,
+                                                 const nlohmann::json& input, const Actor& actor,
+                                                 const std::string& reason);
+  // Deletes inside an open transaction; false when the record was already deleted.
+  Result<bool> DeleteIn(StoreWriter& writer, const std::string& pid, const Actor& actor,
+                        const std::string& reason);
+
   Result<SearchPage> Search(const SearchParams& params, const Actor& actor);
   // Up to `limit` preferred names of public items matching what has been typed so far.
   Result<std::vector<std::pair<std::string, std::string>>> Suggest(const std::string& typed,
@@ -152,10 +165,12 @@ class Catalogue {
   static std::vector<FilterTerm> TermsOf(const nlohmann::json& document);
   // True when an anonymous reader may see the record.
   static bool IsPublic(const StoredRecord& record);
-  // What an anonymous reader is shown of a record with a generalised location: points
-  // rounded to 0.1° (about 11 km) and no village address.
+  // What an anonymous reader is shown of a record: never its internal note; of a record with
+  // a generalised location, points rounded to 0.1° (about 11 km) and no village address. Every
+  // public output (API, search, OAI-PMH, change feed, JSON-LD, exports) goes through here.
   static void RedactForPublic(StoredRecord& record);
-  // Redacts when the document, or the caller (`generalised`), says the location is sensitive.
+  // Drops the internal note; redacts the location when the document, or the caller
+  // (`generalised`), says it is sensitive.
   static void RedactDocument(nlohmann::json& document, bool generalised = false);
 
   // Called inside the write transaction after every record change has been written (creation,

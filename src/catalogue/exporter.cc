@@ -56,6 +56,12 @@ bool PathLess(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+void FlattenDocument(const json& document, std::map<std::string, std::string>& out) {
+  Flatten(document, "", out);
+}
+
+bool FieldPathLess(const std::string& a, const std::string& b) { return PathLess(a, b); }
+
 Status ExportCatalogue(Catalogue& catalogue, ExportFormat format, std::ostream& out) {
   MetadataStore& store = catalogue.store();
   if (format == ExportFormat::kJsonLines) {

@@ -4,7 +4,9 @@
 // first so that items' references resolve on import.
 #pragma once
 
+#include <map>
 #include <ostream>
+#include <string>
 
 #include "catalogue/catalogue.h"
 
@@ -15,5 +17,11 @@ enum class ExportFormat { kJsonLines, kCsv };
 // Writes every live record (tombstones are left out). Staff audience: restricted and
 // unpublished records are included, since an export is a backup too.
 Status ExportCatalogue(Catalogue& catalogue, ExportFormat format, std::ostream& out);
+
+// One CSV cell per leaf of a document, keyed by its path ("names.0.value"); strings that a
+// spreadsheet would read as a formula get a leading ' (import removes it again).
+void FlattenDocument(const nlohmann::json& document, std::map<std::string, std::string>& out);
+// Orders paths for columns: "names.10.value" after "names.2.value".
+bool FieldPathLess(const std::string& a, const std::string& b);
 
 }  // namespace disan

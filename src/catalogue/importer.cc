@@ -545,8 +545,13 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
       const json columns = options.mapping.is_object() ? options.mapping.value("columns", json::object()) : json::object();
       std::set<std::string> known(ImportColumns().begin(), ImportColumns().end());
       bool flat = false;
+      static const std::regex bracketed(R"(^.* \[([a-z0-9_.]+)\]$)");
       for (std::string& h : header) {
         h = CleanLine(h).value_or(h);
+        // "Tên gọi › 1 › Tên [names.0.value]": the Vietnamese headers of the public CSV export
+        // (GET /api/v1/export.csv) name the field path in brackets.
+        std::smatch m;
+        if (std::regex_match(h, m, bracketed)) h = m[1].str();
         for (const auto& [theirs, ours] : columns.items()) {
           if (Fold(theirs) == Fold(h)) h = ours.get<std::string>();
         }

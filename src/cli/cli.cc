@@ -13,9 +13,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <iomanip>
 #include <fstream>
 #include <functional>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -27,6 +27,8 @@
 #include "auth/permissions.h"
 #include "catalogue/importer.h"
 #include "cli/user_command.h"
+#include "cli/bag_cli.h"
+#include "cli/harvest_cli.h"
 #include "core/pid.h"
 #include "http/server.h"
 #include "media/media_service.h"
@@ -71,7 +73,17 @@ struct Options {
   std::string login;
   std::string role;
   std::string unit;
+  interop::harvest::HarvestOptions harvest;
+  double harvest_timeout = 60;
+  std::string harvest_every = "1h";
+  BagCliOptions bag;
 };
+
+// The harvest options shared by `disan harvest` and `disan serve --harvest`.
+void HarvestOptionsOf(Options& o) {
+  o.harvest.fetch.timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(o.harvest_timeout * 1000));
+}
 
 // An opened data directory: the store, the catalogue over it, the preservation store and the
 // media service over both.
@@ -174,6 +186,14 @@ Status Serve(Instance& inst, const Options& o) {
     return Fail(ErrorCode::kInvalid, "--public-url must be an http:// or https:// URL, not '" + o.public_url + "'",
                 "--public-url phải là địa chỉ http:// hoặc https://, không phải '" + o.public_url + "'");
   }
+  // A scheduled harvest (--harvest) is checked before the server starts.
+  Options harvest = o;
+  std::chrono::seconds every{0};
+  if (!o.harvest.url.empty()) {
+    every = TRY(ParseInterval(o.harvest_every));
+    HarvestOptionsOf(harvest);
+    TRY(interop::harvest::ValidateBaseUrl(harvest.harvest.url));
+  }
   http::HttpServer server(*inst.catalogue, so, inst.media.get());
   // Signals are taken by a thread of our own, so Stop() never runs inside a signal handler.
   sigset_t signals;
@@ -182,6 +202,10 @@ Status Serve(Instance& inst, const Options& o) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   int bound = TRY(server.Bind());
+  std::unique_ptr<HarvestSchedule> schedule;
+  if (!o.harvest.url.empty()) {
+    schedule = std::make_unique<HarvestSchedule>(*inst.catalogue, harvest.harvest, every);
+  }
   std::cout << "listening on http://" << (host.find(':') != std::string::npos ? "[" + host + "]" : host)
             << ":" << bound << std::endl;
   std::thread waiter([&] {
@@ -201,6 +225,7 @@ Status Serve(Instance& inst, const Options& o) {
     }
   });
   Status result = server.Run();
+  schedule.reset();
   stopping = true;
   warm.join();
   pthread_kill(waiter.native_handle(), SIGTERM);
@@ -441,8 +466,15 @@ struct Command {
   const char* help;
   std::function<void(CLI::App&, Options&)> options;
   std::function<Status(Options&)> run;
-  const char* group = nullptr;  // "media" for `disan media add`
+  const char* group = nullptr;  // "media" for `disan media add`, "bag" for `disan bag export`
 };
+
+const char* GroupHelp(const std::string& group) {
+  if (group == "media") return "Media files of heritage items: add";
+  if (group == "bag")
+    return "BagIt (RFC 8493) packages of items with their media: export, verify, import";
+  return "";
+}
 
 void DataOption(CLI::App& app, Options& o) {
   app.add_option("--data", o.data_dir, "Data directory (holds disan.db)")->required();
@@ -480,6 +512,12 @@ const std::vector<Command>& Commands() {
          PublishingOptions(app, o);
          app.add_option("--max-upload", o.max_upload,
                         "Largest media file in bytes (default 1 TiB)");
+         app.add_option("--harvest", o.harvest.url,
+                        "Harvest this OAI-PMH base URL at start and then every --harvest-every");
+         app.add_option("--harvest-every", o.harvest_every,
+                        "How often to harvest: 30m, 1h, 1d (default 1h)");
+         app.add_option("--harvest-set", o.harvest.set, "setSpec to harvest (default: everything)");
+         app.add_option("--harvest-format", o.harvest.format, "disan (default) or oai_dc");
        },
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
@@ -508,6 +546,29 @@ const std::vector<Command>& Commands() {
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
          return Export(inst, o);
+       }},
+      {"harvest", "Harvest an OAI-PMH repository into this instance (incremental, resumable)",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("url", o.harvest.url,
+                        "Base URL of the OAI-PMH repository, e.g. https://host/oai")
+             ->required();
+         app.add_option("--set", o.harvest.set, "setSpec to harvest (default: everything)");
+         app.add_option("--format", o.harvest.format,
+                        "disan (lossless, between Disans; default) or oai_dc (any repository)");
+         app.add_option("--timeout", o.harvest_timeout,
+                        "Seconds to wait for each answer (default 60)")
+             ->check(CLI::Range(0.01, 3600.0));
+         app.add_option("--max-pages", o.harvest.max_pages,
+                        "Stop after this many pages (the next run resumes)");
+         app.add_flag("--restart", o.harvest.restart,
+                      "Forget the token of an interrupted run and start that run again");
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         HarvestOptionsOf(o);
+         o.harvest.progress = [](const std::string& line) { std::cerr << line << "\n"; };
+         return RunHarvest(*inst.catalogue, o.harvest);
        }},
       {"reindex", "Rebuild the search index and filter terms from the records",
        [](CLI::App& app, Options& o) { DataOption(app, o); },
@@ -585,6 +646,40 @@ const std::vector<Command>& Commands() {
          std::cout << auth::PermissionsMarkdown();
          return Ok();
        }},
+      {"export", "Write a BagIt bag of one item, a set or everything, with the media files",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("--pid", o.bag.selection.pid, "One heritage item");
+         app.add_option("--set", o.bag.selection.set,
+                        "The items of an OAI-PMH set: kind:relic, level:national, commune:24853");
+         app.add_flag("--all", o.bag.selection.all, "Every record");
+         app.add_option("--output", o.bag.output, "The bag directory to create (must not exist)")
+             ->required();
+         app.add_option("--source-organization", o.bag.source_organisation,
+                        "Source-Organization of bag-info.txt");
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         inst.ocfl = TRY(OpenPreservation(o.data_dir));
+         return BagExport(*inst.catalogue, *inst.ocfl, o.bag);
+       },
+       "bag"},
+      {"verify", "Check a bag: manifests, digests, paths; names every bad file",
+       [](CLI::App& app, Options& o) {
+         app.add_option("bag", o.bag.bag, "The bag directory")->required();
+       },
+       [](Options& o) -> Status { return BagVerify(o.bag); }, "bag"},
+      {"import", "Verify a bag, then restore its records and media files (all records or none)",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("bag", o.bag.bag, "The bag directory")->required();
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         TRY(OpenMedia(inst, o.data_dir, {}));
+         return BagImport(*inst.catalogue, *inst.media, o.bag);
+       },
+       "bag"},
       {"demo", "Create DIR with the Đắk Nông demo data if it is new, then serve it",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);
@@ -618,6 +713,7 @@ int Main(int argc, char** argv) {
             {"audit", "The tamper-evident audit log: verify"}};
         auto help = kGroupHelp.find(c.group);
         group = app.add_subcommand(c.group, help == kGroupHelp.end() ? "" : help->second);
+        group = app.add_subcommand(c.group, GroupHelp(c.group));
         group->require_subcommand(1);
       }
       parent = group;

@@ -257,6 +257,45 @@ void AddAccountPaths(json& paths) {
                       Param("limit", "query", "Page size, 1-1000 (default 100)", false, "integer")}},
       {"responses", {{"200", {{"description", "entries[] with seq, hash and prev_hash"}}},
                      {"401", denied}, {"403", denied}, {"422", bad}}}};
+// JSON-LD of items and the CSV / XLSX exports (http/interop_routes.cc, docs/interop.md).
+void AddInterop(json& paths) {
+  paths["/api/v1/items/{pid}.jsonld"]["get"] = {
+      {"summary",
+       "Linked data of a public item: schema.org and CIDOC-CRM (Linked Art) terms in JSON-LD"},
+      {"description",
+       "Also at /id/{pid} with Accept: application/ld+json. Names carry language "
+       "tags, places WGS84 points (generalised for sensitive sites), licences URIs."},
+      {"parameters", {Param("pid", "path", "Persistent identifier")}},
+      {"responses",
+       {{"200",
+         {{"description", "The item as JSON-LD"},
+          {"content", {{"application/ld+json", {{"schema", {{"type", "object"}}}}}}}}},
+        {"404", Problem("No such public item")},
+        {"410", Problem("Deleted")},
+        {"422", Problem("Malformed identifier")}}}};
+  json search_params = paths["/api/v1/search"]["get"]["parameters"];
+  json export_params = json::array();
+  for (const json& p : search_params) {
+    if (p["name"] != "cursor" && p["name"] != "limit" && p["name"] != "facets")
+      export_params.push_back(p);
+  }
+  const std::pair<const char*, const char*> formats[] = {
+      {"csv", "text/csv"},
+      {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}};
+  for (const auto& [ext, media] : formats) {
+    paths[std::string("/api/v1/export.") + ext]["get"] = {
+        {"summary",
+         std::string("Every public item the search matches (all pages), as ") +
+             (std::string(ext) == "csv" ? "CSV (UTF-8 with BOM; reads back with disan import)"
+                                        : "an XLSX workbook") +
+             ", one column per field under Vietnamese headers"},
+        {"parameters", export_params},
+        {"responses",
+         {{"200",
+           {{"description", "The file, streamed"},
+            {"content", {{media, {{"schema", {{"type", "string"}}}}}}}}},
+          {"422", Problem("Bad query or parameter; for XLSX also more rows than a sheet holds")}}}};
+  }
 }
 
 json Build() {
@@ -266,11 +305,16 @@ json Build() {
   paths["/healthz"]["get"] = {{"summary", "Liveness check"},
                               {"responses", {{"200", {{"description", "Alive"}}}}}};
   paths["/id/{pid}"]["get"] = {
-      {"summary", "Resolve a persistent identifier: JSON for Accept: application/json, else a 303 redirect"},
+      {"summary",
+       "Resolve a persistent identifier: JSON for Accept: application/json, JSON-LD for "
+       "Accept: application/ld+json (items), else a 303 redirect"},
       {"parameters", {Param("pid", "path", "Persistent identifier")}},
-      {"responses", {{"200", Ok("The record")}, {"303", {{"description", "Redirect to the record"}}},
-                     {"400", Problem("Malformed identifier or failed check character")},
-                     {"404", Problem("Unknown identifier")}, {"410", Problem("Deleted")}}}};
+      {"responses",
+       {{"200", Ok("The record")},
+        {"303", {{"description", "Redirect to the record"}}},
+        {"400", Problem("Malformed identifier or failed check character")},
+        {"404", Problem("Unknown identifier")},
+        {"410", Problem("Deleted")}}}};
   paths["/api/v1/openapi.json"]["get"] = {{"summary", "This document"},
                                           {"responses", {{"200", {{"description", "OpenAPI 3.1"}}}}}};
   paths["/api/v1/schema"]["get"] = {{"summary", "Record fields per class and kind (schema/record.json)"},
@@ -351,6 +395,7 @@ json Build() {
                               {"content", {{"application/xml", {{"schema", {{"type", "string"}}}}}}}}}}}};
   AddCollection(paths, "items", "heritage item");
   AddMedia(paths);
+  AddInterop(paths);
   AddCollection(paths, "organisations", "organisation");
   AddCollection(paths, "areas", "area");
   AddAccountPaths(paths);

@@ -1,10 +1,10 @@
 #include "http/routes.h"
 
-#include <algorithm>
 #include <strings.h>
 
-#include <charconv>
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "http/auth_routes.h"
 #include "http/content_digest.h"
+#include "http/interop_routes.h"
 #include "http/problem.h"
 #include "interop/metadata_formats.h"
 #include "media/media_service.h"
@@ -392,6 +393,8 @@ Response ResolvePid(const Request& req, Context& ctx) {
   }
   StoredRecord r = OR_PROBLEM(std::move(found));
   std::string target = "/api/v1/" + CollectionOf(r.cls) + "/" + r.pid;
+  if (r.cls == RecordClass::kItem && !r.deleted && WantsJsonLd(req))
+    return ItemJsonLdResponse(r.pid, req, ctx);
   std::string accept = req.Header("Accept").value_or("");
   if (accept.find("application/json") != std::string::npos || r.deleted) {
     Response resp = RecordResponse(r, req.path);
@@ -892,6 +895,7 @@ const std::vector<Route>& Routes() {
         {"POST", "/oai", Access::kPublic, Oai},
         {"GET", "/oai/schemas/disan.xsd", Access::kPublic, OaiSchema},
     };
+    AddInteropRoutes(r);  // before the items' collection: /api/v1/items/{pid}.jsonld
     AddCollection(r, RecordClass::kItem);
     r.push_back(
         {"POST", "/api/v1/items/{pid}/media", Access::Of(Action::kAddMedia), UploadMedia, Body::kStreamed});
@@ -905,6 +909,12 @@ const std::vector<Route>& Routes() {
   return routes;
 }
 
+std::string PublicSiteUrl(const Request& req, const Services& services) {
+  return SiteUrl(req, services);
+}
+
+Result<SearchParams> ParseSearchQuery(const Request& req) { return ParseSearchParams(req); }
+
 const Route* MatchRoute(Request& req, std::vector<std::string>& allowed) {
   std::vector<std::string_view> path = Segments(req.path);
   const Route* found = nullptr;
@@ -917,6 +927,15 @@ const Route* MatchRoute(Request& req, std::vector<std::string>& allowed) {
       if (pattern[i].starts_with('{') && pattern[i].ends_with('}')) {
         if (path[i].empty()) match = false;
         params[std::string(pattern[i].substr(1, pattern[i].size() - 2))] = std::string(path[i]);
+      } else if (size_t close = pattern[i].find('}');
+                 pattern[i].starts_with('{') && close != std::string_view::npos) {
+        // "{pid}.jsonld": a captured segment with a fixed suffix.
+        std::string_view suffix = pattern[i].substr(close + 1);
+        match = path[i].size() > suffix.size() && path[i].ends_with(suffix);
+        if (match) {
+          params[std::string(pattern[i].substr(1, close - 1))] =
+              std::string(path[i].substr(0, path[i].size() - suffix.size()));
+        }
       } else {
         match = pattern[i] == path[i];
       }

@@ -94,4 +94,9 @@ Result<nlohmann::json> ParseJsonBody(const Request& req);
 // The OpenAPI 3.1 document (openapi.cc).
 const std::string& OpenApiDocument();
 
+// For route files beside this one (interop_routes.cc): the root URL documents link to, and
+// the parameters of GET /api/v1/search, checked (a kInvalid error names the parameter).
+std::string PublicSiteUrl(const Request& req, const Services& services);
+Result<SearchParams> ParseSearchQuery(const Request& req);
+
 }  // namespace disan::http

@@ -327,6 +327,10 @@ Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t
   q.limit = count_all ? kScanBatch : std::max<size_t>(want, 50);
   for (;;) {
     std::vector<StoredRecord> batch = TRY(catalogue_.store().ListChanges(q));
+    if (batch.empty()) break;
+    // The keyset of the next batch, taken before the records are moved out below (a moved-from
+    // key would restart the scan from the first record, for ever).
+    const std::string last_updated_at = batch.back().updated_at, last_pid = batch.back().pid;
     for (StoredRecord& stored : batch) {
       HarvestRecord r = TRY(view_.Classify(std::move(stored)));
       if (r.exposure == Exposure::kNeverPublic) continue;
@@ -339,8 +343,8 @@ Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t
       }
     }
     if (batch.size() < q.limit) break;
-    q.after_updated_at = batch.back().updated_at;
-    q.after_pid = batch.back().pid;
+    q.after_updated_at = last_updated_at;
+    q.after_pid = last_pid;
   }
   return scan;
 }

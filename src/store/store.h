@@ -231,6 +231,30 @@ struct AuditQuery {
   size_t limit = 100;
   std::string actor, action, target;  // "" = any; action matches as a prefix ("auth.")
   std::string from, until;            // at >= from, at < until; "" = no bound
+// An OAI-PMH source this instance harvests (interop/harvest/): one per base URL, set and
+// format. A run in progress keeps the resumption token of the next page, so an interrupted
+// run resumes where it stopped.
+struct HarvestSource {
+  std::string url;     // the base URL, as given
+  std::string set;     // "" = the whole repository
+  std::string format;  // metadataPrefix: oai_dc or disan
+  // The responseDate of the first response of the last complete run: the next run's `from`.
+  // "" before the first complete run.
+  std::string last_response_date;
+  // A run in progress: the `from` it started with, the responseDate of its first response and
+  // the token of the next page. All "" when no run is in progress.
+  std::string run_from;
+  std::string run_response_date;
+  std::string resumption_token;
+  std::string updated_at;  // set by the store
+};
+
+// What a harvest made of one record of a source: the local record and the source's datestamp.
+struct HarvestedRecord {
+  std::string oai_identifier;
+  std::string pid;        // the local record
+  std::string datestamp;  // as the source wrote it
+  bool deleted = false;   // the source last reported it deleted
 };
 
 // Operations valid inside one write transaction.
@@ -269,6 +293,16 @@ class StoreWriter {
   // The last audit entry (nullopt when the log is empty), and appending the next one.
   virtual Result<std::optional<AuditEntry>> LastAuditEntry() = 0;
   virtual Status PutAuditEntry(const AuditEntry& entry) = 0;
+
+  // Harvesting (interop/harvest/). Creates or replaces the source with the same url, set and
+  // format.
+  virtual Status PutHarvestSource(const HarvestSource& source) = 0;
+  // nullopt when the source was never stored or never gave this identifier.
+  virtual Result<std::optional<HarvestedRecord>> GetHarvestedRecord(
+      const HarvestSource& source, const std::string& oai_identifier) = 0;
+  // Creates or replaces the entry. kNotFound when the source is not stored; kInvalid when the
+  // pid was never issued.
+  virtual Status PutHarvestedRecord(const HarvestSource& source, const HarvestedRecord& record) = 0;
 };
 
 
@@ -328,6 +362,10 @@ class MetadataStore {
   // The record's current revision, read without its document; 0 when the pid was never
   // stored. Lets a reader keep answers rendered per revision (http/render_cache.h).
   virtual Result<int64_t> CurrentRevision(const std::string& pid) = 0;
+  // The stored state of a harvest source (matched by url, set and format); nullopt when none.
+  virtual Result<std::optional<HarvestSource>> GetHarvestSource(const std::string& url,
+                                                                const std::string& set,
+                                                                const std::string& format) = 0;
 };
 
 

@@ -215,7 +215,9 @@ TEST_F(ApiTest, PutPatchAndPreconditions) {
   // A stale patch is refused too.
   Reply stale_patch = Patch(path, {{"note", "cũ"}}, "\"r2\"");
   EXPECT_EQ(stale_patch.status, 412) << stale_patch;
-  EXPECT_EQ(Get(path).doc["note"], "Đã kiểm tra thực địa");
+  EXPECT_EQ(StaffGet(path).doc["note"], "Đã kiểm tra thực địa");
+  // The internal note is for staff only.
+  EXPECT_FALSE(Get(path).doc.contains("note"));
 }
 
 TEST_F(ApiTest, PutTakesBackTheRecordAsReadButNotAForeignPid) {

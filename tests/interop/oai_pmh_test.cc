@@ -432,6 +432,7 @@ TEST_F(OaiPmhTest, DisanFormatCarriesTheWholePublicRecordLosslessly) {
   expected.erase("links");
   carried.erase("links");
   EXPECT_EQ(carried, expected) << "exactly what the public API shows";
+  EXPECT_FALSE(carried.contains("note")) << "the internal note stays inside";
   EXPECT_EQ(r.Text("//disan:record/@updated"), expected["updated_at"]);
 }
 

@@ -594,6 +594,82 @@ TEST(SqliteStore, ReopensAnExistingDatabase) {
   EXPECT_TRUE((*again)->Get(pid));
 }
 
+// Harvest state: a source and what each of its records became, kept with the records in one
+// transaction (a failed page leaves neither).
+TEST_P(StoreContract, KeepsHarvestSourcesAndTheirRecords) {
+  HarvestSource source{"http://a.example/oai", "kind:relic", "disan", "", "", "", "", ""};
+  EXPECT_FALSE(store_->GetHarvestSource(source.url, source.set, source.format).value());
+  const std::string pid = Create("hrv00001");
+  HarvestedRecord record{"oai:a.example:dn-x", pid, "2025-07-01T08:00:00Z", false};
+  // A record of an unknown source is refused.
+  Status unknown =
+      store_->Write([&](StoreWriter& w) { return w.PutHarvestedRecord(source, record); });
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+
+  source.run_from = "2025-06-01T00:00:00Z";
+  source.run_response_date = "2025-07-02T00:00:00Z";
+  source.resumption_token = "token-1";
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutHarvestSource(source));
+    return w.PutHarvestedRecord(source, record);
+  }));
+  std::optional<HarvestSource> stored =
+      store_->GetHarvestSource(source.url, source.set, source.format).value();
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->resumption_token, "token-1");
+  EXPECT_EQ(stored->run_from, "2025-06-01T00:00:00Z");
+  EXPECT_EQ(stored->run_response_date, "2025-07-02T00:00:00Z");
+  EXPECT_EQ(stored->last_response_date, "");
+  EXPECT_FALSE(stored->updated_at.empty());
+  // Another set of the same URL is another source.
+  EXPECT_FALSE(store_->GetHarvestSource(source.url, "", source.format).value());
+
+  // A failed transaction keeps neither the new state nor the record.
+  Status failed = store_->Write([&](StoreWriter& w) -> Status {
+    HarvestSource next = source;
+    next.resumption_token = "";
+    next.last_response_date = "2025-07-02T00:00:00Z";
+    TRY(w.PutHarvestSource(next));
+    TRY(w.PutHarvestedRecord(source, {record.oai_identifier, pid, "2025-07-03T00:00:00Z", true}));
+    return Fail(ErrorCode::kInvalid, "page refused", "trang bị từ chối");
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(
+      store_->GetHarvestSource(source.url, source.set, source.format).value()->resumption_token,
+      "token-1");
+  std::optional<HarvestedRecord> got;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    got = TRY(w.GetHarvestedRecord(source, record.oai_identifier));
+    return Ok();
+  }));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->pid, pid);
+  EXPECT_EQ(got->datestamp, "2025-07-01T08:00:00Z");
+  EXPECT_FALSE(got->deleted);
+
+  // Replacing both, and a pid never issued refused.
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    source.resumption_token = "";
+    source.last_response_date = "2025-07-02T00:00:00Z";
+    TRY(w.PutHarvestSource(source));
+    TRY(w.PutHarvestedRecord(source, {record.oai_identifier, pid, "2025-07-03T00:00:00Z", true}));
+    got = TRY(w.GetHarvestedRecord(source, record.oai_identifier));
+    return Ok();
+  }));
+  EXPECT_TRUE(got->deleted);
+  EXPECT_EQ(got->datestamp, "2025-07-03T00:00:00Z");
+  EXPECT_EQ(
+      store_->GetHarvestSource(source.url, source.set, source.format).value()->last_response_date,
+      "2025-07-02T00:00:00Z");
+  Status never = store_->Write([&](StoreWriter& w) {
+    return w.PutHarvestedRecord(source,
+                                {"oai:a.example:other", PidFromBody("dn", "nvrnvrnv"), "x", false});
+  });
+  ASSERT_FALSE(never);
+  EXPECT_EQ(never.error().code, ErrorCode::kInvalid);
+}
+
 TEST(SqliteStore, RefusesFilesItCannotUnderstand) {
   TempDir dir;
   {

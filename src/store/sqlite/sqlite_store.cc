@@ -194,6 +194,28 @@ CREATE INDEX audit_by_actor ON audit_log(actor, seq);
 CREATE INDEX audit_by_target ON audit_log(target, seq);
 UPDATE records SET document = json_set(document, '$.status', 'published')
   WHERE json_type(document, '$.status') IS NULL;
+    // 8: harvesting (interop/harvest/): the sources harvested, and what each harvested record
+    // became here, so that a later run updates or deletes the same local record.
+    R"sql(
+CREATE TABLE harvest_sources (
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL,
+  set_spec TEXT NOT NULL,
+  format TEXT NOT NULL,
+  last_response_date TEXT NOT NULL,
+  run_from TEXT NOT NULL,
+  run_response_date TEXT NOT NULL,
+  resumption_token TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (url, set_spec, format));
+CREATE TABLE harvest_records (
+  source_id INTEGER NOT NULL REFERENCES harvest_sources(id),
+  oai_identifier TEXT NOT NULL,
+  pid TEXT NOT NULL REFERENCES pids(pid),
+  datestamp TEXT NOT NULL,
+  deleted INTEGER NOT NULL,
+  PRIMARY KEY (source_id, oai_identifier)) WITHOUT ROWID;
+CREATE INDEX harvest_records_by_pid ON harvest_records(pid);
 )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -773,6 +795,58 @@ class SqliteWriter final : public StoreWriter {
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s->Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.target);
     s->Bind(6, e.address).Bind(7, e.detail).Bind(8, e.prev_hash).Bind(9, e.hash);
+  Status PutHarvestSource(const HarvestSource& h) override {
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO harvest_sources(url, set_spec, format, last_response_date, run_from, "
+        "run_response_date, resumption_token, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(url, set_spec, format) DO UPDATE SET "
+        "last_response_date = excluded.last_response_date, run_from = excluded.run_from, "
+        "run_response_date = excluded.run_response_date, "
+        "resumption_token = excluded.resumption_token, updated_at = excluded.updated_at"));
+    s->Bind(1, h.url).Bind(2, h.set).Bind(3, h.format).Bind(4, h.last_response_date);
+    s->Bind(5, h.run_from).Bind(6, h.run_response_date).Bind(7, h.resumption_token);
+    s->Bind(8, NowRfc3339());
+    return s->Exec();
+  }
+
+  Result<std::optional<HarvestedRecord>> GetHarvestedRecord(
+      const HarvestSource& h, const std::string& oai_identifier) override {
+    auto s = TRY(
+        c_.Prepare("SELECT r.pid, r.datestamp, r.deleted FROM harvest_records r "
+                   "JOIN harvest_sources h ON h.id = r.source_id "
+                   "WHERE h.url = ? AND h.set_spec = ? AND h.format = ? AND r.oai_identifier = ?"));
+    s->Bind(1, h.url).Bind(2, h.set).Bind(3, h.format).Bind(4, oai_identifier);
+    if (!TRY(s->Step())) return std::optional<HarvestedRecord>();
+    return std::optional<HarvestedRecord>(
+        HarvestedRecord{oai_identifier, s->Text(0), s->Text(1), s->Int(2) != 0});
+  }
+
+  Status PutHarvestedRecord(const HarvestSource& h, const HarvestedRecord& r) override {
+    int64_t source_id = 0;
+    {
+      auto s = TRY(c_.Prepare(
+          "SELECT id FROM harvest_sources WHERE url = ? AND set_spec = ? AND format = ?"));
+      s->Bind(1, h.url).Bind(2, h.set).Bind(3, h.format);
+      if (!TRY(s->Step())) {
+        return Fail(ErrorCode::kNotFound, "no harvest source " + h.url,
+                    "không có nguồn thu thập " + h.url);
+      }
+      source_id = s->Int(0);
+    }
+    {
+      auto p = TRY(c_.Prepare("SELECT 1 FROM pids WHERE pid = ?"));
+      p->Bind(1, r.pid);
+      if (!TRY(p->Step())) {
+        return Fail(ErrorCode::kInvalid, "identifier " + r.pid + " was never issued",
+                    "mã định danh " + r.pid + " chưa từng được cấp");
+      }
+    }
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO harvest_records(source_id, oai_identifier, pid, datestamp, deleted) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source_id, oai_identifier) DO UPDATE SET "
+        "pid = excluded.pid, datestamp = excluded.datestamp, deleted = excluded.deleted"));
+    s->Bind(1, source_id).Bind(2, r.oai_identifier).Bind(3, r.pid).Bind(4, r.datestamp);
+    s->Bind(5, int64_t{r.deleted ? 1 : 0});
     return s->Exec();
   }
 
@@ -1158,6 +1232,17 @@ class SqliteStore final : public MetadataStore {
     auto s = TRY(c->Prepare(sql.c_str()));
     while (TRY(s->Step())) TRY(fn(ReadAudit(*s)));
     return Ok();
+  Result<std::optional<HarvestSource>> GetHarvestSource(const std::string& url,
+                                                        const std::string& set,
+                                                        const std::string& format) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(
+        "SELECT last_response_date, run_from, run_response_date, resumption_token, updated_at "
+        "FROM harvest_sources WHERE url = ? AND set_spec = ? AND format = ?"));
+    s->Bind(1, url).Bind(2, set).Bind(3, format);
+    if (!TRY(s->Step())) return std::optional<HarvestSource>();
+    return std::optional<HarvestSource>(HarvestSource{url, set, format, s->Text(0), s->Text(1),
+                                                      s->Text(2), s->Text(3), s->Text(4)});
   }
 
  private:

@@ -1,0 +1,275 @@
+#include "interop/harvest/harvester.h"
+
+#include "core/pid.h"
+#include "interop/harvest/dc_mapping.h"
+#include "interop/harvest/oai_response.h"
+
+namespace disan::interop::harvest {
+namespace {
+
+using nlohmann::json;
+
+const Actor kHarvester{"harvest", Audience::kStaff};
+
+Status CheckOptions(const HarvestOptions& o) {
+  TRY(ValidateBaseUrl(o.url));
+  if (o.format != "oai_dc" && o.format != "disan") {
+    return Fail(ErrorCode::kInvalid, "--format must be oai_dc or disan, not '" + o.format + "'",
+                "--format phải là oai_dc hoặc disan, không phải '" + o.format + "'");
+  }
+  for (char c : o.set) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '<' || c == '>' || c == '&') {
+      return Fail(ErrorCode::kInvalid, "--set is not a setSpec: '" + o.set + "'",
+                  "--set không phải một setSpec: '" + o.set + "'");
+    }
+  }
+  return Ok();
+}
+
+// Fetches and parses one response; an OAI-PMH error other than those the caller expects is
+// an error naming the code and the source's message.
+Result<OaiResponse> Ask(const HarvestOptions& o,
+                        const std::vector<std::pair<std::string, std::string>>& arguments) {
+  std::string url = RequestUrl(o.url, arguments);
+  std::string body = TRY(Fetch(url, o.fetch));
+  return ParseOaiResponse(body, o.format);
+}
+
+std::unexpected<Error> OaiError(const OaiResponse& r) {
+  std::string message = r.error_message.substr(0, 300);
+  return Fail(ErrorCode::kInvalid,
+              "the source answered with the OAI-PMH error " + r.error_code + ": " + message,
+              "nguồn trả lời bằng lỗi OAI-PMH " + r.error_code + ": " + message);
+}
+
+// `from` for a repository of the given granularity.
+std::string FromAt(const std::string& response_date, const std::string& granularity) {
+  if (granularity == "YYYY-MM-DD") return response_date.substr(0, 10);
+  return response_date;
+}
+
+class PageWriter {
+ public:
+  PageWriter(Catalogue& catalogue, StoreWriter& w, const HarvestSource& source,
+             HarvestReport& report)
+      : catalogue_(catalogue), w_(w), source_(source), report_(report) {}
+
+  Status Apply(const OaiRecord& r) {
+    std::optional<HarvestedRecord> known = TRY(w_.GetHarvestedRecord(source_, r.identifier));
+    if (r.deleted) {
+      if (!known) return Ok();  // never had it: nothing to remove
+      Result<bool> removed =
+          catalogue_.DeleteIn(w_, known->pid, kHarvester, "deleted at the source " + source_.url);
+      if (!removed && removed.error().code != ErrorCode::kNotFound)
+        return std::unexpected(removed.error());
+      if (removed && *removed) ++report_.deleted;
+      return w_.PutHarvestedRecord(source_, {r.identifier, known->pid, r.datestamp, true});
+    }
+    std::string source_pid;
+    Result<json> document = Document(r, source_pid);
+    if (!document) return Refused(r, document.error());
+    std::string pid;
+    if (known) {
+      pid = known->pid;
+      Result<std::optional<RevisionAction>> done = catalogue_.UpsertIn(
+          w_, RecordClass::kItem, pid, *document, kHarvester, "harvested from " + source_.url);
+      if (!done) return Refused(r, done.error());
+      if (!*done)
+        ++report_.unchanged;
+      else if (**done == RevisionAction::kRestore)
+        ++report_.restored;
+      else
+        ++report_.updated;
+    } else {
+      // A new record keeps the source's pid when no record here has it.
+      Result<std::string> created = Fail(ErrorCode::kConflict, "", "");
+      if (!source_pid.empty() && !w_.Get(source_pid)) {
+        json with_pid = *document;
+        with_pid["pid"] = source_pid;
+        created = catalogue_.CreateIn(w_, RecordClass::kItem, with_pid, InputLeniency::kStrict,
+                                      kHarvester, "harvested from " + source_.url);
+      }
+      if (!created && created.error().code == ErrorCode::kConflict) {
+        created = catalogue_.CreateIn(w_, RecordClass::kItem, *document, InputLeniency::kStrict,
+                                      kHarvester, "harvested from " + source_.url);
+      }
+      if (!created) return Refused(r, created.error());
+      pid = *created;
+      ++report_.created;
+    }
+    return w_.PutHarvestedRecord(source_, {r.identifier, pid, r.datestamp, false});
+  }
+
+ private:
+  // The document to store: the source's own (disan) or a mapping of its Dublin Core, with
+  // the source named by a legacy identifier.
+  Result<json> Document(const OaiRecord& r, std::string& source_pid) {
+    json d;
+    if (source_.format == "disan") {
+      d = json::parse(r.disan_json, nullptr, false);
+      if (d.is_discarded() || !d.is_object()) {
+        return Fail(ErrorCode::kInvalid, "its disan:json is not a JSON object",
+                    "disan:json của nó không phải đối tượng JSON");
+      }
+      if (d.value("class", "item") != "item") {
+        return Fail(ErrorCode::kInvalid, "it is not a heritage item",
+                    "nó không phải bản ghi di sản");
+      }
+      if (d.contains("pid") && d["pid"].is_string()) {
+        source_pid = ParsePid(d["pid"].get<std::string>()).value_or("");
+      }
+      for (const char* f :
+           {"pid", "class", "revision", "created_at", "updated_at", "deleted", "links"}) {
+        d.erase(f);
+      }
+      // References to organisations and areas this instance does not hold cannot be kept.
+      if (d.contains("custodian") && d["custodian"].is_string() &&
+          !Live(d["custodian"].get<std::string>())) {
+        d.erase("custodian");
+        ++report_.unmapped["custodian (not held here)"];
+      }
+      if (d.contains("areas") && d["areas"].is_array()) {
+        json kept = json::array();
+        for (const json& a : d["areas"]) {
+          if (a.is_string() && Live(a.get<std::string>()))
+            kept.push_back(a);
+          else
+            ++report_.unmapped["areas (not held here)"];
+        }
+        if (kept.empty())
+          d.erase("areas");
+        else
+          d["areas"] = kept;
+      }
+    } else {
+      DcMapping mapped = MapDublinCore(catalogue_.schema(), r.dc);
+      for (const std::string& u : mapped.unmapped) ++report_.unmapped[u];
+      d = std::move(mapped.document);
+    }
+    json legacy = json::array();
+    if (d.contains("legacy_ids") && d["legacy_ids"].is_array()) {
+      for (const json& l : d["legacy_ids"]) {
+        bool ours = l.is_object() && l.value("scheme", "") == kOaiIdentifierScheme &&
+                    l.value("issuer", "") == source_.url;
+        if (!ours) legacy.push_back(l);
+      }
+    }
+    legacy.push_back(
+        {{"scheme", kOaiIdentifierScheme}, {"value", r.identifier}, {"issuer", source_.url}});
+    d["legacy_ids"] = legacy;
+    return d;
+  }
+
+  bool Live(const std::string& pid) {
+    Result<StoredRecord> r = w_.Get(pid);
+    return r && !r->deleted;
+  }
+
+  // A record that fails validation is reported and skipped; the page goes on. Anything else
+  // (the store failing) fails the page.
+  Status Refused(const OaiRecord& r, const Error& e) {
+    if (e.code != ErrorCode::kInvalid && e.code != ErrorCode::kConflict) return std::unexpected(e);
+    ++report_.refused;
+    if (report_.problems.size() < 100) {
+      std::string line = r.identifier + ": " + e.Describe();
+      for (size_t i = 0; i < e.fields.size() && i < 3; ++i) {
+        line += "; " + e.fields[i].path + ": " + e.fields[i].message_en;
+      }
+      report_.problems.push_back(line);
+    }
+    return Ok();
+  }
+
+  Catalogue& catalogue_;
+  StoreWriter& w_;
+  const HarvestSource& source_;
+  HarvestReport& report_;
+};
+
+}  // namespace
+
+Result<HarvestReport> Harvest(Catalogue& catalogue, const HarvestOptions& o) {
+  TRY(CheckOptions(o));
+  MetadataStore& store = catalogue.store();
+  HarvestSource source = TRY(store.GetHarvestSource(o.url, o.set, o.format))
+                             .value_or(HarvestSource{o.url, o.set, o.format, "", "", "", "", ""});
+  if (o.restart) source.resumption_token.clear();
+  HarvestReport report;
+  std::vector<std::pair<std::string, std::string>> arguments;
+  if (!source.resumption_token.empty()) {
+    report.resumed = true;
+    report.from = source.run_from;
+    arguments = {{"verb", "ListRecords"}, {"resumptionToken", source.resumption_token}};
+  } else {
+    // Identify first: it proves the URL is an OAI-PMH repository and gives the granularity
+    // of `from`.
+    OaiResponse identify = TRY(Ask(o, {{"verb", "Identify"}}));
+    if (!identify.error_code.empty()) return OaiError(identify);
+    if (identify.granularity.empty()) {
+      return Fail(ErrorCode::kInvalid, "the source's Identify answer has no granularity",
+                  "câu trả lời Identify của nguồn không có granularity");
+    }
+    report.from = source.last_response_date.empty()
+                      ? ""
+                      : FromAt(source.last_response_date, identify.granularity);
+    source.run_from = report.from;
+    source.run_response_date.clear();
+    arguments = {{"verb", "ListRecords"}, {"metadataPrefix", o.format}};
+    if (!o.set.empty()) arguments.push_back({"set", o.set});
+    if (!report.from.empty()) arguments.push_back({"from", report.from});
+  }
+  for (;;) {
+    OaiResponse page = TRY(Ask(o, arguments));
+    bool empty_list = page.error_code == "noRecordsMatch";
+    if (!page.error_code.empty() && !empty_list) {
+      std::unexpected<Error> e = OaiError(page);
+      if (page.error_code == "badResumptionToken" && report.resumed && report.pages == 0) {
+        e.error().message_en +=
+            " (the saved token of an interrupted run; run again with --restart)";
+        e.error().message_vi +=
+            " (mã tiếp tục của lần chạy bị gián đoạn; hãy chạy lại với --restart)";
+      }
+      return e;
+    }
+    HarvestSource next = source;
+    if (next.run_response_date.empty()) next.run_response_date = page.response_date;
+    std::string token = empty_list ? "" : page.resumption_token.value_or("");
+    if (token.size() > 4000) {
+      return Fail(ErrorCode::kInvalid,
+                  "the source's resumption token is longer than 4000 characters",
+                  "mã tiếp tục (resumptionToken) của nguồn dài hơn 4000 ký tự");
+    }
+    if (token.empty()) {
+      next.last_response_date = next.run_response_date;
+      next.run_from.clear();
+      next.run_response_date.clear();
+    }
+    if (!token.empty() && arguments.size() == 2 && arguments[1].second == token) {
+      return Fail(ErrorCode::kInvalid, "the source gave the same resumption token again (a loop)",
+                  "nguồn trả lại đúng mã tiếp tục vừa gửi (vòng lặp)");
+    }
+    next.resumption_token = token;
+    HarvestReport counted = report;
+    TRY(store.Write([&](StoreWriter& w) -> Status {
+      TRY(w.PutHarvestSource(next));
+      PageWriter writer(catalogue, w, next, counted);
+      for (const OaiRecord& r : page.records) TRY(writer.Apply(r));
+      return Ok();
+    }));
+    report = std::move(counted);
+    source = next;
+    ++report.pages;
+    if (o.progress) {
+      o.progress("page " + std::to_string(report.pages) + ": " +
+                 std::to_string(page.records.size()) + " records");
+    }
+    if (token.empty()) {
+      report.complete = true;
+      return report;
+    }
+    if (o.max_pages != 0 && report.pages >= o.max_pages) return report;
+    arguments = {{"verb", "ListRecords"}, {"resumptionToken", token}};
+  }
+}
+
+}  // namespace disan::interop::harvest

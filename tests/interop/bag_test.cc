@@ -1,0 +1,193 @@
+// BagIt (RFC 8493) through the real program: `disan bag export` of an item with media files
+// from the preservation store, `disan bag verify`, and `disan bag import` into another data
+// directory; hostile bags (a wrong digest, paths escaping the bag, a symbolic link, a missing
+// or an unlisted file) are refused whole, naming the bad file, and nothing is imported.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "store/sqlite/sqlite_store.h"
+#include "support/media_samples.h"
+#include "support/test_support.h"
+
+namespace disan {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+testing::CommandResult Disan(const std::string& args) {
+  return testing::RunCommand(testing::DisanBin() + " " + args);
+}
+
+class BagTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    source_ = dir_.File("a");
+    target_ = dir_.File("b");
+    ASSERT_EQ(Disan("init " + source_).status, 0);
+    ASSERT_EQ(Disan("init " + target_).status, 0);
+    testing::WriteFile(
+        dir_.File("items.jsonl"),
+        testing::RelicDocument("Nhà ngục Đắk Mil").dump() + "\n" +
+            json({{"kind", "intangible"},
+                  {"names", {{{"lang", "vi"}, {"value", "Cồng chiêng"}, {"preferred", true}}}}})
+                .dump() +
+            "\n");
+    ASSERT_EQ(Disan("import --data " + source_ + " " + dir_.File("items.jsonl")).status, 0);
+    auto store = OpenSqliteStore(source_ + "/disan.db").value();
+    store
+        ->ForEach(RecordClass::kItem,
+                  [&](const StoredRecord& r) -> Status {
+                    (r.kind == "relic" ? relic_ : song_) = r.pid;
+                    return Ok();
+                  })
+        .value();
+    testing::WriteFile(dir_.File("photo.jpg"), testing::SampleJpeg());
+    testing::WriteFile(dir_.File("scan.png"), testing::SamplePng());
+    auto added = Disan("media add --data " + source_ + " " + relic_ + " " + dir_.File("photo.jpg") +
+                       " " + dir_.File("scan.png") + " --caption-vi 'Ảnh chụp'");
+    ASSERT_EQ(added.status, 0) << added.output;
+  }
+
+  std::string Bag(const std::string& selection) {
+    std::string bag = dir_.File("bag-" + std::to_string(++bags_));
+    auto r = Disan("bag export --data " + source_ + " " + selection + " --output " + bag +
+                   " --source-organization 'Sở VHTTDL'");
+    EXPECT_EQ(r.status, 0) << r.output;
+    return bag;
+  }
+  size_t TargetItems() {
+    auto store = OpenSqliteStore(target_ + "/disan.db").value();
+    return store->Count(RecordClass::kItem).value();
+  }
+
+  testing::TempDir dir_;
+  std::string source_, target_, relic_, song_;
+  int bags_ = 0;
+};
+
+TEST_F(BagTest, AnItemWithItsMediaTravelsInABag) {
+  std::string bag = Bag("--pid " + relic_);
+  for (const char* f : {"bagit.txt", "bag-info.txt", "manifest-sha256.txt",
+                        "tagmanifest-sha256.txt", "data/records.jsonl"}) {
+    EXPECT_TRUE(fs::is_regular_file(bag + "/" + f)) << f;
+  }
+  EXPECT_FALSE(fs::exists(bag + ".part"));
+  std::string info = testing::ReadFile(bag + "/bag-info.txt");
+  EXPECT_NE(info.find("Source-Organization: Sở VHTTDL"), std::string::npos) << info;
+  EXPECT_NE(info.find("Payload-Oxum: "), std::string::npos) << info;
+  std::string manifest = testing::ReadFile(bag + "/manifest-sha256.txt");
+  EXPECT_NE(manifest.find("  data/media/" + relic_ + "/"), std::string::npos) << manifest;
+  EXPECT_EQ(std::count(manifest.begin(), manifest.end(), '\n'), 5)
+      << manifest;  // records + 2 x (file, json)
+  auto verified = Disan("bag verify " + bag);
+  EXPECT_EQ(verified.status, 0) << verified.output;
+  EXPECT_NE(verified.output.find("valid bag: 5 payload files"), std::string::npos)
+      << verified.output;
+
+  auto imported = Disan("bag import --data " + target_ + " " + bag);
+  ASSERT_EQ(imported.status, 0) << imported.output;
+  EXPECT_NE(imported.output.find("imported 1 records and 2 media files"), std::string::npos)
+      << imported.output;
+  auto a = OpenSqliteStore(source_ + "/disan.db").value();
+  auto b = OpenSqliteStore(target_ + "/disan.db").value();
+  EXPECT_EQ(b->Get(relic_).value().document, a->Get(relic_).value().document);
+  std::vector<MediaAsset> from = a->ListMedia(relic_).value(), to = b->ListMedia(relic_).value();
+  ASSERT_EQ(to.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(to[i].sha512, from[i].sha512);
+    EXPECT_EQ(to[i].caption_vi, "Ảnh chụp");
+  }
+  EXPECT_EQ(Disan("fsck --data " + target_).status, 0);
+  // Importing the same bag again changes nothing and is no error.
+  auto again = Disan("bag import --data " + target_ + " " + bag);
+  EXPECT_EQ(again.status, 0) << again.output;
+  EXPECT_EQ(b->ListMedia(relic_).value().size(), 2u);
+}
+
+TEST_F(BagTest, SetsAndEverything) {
+  std::string set = Bag("--set kind:intangible");
+  std::string records = testing::ReadFile(set + "/data/records.jsonl");
+  EXPECT_NE(records.find(song_), std::string::npos);
+  EXPECT_EQ(records.find(relic_), std::string::npos);
+  std::string all = Bag("--all");
+  EXPECT_EQ(Disan("bag verify " + all).status, 0);
+  ASSERT_EQ(Disan("bag import --data " + target_ + " " + all).status, 0);
+  EXPECT_EQ(TargetItems(), 2u);
+  auto none = Disan("bag export --data " + source_ + " --set kind:documentary --output " +
+                    dir_.File("none"));
+  EXPECT_EQ(none.status, 1) << none.output;
+  EXPECT_FALSE(fs::exists(dir_.File("none")));
+  auto two = Disan("bag export --data " + source_ + " --all --pid " + relic_ + " --output " +
+                   dir_.File("two"));
+  EXPECT_EQ(two.status, 1) << two.output;
+  auto exists = Disan("bag export --data " + source_ + " --all --output " + all);
+  EXPECT_EQ(exists.status, 1) << exists.output;
+}
+
+// Each hostile bag is refused by verify (naming the file) and by import, which writes nothing.
+class HostileBag : public BagTest {
+ protected:
+  void ExpectRefused(const std::string& bag, const std::string& names) {
+    auto verified = Disan("bag verify " + bag);
+    EXPECT_EQ(verified.status, 1) << verified.output;
+    EXPECT_NE(verified.output.find(names), std::string::npos) << verified.output;
+    auto imported = Disan("bag import --data " + target_ + " " + bag);
+    EXPECT_EQ(imported.status, 1) << imported.output;
+    EXPECT_NE(imported.output.find("nothing was imported"), std::string::npos) << imported.output;
+    EXPECT_EQ(TargetItems(), 0u);
+  }
+  std::string MediaFile(const std::string& bag) {
+    for (const auto& e : fs::recursive_directory_iterator(bag + "/data/media")) {
+      if (e.is_regular_file() && e.path().extension() != ".json") return e.path().string();
+    }
+    return "";
+  }
+};
+
+TEST_F(HostileBag, AWrongDigest) {
+  std::string bag = Bag("--pid " + relic_);
+  std::string file = MediaFile(bag);
+  ASSERT_FALSE(file.empty());
+  testing::WriteFile(file, testing::SampleJpeg() + "x");
+  ExpectRefused(bag, fs::path(file).filename().string() + ": has SHA-256");
+}
+
+TEST_F(HostileBag, PathsEscapingTheBag) {
+  for (const std::string& path :
+       {std::string("../outside.txt"), std::string("/etc/passwd"), std::string("data/../../x")}) {
+    std::string bag = Bag("--pid " + relic_);
+    testing::WriteFile(dir_.File("outside.txt"), "secret");
+    std::string manifest = testing::ReadFile(bag + "/manifest-sha256.txt");
+    testing::WriteFile(bag + "/manifest-sha256.txt",
+                       manifest +
+                           "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b  " +
+                           path + "\n");
+    ExpectRefused(bag, path);
+  }
+}
+
+TEST_F(HostileBag, ASymbolicLink) {
+  std::string bag = Bag("--pid " + relic_);
+  std::string file = MediaFile(bag);
+  testing::WriteFile(dir_.File("elsewhere.jpg"), testing::ReadFile(file));
+  fs::remove(file);
+  fs::create_symlink(dir_.File("elsewhere.jpg"), file);
+  ExpectRefused(bag, "symbolic link");
+}
+
+TEST_F(HostileBag, AMissingAndAnUnlistedFile) {
+  std::string bag = Bag("--pid " + relic_);
+  fs::remove(MediaFile(bag));
+  ExpectRefused(bag, "is missing");
+  std::string other = Bag("--pid " + relic_);
+  testing::WriteFile(other + "/data/extra.txt", "not listed");
+  ExpectRefused(other, "data/extra.txt: is in the payload but not in the manifest");
+  EXPECT_EQ(Disan("bag verify " + dir_.File("no-such-bag")).status, 1);
+}
+
+}  // namespace
+}  // namespace disan
