@@ -13,6 +13,7 @@
 #include "core/pid.h"
 #include "core/text.h"
 #include "http/content_digest.h"
+#include "http/portal_routes.h"
 #include "http/problem.h"
 #include "interop/metadata_formats.h"
 #include "media/media_service.h"
@@ -869,6 +870,7 @@ const std::vector<Route>& Routes() {
     r.push_back({"GET", "/api/v1/media/{id}", Access::kPublic, GetMedia});
     AddCollection(r, RecordClass::kOrganisation);
     AddCollection(r, RecordClass::kArea);
+    AddPortalRoutes(r);
     return r;
   }();
   return routes;
@@ -955,7 +957,11 @@ std::optional<Response> Admit(Request& req, Catalogue& catalogue, const Route*& 
 Response Dispatch(Request& req, Services& services) {
   const Route* route = nullptr;
   Context ctx{services.catalogue, Actor{}, services, services.media};
-  if (std::optional<Response> refused = Admit(req, services.catalogue, route, ctx.actor)) return *refused;
+  if (std::optional<Response> refused = Admit(req, services.catalogue, route, ctx.actor)) {
+    // A browser that follows a dead link gets the portal's page, not a problem document.
+    if (refused->status == 404 && !route && PrefersHtml(req)) return PortalNotFound(req, services);
+    return *refused;
+  }
   return route->handler(req, ctx);
 }
 

@@ -27,6 +27,8 @@ struct Services {
   interop::ChangeFeed& changes;
   std::string public_url;  // "https://host[/prefix]"; "" = "http://" + the request's Host
   media::MediaService* media = nullptr;  // nullptr: the media routes answer 503
+  std::string static_dir;  // the portal's bundled browser assets; "" = the build's static/
+  std::string tile_url;    // the portal map's tile URL template; "" = no tiles (offline)
 };
 
 // How the server hands a request's body to the handler: read whole into Request::body (up to

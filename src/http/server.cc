@@ -21,7 +21,10 @@ struct HttpServer::Impl {
         options(std::move(o)),
         oai(c, options.oai),
         changes(c),
-        services{c, oai, changes, options.public_url, m} {}
+        services{c, oai, changes, options.public_url, m} {
+    services.static_dir = options.static_dir;
+    services.tile_url = options.tile_url;
+  }
 
   Catalogue& catalogue;
   ServerOptions options;
