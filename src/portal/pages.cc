@@ -212,6 +212,8 @@ json Card(Catalogue& catalogue, const StoredRecord& r, Lang lang, bool with_medi
   return card;
 }
 
+constexpr size_t kFacetValuesShown = 12;
+
 struct FacetSpec {
   std::string field;  // as the search engine names it
   std::string param;  // as URLs name it
@@ -565,7 +567,7 @@ Result<json> HomeModel(Catalogue& catalogue, const PageRequest& req) {
   for (const SearchHitView& h : highlights.hits)
     cards.push_back(Card(catalogue, h.record, lang, true));
   SearchParams located;
-  located.limit = 500;
+  located.limit = 200;
   located.facets = false;
   located.bbox = BoundingBox{-90, -180, 90, 180};
   SearchPage on_map = TRY(catalogue.Search(located, kPublic));
@@ -614,7 +616,7 @@ Result<json> SearchModel(Catalogue& catalogue, const SearchParams& params, const
     json card = Card(catalogue, h.record, lang, !map_view);
     if (!h.snippet.empty()) card["snippet"] = h.snippet;  // HTML made by search::Snippet (escaped)
     results.push_back(std::move(card));
-    AddPoints(h.record, lang, points);
+    if (map_view) AddPoints(h.record, lang, points);
   }
   std::multimap<std::string, std::string> base = req.query;
   base.erase("lang");
@@ -640,9 +642,14 @@ Result<json> SearchModel(Catalogue& catalogue, const SearchParams& params, const
       if (!removed) q.emplace(spec.param, value);
       return WithQuery(kSearchPath, QueryString(q));
     };
+    // The largest values and the chosen ones: a page of hundreds of communes or custodians
+    // would bury the results (the API lists them all).
+    size_t shown = 0;
     for (const FacetCount& f : counts) {
-      std::string label = FacetValueLabel(catalogue, spec.field, f.value, lang);
       bool on = chosen.contains(f.value);
+      if (!on && shown >= kFacetValuesShown) continue;
+      ++shown;
+      std::string label = FacetValueLabel(catalogue, spec.field, f.value, lang);
       values.push_back({{"value", f.value},
                         {"label", label},
                         {"count", f.count},
@@ -674,14 +681,16 @@ Result<json> SearchModel(Catalogue& catalogue, const SearchParams& params, const
   model["selected"] = selected;
   model["has_selected"] = !selected.empty();
   model["is_map"] = map_view;
-  model["map"] = MapModel(points, req);
-  size_t located_hits = 0;
-  for (const SearchHitView& h : page.hits) {
-    json mine = json::array();
-    AddPoints(h.record, lang, mine);
-    if (!mine.empty()) ++located_hits;
+  if (map_view) {  // the list view loads no map (and no Leaflet)
+    model["map"] = MapModel(points, req);
+    size_t located_hits = 0;
+    for (const SearchHitView& h : page.hits) {
+      json mine = json::array();
+      AddPoints(h.record, lang, mine);
+      if (!mine.empty()) ++located_hits;
+    }
+    if (located_hits < page.hits.size()) model["unmapped"] = page.hits.size() - located_hits;
   }
-  if (located_hits < page.hits.size()) model["unmapped"] = page.hits.size() - located_hits;
   std::multimap<std::string, std::string> list_q = base, map_q = base;
   list_q.erase("view");
   map_q.erase("view");

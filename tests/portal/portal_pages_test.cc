@@ -286,6 +286,28 @@ TEST_F(PortalTest, SearchWithoutDiacriticsFacetsAndShareableUrls) {
   EXPECT_EQ(typo.status, 200);
 }
 
+TEST_F(PortalTest, FacetsShowTheirLargestValuesAndTheChosenOnes) {
+  for (int i = 0; i < 15; ++i) {
+    json doc = testing::RelicDocument("Di tích số " + std::to_string(i));
+    doc["places"][0]["district_old"] = "Huyện " + std::to_string(100 + i);
+    Create(RecordClass::kItem, doc);
+  }
+  Reply all = Page("/tim-kiem");
+  ASSERT_EQ(all.status, 200);
+  EXPECT_EQ(Count(all.body, "name=\"district\""), 12u);
+  // The chosen value is shown (and checked) even when it is not among the largest.
+  bool shown_any = false;
+  for (int i = 0; i < 15; ++i) {
+    std::string value = "Huyện " + std::to_string(100 + i);
+    if (all.body.find("value=\"" + value + "\"") != std::string::npos) continue;
+    Reply chosen = Page("/tim-kiem?district=" + PercentEncode(value));
+    EXPECT_NE(chosen.body.find("value=\"" + value + "\" checked"), std::string::npos) << value;
+    shown_any = true;
+    break;
+  }
+  EXPECT_TRUE(shown_any);
+}
+
 TEST_F(PortalTest, BadSearchParametersAreRefusedClearly) {
   Reply sort = Page("/tim-kiem?sort=%3Cscript%3E");
   EXPECT_EQ(sort.status, 422) << sort;
