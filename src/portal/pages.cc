@@ -213,6 +213,9 @@ json Card(Catalogue& catalogue, const StoredRecord& r, Lang lang, bool with_medi
 }
 
 constexpr size_t kFacetValuesShown = 12;
+constexpr size_t kHoldersShown = 6;
+// The home map is a foretaste (each point is a record read); the search page's map view shows all.
+constexpr size_t kHomeMapPoints = 50;
 
 struct FacetSpec {
   std::string field;  // as the search engine names it
@@ -567,24 +570,34 @@ Result<json> HomeModel(Catalogue& catalogue, const PageRequest& req) {
   for (const SearchHitView& h : highlights.hits)
     cards.push_back(Card(catalogue, h.record, lang, true));
   SearchParams located;
-  located.limit = 200;
+  located.limit = kHomeMapPoints;
   located.facets = false;
   located.bbox = BoundingBox{-90, -180, 90, 180};
   SearchPage on_map = TRY(catalogue.Search(located, kPublic));
   json points = json::array();
   for (const SearchHitView& h : on_map.hits) AddPoints(h.record, lang, points);
+  // Museums and areas: those holding the most public items (from the counts' facets, a few
+  // record reads); when no item names one yet, the first few records of the class.
   json holders = json::array();
   for (RecordClass cls : {RecordClass::kOrganisation, RecordClass::kArea}) {
-    ListFilters f;
-    f.limit = 20;
-    RecordPage page = TRY(catalogue.List(cls, f, kPublic));
-    for (const StoredRecord& r : page.records) {
+    const char* vocabulary = cls == RecordClass::kArea ? "area_types" : "organisation_types";
+    std::vector<StoredRecord> records;
+    for (const FacetCount& f : counts.facets[cls == RecordClass::kArea ? "area" : "custodian"]) {
+      if (records.size() >= kHoldersShown) break;
+      if (Result<StoredRecord> r = catalogue.Get(cls, f.value, kPublic); r && !r->deleted) {
+        records.push_back(std::move(*r));
+      }
+    }
+    if (records.empty()) {
+      ListFilters f;
+      f.limit = kHoldersShown;
+      records = TRY(catalogue.List(cls, f, kPublic)).records;
+    }
+    for (const StoredRecord& r : records) {
       holders.push_back(
           {{"name", DisplayName(r.document, lang)},
            {"url", RecordPath(r)},
-           {"kind", TermLabel(catalogue.schema(),
-                              cls == RecordClass::kArea ? "area_types" : "organisation_types",
-                              Str(r.document, "kind"), lang)}});
+           {"kind", TermLabel(catalogue.schema(), vocabulary, Str(r.document, "kind"), lang)}});
     }
   }
   json model = CommonModel(req, Tr(lang, "home_title"), Tr(lang, "home_intro"));
