@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libxml2-utils
   libxlsxwriter-dev
   curl python3
+  libkainjow-mustache-dev chromium
 )
 
 missing=()

@@ -77,6 +77,8 @@ struct Options {
   double harvest_timeout = 60;
   std::string harvest_every = "1h";
   BagCliOptions bag;
+  std::string static_dir;  // the portal's browser assets ("" = the build's static/)
+  std::string tile_url;    // the portal map's tiles ("" = none: markers over a blank base)
 };
 
 // The harvest options shared by `disan harvest` and `disan serve --harvest`.
@@ -181,6 +183,12 @@ Status Serve(Instance& inst, const Options& o) {
   so.threads = o.threads;
   so.public_url = o.public_url;
   so.oai = o.oai;
+  so.static_dir = o.static_dir;
+  so.tile_url = o.tile_url;
+  if (!o.tile_url.empty() && !std::regex_match(o.tile_url, std::regex(R"(https?://[^\s"'<>]+)"))) {
+    return Fail(ErrorCode::kInvalid, "--tile-url must be an http:// or https:// URL template, not '" + o.tile_url + "'",
+                "--tile-url phải là mẫu địa chỉ http:// hoặc https://, không phải '" + o.tile_url + "'");
+  }
   TRY(interop::ValidateOaiSettings(so.oai));
   if (!o.public_url.empty() && !std::regex_match(o.public_url, std::regex(R"(https?://[^\s"'<>]+)"))) {
     return Fail(ErrorCode::kInvalid, "--public-url must be an http:// or https:// URL, not '" + o.public_url + "'",
@@ -489,6 +497,11 @@ void PublishingOptions(CLI::App& app, Options& o) {
                  "default disan.localhost)");
   app.add_option("--oai-repository-name", o.oai.repository_name, "OAI-PMH repositoryName (default Disan)");
   app.add_option("--oai-admin-email", o.oai.admin_emails, "OAI-PMH adminEmail (repeat for several)");
+  app.add_option("--tile-url", o.tile_url,
+                 "Portal map tiles, e.g. https://tiles.example.org/{z}/{x}/{y}.png (default: none, "
+                 "markers over a blank base, works offline)");
+  app.add_option("--static-dir", o.static_dir,
+                 "Folder of the portal's bundled browser assets (default: the build's static/)");
 }
 
 const std::vector<Command>& Commands() {

@@ -296,6 +296,44 @@ void AddInterop(json& paths) {
             {"content", {{media, {{"schema", {{"type", "string"}}}}}}}}},
           {"422", Problem("Bad query or parameter; for XLSX also more rows than a sheet holds")}}}};
   }
+// The public portal's pages (docs/portal.md): HTML for people, listed so that every route is
+// documented; their query parameters are those of /api/v1/search.
+void AddPortal(json& paths) {
+  const json html = {{"description", "An HTML page (Vietnamese by default; ?lang=en, the lang cookie or Accept-Language)"},
+                     {"content", {{"text/html", {{"schema", {{"type", "string"}}}}}}}};
+  const json lang = Param("lang", "query", "vi or en; remembered in the lang cookie");
+  const json slug = Param("slug", "path", "A readable name followed by the persistent identifier; only the identifier counts");
+  paths["/"]["get"]["description"] =
+      "Browsers (Accept: text/html) get the portal's home page; other clients the JSON description, also at /api/v1.";
+  paths["/api/v1"]["get"] = {{"summary", "Service description and record counts (JSON)"},
+                             {"responses", {{"200", {{"description", "About this instance"}}}}}};
+  paths["/tim-kiem"]["get"] = {
+      {"summary", "Search page: the same parameters as /api/v1/search, plus view=map"},
+      {"parameters", {Param("q", "query", "Query, with or without diacritics"), lang,
+                      Param("view", "query", "list (default) or map")}},
+      {"responses", {{"200", html}, {"422", Problem("Bad parameter (an HTML page for browsers)")}}}};
+  for (const auto& [path, what] : {std::pair{"/di-san/{slug}", "A heritage item's page"},
+                                   {"/to-chuc/{slug}", "An organisation's page and the items in its care"},
+                                   {"/khu-vuc/{slug}", "An area's page and the items it contains"}}) {
+    paths[path]["get"] = {{"summary", what}, {"parameters", {slug, lang}},
+                          {"responses", {{"200", html}, {"301", {{"description", "Redirect to the canonical slug"}}},
+                                         {"404", {{"description", "No such public record (an HTML page)"}}},
+                                         {"410", {{"description", "Withdrawn (an HTML page)"}}}}}};
+  }
+  paths["/tong-danh-muc"]["get"] = {
+      {"summary", "The complete public catalogue (Tổng danh mục) by kind and recognition level, printable"},
+      {"parameters", {Param("kind", "query", "Limit to one kind"), lang}},
+      {"responses", {{"200", html}, {"422", Problem("Unknown kind")}}}};
+  paths["/du-lieu-mo"]["get"] = {{"summary", "Open data: downloads, harvesting, API"}, {"parameters", {lang}},
+                                 {"responses", {{"200", html}}}};
+  paths["/robots.txt"]["get"] = {{"summary", "Robots exclusion, naming the sitemap"},
+                                 {"responses", {{"200", {{"description", "text/plain"}}}}}};
+  paths["/sitemap.xml"]["get"] = {{"summary", "Sitemap of the portal's pages and every public record (at most 50,000 URLs)"},
+                                  {"responses", {{"200", {{"description", "application/xml"}}}}}};
+  paths["/static/{file}"]["get"] = {
+      {"summary", "The portal's bundled browser assets (cached for a year; URLs carry a version)"},
+      {"parameters", {Param("file", "path", "File name, e.g. leaflet.js")}},
+      {"responses", {{"200", {{"description", "The file"}}}, {"404", Problem("No such file")}}}};
 }
 
 json Build() {
@@ -399,6 +437,7 @@ json Build() {
   AddCollection(paths, "organisations", "organisation");
   AddCollection(paths, "areas", "area");
   AddAccountPaths(paths);
+  AddPortal(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";

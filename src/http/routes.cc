@@ -15,6 +15,7 @@
 #include "http/auth_routes.h"
 #include "http/content_digest.h"
 #include "http/interop_routes.h"
+#include "http/portal_routes.h"
 #include "http/problem.h"
 #include "interop/metadata_formats.h"
 #include "media/media_service.h"
@@ -904,6 +905,7 @@ const std::vector<Route>& Routes() {
     AddCollection(r, RecordClass::kOrganisation);
     AddCollection(r, RecordClass::kArea);
     AddAuthRoutes(r);
+    AddPortalRoutes(r);
     return r;
   }();
   return routes;
@@ -1126,6 +1128,10 @@ Response Dispatch(Request& req, Services& services) {
   const Route* route = nullptr;
   Context ctx{services.catalogue, Actor{}, services, services.media};
   std::optional<Response> refused = Admit(req, services, route, ctx);
+  // A browser that follows a dead link gets the portal's page, not a problem document.
+  if (refused && refused->status == 404 && !route && PrefersHtml(req)) {
+    return PortalNotFound(req, services);
+  }
   Response resp = refused ? std::move(*refused) : route->handler(req, ctx);
   AuditRefusal(req, services, ctx, resp);
   return resp;

@@ -44,6 +44,8 @@ struct Services {
   media::MediaService* media = nullptr;  // nullptr: the media routes answer 503
   RenderCache* render_cache = nullptr;   // nullptr: every read renders afresh
   auth::Accounts* accounts = nullptr;    // nullptr: nobody can sign in (only public reads)
+  std::string static_dir;  // the portal's bundled browser assets; "" = the build's static/
+  std::string tile_url;    // the portal map's tile URL template; "" = no tiles (offline)
 };
 
 // How the server hands a request's body to the handler: read whole into Request::body (up to

@@ -121,6 +121,8 @@ struct HttpServer::Impl {
         services{c, oai, changes, options.public_url, m, &render_cache},
         accounts(c.store()) {
     services.accounts = &accounts;
+    services.static_dir = options.static_dir;
+    services.tile_url = options.tile_url;
     // Every record change, whoever makes it, goes to the audit log with its transaction.
     workflow::AuditRecordChanges(c);
   }

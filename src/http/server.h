@@ -35,6 +35,10 @@ struct ServerOptions {
   // and feed documents; "" = "http://" + each request's Host header.
   std::string public_url;
   interop::OaiSettings oai;
+  // The portal (docs/portal.md): where the bundled browser assets are ("" = the build's
+  // static/ folder) and the map tile URL template ("" = no tiles: markers over a blank base).
+  std::string static_dir;
+  std::string tile_url;
 };
 
 class HttpServer {

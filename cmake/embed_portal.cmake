@@ -1,0 +1,20 @@
+# Turns web/templates/*.mustache and web/i18n/*.json into one C++ source file, so the binary
+# carries its pages and their translations (the files stay in web/ for people to edit).
+# Run by add_custom_command with -DWEB_DIR=... -DOUTPUT=...
+file(GLOB files RELATIVE ${WEB_DIR} ${WEB_DIR}/templates/*.mustache ${WEB_DIR}/i18n/*.json)
+list(SORT files)
+set(body "// Generated from web/ by cmake/embed_portal.cmake. Do not edit.\n")
+string(APPEND body "#include \"portal/portal_files.h\"\n\nnamespace disan::portal {\n\n")
+string(APPEND body "const std::vector<EmbeddedFile>& PortalFiles() {\n")
+string(APPEND body "  static const std::vector<EmbeddedFile> files = {\n")
+foreach(f ${files})
+  file(READ ${WEB_DIR}/${f} content)
+  string(FIND "${content}" ")disan_embed" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${f} contains the embedding delimiter )disan_embed")
+  endif()
+  string(APPEND body "    {\"${f}\", R\"disan_embed(${content})disan_embed\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n\n}  // namespace disan::portal\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

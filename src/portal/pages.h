@@ -1,0 +1,70 @@
+// Page models of the public portal: what each page shows, as JSON for its template.
+//
+// Each function reads through the catalogue as an anonymous reader (only public records,
+// generalised locations kept generalised) and returns the model that web/templates/<page>
+// renders. Nothing here knows HTTP: the route file parses requests into PageRequest and
+// SearchParams and turns the errors into pages. Thread-safe: no state of its own.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalogue/catalogue.h"
+#include "portal/i18n.h"
+
+namespace disan::portal {
+
+// What every page needs to know about the request it answers.
+struct PageRequest {
+  Lang lang = Lang::kVi;
+  std::string site;  // "http://host[:port]" or the configured public URL, without a final '/'
+  std::string path;  // the request path, "/tim-kiem"
+  std::multimap<std::string, std::string> query;  // decoded query parameters
+  std::string tile_url;  // map tiles ("https://tile.example/{z}/{x}/{y}.png"); "" = none
+};
+
+// The portal's own paths.
+inline constexpr std::string_view kSearchPath = "/tim-kiem";
+inline constexpr std::string_view kCataloguePath = "/tong-danh-muc";
+inline constexpr std::string_view kOpenDataPath = "/du-lieu-mo";
+
+// The canonical path of a record's page: /di-san/<slug>-<pid> (items), /to-chuc/... (an
+// organisation), /khu-vuc/... (an area). The slug comes from the Vietnamese preferred name.
+std::string RecordPath(const StoredRecord& record);
+// The path prefix of a class's pages ("/di-san/").
+std::string ClassPrefix(RecordClass cls);
+
+// The name to show in `lang`: in English an English name when there is one; otherwise the
+// preferred name, else the first.
+std::string DisplayName(const nlohmann::json& document, Lang lang);
+
+// Fields every page has: site, canonical URL, language switch, navigation, title.
+nlohmann::json CommonModel(const PageRequest& req, const std::string& title,
+                           const std::string& description);
+
+// The facet filters and other search parameters a portal search URL carries.
+Result<SearchParams> SearchParamsFromQuery(const std::multimap<std::string, std::string>& query);
+
+Result<nlohmann::json> HomeModel(Catalogue& catalogue, const PageRequest& req);
+Result<nlohmann::json> SearchModel(Catalogue& catalogue, const SearchParams& params,
+                                   const PageRequest& req);
+Result<nlohmann::json> ItemModel(Catalogue& catalogue, const StoredRecord& record,
+                                 const PageRequest& req);
+// An organisation or area page: the record and the items it holds or contains.
+Result<nlohmann::json> HolderModel(Catalogue& catalogue, const StoredRecord& record,
+                                   const PageRequest& req);
+// The complete public catalogue (Tổng danh mục), grouped by kind and recognition level and
+// sorted by name with the Vietnamese collation; `kind` limits it to one kind ("" = all).
+Result<nlohmann::json> CatalogueModel(Catalogue& catalogue, const std::string& kind,
+                                      const PageRequest& req);
+nlohmann::json OpenDataModel(const PageRequest& req);
+// A friendly error page (404, 500, 422): what happened, in the page's language and the other.
+nlohmann::json ErrorModel(const PageRequest& req, int status, const std::string& detail_en,
+                          const std::string& detail_vi);
+// sitemap.xml: the portal's pages and every public record's page, at most `limit` URLs.
+Result<std::string> Sitemap(Catalogue& catalogue, const std::string& site, size_t limit = 50000);
+
+}  // namespace disan::portal
