@@ -19,6 +19,7 @@
 #include "http/problem.h"
 #include "interop/metadata_formats.h"
 #include "media/media_service.h"
+#include "portal/pages.h"
 #include "auth/audit_log.h"
 #include "auth/credentials.h"
 #include "workflow/lifecycle.h"
@@ -402,11 +403,14 @@ Response ResolvePid(const Request& req, Context& ctx) {
     resp.SetHeader("Content-Location", target);
     return resp;
   }
+  // Everyone else (a browser, a link checker, curl) is sent to the record's page.
+  const std::string page = portal::RecordPath(r);
   Response resp;
   resp.status = 303;
   resp.content_type = "text/plain; charset=utf-8";
-  resp.body = target + "\n";
-  resp.SetHeader("Location", target);
+  resp.body = page + "\n";
+  resp.SetHeader("Location", page);
+  resp.SetHeader("Link", "<" + target + ">; rel=\"alternate\"; type=\"application/json\"");
   return resp;
 }
 

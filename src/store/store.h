@@ -231,6 +231,8 @@ struct AuditQuery {
   size_t limit = 100;
   std::string actor, action, target;  // "" = any; action matches as a prefix ("auth.")
   std::string from, until;            // at >= from, at < until; "" = no bound
+};
+
 // An OAI-PMH source this instance harvests (interop/harvest/): one per base URL, set and
 // format. A run in progress keeps the resumption token of the next page, so an interrupted
 // run resumes where it stopped.
@@ -305,7 +307,6 @@ class StoreWriter {
   virtual Status PutHarvestedRecord(const HarvestSource& source, const HarvestedRecord& record) = 0;
 };
 
-
 class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
@@ -367,6 +368,5 @@ class MetadataStore {
                                                                 const std::string& set,
                                                                 const std::string& format) = 0;
 };
-
 
 }  // namespace disan

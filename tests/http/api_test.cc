@@ -577,12 +577,17 @@ TEST_F(ApiTest, IdResolverNegotiatesAndChecksTheCheckCharacter) {
   EXPECT_EQ(json_reply.doc["pid"], pid);
   EXPECT_EQ(json_reply.doc["names"][0]["value"], "Nhà ngục Đắk Mil");
 
+  // Anyone else goes to the item's page (its readable slug ends with the pid).
   Reply redirect = Get("/id/" + pid);
   EXPECT_EQ(redirect.status, 303) << redirect;
-  EXPECT_EQ(redirect.Header("Location"), "/api/v1/items/" + pid);
+  EXPECT_TRUE(redirect.Header("Location").starts_with("/di-san/nha-nguc-dak-mil-")) << redirect;
+  EXPECT_TRUE(redirect.Header("Location").ends_with(pid)) << redirect;
   Reply browser = Get("/id/" + pid, {{"Accept", "text/html,application/xhtml+xml"}});
   EXPECT_EQ(browser.status, 303) << browser;
-  EXPECT_EQ(browser.Header("Location"), "/api/v1/items/" + pid);
+  EXPECT_EQ(browser.Header("Location"), redirect.Header("Location"));
+  Reply page = Get(browser.Header("Location"), {{"Accept", "text/html"}});
+  EXPECT_EQ(page.status, 200) << page;
+  EXPECT_NE(page.body.find("Nhà ngục Đắk Mil"), std::string::npos);
 
   // Typed in upper case: still resolves (identifiers are case-insensitive).
   std::string shouted = pid;
