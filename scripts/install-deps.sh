@@ -8,6 +8,7 @@ packages=(
   libsqlite3-dev libicu-dev libssl-dev libroaring-dev libmagic-dev
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libxml2-utils
+  libvips-dev libtiff-dev libvips-tools
   curl python3
 )
 

@@ -14,6 +14,9 @@
 
 namespace disan::media {
 class MediaService;
+namespace iiif {
+class ImageService;
+}
 }
 
 namespace disan::http {
@@ -27,6 +30,7 @@ struct Services {
   interop::ChangeFeed& changes;
   std::string public_url;  // "https://host[/prefix]"; "" = "http://" + the request's Host
   media::MediaService* media = nullptr;  // nullptr: the media routes answer 503
+  media::iiif::ImageService* iiif = nullptr;  // nullptr: the IIIF routes answer 503
 };
 
 // How the server hands a request's body to the handler: read whole into Request::body (up to
@@ -66,6 +70,9 @@ Response Dispatch(Request& req, Services& services);
 // once when its headers alone doom it (no route, no or a bad token, a declared length over
 // the limit that would apply); nullopt to let the body come.
 std::optional<Response> Preflight(Request& req, Services& services, size_t max_body_bytes);
+
+// The root URL documents link to: the configured public URL, else http:// + a plain Host.
+std::string SiteUrl(const Request& req, const Services& services);
 
 // The OpenAPI 3.1 document (openapi.cc).
 const std::string& OpenApiDocument();

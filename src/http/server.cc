@@ -21,7 +21,7 @@ struct HttpServer::Impl {
         options(std::move(o)),
         oai(c, options.oai),
         changes(c),
-        services{c, oai, changes, options.public_url, m} {}
+        services{c, oai, changes, options.public_url, m, options.iiif} {}
 
   Catalogue& catalogue;
   ServerOptions options;

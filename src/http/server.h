@@ -12,6 +12,9 @@
 
 namespace disan::media {
 class MediaService;
+namespace iiif {
+class ImageService;
+}
 }
 
 namespace disan::http {
@@ -26,6 +29,7 @@ struct ServerOptions {
   // and feed documents; "" = "http://" + each request's Host header.
   std::string public_url;
   interop::OaiSettings oai;
+  media::iiif::ImageService* iiif = nullptr;  // serves /iiif/3/...; nullptr: those answer 503
 };
 
 class HttpServer {
