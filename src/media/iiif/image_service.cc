@@ -40,6 +40,27 @@ std::unexpected<Refusal> Failed(Error e) {
   return std::unexpected(Refusal{RefusalKind::kFailed, std::move(e)});
 }
 
+// The levels of the pyramids in use, opened once per file version: opening a TIFF level
+// through libvips reads its headers and tile index, which costs more than decoding one tile.
+// A libvips image may be read from several threads at once (each pipeline has its own regions).
+vips::VImage OpenLevel(const Pyramid& p, int page) {
+  static std::mutex mutex;
+  static std::map<std::string, vips::VImage> open;
+  const std::string key = p.path() + "|" + p.version() + "|" + std::to_string(page);
+  {
+    std::lock_guard lock(mutex);
+    auto it = open.find(key);
+    if (it != open.end()) return it->second;
+  }
+  vips::VImage img = vips::VImage::new_from_file(
+      p.path().c_str(),
+      vips::VImage::option()->set("page", page)->set("access", VIPS_ACCESS_RANDOM));
+  std::lock_guard lock(mutex);
+  if (open.size() >= 256) open.clear();  // old versions and cold images go
+  open.emplace(key, img);
+  return img;
+}
+
 std::string BlobString(VipsBlob* blob) {
   size_t length = 0;
   const void* data = vips_blob_get(blob, &length);
@@ -238,9 +259,7 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
   }
   const PyramidLevel& level = levels[chosen];
   try {
-    vips::VImage img = vips::VImage::new_from_file(
-        p.path().c_str(),
-        vips::VImage::option()->set("page", level.page)->set("access", VIPS_ACCESS_RANDOM));
+    vips::VImage img = OpenLevel(p, level.page);
     const double fx = double(level.width) / double(p.width());
     const double fy = double(level.height) / double(p.height());
     int64_t lx =
