@@ -30,7 +30,10 @@
 #include "cli/bag_cli.h"
 #include "cli/harvest_cli.h"
 #include "core/pid.h"
+#include "cli/jobs_cli.h"
 #include "http/server.h"
+#include "media/iiif/image_service.h"
+#include "media/jobs.h"
 #include "media/media_service.h"
 #include "preservation/storage_root.h"
 #include "preservation/validator.h"
@@ -86,6 +89,16 @@ void HarvestOptionsOf(Options& o) {
   o.harvest.fetch.timeout =
       std::chrono::milliseconds(static_cast<int64_t>(o.harvest_timeout * 1000));
 }
+  int64_t max_image_pixels = int64_t{1} << 30;
+  uint64_t iiif_cache_mb = 512;
+  media::iiif::Limits iiif_limits{10000, 10000, 40'000'000};
+  bool all = false;
+  std::vector<std::string> media_ids;
+  std::string job_state;
+};
+
+constexpr const char* kDerivativesDir = "derivatives";  // DATA/derivatives/<media id>/
+constexpr const char* kIiifCacheDir = "cache/iiif";     // DATA/cache/iiif/
 
 // An opened data directory: the store, the catalogue over it, the preservation store and the
 // media service over both.
@@ -175,7 +188,16 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
 
 Status Serve(Instance& inst, const Options& o) {
   auto [host, port] = TRY(ParseListen(o.listen));
-  TRY(OpenMedia(inst, o.data_dir, media::MediaOptions{o.max_upload}));
+  TRY(OpenMedia(inst, o.data_dir, media::MediaOptions{o.max_upload, o.max_image_pixels}));
+  // Derivatives are made by a worker thread from the jobs in the database.
+  media::Derivatives derivatives(fs::path(o.data_dir) / kDerivativesDir);
+  media::JobRunner jobs(*inst.store, *inst.ocfl, derivatives, {o.max_image_pixels});
+  media::iiif::IiifOptions iiif;
+  iiif.limits = o.iiif_limits;
+  iiif.cache_dir = fs::path(o.data_dir) / kIiifCacheDir;
+  iiif.cache_bytes = o.iiif_cache_mb << 20;
+  media::iiif::ImageService images(*inst.media, derivatives, iiif);
+  inst.media->SetJobListener([&jobs] { jobs.Notify(); });
   http::ServerOptions so;
   so.host = host;
   so.port = port;
@@ -189,6 +211,7 @@ Status Serve(Instance& inst, const Options& o) {
     return Fail(ErrorCode::kInvalid, "--tile-url must be an http:// or https:// URL template, not '" + o.tile_url + "'",
                 "--tile-url phải là mẫu địa chỉ http:// hoặc https://, không phải '" + o.tile_url + "'");
   }
+  so.iiif = &images;
   TRY(interop::ValidateOaiSettings(so.oai));
   if (!o.public_url.empty() && !std::regex_match(o.public_url, std::regex(R"(https?://[^\s"'<>]+)"))) {
     return Fail(ErrorCode::kInvalid, "--public-url must be an http:// or https:// URL, not '" + o.public_url + "'",
@@ -232,8 +255,10 @@ Status Serve(Instance& inst, const Options& o) {
                 << " s / chỉ mục tìm kiếm sẵn sàng sau " << seconds << " giây" << std::endl;
     }
   });
+  jobs.Start();
   Status result = server.Run();
   schedule.reset();
+  jobs.Stop();
   stopping = true;
   warm.join();
   pthread_kill(waiter.native_handle(), SIGTERM);
@@ -504,6 +529,13 @@ void PublishingOptions(CLI::App& app, Options& o) {
                  "Folder of the portal's bundled browser assets (default: the build's static/)");
 }
 
+// Images declaring more pixels are refused at upload and never decoded.
+void ImageOptions(CLI::App& app, Options& o) {
+  app.add_option("--max-image-pixels", o.max_image_pixels,
+                 "Largest image accepted, in pixels (default 1073741824)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+}
+
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"init", "Create a data directory and print its first API token",
@@ -531,6 +563,15 @@ const std::vector<Command>& Commands() {
                         "How often to harvest: 30m, 1h, 1d (default 1h)");
          app.add_option("--harvest-set", o.harvest.set, "setSpec to harvest (default: everything)");
          app.add_option("--harvest-format", o.harvest.format, "disan (default) or oai_dc");
+         ImageOptions(app, o);
+         app.add_option("--iiif-cache-mb", o.iiif_cache_mb,
+                        "Bound of the on-disk cache of IIIF images in MiB (default 512; 0 = none)");
+         app.add_option("--iiif-max-width", o.iiif_limits.max_width, "IIIF maxWidth (default 10000)")
+             ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+         app.add_option("--iiif-max-height", o.iiif_limits.max_height, "IIIF maxHeight (default 10000)")
+             ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+         app.add_option("--iiif-max-area", o.iiif_limits.max_area, "IIIF maxArea in pixels (default 40000000)")
+             ->check(CLI::Range(int64_t{1}, int64_t{1} << 36));
        },
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
@@ -615,6 +656,29 @@ const std::vector<Command>& Commands() {
          app.add_option("--rights-holder", o.media.rights_holder,
                         "Rights holder (default: the item's)");
          app.add_option("--visibility", o.media.visibility, "public (default) or restricted");
+         ImageOptions(app, o);
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         TRY(OpenMedia(inst, o.data_dir, media::MediaOptions{uint64_t{1} << 40, o.max_image_pixels}));
+         return AddMedia(inst, o);
+       },
+       "media"},
+      {"jobs", "List the background jobs (derivatives), newest first",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_option("--state", o.job_state, "Only jobs in this state: queued, running, done, failed");
+       },
+       [](Options& o) -> Status {
+         Instance inst = TRY(OpenInstance(o.data_dir));
+         return PrintJobs(*inst.store, o.job_state, std::cout);
+       }},
+      {"derive", "Make (again) the derivatives of media now: pyramid and thumbnail of each image",
+       [](CLI::App& app, Options& o) {
+         DataOption(app, o);
+         app.add_flag("--all", o.all, "Every media asset");
+         app.add_option("media", o.media_ids, "Media identifiers");
+         ImageOptions(app, o);
        },
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
@@ -693,6 +757,10 @@ const std::vector<Command>& Commands() {
          return BagImport(*inst.catalogue, *inst.media, o.bag);
        },
        "bag"},
+         media::Derivatives derivatives(fs::path(o.data_dir) / kDerivativesDir);
+         media::JobRunner runner(*inst.store, *inst.ocfl, derivatives, {o.max_image_pixels});
+         return DeriveNow(*inst.store, runner, o.all, o.media_ids, std::cout, std::cerr);
+       }},
       {"demo", "Create DIR with the Đắk Nông demo data if it is new, then serve it",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);

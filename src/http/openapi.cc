@@ -334,6 +334,61 @@ void AddPortal(json& paths) {
       {"summary", "The portal's bundled browser assets (cached for a year; URLs carry a version)"},
       {"parameters", {Param("file", "path", "File name, e.g. leaflet.js")}},
       {"responses", {{"200", {{"description", "The file"}}}, {"404", Problem("No such file")}}}};
+// IIIF Image API 3.0, thumbnails and background jobs (http/iiif_routes.cc, docs/iiif.md).
+void AddIiif(json& paths) {
+  const json id = Param("id", "path", "Media identifier, which is also the IIIF identifier");
+  const json image_errors = {
+      {"304", {{"description", "Not modified (If-None-Match matched the ETag)"}}},
+      {"404", Problem("Unknown identifier, or media not visible to you")},
+      {"503", Problem("The access copy is still being made (Retry-After)")}};
+  paths["/iiif/3/{id}"]["get"] = {
+      {"summary", "IIIF image base URI: redirects (303) to its info.json"},
+      {"parameters", {id}},
+      {"responses", {{"303", {{"description", "See info.json"}}}, {"404", Problem("Unknown identifier")}}}};
+  json info = {{"summary", "IIIF Image API 3.0 image information (level 2): size, tiles, limits"},
+               {"parameters", {id}},
+               {"responses", image_errors}};
+  info["responses"]["200"] = {{"description", "info.json (application/ld+json when asked for)"}};
+  paths["/iiif/3/{id}/info.json"]["get"] = info;
+  json image = {
+      {"summary", "IIIF Image API 3.0 image request"},
+      {"description", "region: full, square, x,y,w,h, pct:x,y,w,h; size: max, ^max, w,, ^w,, ,h, ^,h, "
+                      "pct:n, ^pct:n, w,h, ^w,h, !w,h, ^!w,h; rotation: 0-360, ! mirrors; quality: "
+                      "default, color, gray, bitonal; format: jpg, png, webp. Tile-aligned unchanged "
+                      "JPEG requests are answered with the stored tile bytes."},
+      {"parameters", {id, Param("region", "path", "full, square, x,y,w,h or pct:x,y,w,h"),
+                      Param("size", "path", "max, w,, ,h, pct:n, w,h, !w,h (^ to enlarge)"),
+                      Param("rotation", "path", "Degrees clockwise, ! first to mirror"),
+                      Param("quality", "path", "quality.format, e.g. default.jpg")}},
+      {"responses", image_errors}};
+  image["responses"]["200"] = {{"description", "The image (Link rel=canonical and rel=profile)"}};
+  image["responses"]["400"] = Problem("Malformed request, region outside the image, zero size, "
+                                      "enlarging without ^, or beyond maxWidth/maxHeight/maxArea");
+  image["responses"]["501"] = Problem("A IIIF format this server does not make (tif, gif, pdf, jp2)");
+  paths["/iiif/3/{id}/{region}/{size}/{rotation}/{quality}"]["get"] = image;
+  json thumb = {{"summary", "The 400 px JPEG thumbnail of an image"},
+                {"parameters", {id}},
+                {"responses", image_errors}};
+  thumb["responses"]["200"] = {{"description", "image/jpeg"}};
+  paths["/api/v1/media/{id}/thumbnail"]["get"] = thumb;
+  const json secured = json::array({{{"bearerAuth", json::array()}}});
+  paths["/api/v1/jobs"]["get"] = {
+      {"summary", "Background jobs (derivatives), newest first; needs a token"},
+      {"security", secured},
+      {"parameters", {Param("state", "query", "queued, running, done or failed"),
+                      Param("media", "query", "Only the jobs of this media identifier"),
+                      Param("before", "query", "Page: jobs with a smaller id", false, "integer"),
+                      Param("limit", "query", "1-500 (default 100)", false, "integer")}},
+      {"responses", {{"200", {{"description", "{jobs: [Job], next?}"}}},
+                     {"401", Problem("No or bad token")},
+                     {"422", Problem("Bad parameter")}}}};
+  paths["/api/v1/jobs/{id}"]["get"] = {
+      {"summary", "One background job: state, attempts, next attempt, last error; needs a token"},
+      {"security", secured},
+      {"parameters", {Param("id", "path", "Job id", true, "integer")}},
+      {"responses", {{"200", {{"description", "The job"}}},
+                     {"401", Problem("No or bad token")},
+                     {"404", Problem("No such job")}}}};
 }
 
 json Build() {
@@ -434,6 +489,7 @@ json Build() {
   AddCollection(paths, "items", "heritage item");
   AddMedia(paths);
   AddInterop(paths);
+  AddIiif(paths);
   AddCollection(paths, "organisations", "organisation");
   AddCollection(paths, "areas", "area");
   AddAccountPaths(paths);

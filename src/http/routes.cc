@@ -16,6 +16,7 @@
 #include "http/content_digest.h"
 #include "http/interop_routes.h"
 #include "http/portal_routes.h"
+#include "http/iiif_routes.h"
 #include "http/problem.h"
 #include "interop/metadata_formats.h"
 #include "media/media_service.h"
@@ -51,6 +52,22 @@ std::vector<std::string> Request::QueryAll(const std::string& name) const {
     for (std::string& v : SplitTrimmed(it->second, ",")) out.push_back(std::move(v));
   }
   return out;
+}
+
+// The root URL documents link to: the configured one, else the Host the client used (when it
+// is a plain host[:port], so that nothing odd is reflected into documents).
+std::string SiteUrl(const Request& req, const Services& services) {
+  std::string url = services.public_url;
+  if (url.empty()) {
+    std::string host = req.Header("Host").value_or("");
+    bool plain = !host.empty() && host.size() <= 255 &&
+                 std::all_of(host.begin(), host.end(), [](unsigned char c) {
+                   return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+                 });
+    url = "http://" + (plain ? host : std::string("localhost"));
+  }
+  while (url.ends_with('/')) url.pop_back();
+  return url;
 }
 
 namespace {
@@ -620,21 +637,6 @@ Response Suggest(const Request& req, Context& ctx) {
 
 Response Health(const Request&, Context&) { return Json({{"status", "ok"}}); }
 
-// The root URL documents link to: the configured one, else the Host the client used (when it
-// is a plain host[:port], so that nothing odd is reflected into documents).
-std::string SiteUrl(const Request& req, const Services& services) {
-  std::string url = services.public_url;
-  if (url.empty()) {
-    std::string host = req.Header("Host").value_or("");
-    bool plain = !host.empty() && host.size() <= 255 &&
-                 std::all_of(host.begin(), host.end(), [](unsigned char c) {
-                   return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-                 });
-    url = "http://" + (plain ? host : std::string("localhost"));
-  }
-  while (url.ends_with('/')) url.pop_back();
-  return url;
-}
 
 // OAI-PMH (docs/interop.md): arguments from the query of a GET or the form body of a POST,
 // decoded by the protocol's own rules (repeated arguments must stay visible); every protocol
@@ -910,6 +912,7 @@ const std::vector<Route>& Routes() {
     AddCollection(r, RecordClass::kArea);
     AddAuthRoutes(r);
     AddPortalRoutes(r);
+    AddIiifRoutes(r);
     return r;
   }();
   return routes;

@@ -17,6 +17,9 @@
 
 namespace disan::media {
 class MediaService;
+namespace iiif {
+class ImageService;
+}
 }
 
 namespace disan::http {
@@ -46,6 +49,7 @@ struct Services {
   auth::Accounts* accounts = nullptr;    // nullptr: nobody can sign in (only public reads)
   std::string static_dir;  // the portal's bundled browser assets; "" = the build's static/
   std::string tile_url;    // the portal map's tile URL template; "" = no tiles (offline)
+  media::iiif::ImageService* iiif = nullptr;  // nullptr: the IIIF routes answer 503
 };
 
 // How the server hands a request's body to the handler: read whole into Request::body (up to
@@ -92,6 +96,8 @@ std::optional<Response> Preflight(Request& req, Services& services, size_t max_b
 // application/json, nested at most 64 deep, well formed) or the problem to answer instead.
 Response JsonResponse(const nlohmann::json& body, int status = 200);
 Result<nlohmann::json> ParseJsonBody(const Request& req);
+// The root URL documents link to: the configured public URL, else http:// + a plain Host.
+std::string SiteUrl(const Request& req, const Services& services);
 
 // The OpenAPI 3.1 document (openapi.cc).
 const std::string& OpenApiDocument();

@@ -123,6 +123,7 @@ struct HttpServer::Impl {
     services.accounts = &accounts;
     services.static_dir = options.static_dir;
     services.tile_url = options.tile_url;
+    services.iiif = options.iiif;
     // Every record change, whoever makes it, goes to the audit log with its transaction.
     workflow::AuditRecordChanges(c);
   }

@@ -18,6 +18,9 @@
 
 namespace disan::media {
 class MediaService;
+namespace iiif {
+class ImageService;
+}
 }
 
 namespace disan::http {
@@ -39,6 +42,7 @@ struct ServerOptions {
   // static/ folder) and the map tile URL template ("" = no tiles: markers over a blank base).
   std::string static_dir;
   std::string tile_url;
+  media::iiif::ImageService* iiif = nullptr;  // serves /iiif/3/...; nullptr: those answer 503
 };
 
 class HttpServer {

@@ -7,6 +7,8 @@
 #include "core/clock.h"
 #include "core/pid.h"
 #include "core/text.h"
+#include "media/derive/image_probe.h"
+#include "media/jobs.h"
 
 namespace disan::media {
 
@@ -297,6 +299,19 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
   preservation::Digests digests = TRY(upload.Finish());
   const MediaFormat* format = TRY(DetectFormat(upload.file_.path().string()));
   TRY(CheckRole(in.role, *format));
+  json technical = json::object();
+  const bool image = format->media_class == MediaClass::kImage;
+  if (image) {
+    Result<json> probed = ProbeImage(upload.file_.path().string(), {options_.max_image_pixels});
+    if (probed) {
+      technical = std::move(*probed);
+    } else if (probed.error().code == ErrorCode::kTooLarge) {
+      return std::unexpected(probed.error());
+    } else {
+      technical = {{"readable", false},
+                   {"problem", {{"en", probed.error().message_en}, {"vi", probed.error().message_vi}}}};
+    }
+  }
 
   // A fresh identifier, recorded as issued before anything refers to it.
   std::string id;
@@ -330,6 +345,7 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
   a.visibility = in.visibility;
   a.created_at = NowRfc3339();
   a.author = actor.name;
+  a.technical = std::move(technical);
 
   preservation::VersionBuilder version = store_.BeginVersion(item.pid);
   TRY(version.AddFile(a.logical_path, std::move(upload.file_)));
@@ -340,7 +356,12 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
                         (a.original_name.empty() ? "" : " (" + a.original_name + ")");
   preservation::CommitResult commit = TRY(version.Commit({message, actor.name, ""}));
   a.ocfl_version = commit.version;
-  TRY(catalogue_.store().Write([&](StoreWriter& w) { return w.PutMedia(a); }));
+  TRY(catalogue_.store().Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutMedia(a));
+    if (image) TRY(w.EnqueueJob(kDeriveJob, a.id));
+    return Ok();
+  }));
+  if (image && job_listener_) job_listener_();
   return a;
 }
 

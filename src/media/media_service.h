@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ MediaRoles();  // master, access_copy, page_scan, panorama, model_3d, recording
 
 struct MediaOptions {
   uint64_t max_file_bytes = uint64_t{1} << 40;  // 1 TiB
+  // Images declaring more pixels are refused at upload, before any pixel is decoded.
+  int64_t max_image_pixels = int64_t{1} << 30;
 };
 
 // What the uploader says about a file. Empty fields take defaults: role "master", visibility
@@ -73,8 +76,12 @@ class MediaService {
   // kNotFound, kGone, or kInvalid with one FieldError (named after the input field) per problem.
   Result<MediaInput> Prepare(const std::string& pid, const MediaInput& input, const Actor& actor);
   Result<Upload> BeginUpload();
-  // Preserves a received file as a new media asset of item `pid` and records it. kInvalid
-  // (field "file") when its type is not accepted, (field "role") when it does not fit the role.
+  // Preserves a received file as a new media asset of item `pid` and records it, with the
+  // technical metadata read from an image's header and a "derive" job queued in the same
+  // transaction. kInvalid (field "file") when its type is not accepted, (field "role") when it
+  // does not fit the role; kTooLarge (field "file") when an image declares more pixels than
+  // MediaOptions::max_image_pixels. An image whose header cannot be read is kept (it is the
+  // master) with technical {"readable": false, "problem": {...}}.
   Result<MediaAsset> Add(const std::string& pid, Upload upload, const MediaInput& input,
                          const Actor& actor);
 
@@ -86,6 +93,9 @@ class MediaService {
   // The description stored beside the file in the preservation store (media/<id>.json).
   static nlohmann::json Describe(const MediaAsset& asset);
 
+  // Called after an upload queued a job (the server wakes its job runner). Set before use.
+  void SetJobListener(std::function<void()> listener) { job_listener_ = std::move(listener); }
+
  private:
   Result<StoredRecord> Item(const std::string& pid, const Actor& actor);
   Result<MediaInput> Validate(const MediaInput& input, const StoredRecord& item);
@@ -93,6 +103,7 @@ class MediaService {
   Catalogue& catalogue_;
   preservation::StorageRoot& store_;
   MediaOptions options_;
+  std::function<void()> job_listener_;
 };
 
 }  // namespace disan::media

@@ -257,6 +257,26 @@ struct HarvestedRecord {
   std::string pid;        // the local record
   std::string datestamp;  // as the source wrote it
   bool deleted = false;   // the source last reported it deleted
+// A background job kept in the database (migration 6): made by uploads, run by the workers of
+// `disan serve`, visible through the API and the CLI.
+struct Job {
+  int64_t id = 0;
+  std::string kind;      // "derive"
+  std::string media_id;  // the media asset it works on
+  std::string state;     // queued, running, done, failed
+  int64_t attempts = 0;  // how many times it was started
+  std::string next_attempt_at;  // RFC 3339 UTC: a queued job does not start before then
+  std::string last_error;       // "" when the last attempt did not fail
+  std::string worker;           // who runs or last ran it: "host:pid"
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct JobQuery {
+  std::string state;      // "" = every state
+  std::string media_id;   // "" = every media asset
+  int64_t before_id = 0;  // newest first; 0 = from the newest
+  size_t limit = 100;
 };
 
 // Operations valid inside one write transaction.
@@ -305,6 +325,15 @@ class StoreWriter {
   // Creates or replaces the entry. kNotFound when the source is not stored; kInvalid when the
   // pid was never issued.
   virtual Status PutHarvestedRecord(const HarvestSource& source, const HarvestedRecord& record) = 0;
+  // Queues a job of `kind` on a media asset, runnable from now. A job of the same kind on the
+  // same asset that is still queued is reused (made runnable now, attempts reset). Returns its id.
+  virtual Result<int64_t> EnqueueJob(const std::string& kind, const std::string& media_id) = 0;
+  // Takes the queued job that has waited longest among those runnable at `now` (RFC 3339) and
+  // marks it running for `worker`, one attempt more; nullopt when none is runnable.
+  virtual Result<std::optional<Job>> ClaimJob(const std::string& worker, const std::string& now) = 0;
+  // Writes a job's state, attempts, next_attempt_at, last_error and worker. kNotFound when there
+  // is no job with its id.
+  virtual Status UpdateJob(const Job& job) = 0;
 };
 
 class MetadataStore {
@@ -367,6 +396,12 @@ class MetadataStore {
   virtual Result<std::optional<HarvestSource>> GetHarvestSource(const std::string& url,
                                                                 const std::string& set,
                                                                 const std::string& format) = 0;
+  // kNotFound when there is no job with this id.
+  virtual Result<Job> GetJob(int64_t id) = 0;
+  // Jobs newest first (see JobQuery).
+  virtual Result<std::vector<Job>> ListJobs(const JobQuery& query) = 0;
+  // Every media asset in the order they were added (for `disan derive --all`).
+  virtual Result<std::vector<MediaAsset>> ListAllMedia() = 0;
 };
 
 }  // namespace disan

@@ -569,6 +569,97 @@ TEST_P(StoreContract, AuditEntriesAreKeptInOrderAndFiltered) {
     EXPECT_EQ(w.LastAuditEntry().value()->seq, 3);
     return Ok();
   }));
+// Background jobs (migration 6): queued once per asset and kind, taken oldest runnable first,
+// never before their next attempt, their outcome kept.
+TEST_P(StoreContract, JobsAreQueuedClaimedAndFinished) {
+  std::string pid = Create("bcdfghjk");
+  const std::string a = PidFromBody("dn", "23456789"), b = PidFromBody("dn", "3456789b");
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.ReservePid(a));
+    TRY(w.ReservePid(b));
+    TRY(w.PutMedia(Media(a, pid)));
+    return w.PutMedia(Media(b, pid));
+  }));
+  int64_t first = 0, again = 0, second = 0;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    first = TRY(w.EnqueueJob("derive", a));
+    again = TRY(w.EnqueueJob("derive", a));  // still queued: the same job
+    second = TRY(w.EnqueueJob("derive", b));
+    return Ok();
+  }));
+  EXPECT_EQ(first, again);
+  EXPECT_NE(first, second);
+  // Jobs only for assets that exist; nothing written when refused.
+  Status unknown = store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.EnqueueJob("derive", PidFromBody("dn", "00000000")));
+    return Ok();
+  });
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+
+  Job got = store_->GetJob(first).value();
+  EXPECT_EQ(got.kind, "derive");
+  EXPECT_EQ(got.media_id, a);
+  EXPECT_EQ(got.state, "queued");
+  EXPECT_EQ(got.attempts, 0);
+  EXPECT_EQ(got.created_at.size(), 24u);
+  EXPECT_EQ(store_->GetJob(999999).error().code, ErrorCode::kNotFound);
+
+  auto claim = [&](const std::string& now) {
+    std::optional<Job> out;
+    EXPECT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+      out = TRY(w.ClaimJob("host:1", now));
+      return Ok();
+    }));
+    return out;
+  };
+  // Nothing is runnable before it was queued.
+  EXPECT_FALSE(claim("2000-01-01T00:00:00.000Z"));
+  std::optional<Job> j = claim("9999-01-01T00:00:00.000Z");
+  ASSERT_TRUE(j);
+  EXPECT_EQ(j->id, first);
+  EXPECT_EQ(j->state, "running");
+  EXPECT_EQ(j->attempts, 1);
+  EXPECT_EQ(j->worker, "host:1");
+  // A retry later: not runnable until then.
+  j->state = "queued";
+  j->next_attempt_at = "5000-01-01T00:00:00.000Z";
+  j->last_error = "disk full / đĩa đầy";
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) { return w.UpdateJob(*j); }));
+  std::optional<Job> k = claim("4000-01-01T00:00:00.000Z");
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->id, second);
+  EXPECT_FALSE(claim("4000-01-01T00:00:00.000Z"));
+  std::optional<Job> retry = claim("6000-01-01T00:00:00.000Z");
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(retry->id, first);
+  EXPECT_EQ(retry->attempts, 2);
+  EXPECT_EQ(retry->last_error, "disk full / đĩa đầy");
+  retry->state = "done";
+  retry->last_error.clear();
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) { return w.UpdateJob(*retry); }));
+
+  // Listing: newest first, by state and by media, in pages.
+  std::vector<Job> all = store_->ListJobs({}).value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, second);
+  EXPECT_EQ(store_->ListJobs({.state = "done"}).value().size(), 1u);
+  EXPECT_EQ(store_->ListJobs({.state = "running"}).value().at(0).id, second);
+  EXPECT_EQ(store_->ListJobs({.media_id = a}).value().at(0).id, first);
+  EXPECT_EQ(store_->ListJobs({.before_id = second}).value().at(0).id, first);
+  EXPECT_EQ(store_->ListJobs({.limit = 1}).value().size(), 1u);
+  // A done job is not reused: asking again queues a new one.
+  int64_t third = 0;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    third = TRY(w.EnqueueJob("derive", a));
+    return Ok();
+  }));
+  EXPECT_NE(third, first);
+  Job unknown_job;
+  unknown_job.id = 424242;
+  unknown_job.state = "done";
+  EXPECT_EQ(store_->Write([&](StoreWriter& w) { return w.UpdateJob(unknown_job); }).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListAllMedia().value().size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),

@@ -133,8 +133,21 @@ CREATE TABLE media (
   author TEXT NOT NULL);
 CREATE INDEX media_by_record ON media(record_id, seq);
 )sql",
-    // 6: the number given to another branch; empty here so that ours is 7.
-    R"sql(-- 6: reserved)sql",
+    // 6: background jobs (derivatives), kept here so that they survive restarts.
+    R"sql(
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  media_id TEXT NOT NULL REFERENCES media(id),
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  worker TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE INDEX jobs_runnable ON jobs(state, next_attempt_at, id);
+CREATE INDEX jobs_by_media ON jobs(media_id, kind, state);
     // 7: accounts, roles in units, sessions, personal API tokens, sign-in failures and the
     // tamper-evident audit log (auth/). Account 1, "admin", owns every token made before:
     // the token `disan init` printed stays an administrator's personal API token. Records
@@ -513,6 +526,23 @@ ApiToken ReadToken(const Stmt& s) {
 AuditEntry ReadAudit(const Stmt& s) {
   return AuditEntry{s.Int(0),  s.Text(1), s.Text(2), s.Text(3), s.Text(4),
                     s.Text(5), s.Text(6), s.Text(7), s.Text(8)};
+constexpr const char* kSelectJob =
+    "SELECT id, kind, media_id, state, attempts, next_attempt_at, last_error, worker, created_at, "
+    "updated_at FROM jobs ";
+
+Job ReadJob(const Stmt& s) {
+  Job j;
+  j.id = s.Int(0);
+  j.kind = s.Text(1);
+  j.media_id = s.Text(2);
+  j.state = s.Text(3);
+  j.attempts = s.Int(4);
+  j.next_attempt_at = s.Text(5);
+  j.last_error = s.Text(6);
+  j.worker = s.Text(7);
+  j.created_at = s.Text(8);
+  j.updated_at = s.Text(9);
+  return j;
 }
 
 class SqliteWriter final : public StoreWriter {
@@ -766,6 +796,67 @@ class SqliteWriter final : public StoreWriter {
     if (sqlite3_changes(c_.db()) == 0) {
       return Fail(ErrorCode::kNotFound, "no token " + std::to_string(token_id) + " of this account",
                   "tài khoản này không có mã truy cập " + std::to_string(token_id));
+  Result<int64_t> EnqueueJob(const std::string& kind, const std::string& media_id) override {
+    const std::string now = NowRfc3339();
+    {
+      auto q = TRY(c_.Prepare(
+          "SELECT id FROM jobs WHERE media_id = ? AND kind = ? AND state = 'queued' LIMIT 1"));
+      q->Bind(1, media_id).Bind(2, kind);
+      if (TRY(q->Step())) {
+        int64_t id = q->Int(0);
+        q.reset();
+        auto u = TRY(c_.Prepare(
+            "UPDATE jobs SET next_attempt_at = ?, attempts = 0, last_error = '', updated_at = ? "
+            "WHERE id = ?"));
+        u->Bind(1, now).Bind(2, now).Bind(3, id);
+        TRY(u->Exec());
+        return id;
+      }
+    }
+    {
+      auto m = TRY(c_.Prepare("SELECT 1 FROM media WHERE id = ?"));
+      m->Bind(1, media_id);
+      if (!TRY(m->Step())) {
+        return Fail(ErrorCode::kNotFound, "no media with identifier " + media_id,
+                    "không có tệp đa phương tiện với mã " + media_id);
+      }
+    }
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO jobs(kind, media_id, state, next_attempt_at, created_at, updated_at) "
+        "VALUES (?, ?, 'queued', ?, ?, ?)"));
+    s->Bind(1, kind).Bind(2, media_id).Bind(3, now).Bind(4, now).Bind(5, now);
+    TRY(s->Exec());
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(c_.db()));
+  }
+
+  Result<std::optional<Job>> ClaimJob(const std::string& worker, const std::string& now) override {
+    static const std::string pick = std::string(kSelectJob) +
+                                    "WHERE state = 'queued' AND next_attempt_at <= ? "
+                                    "ORDER BY next_attempt_at, id LIMIT 1";
+    Job job;
+    {
+      auto s = TRY(c_.Prepare(pick.c_str()));
+      s->Bind(1, now);
+      if (!TRY(s->Step())) return std::optional<Job>();
+      job = ReadJob(*s);
+    }
+    job.state = "running";
+    job.attempts += 1;
+    job.worker = worker;
+    TRY(UpdateJob(job));
+    return std::optional<Job>(job);
+  }
+
+  Status UpdateJob(const Job& job) override {
+    auto s = TRY(c_.Prepare(
+        "UPDATE jobs SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, worker = ?, "
+        "updated_at = ? WHERE id = ?"));
+    s->Bind(1, job.state).Bind(2, job.attempts).Bind(3, job.next_attempt_at);
+    s->Bind(4, job.last_error).Bind(5, job.worker).Bind(6, NowRfc3339()).Bind(7, job.id);
+    TRY(s->Exec());
+    if (sqlite3_changes(c_.db()) == 0) {
+      return Fail(ErrorCode::kNotFound, "no job " + std::to_string(job.id),
+                  "không có tác vụ " + std::to_string(job.id));
     }
     return Ok();
   }
@@ -1243,6 +1334,39 @@ class SqliteStore final : public MetadataStore {
     if (!TRY(s->Step())) return std::optional<HarvestSource>();
     return std::optional<HarvestSource>(HarvestSource{url, set, format, s->Text(0), s->Text(1),
                                                       s->Text(2), s->Text(3), s->Text(4)});
+  }
+
+  Result<std::vector<MediaAsset>> ListAllMedia() override {
+    static const std::string sql = std::string(kSelectMedia) + "ORDER BY m.seq";
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(sql.c_str()));
+    std::vector<MediaAsset> out;
+    while (TRY(s->Step())) out.push_back(ReadMedia(*s));
+    return out;
+  }
+
+  Result<Job> GetJob(int64_t id) override {
+    static const std::string sql = std::string(kSelectJob) + "WHERE id = ?";
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, id);
+    if (!TRY(s->Step())) {
+      return Fail(ErrorCode::kNotFound, "no job " + std::to_string(id),
+                  "không có tác vụ " + std::to_string(id));
+    }
+    return ReadJob(*s);
+  }
+
+  Result<std::vector<Job>> ListJobs(const JobQuery& q) override {
+    static const std::string sql = std::string(kSelectJob) +
+                                   "WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR media_id = ?2) "
+                                   "AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4";
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, q.state).Bind(2, q.media_id).Bind(3, q.before_id).Bind(4, static_cast<int64_t>(q.limit));
+    std::vector<Job> out;
+    while (TRY(s->Step())) out.push_back(ReadJob(*s));
+    return out;
   }
 
  private:
