@@ -82,13 +82,6 @@ struct Options {
   BagCliOptions bag;
   std::string static_dir;  // the portal's browser assets ("" = the build's static/)
   std::string tile_url;    // the portal map's tiles ("" = none: markers over a blank base)
-};
-
-// The harvest options shared by `disan harvest` and `disan serve --harvest`.
-void HarvestOptionsOf(Options& o) {
-  o.harvest.fetch.timeout =
-      std::chrono::milliseconds(static_cast<int64_t>(o.harvest_timeout * 1000));
-}
   int64_t max_image_pixels = int64_t{1} << 30;
   uint64_t iiif_cache_mb = 512;
   media::iiif::Limits iiif_limits{10000, 10000, 40'000'000};
@@ -96,6 +89,12 @@ void HarvestOptionsOf(Options& o) {
   std::vector<std::string> media_ids;
   std::string job_state;
 };
+
+// The harvest options shared by `disan harvest` and `disan serve --harvest`.
+void HarvestOptionsOf(Options& o) {
+  o.harvest.fetch.timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(o.harvest_timeout * 1000));
+}
 
 constexpr const char* kDerivativesDir = "derivatives";  // DATA/derivatives/<media id>/
 constexpr const char* kIiifCacheDir = "cache/iiif";     // DATA/cache/iiif/
@@ -683,9 +682,10 @@ const std::vector<Command>& Commands() {
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
          TRY(OpenMedia(inst, o.data_dir, {}));
-         return AddMedia(inst, o);
-       },
-       "media"},
+         media::Derivatives derivatives(fs::path(o.data_dir) / kDerivativesDir);
+         media::JobRunner runner(*inst.store, *inst.ocfl, derivatives, {o.max_image_pixels});
+         return DeriveNow(*inst.store, runner, o.all, o.media_ids, std::cout, std::cerr);
+       }},
       {"add", "Create an account; its password is read from standard input",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);
@@ -757,10 +757,6 @@ const std::vector<Command>& Commands() {
          return BagImport(*inst.catalogue, *inst.media, o.bag);
        },
        "bag"},
-         media::Derivatives derivatives(fs::path(o.data_dir) / kDerivativesDir);
-         media::JobRunner runner(*inst.store, *inst.ocfl, derivatives, {o.max_image_pixels});
-         return DeriveNow(*inst.store, runner, o.all, o.media_ids, std::cout, std::cerr);
-       }},
       {"demo", "Create DIR with the Đắk Nông demo data if it is new, then serve it",
        [](CLI::App& app, Options& o) {
          DataOption(app, o);

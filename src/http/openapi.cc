@@ -257,6 +257,8 @@ void AddAccountPaths(json& paths) {
                       Param("limit", "query", "Page size, 1-1000 (default 100)", false, "integer")}},
       {"responses", {{"200", {{"description", "entries[] with seq, hash and prev_hash"}}},
                      {"401", denied}, {"403", denied}, {"422", bad}}}};
+}
+
 // JSON-LD of items and the CSV / XLSX exports (http/interop_routes.cc, docs/interop.md).
 void AddInterop(json& paths) {
   paths["/api/v1/items/{pid}.jsonld"]["get"] = {
@@ -296,6 +298,8 @@ void AddInterop(json& paths) {
             {"content", {{media, {{"schema", {{"type", "string"}}}}}}}}},
           {"422", Problem("Bad query or parameter; for XLSX also more rows than a sheet holds")}}}};
   }
+}
+
 // The public portal's pages (docs/portal.md): HTML for people, listed so that every route is
 // documented; their query parameters are those of /api/v1/search.
 void AddPortal(json& paths) {
@@ -334,6 +338,8 @@ void AddPortal(json& paths) {
       {"summary", "The portal's bundled browser assets (cached for a year; URLs carry a version)"},
       {"parameters", {Param("file", "path", "File name, e.g. leaflet.js")}},
       {"responses", {{"200", {{"description", "The file"}}}, {"404", Problem("No such file")}}}};
+}
+
 // IIIF Image API 3.0, thumbnails and background jobs (http/iiif_routes.cc, docs/iiif.md).
 void AddIiif(json& paths) {
   const json id = Param("id", "path", "Media identifier, which is also the IIIF identifier");

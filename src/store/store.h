@@ -257,6 +257,8 @@ struct HarvestedRecord {
   std::string pid;        // the local record
   std::string datestamp;  // as the source wrote it
   bool deleted = false;   // the source last reported it deleted
+};
+
 // A background job kept in the database (migration 6): made by uploads, run by the workers of
 // `disan serve`, visible through the API and the CLI.
 struct Job {

@@ -569,6 +569,8 @@ TEST_P(StoreContract, AuditEntriesAreKeptInOrderAndFiltered) {
     EXPECT_EQ(w.LastAuditEntry().value()->seq, 3);
     return Ok();
   }));
+}
+
 // Background jobs (migration 6): queued once per asset and kind, taken oldest runnable first,
 // never before their next attempt, their outcome kept.
 TEST_P(StoreContract, JobsAreQueuedClaimedAndFinished) {

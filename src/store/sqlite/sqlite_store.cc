@@ -526,6 +526,8 @@ ApiToken ReadToken(const Stmt& s) {
 AuditEntry ReadAudit(const Stmt& s) {
   return AuditEntry{s.Int(0),  s.Text(1), s.Text(2), s.Text(3), s.Text(4),
                     s.Text(5), s.Text(6), s.Text(7), s.Text(8)};
+}
+
 constexpr const char* kSelectJob =
     "SELECT id, kind, media_id, state, attempts, next_attempt_at, last_error, worker, created_at, "
     "updated_at FROM jobs ";
@@ -796,6 +798,10 @@ class SqliteWriter final : public StoreWriter {
     if (sqlite3_changes(c_.db()) == 0) {
       return Fail(ErrorCode::kNotFound, "no token " + std::to_string(token_id) + " of this account",
                   "tài khoản này không có mã truy cập " + std::to_string(token_id));
+    }
+    return Ok();
+  }
+
   Result<int64_t> EnqueueJob(const std::string& kind, const std::string& media_id) override {
     const std::string now = NowRfc3339();
     {
@@ -886,6 +892,9 @@ class SqliteWriter final : public StoreWriter {
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s->Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.target);
     s->Bind(6, e.address).Bind(7, e.detail).Bind(8, e.prev_hash).Bind(9, e.hash);
+    return s->Exec();
+  }
+
   Status PutHarvestSource(const HarvestSource& h) override {
     auto s = TRY(c_.Prepare(
         "INSERT INTO harvest_sources(url, set_spec, format, last_response_date, run_from, "
@@ -1323,6 +1332,8 @@ class SqliteStore final : public MetadataStore {
     auto s = TRY(c->Prepare(sql.c_str()));
     while (TRY(s->Step())) TRY(fn(ReadAudit(*s)));
     return Ok();
+  }
+
   Result<std::optional<HarvestSource>> GetHarvestSource(const std::string& url,
                                                         const std::string& set,
                                                         const std::string& format) override {
