@@ -498,11 +498,13 @@ struct Command {
   const char* help;
   std::function<void(CLI::App&, Options&)> options;
   std::function<Status(Options&)> run;
-  const char* group = nullptr;  // "media" for `disan media add`, "bag" for `disan bag export`
+  const char* group = nullptr;  // `disan media add`, `disan user add`, `disan bag export`...
 };
 
 const char* GroupHelp(const std::string& group) {
   if (group == "media") return "Media files of heritage items: add";
+  if (group == "user") return "Accounts: add, reset-link";
+  if (group == "audit") return "The tamper-evident audit log: verify";
   if (group == "bag")
     return "BagIt (RFC 8493) packages of items with their media: export, verify, import";
   return "";
@@ -784,12 +786,6 @@ int Main(int argc, char** argv) {
     if (c.group) {
       CLI::App*& group = groups[c.group];
       if (!group) {
-        static const std::map<std::string, std::string> kGroupHelp = {
-            {"media", "Media files of heritage items: add"},
-            {"user", "Accounts: add, reset-link"},
-            {"audit", "The tamper-evident audit log: verify"}};
-        auto help = kGroupHelp.find(c.group);
-        group = app.add_subcommand(c.group, help == kGroupHelp.end() ? "" : help->second);
         group = app.add_subcommand(c.group, GroupHelp(c.group));
         group->require_subcommand(1);
       }

@@ -2,6 +2,7 @@
 // from the preservation store, `disan bag verify`, and `disan bag import` into another data
 // directory; hostile bags (a wrong digest, paths escaping the bag, a symbolic link, a missing
 // or an unlisted file) are refused whole, naming the bad file, and nothing is imported.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -97,6 +98,10 @@ TEST_F(BagTest, AnItemWithItsMediaTravelsInABag) {
   EXPECT_EQ(b->Get(relic_).value().document, a->Get(relic_).value().document);
   std::vector<MediaAsset> from = a->ListMedia(relic_).value(), to = b->ListMedia(relic_).value();
   ASSERT_EQ(to.size(), 2u);
+  // Added within the same second, the two files may come back in either order.
+  auto by_digest = [](const MediaAsset& x, const MediaAsset& y) { return x.sha512 < y.sha512; };
+  std::sort(from.begin(), from.end(), by_digest);
+  std::sort(to.begin(), to.end(), by_digest);
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(to[i].sha512, from[i].sha512);
     EXPECT_EQ(to[i].caption_vi, "Ảnh chụp");

@@ -442,7 +442,8 @@ TEST_F(PortalTest, StaticAssetsAreServedWithLongCacheAndNothingElse) {
   for (const char* bad : {"/static/..%2F..%2FCMakeCache.txt", "/static/.stamp", "/static/nope.js",
                           "/static/%2Fetc%2Fpasswd", "/static/a%00b"}) {
     Reply r = testing::SendHttp(server_.port, "GET", bad, {}, "");
-    EXPECT_EQ(r.status, 404) << bad;
+    // An encoded NUL is refused by the request grammar itself (400); the rest find no file.
+    EXPECT_EQ(r.status, std::string_view(bad).ends_with("%00b") ? 400 : 404) << bad;
   }
   Reply home = Page("/");
   EXPECT_EQ(home.body.find("http://cdn"), std::string::npos);

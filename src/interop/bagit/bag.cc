@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 #include "core/pid.h"
@@ -536,16 +537,26 @@ Result<BagSummary> ImportBag(Catalogue& catalogue, media::MediaService& media,
     return Ok();
   }));
   // Media files of the records this bag created (a skipped record keeps the files it has).
+  // In the order they were first added (created_at, then the name), not the directory's.
   std::error_code ec;
+  std::vector<std::tuple<std::string, fs::path, json>> descriptions;
   for (auto it = fs::recursive_directory_iterator(bag / "data" / "media", ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->path().extension() != ".json" || !fs::is_regular_file(it->symlink_status())) continue;
     std::ifstream in(it->path(), std::ios::binary);
     json d = json::parse(in, nullptr, false);
     if (d.is_discarded() || !d.is_object()) continue;
+    std::string at = d.contains("created_at") && d["created_at"].is_string() ? d["created_at"].get<std::string>() : "";
+    descriptions.emplace_back(std::move(at), it->path(), std::move(d));
+  }
+  std::sort(descriptions.begin(), descriptions.end(),
+            [](const auto& x, const auto& y) {
+              return std::tie(std::get<0>(x), std::get<1>(x)) < std::tie(std::get<0>(y), std::get<1>(y));
+            });
+  for (auto& [created_at, path, d] : descriptions) {
     std::string pid = d.value("record", "");
     if (!created.contains(pid)) continue;
-    fs::path file = it->path();
+    fs::path file = path;
     file.replace_extension("." + d.value("format", "bin"));
     media::MediaInput input;
     input.role = d.value("role", "");

@@ -148,6 +148,7 @@ CREATE TABLE jobs (
   updated_at TEXT NOT NULL);
 CREATE INDEX jobs_runnable ON jobs(state, next_attempt_at, id);
 CREATE INDEX jobs_by_media ON jobs(media_id, kind, state);
+)sql",
     // 7: accounts, roles in units, sessions, personal API tokens, sign-in failures and the
     // tamper-evident audit log (auth/). Account 1, "admin", owns every token made before:
     // the token `disan init` printed stays an administrator's personal API token. Records
@@ -207,6 +208,7 @@ CREATE INDEX audit_by_actor ON audit_log(actor, seq);
 CREATE INDEX audit_by_target ON audit_log(target, seq);
 UPDATE records SET document = json_set(document, '$.status', 'published')
   WHERE json_type(document, '$.status') IS NULL;
+)sql",
     // 8: harvesting (interop/harvest/): the sources harvested, and what each harvested record
     // became here, so that a later run updates or deletes the same local record.
     R"sql(
