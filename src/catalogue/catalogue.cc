@@ -1,12 +1,12 @@
 #include "catalogue/catalogue.h"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <set>
 
 #include <cmath>
 
+#include "auth/credentials.h"
 #include "core/pid.h"
 #include "core/text.h"
 #include "search/query.h"
@@ -29,18 +29,6 @@ json WithoutSystemFields(const json& input) {
   return out;
 }
 
-std::string Sha256Hex(const std::string& s) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(s.data(), s.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
 
 // Legacy numbers are compared without separators: "PTH.TĐ.01", "PTH-TĐ-01" and "pth td 01"
 // are the same number.
@@ -537,13 +525,13 @@ Result<std::string> Catalogue::IssueToken(const std::string& label) {
   static const char* alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
   std::string token = "disan_";
   for (unsigned char r : random) token += alphabet[r % 32];
-  TRY(store_.Write([&](StoreWriter& w) { return w.PutToken(Sha256Hex(token), label); }));
+  TRY(store_.Write([&](StoreWriter& w) { return w.PutToken(auth::HashSecret(token), label); }));
   return token;
 }
 
 Result<std::optional<std::string>> Catalogue::CheckToken(const std::string& token) {
   if (token.empty() || token.size() > 200) return std::optional<std::string>();
-  return store_.FindToken(Sha256Hex(token));
+  return store_.FindToken(auth::HashSecret(token));
 }
 
 }  // namespace disan
