@@ -60,9 +60,11 @@ Catalogue::Catalogue(MetadataStore& store, std::shared_ptr<const Schema> schema,
                      std::string pid_namespace)
     : store_(store), schema_(std::move(schema)), namespace_(std::move(pid_namespace)) {}
 
-bool Catalogue::IsPublic(const StoredRecord& r) {
-  return r.document.value("visibility", "public") == "public" &&
-         r.document.value("status", "published") == "published";
+bool Catalogue::IsPublic(const StoredRecord& r) { return IsPublicDocument(r.document); }
+
+bool Catalogue::IsPublicDocument(const json& document) {
+  return document.value("visibility", "public") == "public" &&
+         document.value("status", "published") == "published";
 }
 
 void Catalogue::RedactForPublic(StoredRecord& r) { RedactDocument(r.document); }
@@ -137,12 +139,10 @@ std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
   return out;
 }
 
-Result<Validated> Catalogue::ValidateWithRefs(StoreWriter& writer, RecordClass cls,
-                                              const json& input, InputLeniency leniency) {
-  Validated v = TRY(schema_->Validate(cls, input, leniency));
+Status Catalogue::CheckRefs(StoreWriter& writer, const std::vector<RecordRef>& refs) {
   std::vector<FieldError> problems;
-  for (const RecordRef& ref : v.refs) {
-    Result<StoredRecord> target = writer.Get(ref.pid);
+  for (const RecordRef& ref : refs) {
+    Result<StoreWriter::RefTarget> target = writer.GetRefTarget(ref.pid);
     std::string want(RecordClassName(ref.target));
     if (!target || target->cls != ref.target) {
       problems.push_back({ref.path, "reference",
@@ -157,14 +157,21 @@ Result<Validated> Catalogue::ValidateWithRefs(StoreWriter& writer, RecordClass c
     return Fail(Error{ErrorCode::kInvalid, "the record refers to records that do not exist",
                       "bản ghi tham chiếu đến bản ghi không tồn tại", std::move(problems)});
   }
+  return Ok();
+}
+
+Result<Validated> Catalogue::ValidateWithRefs(StoreWriter& writer, RecordClass cls,
+                                              const json& input, InputLeniency leniency) {
+  Validated v = TRY(schema_->Validate(cls, input, leniency));
+  TRY(CheckRefs(writer, v.refs));
   return v;
 }
 
-Result<std::string> Catalogue::CreateIn(StoreWriter& writer, RecordClass cls, const json& input,
-                                        InputLeniency leniency, const Actor& actor,
-                                        const std::string& reason) {
-  Validated v = TRY(ValidateWithRefs(writer, cls, WithoutSystemFields(input), leniency));
-  std::string pid;
+Result<Catalogue::PreparedCreate> Catalogue::PrepareCreate(RecordClass cls, const json& input,
+                                                           InputLeniency leniency) const {
+  PreparedCreate p;
+  p.cls = cls;
+  p.validated = TRY(schema_->Validate(cls, WithoutSystemFields(input), leniency));
   if (input.is_object() && input.contains("pid")) {
     if (!input["pid"].is_string()) {
       return Fail(Error{ErrorCode::kInvalid, "pid must be a string", "pid phải là chuỗi ký tự",
@@ -175,34 +182,58 @@ Result<std::string> Catalogue::CreateIn(StoreWriter& writer, RecordClass cls, co
       return Fail(Error{ErrorCode::kInvalid, parsed.error().message_en, parsed.error().message_vi,
                         {{"/pid", "pid", parsed.error().message_en, parsed.error().message_vi}}});
     }
-    pid = *parsed;
-    TRY(writer.ReservePid(pid));
+    p.pid = *parsed;
+    p.pid_given = true;
   } else {
-    // 29^8 identifiers: a collision is rare, but a minted PID is never reused, so retry.
+    p.pid = MintPid(namespace_);
+  }
+  p.terms = TermsOf(p.validated.document);
+  p.search = search::BuildSearchDocument(*schema_, p.pid, p.validated.document);
+  p.document_text = p.validated.document.dump();
+  return p;
+}
+
+Result<std::string> Catalogue::CreatePrepared(StoreWriter& writer, PreparedCreate p,
+                                              const Actor& actor, const std::string& reason) {
+  TRY(CheckRefs(writer, p.validated.refs));
+  if (p.pid_given) {
+    TRY(writer.ReservePid(p.pid));
+  } else {
+    // 29^8 identifiers: a collision is rare, but a minted PID is never reused, so retry (the
+    // search document carries the pid, so it is built again).
     for (int attempt = 0;; ++attempt) {
-      pid = MintPid(namespace_);
-      Status reserved = writer.ReservePid(pid);
+      Status reserved = writer.ReservePid(p.pid);
       if (reserved) break;
       if (reserved.error().code != ErrorCode::kConflict || attempt == 10) {
         return std::unexpected(reserved.error());
       }
+      p.pid = MintPid(namespace_);
+      p.search = search::BuildSearchDocument(*schema_, p.pid, p.validated.document);
     }
   }
   RecordWrite w;
-  w.pid = pid;
-  w.cls = cls;
-  w.kind = v.document["kind"].get<std::string>();
+  w.pid = p.pid;
+  w.cls = p.cls;
+  w.kind = p.validated.document["kind"].get<std::string>();
   w.action = RevisionAction::kCreate;
-  w.terms = TermsOf(v.document);
-  w.search = search::BuildSearchDocument(*schema_, pid, v.document);
-  w.document = std::move(v.document);
+  w.terms = std::move(p.terms);
+  w.search = std::move(p.search);
+  w.document = std::move(p.validated.document);
+  w.document_text = std::move(p.document_text);
   w.author = actor.name;
   w.reason = reason;
-  RecordChange change{RevisionAction::kCreate, cls, pid, nullptr, &w.document};
+  RecordChange change{RevisionAction::kCreate, p.cls, w.pid, nullptr, &w.document};
   if (actor.authorise) TRY(actor.authorise(change));
   TRY(writer.Put(w));
   if (observer_) TRY(observer_(writer, change, actor, reason));
-  return pid;
+  return w.pid;
+}
+
+Result<std::string> Catalogue::CreateIn(StoreWriter& writer, RecordClass cls, const json& input,
+                                        InputLeniency leniency, const Actor& actor,
+                                        const std::string& reason) {
+  PreparedCreate p = TRY(PrepareCreate(cls, input, leniency));
+  return CreatePrepared(writer, std::move(p), actor, reason);
 }
 
 Result<std::optional<RevisionAction>> Catalogue::UpsertIn(StoreWriter& writer, RecordClass cls,
@@ -239,7 +270,10 @@ Result<std::optional<RevisionAction>> Catalogue::UpsertIn(StoreWriter& writer, R
   write.document = std::move(v.document);
   write.author = actor.name;
   write.reason = reason;
+  RecordChange change{write.action, cls, pid, &*current, &write.document};
+  if (actor.authorise) TRY(actor.authorise(change));
   TRY(writer.Put(write));
+  if (observer_) TRY(observer_(writer, change, actor, reason));
   return std::optional<RevisionAction>(write.action);
 }
 
@@ -255,7 +289,10 @@ Result<bool> Catalogue::DeleteIn(StoreWriter& writer, const std::string& pid, co
   write.expected_revision = current.revision;
   write.author = actor.name;
   write.reason = reason;
+  RecordChange change{RevisionAction::kDelete, current.cls, pid, &current, nullptr};
+  if (actor.authorise) TRY(actor.authorise(change));
   TRY(writer.Put(write));
+  if (observer_) TRY(observer_(writer, change, actor, reason));
   return true;
 }
 

@@ -136,6 +136,24 @@ class Catalogue {
                                InputLeniency leniency, const Actor& actor,
                                const std::string& reason);
 
+  // CreateIn in two halves. PrepareCreate does what needs no store (validation, the pid,
+  // filter terms, the search document, the document's JSON text); it is safe to call from
+  // several threads at once, so an import prepares the next records while one is written.
+  // CreatePrepared checks references, reserves the pid and writes, inside the transaction.
+  struct PreparedCreate {
+    RecordClass cls = RecordClass::kItem;
+    Validated validated;
+    std::string pid;
+    bool pid_given = false;  // the input named its pid; false: minted here
+    std::vector<FilterTerm> terms;
+    search::SearchDocument search;
+    std::string document_text;  // validated.document.dump()
+  };
+  Result<PreparedCreate> PrepareCreate(RecordClass cls, const nlohmann::json& input,
+                                       InputLeniency leniency) const;
+  Result<std::string> CreatePrepared(StoreWriter& writer, PreparedCreate prepared,
+                                     const Actor& actor, const std::string& reason);
+
   // Writes `input` as the current version of record `pid` inside an open transaction (used by
   // the harvester, whose pages are one transaction each): creates the record with that pid
   // when it does not exist, replaces it when it does, restores it when it was deleted.
@@ -165,6 +183,7 @@ class Catalogue {
   static std::vector<FilterTerm> TermsOf(const nlohmann::json& document);
   // True when an anonymous reader may see the record.
   static bool IsPublic(const StoredRecord& record);
+  static bool IsPublicDocument(const nlohmann::json& document);
   // What an anonymous reader is shown of a record: never its internal note; of a record with
   // a generalised location, points rounded to 0.1° (about 11 km) and no village address. Every
   // public output (API, search, OAI-PMH, change feed, JSON-LD, exports) goes through here.
@@ -183,6 +202,7 @@ class Catalogue {
  private:
   Result<Validated> ValidateWithRefs(StoreWriter& writer, RecordClass cls,
                                      const nlohmann::json& input, InputLeniency leniency);
+  Status CheckRefs(StoreWriter& writer, const std::vector<RecordRef>& refs);
   Result<StoredRecord> Update(RecordClass cls, const std::string& pid,
                               const std::function<Result<nlohmann::json>(const StoredRecord&)>& next,
                               RevisionAction action, std::optional<int64_t> expected_revision,

@@ -1,6 +1,11 @@
 #include "catalogue/importer.h"
 
+#include <condition_variable>
+#include <deque>
 #include <fstream>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <map>
 #include <regex>
 #include <set>
@@ -461,6 +466,64 @@ ImportProblem FromFieldError(const FieldError& f, size_t row, size_t line, const
 
 }  // namespace
 
+namespace {
+
+// One row on its way from the reader to the writer: what the reader found wrong with it, or
+// the record prepared for writing (validated, indexed, its JSON printed), in file order.
+struct ImportStep {
+  size_t row = 0;
+  size_t line = 0;
+  std::vector<ImportProblem> errors;
+  std::vector<ImportProblem> warnings;
+  std::optional<Result<Catalogue::PreparedCreate>> prepared;
+  std::optional<MappedRow> mapped;  // for naming the spreadsheet column of a field's error
+  std::optional<Error> fatal;       // the file cannot be read further: nothing is kept
+  bool end = false;
+};
+
+// A bounded queue between the reading thread and the writing one; Close() on either side
+// stops the other.
+class StepQueue {
+ public:
+  explicit StepQueue(size_t capacity) : capacity_(capacity) {}
+
+  bool Push(ImportStep step) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return closed_ || steps_.size() < capacity_; });
+    if (closed_) return false;
+    steps_.push_back(std::move(step));
+    not_empty_.notify_one();
+    return true;
+  }
+
+  ImportStep Pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !steps_.empty(); });
+    ImportStep step = std::move(steps_.front());
+    steps_.pop_front();
+    not_full_.notify_one();
+    return step;
+  }
+
+  void Close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_full_.notify_all();
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mutex_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<ImportStep> steps_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+// The file is read, parsed, mapped and validated on one thread while the records already
+// prepared are written on this one, inside a single transaction: on two cores the import
+// takes the time of the slower half instead of the sum.
 Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
                                 const ImportOptions& options, const Actor& actor) {
   Source source = TRY(OpenSource(path, options));
@@ -475,8 +538,159 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
   const bool jsonl = first == '{';
   const std::string reason = "import " + path;
   RowMapper mapper(catalogue.schema());
+  StepQueue queue(256);
 
-  // Both lists are capped so that a hostile or hopeless file cannot exhaust memory; the
+  // --- The reading half: everything that needs no store. Sets report.format and rows.
+  auto prepare = [&](ImportStep& step, RecordClass cls, const json& doc, InputLeniency leniency) {
+    step.prepared = catalogue.PrepareCreate(cls, doc, leniency);
+  };
+  auto read_all = [&]() -> Status {
+    auto emit = [&](ImportStep step) -> Status {
+      if (!queue.Push(std::move(step))) return Fail(ErrorCode::kInternal, "import stopped", "đã dừng nhập");
+      return Ok();
+    };
+    if (jsonl) {
+      report.format = "jsonl";
+      std::string line_text;
+      size_t line = 0;
+      while (std::getline(in, line_text)) {
+        ++line;
+        if (Trim(line_text).empty()) continue;
+        ImportStep step;
+        step.row = ++report.rows;
+        step.line = line;
+        json doc = json::parse(line_text, nullptr, false);
+        std::optional<RecordClass> cls = RecordClass::kItem;
+        if (doc.is_discarded() || !doc.is_object()) {
+          step.errors.push_back({step.row, line, "", "", "not a JSON object", "không phải đối tượng JSON"});
+        } else if (doc.contains("class") &&
+                   !(cls = doc["class"].is_string() ? ParseRecordClass(doc["class"].get<std::string>())
+                                                    : std::nullopt)) {
+          step.errors.push_back({step.row, line, "class", doc["class"].dump(),
+                                 "class must be item, organisation or area",
+                                 "class phải là item, organisation hoặc area"});
+        } else {
+          prepare(step, *cls, doc, InputLeniency::kStrict);
+        }
+        TRY(emit(std::move(step)));
+      }
+      return Ok();
+    }
+    std::string header_line;
+    std::streampos start = in.tellg();
+    std::getline(in, header_line);
+    in.clear();
+    in.seekg(start);
+    CsvReader reader(in, DetectCsvDelimiter(header_line));
+    std::vector<std::string> header, fields;
+    if (!TRY(reader.Next(header))) {
+      return Fail(ErrorCode::kInvalid, "the file is empty", "tệp rỗng");
+    }
+    // Headers: through the mapping, else as written (NFC, trimmed).
+    const json columns = options.mapping.is_object() ? options.mapping.value("columns", json::object()) : json::object();
+    std::set<std::string> known(ImportColumns().begin(), ImportColumns().end());
+    bool flat = false;
+    static const std::regex bracketed(R"(^.* \[([a-z0-9_.]+)\]$)");
+    for (std::string& h : header) {
+      h = CleanLine(h).value_or(h);
+      // "Tên gọi › 1 › Tên [names.0.value]": the Vietnamese headers of the public CSV export
+      // (GET /api/v1/export.csv) name the field path in brackets.
+      std::smatch m;
+      if (std::regex_match(h, m, bracketed)) h = m[1].str();
+      for (const auto& [theirs, ours] : columns.items()) {
+        if (Fold(theirs) == Fold(h)) h = ours.get<std::string>();
+      }
+      if (h == "kind" || h == "pid") flat = true;
+    }
+    report.format = flat ? "csv-flat" : "csv";
+    const json defaults = options.mapping.is_object() ? options.mapping.value("defaults", json::object()) : json::object();
+    if (!flat) {
+      ImportStep header_step;
+      for (const std::string& h : header) {
+        if (!known.contains(h)) {
+          header_step.warnings.push_back({0, reader.record_line(), h, "",
+                                          "column '" + h + "' is not mapped to any field and is ignored",
+                                          "cột '" + h + "' không ứng với trường nào nên bị bỏ qua"});
+        }
+      }
+      if (!header_step.warnings.empty()) TRY(emit(std::move(header_step)));
+    }
+    while (TRY(reader.Next(fields))) {
+      ImportStep step;
+      step.row = ++report.rows;
+      step.line = reader.record_line();
+      const size_t row = step.row, line = step.line;
+      if (fields.size() > header.size()) {
+        step.errors.push_back({row, line, "", "",
+                               "the row has " + std::to_string(fields.size()) + " cells but the header has " +
+                                   std::to_string(header.size()),
+                               "dòng có " + std::to_string(fields.size()) + " ô nhưng tiêu đề có " +
+                                   std::to_string(header.size())});
+      } else if (flat) {
+        json doc = json::object();
+        std::string class_name = "item";
+        for (size_t i = 0; i < fields.size(); ++i) {
+          if (fields[i].empty()) continue;
+          if (header[i] == "class") class_name = fields[i];
+          else SetPath(doc, header[i], fields[i]);
+        }
+        CompactNulls(doc);
+        std::optional<RecordClass> cls = ParseRecordClass(class_name);
+        if (!cls) {
+          step.errors.push_back({row, line, "class", class_name, "class must be item, organisation or area",
+                                 "class phải là item, organisation hoặc area"});
+        } else {
+          prepare(step, *cls, doc, InputLeniency::kFromText);
+        }
+      } else {
+        std::map<std::string, std::string> cells;
+        for (const auto& [k, v] : defaults.items()) {
+          if (v.is_string()) cells[k] = v.get<std::string>();
+        }
+        for (size_t i = 0; i < fields.size(); ++i) {
+          if (!fields[i].empty() || !cells.contains(header[i])) cells[header[i]] = fields[i];
+        }
+        MappedRow mapped = mapper.Map(cells, row, line);
+        step.warnings = std::move(mapped.warnings);
+        if (!mapped.errors.empty()) {
+          step.errors = std::move(mapped.errors);
+        } else {
+          prepare(step, mapped.cls, mapped.document, InputLeniency::kFromText);
+          mapped.document = json();
+          step.mapped = std::move(mapped);
+        }
+      }
+      TRY(emit(std::move(step)));
+    }
+    return Ok();
+  };
+
+  std::thread reader([&] {
+    Status read;
+    try {
+      read = read_all();
+    } catch (const std::exception& e) {
+      read = Fail(ErrorCode::kInternal, std::string("import failed: ") + e.what(),
+                  std::string("nhập dữ liệu thất bại: ") + e.what());
+    }
+    ImportStep last;
+    last.end = true;
+    if (!read) last.fatal = read.error();
+    queue.Push(std::move(last));  // false only when the writer stopped first; it reads no more
+  });
+  // However the writing half ends (an error, an exception), the reader is released and joined.
+  struct JoinReader {
+    StepQueue& queue;
+    std::thread& reader;
+    void operator()() {
+      queue.Close();
+      if (reader.joinable()) reader.join();
+    }
+    ~JoinReader() { (*this)(); }
+  } join_reader{queue, reader};
+
+  // --- The writing half: the store's transaction, in file order. Problems go to the report;
+  // both lists are capped so that a hostile or hopeless file cannot exhaust memory, and the
   // counts stay exact.
   auto add_error = [&](ImportProblem p) {
     ++report.error_count;
@@ -486,132 +700,30 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     ++report.warning_count;
     if (report.warnings.size() < kMaxReported) report.warnings.push_back(std::move(p));
   };
-
-  // One record: validate and write inside the open transaction; problems go to the report.
-  auto import_one = [&](StoreWriter& w, RecordClass cls, const json& doc, InputLeniency leniency,
-                        size_t row, size_t line, const MappedRow* mapped) {
-    Result<std::string> pid = catalogue.CreateIn(w, cls, doc, leniency, actor, reason);
-    if (pid) {
-      ++report.imported;
-      report.pids.push_back(*pid);
-      return;
-    }
-    if (pid.error().fields.empty()) {
-      add_error({row, line, "", "", pid.error().message_en, pid.error().message_vi});
-    }
-    for (const FieldError& f : pid.error().fields) {
-      add_error(FromFieldError(f, row, line, mapped ? mapped->ColumnFor(f.path) : ""));
-    }
-  };
-
+  size_t written_rows = 0;
   Status written = catalogue.store().Write([&](StoreWriter& w) -> Status {
-    if (jsonl) {
-      report.format = "jsonl";
-      std::string line_text;
-      size_t line = 0;
-      while (std::getline(in, line_text)) {
-        ++line;
-        if (Trim(line_text).empty()) continue;
-        ++report.rows;
-        if (options.progress && report.rows % 1000 == 0) options.progress(report.rows);
-        json doc = json::parse(line_text, nullptr, false);
-        if (doc.is_discarded() || !doc.is_object()) {
-          add_error({report.rows, line, "", "", "not a JSON object", "không phải đối tượng JSON"});
-          continue;
-        }
-        std::optional<RecordClass> cls = RecordClass::kItem;
-        if (doc.contains("class")) {
-          cls = doc["class"].is_string() ? ParseRecordClass(doc["class"].get<std::string>()) : std::nullopt;
-        }
-        if (!cls) {
-          add_error({report.rows, line, "class", doc["class"].dump(),
-                     "class must be item, organisation or area", "class phải là item, organisation hoặc area"});
-          continue;
-        }
-        import_one(w, *cls, doc, InputLeniency::kStrict, report.rows, line, nullptr);
+    for (;;) {
+      ImportStep step = queue.Pop();
+      if (step.end) {
+        if (step.fatal) return std::unexpected(*step.fatal);
+        break;
       }
-    } else {
-      std::string header_line;
-      std::streampos start = in.tellg();
-      std::getline(in, header_line);
-      in.clear();
-      in.seekg(start);
-      CsvReader reader(in, DetectCsvDelimiter(header_line));
-      std::vector<std::string> header, fields;
-      if (!TRY(reader.Next(header))) {
-        return Fail(ErrorCode::kInvalid, "the file is empty", "tệp rỗng");
+      for (ImportProblem& p : step.warnings) add_warning(std::move(p));
+      for (ImportProblem& p : step.errors) add_error(std::move(p));
+      if (step.row != 0 && ++written_rows % 1000 == 0 && options.progress) options.progress(written_rows);
+      if (!step.prepared) continue;
+      Result<std::string> pid = *step.prepared ? catalogue.CreatePrepared(w, std::move(**step.prepared), actor, reason)
+                                               : std::unexpected((*step.prepared).error());
+      if (pid) {
+        ++report.imported;
+        report.pids.push_back(*pid);
+        continue;
       }
-      // Headers: through the mapping, else as written (NFC, trimmed).
-      const json columns = options.mapping.is_object() ? options.mapping.value("columns", json::object()) : json::object();
-      std::set<std::string> known(ImportColumns().begin(), ImportColumns().end());
-      bool flat = false;
-      static const std::regex bracketed(R"(^.* \[([a-z0-9_.]+)\]$)");
-      for (std::string& h : header) {
-        h = CleanLine(h).value_or(h);
-        // "Tên gọi › 1 › Tên [names.0.value]": the Vietnamese headers of the public CSV export
-        // (GET /api/v1/export.csv) name the field path in brackets.
-        std::smatch m;
-        if (std::regex_match(h, m, bracketed)) h = m[1].str();
-        for (const auto& [theirs, ours] : columns.items()) {
-          if (Fold(theirs) == Fold(h)) h = ours.get<std::string>();
-        }
-        if (h == "kind" || h == "pid") flat = true;
+      if (pid.error().fields.empty()) {
+        add_error({step.row, step.line, "", "", pid.error().message_en, pid.error().message_vi});
       }
-      report.format = flat ? "csv-flat" : "csv";
-      const json defaults = options.mapping.is_object() ? options.mapping.value("defaults", json::object()) : json::object();
-      if (!flat) {
-        for (const std::string& h : header) {
-          if (!known.contains(h)) {
-            add_warning({0, reader.record_line(), h, "",
-                                       "column '" + h + "' is not mapped to any field and is ignored",
-                                       "cột '" + h + "' không ứng với trường nào nên bị bỏ qua"});
-          }
-        }
-      }
-      while (TRY(reader.Next(fields))) {
-        ++report.rows;
-        size_t line = reader.record_line();
-        if (options.progress && report.rows % 1000 == 0) options.progress(report.rows);
-        if (fields.size() > header.size()) {
-          add_error({report.rows, line, "", "",
-                     "the row has " + std::to_string(fields.size()) + " cells but the header has " +
-                         std::to_string(header.size()),
-                     "dòng có " + std::to_string(fields.size()) + " ô nhưng tiêu đề có " +
-                         std::to_string(header.size())});
-          continue;
-        }
-        if (flat) {
-          json doc = json::object();
-          std::string class_name = "item";
-          for (size_t i = 0; i < fields.size(); ++i) {
-            if (fields[i].empty()) continue;
-            if (header[i] == "class") class_name = fields[i];
-            else SetPath(doc, header[i], fields[i]);
-          }
-          CompactNulls(doc);
-          std::optional<RecordClass> cls = ParseRecordClass(class_name);
-          if (!cls) {
-            add_error({report.rows, line, "class", class_name, "class must be item, organisation or area",
-                       "class phải là item, organisation hoặc area"});
-            continue;
-          }
-          import_one(w, *cls, doc, InputLeniency::kFromText, report.rows, line, nullptr);
-          continue;
-        }
-        std::map<std::string, std::string> cells;
-        for (const auto& [k, v] : defaults.items()) {
-          if (v.is_string()) cells[k] = v.get<std::string>();
-        }
-        for (size_t i = 0; i < fields.size(); ++i) {
-          if (!fields[i].empty() || !cells.contains(header[i])) cells[header[i]] = fields[i];
-        }
-        MappedRow mapped = mapper.Map(cells, report.rows, line);
-        for (ImportProblem& p : mapped.warnings) add_warning(std::move(p));
-        if (!mapped.errors.empty()) {
-          for (ImportProblem& p : mapped.errors) add_error(std::move(p));
-          continue;
-        }
-        import_one(w, mapped.cls, mapped.document, InputLeniency::kFromText, report.rows, line, &mapped);
+      for (const FieldError& f : pid.error().fields) {
+        add_error(FromFieldError(f, step.row, step.line, step.mapped ? step.mapped->ColumnFor(f.path) : ""));
       }
     }
     bool keep = options.run == ImportRun::kWrite &&
@@ -619,6 +731,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     if (!keep) return Fail(ErrorCode::kConflict, "import not committed", "không ghi dữ liệu nhập");
     return Ok();
   });
+  join_reader();  // before the report is read: the reader sets its rows and format
   if (written) {
     report.committed = true;
   } else if (report.errors.empty() && options.run == ImportRun::kWrite) {

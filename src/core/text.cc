@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -27,6 +28,34 @@ icu::UnicodeString StripMarks(const icu::UnicodeString& in) {
   return out;
 }
 
+bool IsAscii(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// Fold() of ASCII text: nothing to decompose, case folding is tolower, and the letters and
+// digits are the only alphanumerics.
+std::string FoldAscii(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : text) {
+    if (c == '\'' || c == '-') continue;
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!alnum) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 bool IsValidUtf8(std::string_view text) {
@@ -46,42 +75,49 @@ Result<std::string> ToNfc(std::string_view text) {
     return Fail(ErrorCode::kInvalid, "text is not valid UTF-8",
                 "văn bản không phải UTF-8 hợp lệ");
   }
+  if (IsAscii(text)) return std::string(text);
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  if (nfc->isNormalized(u, status) && U_SUCCESS(status)) return std::string(text);
+  const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
+  // Most stored text is already NFC: check it in UTF-8 without converting to UTF-16.
+  if (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return std::string(text);
   status = U_ZERO_ERROR;
-  icu::UnicodeString n = nfc->normalize(u, status);
-  if (U_FAILURE(status)) return Fail(ErrorCode::kInternal, "NFC failed", "lỗi chuẩn hóa NFC");
   std::string out;
-  n.toUTF8String(out);
+  out.reserve(text.size());
+  icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
+  nfc->normalizeUTF8(0, piece, sink, nullptr, status);
+  if (U_FAILURE(status)) return Fail(ErrorCode::kInternal, "NFC failed", "lỗi chuẩn hóa NFC");
   return out;
 }
 
 Result<std::string> CleanLine(std::string_view text) {
   std::string nfc = TRY(ToNfc(text));
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(nfc);
-  icu::UnicodeString out;
+  // Walks the UTF-8 directly: runs of white space and control characters become one space,
+  // and none are kept at either end.
+  std::string out;
+  out.reserve(nfc.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(nfc.data());
+  const auto length = static_cast<int32_t>(nfc.size());
   bool pending_space = false;
-  for (int32_t i = 0; i < u.length();) {
-    UChar32 c = u.char32At(i);
-    i += U16_LENGTH(c);
-    if (IsSpace(c) || u_iscntrl(c)) {
-      pending_space = !out.isEmpty();
+  for (int32_t i = 0; i < length;) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);  // valid: ToNfc checked it
+    const bool blank = c < 0x80 ? (c <= 0x20 || c == 0x7F) : (IsSpace(c) || u_iscntrl(c));
+    if (blank) {
+      pending_space = !out.empty();
       continue;
     }
-    if (pending_space) out.append(static_cast<UChar>(' '));
+    if (pending_space) out += ' ';
     pending_space = false;
-    out.append(c);
+    out.append(nfc, static_cast<size_t>(start), static_cast<size_t>(i - start));
   }
-  std::string result;
-  out.toUTF8String(result);
-  return result;
+  return out;
 }
 
 std::string Fold(std::string_view text) {
   if (!IsValidUtf8(text)) return {};
+  if (IsAscii(text)) return FoldAscii(text);
   icu::UnicodeString u = StripMarks(icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))));
   u.foldCase();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "core/pid.h"
 #include "core/text.h"
 #include "http/problem.h"
+#include "http/render_cache.h"
 #include "portal/pages.h"
 #include "portal/renderer.h"
 #include "portal/slug.h"
@@ -150,10 +152,29 @@ Response RenderPage(const Request& req, Context& ctx, std::string_view page, Bui
   return Html(200, std::move(*html), req, p);
 }
 
+// The home page counts and lists over the whole catalogue (tens of milliseconds at 100,000
+// records). The public's copy is kept while no record changes (MetadataStore::LatestChange,
+// which every process's writes move) and for at most kHomeSeconds, which bounds how long a
+// media change, which that number does not follow, takes to show.
+constexpr int64_t kHomeSeconds = 10;
+
 Response HomePage(const Request& req, Context& ctx) {
-  return RenderPage(req, ctx, "home", [&](const portal::PageRequest& p) {
+  RenderCache* cache = ctx.actor.audience == Audience::kPublic ? ctx.services.render_cache : nullptr;
+  std::string key;
+  Result<int64_t> latest = cache ? ctx.catalogue.store().LatestChange() : Result<int64_t>(0);
+  if (cache && latest && req.raw_query.size() <= 64) {
+    portal::PageRequest p = PageRequestOf(req, ctx.services);
+    key = "home|" + p.site + "|" + std::string(portal::LangCode(p.lang)) + "|" + req.raw_query +
+          "|" + std::to_string(std::time(nullptr) / kHomeSeconds);
+    if (std::optional<RenderCache::Entry> hit = cache->Find(key, *latest)) {
+      return Html(200, std::move(hit->body), req, p);
+    }
+  }
+  Response r = RenderPage(req, ctx, "home", [&](const portal::PageRequest& p) {
     return portal::HomeModel(ctx.catalogue, p);
   });
+  if (!key.empty() && r.status == 200) cache->Put(key, RenderCache::Entry{*latest, r.body, ""});
+  return r;
 }
 
 Response SearchPage(const Request& req, Context& ctx) {

@@ -9,11 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-bool PublicDocument(const json& document) {
-  StoredRecord probe;
-  probe.document = document;
-  return Catalogue::IsPublic(probe);
-}
+bool PublicDocument(const json& document) { return Catalogue::IsPublicDocument(document); }
 
 }  // namespace
 

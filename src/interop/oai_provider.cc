@@ -317,7 +317,65 @@ Result<std::string> OaiProvider::GetRecord(Context& c) {
   return c.Envelope(x.str(), true);
 }
 
+namespace {
+
+// The filter terms (catalogue/TermsOf) that select the live public records of a set, when
+// the set is one the terms know: every record, a kind or a recognition level. nullopt: the
+// set is counted by reading each record.
+std::optional<std::vector<FilterTerm>> SetTerms(const std::string& set) {
+  if (set.empty()) return std::vector<FilterTerm>{};
+  const size_t colon = set.find(':');
+  const std::string field = set.substr(0, colon);
+  if (field != "kind" && field != "level") return std::nullopt;
+  return std::vector<FilterTerm>{{field, colon == std::string::npos ? "" : set.substr(colon + 1)}};
+}
+
+// A live record is public when it has both terms (Catalogue::IsPublicDocument); a live record
+// without them, a withdrawn one or a tombstone is read and classified.
+const std::vector<FilterTerm>& PublicTerms() {
+  static const std::vector<FilterTerm> terms = {{"status", "published"}, {"visibility", "public"}};
+  return terms;
+}
+
+}  // namespace
+
+Result<int64_t> OaiProvider::CountList(const ResumptionState& s, const std::vector<FilterTerm>& set_terms) {
+  ChangeQuery q;
+  q.from = s.from;
+  q.before = s.before;
+  std::vector<FilterTerm> all_of = PublicTerms();
+  all_of.insert(all_of.end(), set_terms.begin(), set_terms.end());
+  auto total = static_cast<int64_t>(TRY(catalogue_.store().CountLiveChanges(q, all_of)));
+  q.skip_live_with = PublicTerms();
+  q.limit = kScanBatch;
+  for (;;) {
+    std::vector<StoredRecord> batch = TRY(catalogue_.store().ListChanges(q));
+    if (batch.empty()) break;
+    const std::string last_updated_at = batch.back().updated_at, last_pid = batch.back().pid;
+    for (StoredRecord& stored : batch) {
+      HarvestRecord r = TRY(view_.Classify(std::move(stored)));
+      if (r.exposure == Exposure::kNeverPublic) continue;
+      if (!s.set.empty() && !HarvestView::InSet(r.sets, s.set)) continue;
+      ++total;
+    }
+    if (batch.size() < q.limit) break;
+    q.after_updated_at = last_updated_at;
+    q.after_pid = last_pid;
+  }
+  return total;
+}
+
+// The records of one page, from the state's position; with count_all, also the size of the
+// whole list: counted from the index where the set allows it (a page of a million-record
+// list must not read a million records), else by reading every record.
 Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t want, bool count_all) {
+  if (count_all) {
+    if (std::optional<std::vector<FilterTerm>> terms = SetTerms(s.set)) {
+      Scan scan = TRY(ScanList(s, want, false));
+      scan.total = TRY(CountList(s, *terms));
+      return scan;
+    }
+  }
   Scan scan;
   ChangeQuery q;
   q.from = s.from;

@@ -63,6 +63,8 @@ class OaiProvider {
   Result<std::string> TokenKey();
   Result<OaiResult<HarvestRecord>> FindRecord(const std::string& identifier);
   Result<Scan> ScanList(const ResumptionState& state, size_t want, bool count_all);
+  // The size of the whole list without reading each record (see ScanList).
+  Result<int64_t> CountList(const ResumptionState& state, const std::vector<FilterTerm>& set_terms);
 
   Result<std::string> Identify(Context& c);
   Result<std::string> ListMetadataFormats(Context& c);

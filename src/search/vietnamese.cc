@@ -19,7 +19,10 @@ char ToneDigit(UChar32 c) {
   }
 }
 
-bool IsWordChar(UChar32 c) { return u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK; }
+bool IsWordChar(UChar32 c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  return u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK;
+}
 bool IsApostrophe(UChar32 c) { return c == '\'' || c == 0x2019 || c == 0x2018 || c == 0x02BC; }
 
 const icu::Normalizer2* Nfd() {
@@ -128,6 +131,7 @@ const LetterTable& Letters() {
 std::vector<Token> Tokenize(std::string_view text) {
   const LetterTable& letters = Letters();
   std::vector<Token> tokens;
+  tokens.reserve(text.size() / 6 + 1);  // Vietnamese syllables average about 4 bytes and a space
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
   int32_t i = 0;
@@ -210,6 +214,8 @@ std::string ExactText(std::string_view text) { return Join(text, &Token::exact);
 
 std::pair<std::string, std::string> FoldedAndExactText(std::string_view text) {
   std::pair<std::string, std::string> out;
+  out.first.reserve(text.size());
+  out.second.reserve(text.size() + text.size() / 4);
   for (const Token& t : Tokenize(text)) {
     if (!out.first.empty()) {
       out.first += ' ';

@@ -69,6 +69,7 @@ struct RecordWrite {
   // fails the write with kPreconditionFailed. nullopt skips the check.
   std::optional<int64_t> expected_revision;
   nlohmann::json document;  // for kDelete: ignored, the last document is kept
+  std::string document_text;  // document.dump() when the caller has it already; "" = dump here
   std::vector<FilterTerm> terms;
   search::SearchDocument search;  // what the search index holds for the new document
   std::string author;
@@ -100,6 +101,10 @@ struct ChangeQuery {
   std::string after_updated_at;
   std::string after_pid;
   size_t limit = 100;
+  // Live records having every one of these terms are left out (a term with value "" = any
+  // value of its field). The OAI-PMH provider counts those with CountLiveChanges instead of
+  // reading each one, and reads only the rest (tombstones, hidden records).
+  std::vector<FilterTerm> skip_live_with;
 };
 
 enum class SearchSort { kRelevance, kName, kRecognised, kChanged };
@@ -290,6 +295,15 @@ class StoreWriter {
   // Applies the change and appends a revision. Returns the new revision number.
   virtual Result<int64_t> Put(const RecordWrite& write) = 0;
   virtual Result<StoredRecord> Get(const std::string& pid) = 0;
+  // What a reference to `pid` needs to know (class, deleted) without reading the document.
+  struct RefTarget {
+    RecordClass cls = RecordClass::kItem;
+    bool deleted = false;
+  };
+  virtual Result<RefTarget> GetRefTarget(const std::string& pid) {
+    StoredRecord r = TRY(Get(pid));
+    return RefTarget{r.cls, r.deleted};
+  }
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
   virtual Status PutToken(const std::string& token_hash, const std::string& label) = 0;
   // Records a new media asset of a live record. Its id must have been reserved (ReservePid):
@@ -356,6 +370,10 @@ class MetadataStore {
   virtual Result<size_t> Count(RecordClass cls) = 0;
   // Up to `query.limit` records in change order (see ChangeQuery), tombstones included.
   virtual Result<std::vector<StoredRecord>> ListChanges(const ChangeQuery& query) = 0;
+  // How many live records of query.cls changed in [from, before) have every term of `all_of`
+  // (value "" = any value of the field); the keyset and skip_live_with are ignored.
+  virtual Result<size_t> CountLiveChanges(const ChangeQuery& query,
+                                          const std::vector<FilterTerm>& all_of) = 0;
   // Runs a search. Fails with kInvalid on a malformed cursor or index expression.
   virtual Result<SearchResult> Search(const SearchRequest& request) = 0;
   // Builds what searching needs in memory now (the server calls it at start, so the first
@@ -394,6 +412,9 @@ class MetadataStore {
   // The record's current revision, read without its document; 0 when the pid was never
   // stored. Lets a reader keep answers rendered per revision (http/render_cache.h).
   virtual Result<int64_t> CurrentRevision(const std::string& pid) = 0;
+  // A number that grows with every change of any record (in any process): lets a reader keep
+  // answers computed over the whole catalogue, such as the portal's home page, until it moves.
+  virtual Result<int64_t> LatestChange() = 0;
   // The stored state of a harvest source (matched by url, set and format); nullopt when none.
   virtual Result<std::optional<HarvestSource>> GetHarvestSource(const std::string& url,
                                                                 const std::string& set,

@@ -1,6 +1,11 @@
 #include "core/text.h"
 
 #include <gtest/gtest.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <random>
 
 namespace disan {
 namespace {
@@ -23,6 +28,60 @@ TEST(Text, InvalidUtf8IsRefused) {
 TEST(Text, CleanLineTrimsAndCollapsesSpaces) {
   EXPECT_EQ(CleanLine("  Nhà\u00A0ngục \t Đắk   Mil \n").value(), "Nhà ngục Đắk Mil");
   EXPECT_EQ(CleanLine("\u3000").value(), "");
+}
+
+// The straightforward UTF-16 forms of CleanLine and Fold, against which the fast paths (ASCII,
+// and UTF-8 walked without conversion) are checked.
+std::string ReferenceCleanLine(const std::string& text) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString u = icu::Normalizer2::getNFCInstance(status)->normalize(
+      icu::UnicodeString::fromUTF8(text), status);
+  icu::UnicodeString out;
+  bool pending_space = false;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_isUWhiteSpace(c) || c == 0xFEFF || u_iscntrl(c)) {
+      pending_space = !out.isEmpty();
+      continue;
+    }
+    if (pending_space) out.append(static_cast<UChar>(' '));
+    pending_space = false;
+    out.append(c);
+  }
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
+
+TEST(Text, FastPathsAgreeWithTheUtf16Forms) {
+  // Pieces that exercise each branch: ASCII letters and punctuation, controls, Unicode spaces,
+  // precomposed and decomposed Vietnamese, old-style tone placement, apostrophes, a BOM.
+  const std::vector<std::string> pieces = {
+      "a", "Z", "9", " ", "\t", "\n", "\r", "\x01", "\x7F", "'", "-", ".", " ", "　",
+      "’", "‐", "﻿", "Đ", "đ", "ắ", "ắ", "ồ", "hoà",
+      "M'Nông", "Ê", "ư", "", "Ｋ", "ß", "İ", "Σ"};
+  std::mt19937 random(42);
+  for (int n = 0; n < 5000; ++n) {
+    std::string text;
+    const int count = static_cast<int>(random() % 9);
+    for (int k = 0; k < count; ++k) text += pieces[random() % pieces.size()];
+    ASSERT_EQ(CleanLine(text).value(), ReferenceCleanLine(text)) << text;
+    UErrorCode status = U_ZERO_ERROR;
+    std::string nfc;
+    icu::Normalizer2::getNFCInstance(status)
+        ->normalize(icu::UnicodeString::fromUTF8(text), status)
+        .toUTF8String(nfc);
+    ASSERT_EQ(ToNfc(text).value(), nfc) << text;
+  }
+  // ASCII folding equals the ICU path's answer for every ASCII character.
+  for (int c = 1; c < 128; ++c) {
+    std::string ascii = "A" + std::string(1, static_cast<char>(c)) + "b";
+    std::string via_icu = Fold(ascii + "é");  // the é forces the ICU path
+    via_icu.resize(via_icu.size() - 1);            // drop its folded "e"
+    while (!via_icu.empty() && via_icu.back() == ' ') via_icu.pop_back();
+    ASSERT_EQ(Fold(ascii), via_icu) << c;
+  }
 }
 
 TEST(Text, FoldRemovesCaseDiacriticsAndApostrophes) {

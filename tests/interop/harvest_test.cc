@@ -20,6 +20,7 @@
 #include "interop/harvest/dc_mapping.h"
 #include "interop/harvest/harvester.h"
 #include "interop/harvest/oai_response.h"
+#include "store/sqlite/sqlite_store.h"
 #include "support/test_support.h"
 
 namespace disan {
@@ -546,18 +547,42 @@ TEST(OaiResponseParser, ReadsRecordsTokensAndErrors) {
 
 TEST(HarvestCommand, HarvestsAndSaysWhatItDid) {
   testing::TestServer a(SmallPages());
-  a.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Di tích"), a.staff, "t").value();
+  std::string first =
+      a.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Di tích"), a.staff, "t").value().pid;
+  std::string second =
+      a.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Di tích hai"), a.staff, "t").value().pid;
   testing::TempDir dir;
   std::string data = dir.File("b");
   ASSERT_EQ(testing::RunCommand(testing::DisanBin() + " init " + data).status, 0);
   auto run = testing::RunCommand(
       testing::DisanBin() + " harvest --data " + data + " " + OaiUrl(a.port), false);
   EXPECT_EQ(run.status, 0) << run.output;
-  EXPECT_NE(run.output.find("1 created"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("2 created"), std::string::npos) << run.output;
   auto again = testing::RunCommand(
       testing::DisanBin() + " harvest --data " + data + " " + OaiUrl(a.port), false);
   EXPECT_NE(again.output.find("0 created, 0 updated, 0 restored, 0 deleted"), std::string::npos)
       << again.output;
+  // What a harvest changes is in this instance's audit log like any other change.
+  ASSERT_TRUE(a.catalogue->Patch(RecordClass::kItem, first,
+                                 {{"names", {{{"lang", "vi"}, {"value", "Đã sửa"}, {"preferred", true}}}}},
+                                 1, a.staff, "edit"));
+  ASSERT_TRUE(a.catalogue->Delete(RecordClass::kItem, second, std::nullopt, a.staff, "trùng"));
+  auto changes = testing::RunCommand(
+      testing::DisanBin() + " harvest --data " + data + " " + OaiUrl(a.port), false);
+  EXPECT_NE(changes.output.find("0 created, 1 updated, 0 restored, 1 deleted"), std::string::npos)
+      << changes.output;
+  {
+    std::unique_ptr<MetadataStore> b = OpenSqliteStore(data + "/disan.db").value();
+    std::map<std::string, std::string> audited;  // target -> last action
+    AuditQuery q;
+    q.action = "record.";
+    q.limit = 100;
+    std::vector<AuditEntry> entries = b->ListAudit(q).value();
+    for (const AuditEntry& e : entries) audited[e.target] = e.action;
+    EXPECT_EQ(audited[first], "record.update");
+    EXPECT_EQ(audited[second], "record.delete");
+  }
+  EXPECT_EQ(testing::RunCommand(testing::DisanBin() + " audit verify --data " + data).status, 0);
 
   auto bad = testing::RunCommand(testing::DisanBin() + " harvest --data " + data +
                                  " --timeout 0.5 http://127.0.0.1:1/oai");

@@ -554,6 +554,40 @@ TEST_F(OaiPmhTest, ResumptionTokensCarryCursorSizeAndExpiryAndAreIdempotent) {
             p1.Text("(//oai:datestamp)[1]") == p1.Text("(//oai:datestamp)[3]") ? 1u : 0u);
 }
 
+// completeListSize is counted from the index for whole lists, kinds and levels, and by reading
+// the records for other sets: either way it is the number of headers the list then sends.
+TEST_F(OaiPmhTest, CompleteListSizeIsWhatTheListSendsForEverySet) {
+  for (int i = 0; i < 4; ++i) CreateRelic("Di tích " + std::to_string(i));
+  json provincial = testing::RelicDocument("Di tích cấp tỉnh");
+  provincial["recognitions"][0]["level"] = "provincial";
+  Create(provincial);
+  json unrecognised = testing::RelicDocument("Chưa xếp hạng");
+  unrecognised.erase("recognitions");
+  Create(unrecognised);
+  json artifact = {{"kind", "artifact"}, {"names", Name("Hiện vật")}};
+  for (int i = 0; i < 4; ++i) Create(artifact);
+  Create(RichRelic());  // in the commune set 24853
+  std::string deleted = CreateRelic("Sẽ xóa");
+  Delete(deleted);                                   // a tombstone
+  Patch(CreateRelic("Sẽ rút"), {{"status", "draft"}});  // withdrawn: a deleted header
+  json hidden = testing::RelicDocument("Chưa bao giờ công khai");
+  hidden["visibility"] = "restricted";
+  Create(hidden);  // never public: not in any list
+  for (const std::string set : {"", "kind", "kind:relic", "kind:artifact", "level", "level:national",
+                                "level:provincial", "commune", "commune:24853"}) {
+    OaiReply page = Oai("verb=ListIdentifiers&metadataPrefix=oai_dc" + (set.empty() ? "" : "&set=" + set));
+    ASSERT_EQ(page.Error(), "") << set << page;
+    const std::string announced = page.Text("//oai:resumptionToken/@completeListSize");
+    size_t sent = page.Count("//oai:header");
+    for (int guard = 0; !page.Token().empty() && guard < 20; ++guard) {
+      page = Oai("verb=ListIdentifiers&resumptionToken=" + page.Token());
+      sent += page.Count("//oai:header");
+    }
+    EXPECT_EQ(announced.empty() ? sent : std::stoul(announced), sent) << "set '" << set << "'";
+    EXPECT_GT(sent, 0u) << set;
+  }
+}
+
 TEST_F(OaiPmhTest, HarvestStaysCompleteWhileRecordsChangeBetweenPages) {
   std::vector<std::string> pids;
   for (int i = 0; i < 9; ++i) {

@@ -126,6 +126,32 @@ TEST_F(PortalTest, HomeIsHtmlForBrowsersAndJsonForClients) {
   EXPECT_EQ(api.doc["counts"]["organisations"], 1) << api;
 }
 
+// The public's home page is kept between changes: a new record, an edit or a deletion shows
+// at the next request, and each language and host has its own copy.
+TEST_F(PortalTest, HomeShowsEveryChangeAtOnce) {
+  auto items_shown = [&](const std::string& path) {
+    Reply r = Page(path);
+    EXPECT_EQ(r.status, 200) << r;
+    return r.body;
+  };
+  const std::string before_vi = items_shown("/"), before_en = items_shown("/?lang=en");
+  EXPECT_EQ(items_shown("/"), before_vi) << "unchanged catalogue, same page";
+  EXPECT_NE(before_vi, before_en);
+  EXPECT_NE(before_en.find("lang=\"en\""), std::string::npos);
+  json unesco = testing::RelicDocument("Di sản mới Đắk Song");
+  unesco["recognitions"][0]["level"] = "special_national";
+  std::string added = Create(RecordClass::kItem, unesco);
+  EXPECT_EQ(before_vi.find("Di sản mới Đắk Song"), std::string::npos);
+  EXPECT_NE(items_shown("/").find("Di sản mới Đắk Song"), std::string::npos) << "a new highlight at once";
+  EXPECT_NE(items_shown("/?lang=en").find("Di sản mới Đắk Song"), std::string::npos);
+  ASSERT_TRUE(server_.catalogue->Delete(RecordClass::kItem, added, std::nullopt, server_.staff, "test"));
+  EXPECT_EQ(items_shown("/").find("Di sản mới Đắk Song"), std::string::npos) << "gone at once";
+  Reply other_host = Page("/", {{"Host", "portal.example.org"}});
+  EXPECT_NE(other_host.body.find("href=\"http://portal.example.org/\""), std::string::npos)
+      << "its own canonical link";
+  EXPECT_EQ(other_host.body.find("http://127.0.0.1"), std::string::npos) << "no other host's links";
+}
+
 TEST_F(PortalTest, LanguageBySwitchCookieAndAcceptLanguage) {
   Reply en = Page("/?lang=en");
   ASSERT_EQ(en.status, 200);

@@ -314,6 +314,58 @@ TEST_P(StoreContract, ListChangesOrdersByLastChangeWithTombstonesAndKeyset) {
   EXPECT_EQ(store_->ListChanges(orgs).value().size(), 1u);
 }
 
+TEST_P(StoreContract, LatestChangeGrowsWithEveryRecordChange) {
+  int64_t start = store_->LatestChange().value();
+  std::string pid = Create("bcdfghjk");
+  int64_t created = store_->LatestChange().value();
+  EXPECT_GT(created, start);
+  ASSERT_TRUE(Change(pid, RevisionAction::kUpdate, 1));
+  int64_t updated = store_->LatestChange().value();
+  EXPECT_GT(updated, created);
+  EXPECT_EQ(store_->LatestChange().value(), updated) << "reading changes nothing";
+  ASSERT_TRUE(Change(pid, RevisionAction::kDelete, 2));
+  EXPECT_GT(store_->LatestChange().value(), updated);
+}
+
+TEST_P(StoreContract, CountLiveChangesAndSkipLiveWith) {
+  auto pause = [] { std::this_thread::sleep_for(std::chrono::milliseconds(3)); };
+  const std::vector<FilterTerm> open = {{"status", "published"}, {"visibility", "public"}};
+  Create("bcdfghjk", "relic", {{"status", "published"}, {"visibility", "public"}, {"level", "national"}});
+  pause();
+  std::string b = Create("cdfghjkm", "relic", {{"status", "published"}, {"visibility", "restricted"}});
+  pause();
+  std::string c = Create("dfghjkmn", "artifact", {{"status", "published"}, {"visibility", "public"}});
+  pause();
+  std::string d = Create("fghjkmnp", "relic", {{"status", "published"}, {"visibility", "public"}, {"level", "provincial"}});
+  pause();
+  ASSERT_TRUE(Change(d, RevisionAction::kDelete, 1));
+
+  ChangeQuery q;
+  EXPECT_EQ(store_->CountLiveChanges(q, {}).value(), 3u) << "live items, the tombstone not";
+  EXPECT_EQ(store_->CountLiveChanges(q, open).value(), 2u);
+  std::vector<FilterTerm> national = open;
+  national.push_back({"level", "national"});
+  EXPECT_EQ(store_->CountLiveChanges(q, national).value(), 1u);
+  std::vector<FilterTerm> any_level = open;
+  any_level.push_back({"level", ""});
+  EXPECT_EQ(store_->CountLiveChanges(q, any_level).value(), 1u) << "a value of the field, any one";
+  ChangeQuery later;
+  later.from = store_->Get(c).value().updated_at;
+  EXPECT_EQ(store_->CountLiveChanges(later, open).value(), 1u) << "from is inclusive";
+
+  // The complement: records that are not live with both terms, in change order.
+  q.skip_live_with = open;
+  std::vector<StoredRecord> rest = store_->ListChanges(q).value();
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].pid, b);
+  EXPECT_EQ(rest[1].pid, d);
+  EXPECT_TRUE(rest[1].deleted);
+  q.limit = 1;
+  q.after_updated_at = rest[0].updated_at;
+  q.after_pid = rest[0].pid;
+  EXPECT_EQ(store_->ListChanges(q).value().at(0).pid, d) << "the keyset still applies";
+}
+
 TEST_P(StoreContract, SettingsAndTokens) {
   EXPECT_FALSE(store_->GetSetting("pid_namespace").value().has_value());
   ASSERT_TRUE(store_->Write([](StoreWriter& w) { return w.PutSetting("pid_namespace", "dn"); }));

@@ -549,6 +549,24 @@ Job ReadJob(const Stmt& s) {
   return j;
 }
 
+// " AND id IN (...)" for each term (value "" = any value of the field), numbering the
+// parameters from `first`; their values are appended to `binds`.
+std::string TermConditions(const std::vector<FilterTerm>& terms, size_t first,
+                           std::vector<std::string>& binds) {
+  std::string sql;
+  for (const FilterTerm& t : terms) {
+    binds.push_back(t.field);
+    sql += " AND id IN (SELECT record_id FROM record_terms WHERE field = ?" +
+           std::to_string(first + binds.size() - 1);
+    if (!t.value.empty()) {
+      binds.push_back(t.value);
+      sql += " AND value = ?" + std::to_string(first + binds.size() - 1);
+    }
+    sql += ")";
+  }
+  return sql;
+}
+
 class SqliteWriter final : public StoreWriter {
  public:
   explicit SqliteWriter(Connection& c) : c_(c) {}
@@ -566,7 +584,7 @@ class SqliteWriter final : public StoreWriter {
 
   Result<int64_t> Put(const RecordWrite& w) override {
     const std::string now = NowRfc3339();
-    const std::string document = w.document.dump();
+    const std::string document = w.document_text.empty() ? w.document.dump() : w.document_text;
     int64_t id = 0;
     int64_t revision = 1;
     std::string snapshot = document;
@@ -639,6 +657,19 @@ class SqliteWriter final : public StoreWriter {
   }
 
   Result<StoredRecord> Get(const std::string& pid) override { return GetOn(c_, pid); }
+
+  Result<RefTarget> GetRefTarget(const std::string& pid) override {
+    auto s = TRY(c_.Prepare("SELECT class, deleted FROM records WHERE pid = ?"));
+    s->Bind(1, pid);
+    if (!TRY(s->Step())) {
+      return Fail(ErrorCode::kNotFound, "no record with identifier " + pid,
+                  "không có bản ghi với mã định danh " + pid);
+    }
+    RefTarget t;
+    t.cls = ParseRecordClass(s->Text(0)).value_or(RecordClass::kItem);
+    t.deleted = s->Int(1) != 0;
+    return t;
+  }
 
   Status Reindex(const std::string& pid, const std::vector<FilterTerm>& terms,
                  const search::SearchDocument& search) override {
@@ -1008,6 +1039,13 @@ class SqliteStore final : public MetadataStore {
     return s->Int(0);
   }
 
+  Result<int64_t> LatestChange() override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare("SELECT coalesce(max(seq), 0) FROM search_docs"));
+    TRY(s->Step());
+    return s->Int(0);
+  }
+
   Result<RecordPage> List(const ListQuery& q) override {
     int64_t after = 0;
     if (!q.cursor.empty()) {
@@ -1120,19 +1158,44 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<std::vector<StoredRecord>> ListChanges(const ChangeQuery& q) override {
-    auto c = TRY(Acquire());
     // Unbounded sides compare against values no timestamp reaches ("" sorts first, "~" last).
-    auto s = TRY(c->Prepare(
+    std::string sql =
         "SELECT id, pid, class, kind, revision, created_at, updated_at, deleted, delete_reason, "
         "document FROM records WHERE class = ?1 AND updated_at >= ?2 AND updated_at < ?3 "
-        "AND (updated_at, pid) > (?4, ?5) ORDER BY updated_at, pid LIMIT ?6"));
-    s->Bind(1, std::string(RecordClassName(q.cls)));
-    s->Bind(2, q.from).Bind(3, q.before.empty() ? std::string("~") : q.before);
-    s->Bind(4, q.after_updated_at).Bind(5, q.after_pid);
-    s->Bind(6, static_cast<int64_t>(std::min<size_t>(q.limit, 100000)));
+        "AND (updated_at, pid) > (?4, ?5)";
+    std::vector<std::string> binds;
+    if (!q.skip_live_with.empty()) {
+      sql += " AND NOT (deleted = 0" + TermConditions(q.skip_live_with, 7, binds) + ")";
+    }
+    sql += " ORDER BY updated_at, pid LIMIT ?6";
+    auto c = TRY(Acquire());
+    sqlite3_stmt* raw = TRY(c->PrepareOnce(sql));
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(raw, sqlite3_finalize);
+    Stmt s(c->db(), raw);
+    s.Bind(1, std::string(RecordClassName(q.cls)));
+    s.Bind(2, q.from).Bind(3, q.before.empty() ? std::string("~") : q.before);
+    s.Bind(4, q.after_updated_at).Bind(5, q.after_pid);
+    s.Bind(6, static_cast<int64_t>(std::min<size_t>(q.limit, 100000)));
+    for (size_t i = 0; i < binds.size(); ++i) s.Bind(static_cast<int>(i + 7), binds[i]);
     std::vector<StoredRecord> out;
-    while (TRY(s->Step())) out.push_back(ReadRecord(*s));
+    while (TRY(s.Step())) out.push_back(ReadRecord(s));
     return out;
+  }
+
+  Result<size_t> CountLiveChanges(const ChangeQuery& q, const std::vector<FilterTerm>& all_of) override {
+    std::vector<std::string> binds;
+    std::string sql =
+        "SELECT count(*) FROM records WHERE class = ?1 AND updated_at >= ?2 AND updated_at < ?3 "
+        "AND deleted = 0" + TermConditions(all_of, 4, binds);
+    auto c = TRY(Acquire());
+    sqlite3_stmt* raw = TRY(c->PrepareOnce(sql));
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(raw, sqlite3_finalize);
+    Stmt s(c->db(), raw);
+    s.Bind(1, std::string(RecordClassName(q.cls)));
+    s.Bind(2, q.from).Bind(3, q.before.empty() ? std::string("~") : q.before);
+    for (size_t i = 0; i < binds.size(); ++i) s.Bind(static_cast<int>(i + 4), binds[i]);
+    TRY(s.Step());
+    return static_cast<size_t>(s.Int(0));
   }
 
   Status PrepareSearch(const std::atomic<bool>& cancel) override {
