@@ -13,6 +13,7 @@
 #include "core/pid.h"
 #include "core/text.h"
 #include "http/auth_routes.h"
+#include "http/review_routes.h"
 #include "http/content_digest.h"
 #include "http/interop_routes.h"
 #include "http/portal_routes.h"
@@ -913,6 +914,7 @@ const std::vector<Route>& Routes() {
     AddAuthRoutes(r);
     AddPortalRoutes(r);
     AddIiifRoutes(r);
+    AddReviewRoutes(r);
     return r;
   }();
   return routes;
@@ -971,6 +973,7 @@ Body BodyOf(const Request& req) {
 }
 
 Response JsonResponse(const json& body, int status) { return Json(body, status); }
+Response UploadItemMedia(const Request& req, Context& ctx) { return UploadMedia(req, ctx); }
 
 Result<json> ParseJsonBody(const Request& req) {
   if (std::optional<Response> wrong = WrongMediaType(req, false)) {
