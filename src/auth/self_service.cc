@@ -63,8 +63,8 @@ bool IsEmailAddress(std::string_view s) {
       domain.back() == '.')
     return false;
   return std::none_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' ||
-           c == '"' || c == '\'' || c == ',' || c == ';' || c == '\\' || c == '(' || c == ')';
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' ||
+           c == '\'' || c == ',' || c == ';' || c == '\\' || c == '(' || c == ')';
   });
 }
 
@@ -74,7 +74,8 @@ SelfService::SelfService(Accounts& accounts, MetadataStore& store)
 Result<RegisterOutcome> SelfService::Register(const Registration& r, const std::string& address) {
   Account a;
   a.login = TRY(Accounts::NormaliseLogin(r.login));
-  a.display_name = TRY(Line(r.display_name.empty() ? a.login : r.display_name, "display_name", 200));
+  a.display_name =
+      TRY(Line(r.display_name.empty() ? a.login : r.display_name, "display_name", 200));
   a.email = TRY(Line(r.email, "email", 254));
   if (!IsEmailAddress(a.email)) {
     return Fail(Field(ErrorCode::kInvalid, "email", "format",
@@ -105,8 +106,9 @@ Result<RegisterOutcome> SelfService::Register(const Registration& r, const std::
                                     .count() +
                                 1
                           : 3600;
-    TRY(AppendAudit(store_, {"anonymous", "account.register_throttled", a.login, address,
-                             {{"retry_after", wait}}}));
+    TRY(AppendAudit(
+        store_,
+        {"anonymous", "account.register_throttled", a.login, address, {{"retry_after", wait}}}));
     return RegisterOutcome{std::nullopt, std::max<int64_t>(1, wait)};
   }
   a.password_hash = TRY(HashPassword(*password));
@@ -114,8 +116,9 @@ Result<RegisterOutcome> SelfService::Register(const Registration& r, const std::
   TRY(store_.Write([&](StoreWriter& w) -> Status {
     TRY(w.PutLoginFailure(key, FormatTime(now)));
     a.id = TRY(w.PutAccount(a));
-    return AppendAudit(w, {a.login, "account.register", a.login, address,
-                           {{"roles", json::array({"contributor"})}}});
+    return AppendAudit(
+        w,
+        {a.login, "account.register", a.login, address, {{"roles", json::array({"contributor"})}}});
   }));
   std::optional<Account> stored = TRY(store_.GetAccount(a.id));
   return RegisterOutcome{stored, 0};
@@ -200,7 +203,8 @@ Result<json> SelfService::Export(const Authenticated& who, const std::string& ad
     if (page.size() < uq.limit) break;
   }
   json notifications = json::array();
-  for (const Notification& n : TRY(store_.ListNotifications(a.id, NotificationFilter::kAll, 10000))) {
+  for (const Notification& n :
+       TRY(store_.ListNotifications(a.id, NotificationFilter::kAll, 10000))) {
     notifications.push_back({{"id", n.id},
                              {"event", n.event},
                              {"text_en", n.text_en},
@@ -259,9 +263,10 @@ Result<Enrolment> SelfService::EnrolTotp(const Authenticated& who, const std::st
   Account a = TRY(Own(who));
   TRY(CheckPassword(a, password, address));
   if (!IsStaff(a)) {
-    return Fail(ErrorCode::kForbidden,
-                "the second factor is for staff accounts; contributors sign in with a password",
-                "xác thực hai lớp dành cho tài khoản cán bộ; cộng tác viên đăng nhập bằng mật khẩu");
+    return Fail(
+        ErrorCode::kForbidden,
+        "the second factor is for staff accounts; contributors sign in with a password",
+        "xác thực hai lớp dành cho tài khoản cán bộ; cộng tác viên đăng nhập bằng mật khẩu");
   }
   std::optional<SecondFactor> existing = TRY(store_.GetSecondFactor(a.id));
   if (existing && existing->confirmed) {
@@ -297,6 +302,28 @@ Status SelfService::ConfirmTotp(const Authenticated& who, const std::string& cod
     f->last_step = *step;
     TRY(w.PutSecondFactor(*f));
     return AppendAudit(w, {a.login, "auth.totp_confirm", a.login, address, json::object()});
+  });
+}
+
+Status SelfService::DisableTotp(const Authenticated& who, const std::string& password,
+                                const std::string& code, const std::string& address) {
+  Account a = TRY(Own(who));
+  TRY(CheckPassword(a, password, address));
+  int64_t now = TotpStep(UnixSeconds(accounts_.settings().now()));
+  return store_.Write([&](StoreWriter& w) -> Status {
+    std::optional<SecondFactor> f = TRY(w.GetSecondFactor(a.id));
+    if (!f || !f->confirmed) {
+      return Fail(ErrorCode::kConflict, "no second factor is on for this account",
+                  "tài khoản này chưa bật xác thực hai lớp");
+    }
+    std::optional<std::string> key = Base32Decode(f->secret);
+    if (!key || !MatchTotp(*key, code, now, f->last_step)) {
+      return Fail(Field(ErrorCode::kInvalid, "code", "wrong",
+                        "is not a fresh code of your authenticator app",
+                        "không phải mã mới của ứng dụng xác thực"));
+    }
+    TRY(w.DeleteSecondFactor(a.id));
+    return AppendAudit(w, {a.login, "auth.totp_disable", a.login, address, json::object()});
   });
 }
 

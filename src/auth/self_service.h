@@ -64,6 +64,10 @@ class SelfService {
   Result<Enrolment> EnrolTotp(const Authenticated& who, const std::string& password,
                               const std::string& address);
   Status ConfirmTotp(const Authenticated& who, const std::string& code, const std::string& address);
+  // Turns the second factor off: the password and a current code are both required (a stolen
+  // session alone cannot do it). kConflict when none is on.
+  Status DisableTotp(const Authenticated& who, const std::string& password, const std::string& code,
+                     const std::string& address);
 
  private:
   Result<Account> Own(const Authenticated& who);

@@ -98,8 +98,9 @@ std::optional<int64_t> MatchTotp(std::string_view key, std::string_view code, in
 std::string OtpAuthUri(std::string_view issuer, std::string_view login, std::string_view key) {
   std::string label = PercentEncode(issuer) + ":" + PercentEncode(login);
   return "otpauth://totp/" + label + "?secret=" + Base32Encode(key) +
-         "&issuer=" + PercentEncode(issuer) + "&algorithm=SHA1&digits=" +
-         std::to_string(kTotpDigits) + "&period=" + std::to_string(kTotpStepSeconds);
+         "&issuer=" + PercentEncode(issuer) +
+         "&algorithm=SHA1&digits=" + std::to_string(kTotpDigits) +
+         "&period=" + std::to_string(kTotpStepSeconds);
 }
 
 }  // namespace disan::auth

@@ -428,6 +428,13 @@ void AddReviewPaths(json& paths) {
       {"responses", {{"201", {{"description", "secret, otpauth_uri"}}}, {"401", denied},
                      {"403", Problem("Wrong password, or not a staff account")},
                      {"409", Problem("A second factor is already on")}, {"422", bad}}}};
+  paths["/api/v1/auth/totp"]["delete"] = {
+      {"summary", "Turn my second factor off (password and a fresh code required)"},
+      {"security", secured},
+      {"requestBody", body({{"password", str}, {"code", str}}, {"password", "code"})},
+      {"responses", {{"200", {{"description", "Off"}}}, {"401", denied},
+                     {"403", Problem("Wrong password")}, {"409", Problem("No second factor is on")},
+                     {"422", bad}}}};
   paths["/api/v1/auth/totp/confirm"]["post"] = {
       {"summary", "Confirm the second factor with a code; from then on sign-in needs "
                   "\"totp\" beside the password, each code accepted once"},

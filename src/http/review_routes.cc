@@ -32,14 +32,16 @@ constexpr size_t kMaxSmallBody = 16 * 1024;
 Result<json> ObjectBody(const Request& req, size_t max) {
   if (req.body.size() > max) {
     std::string n = std::to_string(max);
-    return Fail(Error{ErrorCode::kTooLarge, "the body is larger than " + n + " bytes",
-                      "nội dung lớn hơn " + n + " byte",
-                      {{"body", "too_large", "larger than " + n + " bytes", "lớn hơn " + n + " byte"}}});
+    return Fail(
+        Error{ErrorCode::kTooLarge,
+              "the body is larger than " + n + " bytes",
+              "nội dung lớn hơn " + n + " byte",
+              {{"body", "too_large", "larger than " + n + " bytes", "lớn hơn " + n + " byte"}}});
   }
   json body = TRY(ParseJsonBody(req));
   if (!body.is_object()) {
-    return Fail(workflow::FieldInvalid("body", "type", "must be a JSON object",
-                                       "phải là đối tượng JSON"));
+    return Fail(
+        workflow::FieldInvalid("body", "type", "must be a JSON object", "phải là đối tượng JSON"));
   }
   return body;
 }
@@ -63,7 +65,8 @@ Result<int64_t> IdOf(const Request& req) {
 Result<std::string> PidOf(const Request& req) {
   Result<std::string> pid = ParsePid(req.params.at("pid"));
   if (!pid) {
-    return Fail(workflow::FieldInvalid("pid", "pid", pid.error().message_en, pid.error().message_vi));
+    return Fail(
+        workflow::FieldInvalid("pid", "pid", pid.error().message_en, pid.error().message_vi));
   }
   return *pid;
 }
@@ -90,7 +93,8 @@ Status OnlyParameters(const Request& req, std::initializer_list<std::string_view
 
 Result<std::pair<int64_t, size_t>> Paging(const Request& req) {
   int64_t after = 0, limit = 50;
-  if (auto a = req.Query("after")) after = TRY(WholeNumber("after", *a, 0, std::numeric_limits<int64_t>::max()));
+  if (auto a = req.Query("after"))
+    after = TRY(WholeNumber("after", *a, 0, std::numeric_limits<int64_t>::max()));
   if (auto l = req.Query("limit")) limit = TRY(WholeNumber("limit", *l, 1, 200));
   return std::make_pair(after, static_cast<size_t>(limit));
 }
@@ -183,18 +187,19 @@ Response Queue(const Request& req, Context& ctx) {
   if (auto unit = req.Query("unit")) {
     Result<std::string> pid = ParsePid(*unit);
     if (!pid) {
-      return ProblemResponse(workflow::FieldInvalid("unit", "pid", pid.error().message_en,
-                                                    pid.error().message_vi),
-                             req.path);
+      return ProblemResponse(
+          workflow::FieldInvalid("unit", "pid", pid.error().message_en, pid.error().message_vi),
+          req.path);
     }
     f.unit = *pid;
   }
   if (auto kind = req.Query("kind")) {
     if (!ctx.catalogue.schema().KindVocabulary(RecordClass::kItem).FindId(*kind)) {
-      return ProblemResponse(workflow::FieldInvalid("kind", "unknown_term",
-                                                    "is not a kind (relic, artifact, intangible, documentary)",
-                                                    "không phải loại di sản (relic, artifact, intangible, documentary)"),
-                             req.path);
+      return ProblemResponse(
+          workflow::FieldInvalid(
+              "kind", "unknown_term", "is not a kind (relic, artifact, intangible, documentary)",
+              "không phải loại di sản (relic, artifact, intangible, documentary)"),
+          req.path);
     }
     f.kind = *kind;
   }
@@ -222,9 +227,11 @@ Response ListNotifications(const Request& req, Context& ctx) {
       ctx.principal.account_id, filter, static_cast<size_t>(limit)));
   json out = json::array();
   for (const Notification& n : list) {
-    json shown = {{"id", n.id},          {"event", n.event},         {"text_en", n.text_en},
-                  {"text_vi", n.text_vi}, {"created_at", n.created_at}, {"read", !n.read_at.empty()}};
-    if (n.submission_id) shown["submission"] = "/api/v1/submissions/" + std::to_string(n.submission_id);
+    json shown = {
+        {"id", n.id},           {"event", n.event},           {"text_en", n.text_en},
+        {"text_vi", n.text_vi}, {"created_at", n.created_at}, {"read", !n.read_at.empty()}};
+    if (n.submission_id)
+      shown["submission"] = "/api/v1/submissions/" + std::to_string(n.submission_id);
     out.push_back(shown);
   }
   Response r = JsonResponse({{"notifications", out}});
@@ -236,10 +243,10 @@ Response MarkRead(const Request& req, Context& ctx) {
   json body = OR_PROBLEM(ObjectBody(req, kMaxSmallBody));
   auto it = body.find("up_to");
   if (it == body.end() || !it->is_number_integer() || it->get<int64_t>() < 1) {
-    return ProblemResponse(workflow::FieldInvalid("up_to", "type",
-                                                  "must be the id of the newest notification read",
-                                                  "phải là mã của thông báo mới nhất đã đọc"),
-                           req.path);
+    return ProblemResponse(
+        workflow::FieldInvalid("up_to", "type", "must be the id of the newest notification read",
+                               "phải là mã của thông báo mới nhất đã đọc"),
+        req.path);
   }
   int64_t up_to = it->get<int64_t>();
   int64_t marked = 0;
@@ -285,17 +292,17 @@ Response ListUseRequests(const Request& req, Context& ctx) {
   q.limit = limit;
   q.state = req.Query("state").value_or("");
   if (!q.state.empty() && q.state != "open" && q.state != "granted" && q.state != "refused") {
-    return ProblemResponse(workflow::FieldInvalid("state", "unknown_term",
-                                                  "must be open, granted or refused",
-                                                  "phải là open, granted hoặc refused"),
-                           req.path);
+    return ProblemResponse(
+        workflow::FieldInvalid("state", "unknown_term", "must be open, granted or refused",
+                               "phải là open, granted hoặc refused"),
+        req.path);
   }
   if (auto item = req.Query("item")) {
     Result<std::string> pid = ParsePid(*item);
     if (!pid) {
-      return ProblemResponse(workflow::FieldInvalid("item", "pid", pid.error().message_en,
-                                                    pid.error().message_vi),
-                             req.path);
+      return ProblemResponse(
+          workflow::FieldInvalid("item", "pid", pid.error().message_en, pid.error().message_vi),
+          req.path);
     }
     q.record_pid = *pid;
   }
@@ -347,11 +354,13 @@ Response UploadToSubmission(const Request& req, Context& ctx) {
   Response r = UploadItemMedia(upload, as_owner);
   if (r.status == 201) {
     json made = json::parse(r.body, nullptr, false);
-    (void)auth::AppendAudit(ctx.catalogue.store(),
-                            {ctx.actor.name, "contribution.media", "submission:" + std::to_string(id),
-                             req.remote_address,
-                             {{"record", s->record_pid},
-                              {"media", made.is_object() ? made.value("id", "") : ""}}});
+    (void)auth::AppendAudit(
+        ctx.catalogue.store(),
+        {ctx.actor.name,
+         "contribution.media",
+         "submission:" + std::to_string(id),
+         req.remote_address,
+         {{"record", s->record_pid}, {"media", made.is_object() ? made.value("id", "") : ""}}});
   }
   return r;
 }
@@ -440,8 +449,9 @@ Response DeleteMine(const Request& req, Context& ctx) {
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
   OR_PROBLEM(self.Delete(*ctx.who, password, req.remote_address));
   Response r = JsonResponse({{"deleted", true},
-                             {"note", "your contributions stay, credited to the name you chose / "
-                                      "đóng góp của bạn được giữ lại, ghi công theo tên bạn đã chọn"}});
+                             {"note",
+                              "your contributions stay, credited to the name you chose / "
+                              "đóng góp của bạn được giữ lại, ghi công theo tên bạn đã chọn"}});
   r.SetHeader("Set-Cookie", "disan_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
   return r;
 }
@@ -452,24 +462,37 @@ Response EnrolTotp(const Request& req, Context& ctx) {
   if (auto none = NoAccounts(req, ctx)) return *none;
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
   auth::Enrolment e = OR_PROBLEM(self.EnrolTotp(*ctx.who, password, req.remote_address));
-  Response r = JsonResponse(
-      {{"secret", e.secret_base32},
-       {"otpauth_uri", e.otpauth_uri},
-       {"confirm", "POST /api/v1/auth/totp/confirm {\"code\": \"123456\"}"},
-       {"note", "shown once: add it to your authenticator app, then confirm with a code / chỉ "
-                "hiện một lần: thêm vào ứng dụng xác thực rồi xác nhận bằng một mã"}},
-      201);
+  Response r =
+      JsonResponse({{"secret", e.secret_base32},
+                    {"otpauth_uri", e.otpauth_uri},
+                    {"confirm", "POST /api/v1/auth/totp/confirm {\"code\": \"123456\"}"},
+                    {"note",
+                     "shown once: add it to your authenticator app, then confirm with a code / chỉ "
+                     "hiện một lần: thêm vào ứng dụng xác thực rồi xác nhận bằng một mã"}},
+                   201);
   r.SetHeader("Cache-Control", "no-store");
   return r;
 }
 
 Response ConfirmTotp(const Request& req, Context& ctx) {
   json body = OR_PROBLEM(ObjectBody(req, kMaxSmallBody));
-  std::string code = OR_PROBLEM(workflow::TextMember(body, "code", 16, workflow::Presence::kRequired));
+  std::string code =
+      OR_PROBLEM(workflow::TextMember(body, "code", 16, workflow::Presence::kRequired));
   if (auto none = NoAccounts(req, ctx)) return *none;
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
   OR_PROBLEM(self.ConfirmTotp(*ctx.who, code, req.remote_address));
   return JsonResponse({{"second_factor", "on"}});
+}
+
+Response DisableTotp(const Request& req, Context& ctx) {
+  json body = OR_PROBLEM(ObjectBody(req, kMaxSmallBody));
+  std::string password = OR_PROBLEM(PasswordOf(body, "password"));
+  std::string code =
+      OR_PROBLEM(workflow::TextMember(body, "code", 16, workflow::Presence::kRequired));
+  if (auto none = NoAccounts(req, ctx)) return *none;
+  auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
+  OR_PROBLEM(self.DisableTotp(*ctx.who, password, code, req.remote_address));
+  return JsonResponse({{"second_factor", "off"}});
 }
 
 }  // namespace
@@ -477,8 +500,8 @@ Response ConfirmTotp(const Request& req, Context& ctx) {
 void AddReviewRoutes(std::vector<Route>& r) {
   r.push_back({"POST", "/api/v1/submissions", Access::Of(Action::kContribute), SubmitItem});
   r.push_back({"GET", "/api/v1/submissions", Access::Of(Action::kViewOwnContributions), ListMine});
-  r.push_back(
-      {"GET", "/api/v1/submissions/{id}", Access::Of(Action::kViewOwnContributions), GetSubmission});
+  r.push_back({"GET", "/api/v1/submissions/{id}", Access::Of(Action::kViewOwnContributions),
+               GetSubmission});
   r.push_back({"POST", "/api/v1/submissions/{id}/revise", Access::Of(Action::kContribute),
                ReviseSubmission});
   r.push_back(
@@ -500,10 +523,12 @@ void AddReviewRoutes(std::vector<Route>& r) {
                UploadToSubmission, Body::kStreamed});
   r.push_back({"POST", "/api/v1/auth/register", Access::Of(Action::kRegister), Register});
   r.push_back({"GET", "/api/v1/auth/export", Access::Of(Action::kViewOwnAccount), ExportMine});
-  r.push_back({"DELETE", "/api/v1/auth/account", Access::Of(Action::kManageOwnAccount), DeleteMine});
+  r.push_back(
+      {"DELETE", "/api/v1/auth/account", Access::Of(Action::kManageOwnAccount), DeleteMine});
   r.push_back({"POST", "/api/v1/auth/totp", Access::Of(Action::kManageOwnAccount), EnrolTotp});
   r.push_back(
       {"POST", "/api/v1/auth/totp/confirm", Access::Of(Action::kManageOwnAccount), ConfirmTotp});
+  r.push_back({"DELETE", "/api/v1/auth/totp", Access::Of(Action::kManageOwnAccount), DisableTotp});
 }
 
 }  // namespace disan::http

@@ -70,8 +70,8 @@ Result<std::string> TextMember(const json& body, const std::string& name, size_t
 
 bool CommercialUseNeedsPermission(std::string_view licence) {
   if (licence == "rs_inc" || licence == "rs_inc_edu" || licence == "commercial") return true;
-  return licence.find("_nc") != std::string_view::npos ||
-         licence.starts_with("rs_noc_nc") || licence.starts_with("rs_inc_nc");
+  return licence.find("_nc") != std::string_view::npos || licence.starts_with("rs_noc_nc") ||
+         licence.starts_with("rs_inc_nc");
 }
 
 Result<Rights> ParseRights(const json& body, ConsentRule consent_rule) {
@@ -91,10 +91,10 @@ Result<Rights> ParseRights(const json& body, ConsentRule consent_rule) {
   auto it = body.find("consent");
   if (it == body.end() || it->is_null()) {
     if (consent_rule == ConsentRule::kRequired) {
-      return Fail(FieldInvalid(
-          "consent", "required",
-          "is required for intangible heritage: who consented and when (YYYY-MM-DD)",
-          "là bắt buộc với di sản phi vật thể: ai đồng ý và ngày nào (YYYY-MM-DD)"));
+      return Fail(
+          FieldInvalid("consent", "required",
+                       "is required for intangible heritage: who consented and when (YYYY-MM-DD)",
+                       "là bắt buộc với di sản phi vật thể: ai đồng ý và ngày nào (YYYY-MM-DD)"));
     }
     return r;
   }
@@ -111,9 +111,9 @@ Result<Rights> ParseRights(const json& body, ConsentRule consent_rule) {
   }
   Consent c;
   Result<std::string> who = TextMember(*it, "who", kMaxShortText, Presence::kRequired);
-  if (!who) return Fail(FieldInvalid("consent/who", who.error().fields[0].problem,
-                                     who.error().fields[0].message_en,
-                                     who.error().fields[0].message_vi));
+  if (!who)
+    return Fail(FieldInvalid("consent/who", who.error().fields[0].problem,
+                             who.error().fields[0].message_en, who.error().fields[0].message_vi));
   c.who = *who;
   Result<std::string> date = TextMember(*it, "date", 10, Presence::kRequired);
   if (!date || !IsDate(*date)) {
@@ -133,9 +133,8 @@ Result<Rights> ParseRights(const json& body, ConsentRule consent_rule) {
 }
 
 json RightsJson(const Rights& r) {
-  json out = {{"licence", r.licence},
-              {"rights_holder", r.rights_holder},
-              {"attribution", r.attribution}};
+  json out = {
+      {"licence", r.licence}, {"rights_holder", r.rights_holder}, {"attribution", r.attribution}};
   if (r.consent) {
     out["consent"] = {{"who", r.consent->who},
                       {"date", r.consent->date},
@@ -177,13 +176,12 @@ Result<ReviewAction> ParseReviewAction(const json& body) {
   } else if (decision == "request_changes") {
     a.decision = Decision::kRequestChanges;
   } else {
-    return Fail(FieldInvalid("action", "unknown_term",
-                             "must be approve, reject or request_changes",
+    return Fail(FieldInvalid("action", "unknown_term", "must be approve, reject or request_changes",
                              "phải là approve, reject hoặc request_changes"));
   }
-  a.reason = TRY(TextMember(body, "reason", kMaxLongText,
-                            a.decision == Decision::kApprove ? Presence::kOptional
-                                                             : Presence::kRequired));
+  a.reason =
+      TRY(TextMember(body, "reason", kMaxLongText,
+                     a.decision == Decision::kApprove ? Presence::kOptional : Presence::kRequired));
   auto it = body.find("comments");
   if (it != body.end() && !it->is_null()) {
     if (!it->is_array()) {

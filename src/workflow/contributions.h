@@ -5,12 +5,11 @@
 // Every failure is kInvalid (or kTooLarge) naming the field in English and Vietnamese.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/schema.h"
@@ -20,19 +19,18 @@ namespace disan::workflow {
 // The licences a contributor may choose (ids of schema/vocabularies/licences.json): CC0,
 // CC BY 4.0, CC BY-SA 4.0, CC BY-NC 4.0, and all rights reserved (RightsStatements.org "In
 // Copyright") with commercial use by permission.
-inline constexpr std::string_view kContributionLicences[] = {"cc0_1_0", "cc_by_4_0",
-                                                             "cc_by_sa_4_0", "cc_by_nc_4_0",
-                                                             "rs_inc"};
+inline constexpr std::string_view kContributionLicences[] = {"cc0_1_0", "cc_by_4_0", "cc_by_sa_4_0",
+                                                             "cc_by_nc_4_0", "rs_inc"};
 
 // Whether a licence leaves commercial use to the rights holder's permission (all rights
 // reserved, and every non-commercial licence or statement): such items take requests.
 bool CommercialUseNeedsPermission(std::string_view licence);
 
 // Bounds on what a contributor writes.
-inline constexpr size_t kMaxShortText = 500;   // rights holder, consent "who", names
-inline constexpr size_t kMaxLongText = 4000;   // reasons, comments, purposes
-inline constexpr size_t kMaxComments = 100;    // comments of one review action
-inline constexpr size_t kMaxFieldPath = 300;   // a JSON pointer
+inline constexpr size_t kMaxShortText = 500;  // rights holder, consent "who", names
+inline constexpr size_t kMaxLongText = 4000;  // reasons, comments, purposes
+inline constexpr size_t kMaxComments = 100;   // comments of one review action
+inline constexpr size_t kMaxFieldPath = 300;  // a JSON pointer
 
 // Consent of the community or practitioners to record intangible heritage.
 struct Consent {

@@ -77,9 +77,10 @@ json Entry(const Person& who, const std::string& action) {
           {"action", action}};
 }
 
-Status Audit(StoreWriter& w, const Person& who, const std::string& action, const std::string& target,
-             json detail) {
-  return auth::AppendAudit(w, {who.actor.name, action, target, who.actor.address, std::move(detail)});
+Status Audit(StoreWriter& w, const Person& who, const std::string& action,
+             const std::string& target, json detail) {
+  return auth::AppendAudit(w,
+                           {who.actor.name, action, target, who.actor.address, std::move(detail)});
 }
 
 // A contributor's record: an object, without the fields only staff or the system set.
@@ -144,8 +145,8 @@ Result<StoredRecord> CorrectableRecord(StoreWriter& w, const std::string& pid) {
 }
 
 Result<Rights> RightsOf(const json& body, const std::string& kind, bool is_new) {
-  return ParseRights(body, is_new && kind == "intangible" ? ConsentRule::kRequired
-                                                          : ConsentRule::kOptional);
+  return ParseRights(
+      body, is_new && kind == "intangible" ? ConsentRule::kRequired : ConsentRule::kOptional);
 }
 
 }  // namespace
@@ -153,7 +154,8 @@ Result<Rights> RightsOf(const json& body, const std::string& kind, bool is_new) 
 Result<std::shared_ptr<const ReviewConfig>> ReviewConfig::Parse(const json& j) {
   auto config = std::make_shared<ReviewConfig>();
   if (!j.is_object()) {
-    return Fail(ErrorCode::kCorrupt, "review.json is not an object", "review.json không phải đối tượng");
+    return Fail(ErrorCode::kCorrupt, "review.json is not an object",
+                "review.json không phải đối tượng");
   }
   config->default_ = TRY(ParseSteps(j.value("default", json()), "default"));
   if (j.contains("kinds")) {
@@ -203,7 +205,8 @@ Status Review::Notify(StoreWriter& w, const Submission& s, const std::string& ev
 
 Result<Submission> Review::SubmitNewItem(const Person& who, const json& body) {
   json record = TRY(ContributedRecord(body));
-  std::string kind = record.value("kind", json()).is_string() ? record["kind"].get<std::string>() : "";
+  std::string kind =
+      record.value("kind", json()).is_string() ? record["kind"].get<std::string>() : "";
   Rights rights = TRY(RightsOf(body, kind, true));
   if (rights.consent && !rights.consent->document_media.empty()) {
     return Fail(FieldInvalid("consent/document_media", "not_yet",
@@ -308,8 +311,9 @@ Result<Submission> Review::Revise(const Person& who, int64_t id, const json& bod
         record["licence"] = s.rights.value("licence", "");
         record["rights_holder"] = s.rights.value("rights_holder", "");
         TRY(catalogue_.UpdateIn(
-            w, RecordClass::kItem, s.record_pid, [&](const StoredRecord&) -> Result<json> { return record; },
-            RevisionAction::kUpdate, std::nullopt, owner, "contribution revised after review"));
+            w, RecordClass::kItem, s.record_pid,
+            [&](const StoredRecord&) -> Result<json> { return record; }, RevisionAction::kUpdate,
+            std::nullopt, owner, "contribution revised after review"));
       }
       StoredRecord r = TRY(w.Get(s.record_pid));
       s.kind = r.kind;
@@ -337,8 +341,7 @@ Result<Submission> Review::Revise(const Person& who, int64_t id, const json& bod
 
 Status Review::CheckMayAct(const Person& who, const Submission& s, Decision decision) const {
   if (who.principal.account_id != 0 && who.principal.account_id == s.contributor_id) {
-    return Fail(ErrorCode::kForbidden,
-                "you cannot review, approve or publish your own submission",
+    return Fail(ErrorCode::kForbidden, "you cannot review, approve or publish your own submission",
                 "bạn không được thẩm định, duyệt hoặc công bố đóng góp của chính mình");
   }
   const ReviewSteps& steps = config_->StepsFor(s.kind);
@@ -351,12 +354,15 @@ Status Review::CheckMayAct(const Person& who, const Submission& s, Decision deci
   if (!Holds(who.principal, role, s.unit)) {
     return Fail(ErrorCode::kForbidden,
                 "step " + n + " of this review is taken by a " + role +
-                    (role == "unit_editor" ? " of unit " + s.unit : "") + "; your roles do not include it",
+                    (role == "unit_editor" ? " of unit " + s.unit : "") +
+                    "; your roles do not include it",
                 "bước " + n + " của việc thẩm định này do " + RoleLabelVi(role) +
-                    (role == "unit_editor" ? " " + s.unit : "") + " thực hiện; vai trò của bạn không gồm vai trò đó");
+                    (role == "unit_editor" ? " " + s.unit : "") +
+                    " thực hiện; vai trò của bạn không gồm vai trò đó");
   }
   for (const json* e : CurrentRound(s)) {
-    if (e->value("action", "") != "approve" || e->value("by_id", int64_t{0}) != who.principal.account_id)
+    if (e->value("action", "") != "approve" ||
+        e->value("by_id", int64_t{0}) != who.principal.account_id)
       continue;
     int64_t step = e->value("step", int64_t{-1});
     if (step == s.step) {
@@ -453,8 +459,8 @@ Result<Submission> Review::Act(const Person& who, int64_t id, const ReviewAction
         s.state = "changes_requested";
         s.awaiting_role = "";
         TRY(Notify(w, s, "review.request_changes",
-                   "changes requested at step " + n + " (" + std::to_string(action.comments.size()) +
-                       " comments): " + action.reason,
+                   "changes requested at step " + n + " (" +
+                       std::to_string(action.comments.size()) + " comments): " + action.reason,
                    "được yêu cầu sửa ở bước " + n + " (" + std::to_string(action.comments.size()) +
                        " nhận xét): " + action.reason));
         break;
@@ -570,7 +576,8 @@ Result<SubmissionPage> Review::Queue(const Person& who, const QueueFilter& f) {
   }
   if (everything) q.actable.clear();
   SubmissionPage page;
-  if ((!everything && q.actable.empty()) || who.principal.scope == auth::TokenScope::kRead) return page;
+  if ((!everything && q.actable.empty()) || who.principal.scope == auth::TokenScope::kRead)
+    return page;
   if (f.older_than_days > 0) {
     q.created_before =
         auth::FormatTime(auth::Clock::now() - std::chrono::hours(24) * f.older_than_days);
@@ -601,9 +608,10 @@ Result<UsageRequest> Review::RequestUse(const Person& who, const std::string& pi
                   licence.empty() ? "item " + pid + " states no licence; ask its custodian"
                                   : "the licence of item " + pid + " (" + licence +
                                         ") already allows commercial use: no request is needed",
-                  licence.empty() ? "hiện vật " + pid + " chưa ghi giấy phép; hãy hỏi đơn vị quản lý"
-                                  : "giấy phép của hiện vật " + pid + " (" + licence +
-                                        ") đã cho phép sử dụng thương mại: không cần đề nghị");
+                  licence.empty()
+                      ? "hiện vật " + pid + " chưa ghi giấy phép; hãy hỏi đơn vị quản lý"
+                      : "giấy phép của hiện vật " + pid + " (" + licence +
+                            ") đã cho phép sử dụng thương mại: không cần đề nghị");
     }
     r.record_pid = pid;
     r.account_id = who.principal.account_id;

@@ -17,11 +17,10 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/permissions.h"
 #include "catalogue/catalogue.h"
@@ -56,8 +55,8 @@ struct Person {
 
 // Filters of the review queue.
 struct QueueFilter {
-  std::string unit;  // "" = every unit
-  std::string kind;  // "" = every kind
+  std::string unit;             // "" = every unit
+  std::string kind;             // "" = every kind
   int64_t older_than_days = 0;  // 0 = any age
   int64_t after_id = 0;
   size_t limit = 50;

@@ -33,7 +33,8 @@ TEST(Contributions, RightsNeedAChosenLicenceAHolderAndAName) {
   }
   json odd = Rights();
   odd["licence"] = "cc_by_nd_4_0";  // a real licence, but not one contributors choose
-  EXPECT_EQ(FieldOf(workflow::ParseRights(odd, workflow::ConsentRule::kOptional).error()), "licence");
+  EXPECT_EQ(FieldOf(workflow::ParseRights(odd, workflow::ConsentRule::kOptional).error()),
+            "licence");
   // NFC: a decomposed name is stored composed.
   json nfd = Rights();
   nfd["attribution"] = "Y So\xcc\x9bn";
@@ -52,13 +53,12 @@ TEST(Contributions, IntangibleHeritageNeedsConsent) {
   EXPECT_EQ(FieldOf(workflow::ParseRights(Rights(), workflow::ConsentRule::kRequired).error()),
             "consent");
   json j = Rights();
-  j["consent"] = {{"who", "Nghệ nhân Điểu Klứt"}, {"date", "2026-04-30"},
-                  {"document_media", "dn-4kq8zx2bv"}};
+  j["consent"] = {
+      {"who", "Nghệ nhân Điểu Klứt"}, {"date", "2026-04-30"}, {"document_media", "dn-4kq8zx2bv"}};
   Result<workflow::Rights> r = workflow::ParseRights(j, workflow::ConsentRule::kRequired);
   ASSERT_TRUE(r) << r.error().Describe();
   EXPECT_EQ(r->consent->document_media, "dn-4kq8zx2bv");
-  for (const auto& [key, value, field] :
-       std::vector<std::tuple<std::string, json, std::string>>{
+  for (const auto& [key, value, field] : std::vector<std::tuple<std::string, json, std::string>>{
            {"date", "30/04/2026", "consent/date"},
            {"who", "", "consent/who"},
            {"document_media", "not a pid", "consent/document_media"},
@@ -83,9 +83,10 @@ TEST(Contributions, ReviewActionsNameWhatIsWrong) {
   EXPECT_TRUE(workflow::ParseReviewAction({{"action", "approve"}}));
   EXPECT_EQ(FieldOf(workflow::ParseReviewAction({{"action", "publish"}}).error()), "action");
   EXPECT_EQ(FieldOf(workflow::ParseReviewAction({{"action", "reject"}}).error()), "reason");
-  EXPECT_EQ(FieldOf(workflow::ParseReviewAction(
-                        {{"action", "request_changes"}, {"reason", "x"}}).error()),
-            "comments");
+  EXPECT_EQ(
+      FieldOf(
+          workflow::ParseReviewAction({{"action", "request_changes"}, {"reason", "x"}}).error()),
+      "comments");
   json a = {{"action", "request_changes"},
             {"reason", "thiếu nguồn"},
             {"comments", {{{"field", "/names/0/value"}, {"text", "Tên theo văn bản nào?"}}}}};
@@ -108,19 +109,21 @@ TEST(Contributions, UseRequestsAndAnswersAreBounded) {
     EXPECT_EQ(FieldOf(workflow::ParseUseRequest(bad).error()), "email") << email;
   }
   EXPECT_EQ(FieldOf(workflow::ParseUseAnswer({{"decision", "grant"}}).error()), "answer");
-  EXPECT_TRUE(workflow::ParseUseAnswer({{"decision", "refuse"}, {"answer", "không"}})->granted == false);
+  EXPECT_TRUE(workflow::ParseUseAnswer({{"decision", "refuse"}, {"answer", "không"}})->granted ==
+              false);
 }
 
 TEST(ReviewConfig, TheBuiltInStepsAndRefusalOfRolesThatCannotReview) {
   auto config = workflow::ReviewConfig::Builtin();
   EXPECT_EQ(config->StepsFor("relic").roles, (std::vector<std::string>{"reviewer", "curator"}));
-  EXPECT_EQ(config->StepsFor("intangible").roles, (std::vector<std::string>{"reviewer", "reviewer"}));
+  EXPECT_EQ(config->StepsFor("intangible").roles,
+            (std::vector<std::string>{"reviewer", "reviewer"}));
   EXPECT_TRUE(config->StepsFor("intangible").distinct_people);
   EXPECT_EQ(config->StepsFor("unknown").roles.size(), 2u);
-  EXPECT_FALSE(workflow::ReviewConfig::Parse(
-      {{"default", {{"steps", {"contributor"}}}}}));
+  EXPECT_FALSE(workflow::ReviewConfig::Parse({{"default", {{"steps", {"contributor"}}}}}));
   EXPECT_FALSE(workflow::ReviewConfig::Parse({{"default", {{"steps", json::array()}}}}));
-  EXPECT_TRUE(workflow::ReviewConfig::Parse({{"default", {{"steps", {"unit_editor", "curator"}}}}}));
+  EXPECT_TRUE(
+      workflow::ReviewConfig::Parse({{"default", {{"steps", {"unit_editor", "curator"}}}}}));
 }
 
 }  // namespace

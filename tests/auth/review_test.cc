@@ -126,7 +126,8 @@ TEST_F(ReviewTest, ANewItemIsAHiddenDraftUntilTheLastStepPublishesIt) {
   HttpReply read = As("contributor", "POST", "/api/v1/notifications/read", {{"up_to", newest}});
   ASSERT_EQ(read.status, 200) << read;
   EXPECT_EQ(read.doc["marked_read"], 2);
-  EXPECT_TRUE(As("contributor", "GET", "/api/v1/notifications?unread=true").doc["notifications"].empty());
+  EXPECT_TRUE(
+      As("contributor", "GET", "/api/v1/notifications?unread=true").doc["notifications"].empty());
 }
 
 TEST_F(ReviewTest, NobodyReviewsOrPublishesTheirOwnSubmission) {
@@ -237,10 +238,11 @@ TEST_F(ReviewTest, RequestedChangesComeBackWithCommentsAndTheReviewStartsAgain) 
   body["reason"] = "đo lại";
   json s = As("contributor", "POST", "/api/v1/items/" + pid + "/corrections", body).doc;
   ASSERT_EQ(Act("reviewer", s, {{"action", "approve"}}).status, 200);
-  HttpReply asked = Act("curator", s,
-                        {{"action", "request_changes"},
-                         {"reason", "cần nguồn"},
-                         {"comments", {{{"field", "/area_m2"}, {"text", "Diện tích theo bản đồ nào?"}}}}});
+  HttpReply asked =
+      Act("curator", s,
+          {{"action", "request_changes"},
+           {"reason", "cần nguồn"},
+           {"comments", {{{"field", "/area_m2"}, {"text", "Diện tích theo bản đồ nào?"}}}}});
   ASSERT_EQ(asked.status, 200) << asked;
   EXPECT_EQ(asked.doc["state"], "changes_requested");
 
@@ -280,12 +282,14 @@ TEST_F(ReviewTest, QueuesShowWhatTheCallerMayActOnFilteredAndPaged) {
   HttpReply of_b = As("reviewer", "GET", "/api/v1/review/queue?unit=" + unit_b_);
   ASSERT_EQ(of_b.doc["submissions"].size(), 1u);
   EXPECT_EQ(of_b.doc["submissions"][0]["id"], b["id"]);
-  EXPECT_TRUE(As("reviewer", "GET", "/api/v1/review/queue?older_than_days=1").doc["submissions"].empty());
+  EXPECT_TRUE(
+      As("reviewer", "GET", "/api/v1/review/queue?older_than_days=1").doc["submissions"].empty());
   HttpReply page = As("reviewer", "GET", "/api/v1/review/queue?limit=2");
   ASSERT_EQ(page.doc["submissions"].size(), 2u);
   ASSERT_TRUE(page.doc.contains("next_after")) << page;
   HttpReply rest = As("reviewer", "GET",
-                      "/api/v1/review/queue?limit=2&after=" + std::to_string(page.doc["next_after"].get<int64_t>()));
+                      "/api/v1/review/queue?limit=2&after=" +
+                          std::to_string(page.doc["next_after"].get<int64_t>()));
   ASSERT_EQ(rest.doc["submissions"].size(), 1u);
   EXPECT_FALSE(rest.doc.contains("next_after"));
 
@@ -308,8 +312,10 @@ TEST_F(ReviewTest, ContributorsAttachFilesToTheirOwnDraftOnly) {
   json s = SubmitItem("contributor", "Lễ hội đâm trâu", unit_a_, "intangible");
   auto upload = [&](const std::string& who, const json& sub) {
     std::multimap<std::string, std::string> headers = {
-        {"Authorization", "Bearer " + tokens_.at(who)}, {"Content-Type", "application/octet-stream"}};
-    return testing::SendHttp(server_.port, "POST", Path(sub) + "/media?caption_vi=V%C4%83n%20b%E1%BA%A3n",
+        {"Authorization", "Bearer " + tokens_.at(who)},
+        {"Content-Type", "application/octet-stream"}};
+    return testing::SendHttp(server_.port, "POST",
+                             Path(sub) + "/media?caption_vi=V%C4%83n%20b%E1%BA%A3n",
                              std::move(headers), testing::SampleJpeg());
   };
   HttpReply made = upload("contributor", s);
@@ -324,12 +330,15 @@ TEST_F(ReviewTest, ContributorsAttachFilesToTheirOwnDraftOnly) {
   EXPECT_EQ(AuditEntries("contribution.media").size(), 1u);
 
   // The signed consent document is one of its files.
-  ASSERT_EQ(Act("reviewer", s, {{"action", "request_changes"}, {"reason", "thiếu văn bản"},
-                                {"comments", {{{"field", "/consent"}, {"text", "Cần văn bản đồng ý"}}}}})
+  ASSERT_EQ(Act("reviewer", s,
+                {{"action", "request_changes"},
+                 {"reason", "thiếu văn bản"},
+                 {"comments", {{{"field", "/consent"}, {"text", "Cần văn bản đồng ý"}}}}})
                 .status,
             200);
   json rights = Rights();
-  rights["consent"] = {{"who", "Buôn Bu Nor"}, {"date", "2026-05-01"}, {"document_media", "dn-4kq8zx2bv"}};
+  rights["consent"] = {
+      {"who", "Buôn Bu Nor"}, {"date", "2026-05-01"}, {"document_media", "dn-4kq8zx2bv"}};
   HttpReply foreign = As("contributor", "POST", Path(s) + "/revise", rights);
   EXPECT_EQ(foreign.status, 422) << foreign;
   EXPECT_TRUE(foreign.NamesParameter("consent/document_media")) << foreign;
@@ -367,7 +376,8 @@ TEST_F(ReviewTest, TextIsStoredAsGivenAndNeverServedAsHtml) {
   // Escaped on output: JSON escapes nothing here, but it is never text/html.
   EXPECT_EQ(shown.Header("Content-Type"), "application/json; charset=utf-8");
   HttpReply notes = As("contributor", "GET", "/api/v1/notifications");
-  EXPECT_NE(notes.doc["notifications"][0]["text_en"].get<std::string>().find(xss), std::string::npos);
+  EXPECT_NE(notes.doc["notifications"][0]["text_en"].get<std::string>().find(xss),
+            std::string::npos);
 }
 
 TEST_F(ReviewTest, MalformedOversizedAndHostileBodiesAreRefusedNamingTheFieldAndWriteNothing) {
@@ -385,7 +395,8 @@ TEST_F(ReviewTest, MalformedOversizedAndHostileBodiesAreRefusedNamingTheFieldAnd
   };
   refused(As("contributor", "POST", "/api/v1/submissions", without("licence")), 422, "licence");
   refused(As("contributor", "POST", "/api/v1/submissions", without("record")), 422, "record");
-  refused(As("contributor", "POST", "/api/v1/submissions", without("attribution")), 422, "attribution");
+  refused(As("contributor", "POST", "/api/v1/submissions", without("attribution")), 422,
+          "attribution");
   json b = good;
   b["licence"] = "cc_by_nd_4_0";
   refused(As("contributor", "POST", "/api/v1/submissions", b), 422, "licence");
@@ -407,10 +418,10 @@ TEST_F(ReviewTest, MalformedOversizedAndHostileBodiesAreRefusedNamingTheFieldAnd
   // Bytes that are not UTF-8 never reach a field.
   std::string raw = good.dump();
   raw.replace(raw.find("Nguyễn Văn A (Đắk Mil)"), 3, "\xff\xfe\xfd");
-  HttpReply latin = testing::SendHttp(server_.port, "POST", "/api/v1/submissions",
-                                      {{"Authorization", "Bearer " + tokens_["contributor"]},
-                                       {"Content-Type", "application/json"}},
-                                      raw);
+  HttpReply latin = testing::SendHttp(
+      server_.port, "POST", "/api/v1/submissions",
+      {{"Authorization", "Bearer " + tokens_["contributor"]}, {"Content-Type", "application/json"}},
+      raw);
   EXPECT_EQ(latin.status, 422) << latin;
   EXPECT_TRUE(latin.IsProblem());
   b = good;
@@ -418,10 +429,10 @@ TEST_F(ReviewTest, MalformedOversizedAndHostileBodiesAreRefusedNamingTheFieldAnd
   HttpReply big = As("contributor", "POST", "/api/v1/submissions", b);
   EXPECT_TRUE(big.status == 413 || big.status == 422) << big.status;
   EXPECT_TRUE(big.IsProblem());
-  HttpReply not_json = testing::SendHttp(server_.port, "POST", "/api/v1/submissions",
-                                         {{"Authorization", "Bearer " + tokens_["contributor"]},
-                                          {"Content-Type", "application/json"}},
-                                         "{\"record\": ");
+  HttpReply not_json = testing::SendHttp(
+      server_.port, "POST", "/api/v1/submissions",
+      {{"Authorization", "Bearer " + tokens_["contributor"]}, {"Content-Type", "application/json"}},
+      "{\"record\": ");
   EXPECT_EQ(not_json.status, 422) << not_json;
   EXPECT_TRUE(not_json.IsProblem());
   HttpReply list = As("contributor", "POST", "/api/v1/submissions", json::array({1, 2}));
@@ -441,18 +452,23 @@ TEST_F(ReviewTest, MalformedOversizedAndHostileBodiesAreRefusedNamingTheFieldAnd
   refused(Act("reviewer", s, {{"action", "publish"}}), 422, "action");
   refused(Act("reviewer", s, {{"action", "reject"}}), 422, "reason");
   refused(Act("reviewer", s, {{"action", "request_changes"}, {"reason", "x"}}), 422, "comments");
-  refused(Act("reviewer", s, {{"action", "request_changes"}, {"reason", "x"},
-                              {"comments", {{{"field", "names"}, {"text", "x"}}}}}),
+  refused(Act("reviewer", s,
+              {{"action", "request_changes"},
+               {"reason", "x"},
+               {"comments", {{{"field", "names"}, {"text", "x"}}}}}),
           422, "comments/0/field");
   json many = json::array();
   for (int i = 0; i < 101; ++i) many.push_back({{"field", "/a"}, {"text", "x"}});
   refused(Act("reviewer", s, {{"action", "request_changes"}, {"reason", "x"}, {"comments", many}}),
           422, "comments");
-  HttpReply huge = Act("reviewer", s, {{"action", "reject"}, {"reason", std::string(600 * 1024, 'r')}});
+  HttpReply huge =
+      Act("reviewer", s, {{"action", "reject"}, {"reason", std::string(600 * 1024, 'r')}});
   refused(huge, 413, "body");
-  refused(As("reviewer", "POST", "/api/v1/submissions/abc/actions", {{"action", "approve"}}), 422, "id");
-  EXPECT_EQ(As("reviewer", "POST", "/api/v1/submissions/99999/actions", {{"action", "approve"}}).status,
-            404);
+  refused(As("reviewer", "POST", "/api/v1/submissions/abc/actions", {{"action", "approve"}}), 422,
+          "id");
+  EXPECT_EQ(
+      As("reviewer", "POST", "/api/v1/submissions/99999/actions", {{"action", "approve"}}).status,
+      404);
   EXPECT_EQ(As("reviewer", "GET", Path(s)).doc["history"].size(), 1u);  // nothing was written
 
   // Accepting a correction whose record was deleted meanwhile fails whole: the submission
@@ -492,12 +508,12 @@ TEST_F(ReviewTest, CommercialUseRequestsAreKeptAndAnsweredOnce) {
   EXPECT_EQ(made.doc["state"], "open");
   EXPECT_EQ(Send("POST", "/api/v1/items/" + open + "/usage-requests", ask).status, 409);
   EXPECT_EQ(Send("POST", "/api/v1/items/dn-4kq8zx2bv/usage-requests", ask).status, 404);
-  for (const auto& [field, value] : std::vector<std::pair<std::string, json>>{
-           {"email", "not an address"},
-           {"email", "a@b.vn<script>"},
-           {"purpose", std::string(5000, 'p')},
-           {"name", ""},
-           {"name", 12}}) {
+  for (const auto& [field, value] :
+       std::vector<std::pair<std::string, json>>{{"email", "not an address"},
+                                                 {"email", "a@b.vn<script>"},
+                                                 {"purpose", std::string(5000, 'p')},
+                                                 {"name", ""},
+                                                 {"name", 12}}) {
     json bad = ask;
     bad[field] = value;
     HttpReply r = Send("POST", "/api/v1/items/" + pid + "/usage-requests", bad);
@@ -513,7 +529,8 @@ TEST_F(ReviewTest, CommercialUseRequestsAreKeptAndAnsweredOnce) {
   ASSERT_EQ(list.status, 200) << list;
   ASSERT_EQ(list.doc["requests"].size(), 1u);
   EXPECT_EQ(list.doc["requests"][0]["email"], "b@example.vn");
-  const std::string answer = "/api/v1/usage-requests/" + std::to_string(made.doc["id"].get<int64_t>()) + "/answer";
+  const std::string answer =
+      "/api/v1/usage-requests/" + std::to_string(made.doc["id"].get<int64_t>()) + "/answer";
   EXPECT_EQ(As("reviewer", "POST", answer, {{"decision", "grant"}, {"answer", "x"}}).status, 403);
   EXPECT_EQ(As("curator", "POST", answer, {{"decision", "maybe"}, {"answer", "x"}}).status, 422);
   HttpReply granted = As("curator", "POST", answer,
@@ -522,7 +539,8 @@ TEST_F(ReviewTest, CommercialUseRequestsAreKeptAndAnsweredOnce) {
   EXPECT_EQ(granted.doc["state"], "granted");
   EXPECT_TRUE(granted.doc["answered_by"].get<std::string>().starts_with("curator")) << granted;
   EXPECT_EQ(As("curator", "POST", answer, {{"decision", "refuse"}, {"answer", "x"}}).status, 409);
-  EXPECT_EQ(As("curator", "GET", "/api/v1/usage-requests?state=granted").doc["requests"].size(), 1u);
+  EXPECT_EQ(As("curator", "GET", "/api/v1/usage-requests?state=granted").doc["requests"].size(),
+            1u);
   EXPECT_EQ(AuditEntries("usage.").size(), 2u);
 }
 

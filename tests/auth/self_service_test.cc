@@ -19,12 +19,9 @@ using testing::HttpReply;
 
 TEST(Totp, Rfc6238AppendixBVectorsForSha1) {
   const std::string key = "12345678901234567890";
-  const std::pair<int64_t, const char*> vectors[] = {{59, "94287082"},
-                                                     {1111111109, "07081804"},
-                                                     {1111111111, "14050471"},
-                                                     {1234567890, "89005924"},
-                                                     {2000000000, "69279037"},
-                                                     {20000000000, "65353130"}};
+  const std::pair<int64_t, const char*> vectors[] = {
+      {59, "94287082"},         {1111111109, "07081804"}, {1111111111, "14050471"},
+      {1234567890, "89005924"}, {2000000000, "69279037"}, {20000000000, "65353130"}};
   for (const auto& [t, code] : vectors) {
     EXPECT_EQ(auth::TotpCode(key, auth::TotpStep(t), 8), code) << t;
   }
@@ -137,11 +134,13 @@ TEST_F(SelfServiceTest, APersonDownloadsAndDeletesTheirDataAndTheirContributions
   EXPECT_EQ(data.body.find("token_hash"), std::string::npos);
   EXPECT_EQ(data.body.find("password"), std::string::npos);
 
-  HttpReply wrong = Send("DELETE", "/api/v1/auth/account", {{"password", "không đúng mật khẩu"}}, session);
+  HttpReply wrong =
+      Send("DELETE", "/api/v1/auth/account", {{"password", "không đúng mật khẩu"}}, session);
   EXPECT_EQ(wrong.status, 403) << wrong;
   EXPECT_TRUE(wrong.NamesParameter("password"));
   EXPECT_EQ(Send("DELETE", "/api/v1/auth/account", json::object(), session).status, 422);
-  HttpReply gone = Send("DELETE", "/api/v1/auth/account", {{"password", testing::kPassword}}, session);
+  HttpReply gone =
+      Send("DELETE", "/api/v1/auth/account", {{"password", testing::kPassword}}, session);
   ASSERT_EQ(gone.status, 200) << gone;
 
   // Every session and token is revoked; nobody can sign in as them.
@@ -180,20 +179,25 @@ TEST_F(SelfServiceTest, StaffTurnOnTotpAndThenEverySignInNeedsAFreshCode) {
   ASSERT_EQ(enrol.status, 201) << enrol;
   const std::string secret = enrol.doc["secret"];
   EXPECT_EQ(secret.size(), 32u);
-  EXPECT_TRUE(enrol.doc["otpauth_uri"].get<std::string>().starts_with("otpauth://totp/Disan:curator?secret=" + secret));
+  EXPECT_TRUE(enrol.doc["otpauth_uri"].get<std::string>().starts_with(
+      "otpauth://totp/Disan:curator?secret=" + secret));
   // Not confirmed yet: the password alone still signs in.
   EXPECT_EQ(Login("curator").status, 200);
   const int64_t step = StepNow();
   // A code of three steps ago is outside the window (one step either way).
-  HttpReply bad = Send("POST", "/api/v1/auth/totp/confirm", {{"code", CodeAt(secret, step - 3)}}, session);
+  HttpReply bad =
+      Send("POST", "/api/v1/auth/totp/confirm", {{"code", CodeAt(secret, step - 3)}}, session);
   EXPECT_EQ(bad.status, 422) << bad;
   EXPECT_TRUE(bad.NamesParameter("code"));
-  ASSERT_EQ(Send("POST", "/api/v1/auth/totp/confirm", {{"code", CodeAt(secret, step)}}, session).status, 200);
+  ASSERT_EQ(
+      Send("POST", "/api/v1/auth/totp/confirm", {{"code", CodeAt(secret, step)}}, session).status,
+      200);
   // The secret is never shown again, not even in the person's own data.
   HttpReply data = Send("GET", "/api/v1/auth/export", nullptr, session);
   EXPECT_EQ(data.body.find(secret), std::string::npos);
   EXPECT_EQ(data.doc["second_factor"]["confirmed"], true);
-  EXPECT_EQ(Send("POST", "/api/v1/auth/totp", {{"password", testing::kPassword}}, session).status, 409);
+  EXPECT_EQ(Send("POST", "/api/v1/auth/totp", {{"password", testing::kPassword}}, session).status,
+            409);
 
   HttpReply without = Login("curator");
   EXPECT_EQ(without.status, 401) << without;
@@ -221,6 +225,40 @@ TEST_F(SelfServiceTest, StaffTurnOnTotpAndThenEverySignInNeedsAFreshCode) {
                 .status,
             403);
   EXPECT_EQ(AuditEntries("auth.totp_confirm").size(), 1u);
+}
+
+TEST_F(SelfServiceTest, TurningTheSecondFactorOffNeedsThePasswordAndAFreshCode) {
+  CreateAccount("reviewer", "reviewer");
+  std::string session = SessionToken("reviewer");
+  EXPECT_EQ(Send("DELETE", "/api/v1/auth/totp",
+                 {{"password", testing::kPassword}, {"code", "123456"}}, session)
+                .status,
+            409);
+  HttpReply enrol = Send("POST", "/api/v1/auth/totp", {{"password", testing::kPassword}}, session);
+  ASSERT_EQ(enrol.status, 201) << enrol;
+  const std::string secret = enrol.doc["secret"];
+  const int64_t step = StepNow();
+  ASSERT_EQ(
+      Send("POST", "/api/v1/auth/totp/confirm", {{"code", CodeAt(secret, step)}}, session).status,
+      200);
+  EXPECT_EQ(Send("DELETE", "/api/v1/auth/totp", {{"password", testing::kPassword}}, session).status,
+            422);
+  EXPECT_EQ(Send("DELETE", "/api/v1/auth/totp",
+                 {{"password", testing::kPassword}, {"code", CodeAt(secret, step)}}, session)
+                .status,
+            422)
+      << "the confirming code is used up";
+  EXPECT_EQ(
+      Send("DELETE", "/api/v1/auth/totp",
+           {{"password", "sai mật khẩu rồi"}, {"code", CodeAt(secret, StepNow() + 1)}}, session)
+          .status,
+      403);
+  HttpReply off =
+      Send("DELETE", "/api/v1/auth/totp",
+           {{"password", testing::kPassword}, {"code", CodeAt(secret, StepNow() + 1)}}, session);
+  EXPECT_EQ(off.status, 200) << off;
+  EXPECT_EQ(Login("reviewer").status, 200);
+  EXPECT_EQ(AuditEntries("auth.totp_disable").size(), 1u);
 }
 
 }  // namespace
