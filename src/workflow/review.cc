@@ -39,9 +39,9 @@ Result<ReviewSteps> ParseSteps(const json& j, const std::string& where) {
   return s;
 }
 
-// Whether `p` holds `role` for a record of `unit` (an administrator holds every role).
+// Whether `p` holds `role` for a record of `unit` (an administrator holds every role). A
+// read-only token holds its roles for reading; the permission table refuses it every action.
 bool Holds(const auth::Principal& p, const std::string& role, const std::string& unit) {
-  if (p.scope == auth::TokenScope::kRead) return false;
   for (const RoleGrant& g : p.grants) {
     if (g.role == "administrator") return true;
     if (g.role != role) continue;
@@ -382,6 +382,10 @@ Status Review::CheckMayAct(const Person& who, const Submission& s, Decision deci
 }
 
 Result<Submission> Review::Act(const Person& who, int64_t id, const ReviewAction& action) {
+  if (who.principal.scope == auth::TokenScope::kRead) {
+    return Fail(ErrorCode::kForbidden, "this API token may only read; it may not review",
+                "mã truy cập API này chỉ được đọc; không được thẩm định");
+  }
   TRY(catalogue_.store().Write([&](StoreWriter& w) -> Status {
     Submission s = TRY(w.GetSubmission(id));
     if (s.state != "in_review") {
@@ -576,8 +580,7 @@ Result<SubmissionPage> Review::Queue(const Person& who, const QueueFilter& f) {
   }
   if (everything) q.actable.clear();
   SubmissionPage page;
-  if ((!everything && q.actable.empty()) || who.principal.scope == auth::TokenScope::kRead)
-    return page;
+  if (!everything && q.actable.empty()) return page;
   if (f.older_than_days > 0) {
     q.created_before =
         auth::FormatTime(auth::Clock::now() - std::chrono::hours(24) * f.older_than_days);

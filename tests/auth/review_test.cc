@@ -298,6 +298,11 @@ TEST_F(ReviewTest, QueuesShowWhatTheCallerMayActOnFilteredAndPaged) {
   EXPECT_EQ(As("curator", "GET", "/api/v1/review/queue").doc["submissions"].size(), 1u);
   EXPECT_EQ(As("reviewer", "GET", "/api/v1/review/queue").doc["submissions"].size(), 2u);
 
+  // A read-only token reads the queue and the submissions, and acts on none.
+  std::string read_only = PersonalToken("reviewer", "read");
+  EXPECT_EQ(Send("GET", "/api/v1/review/queue", nullptr, read_only).doc["submissions"].size(), 2u);
+  EXPECT_EQ(Send("GET", Path(b), nullptr, read_only).status, 200);
+  EXPECT_EQ(Send("POST", Path(b) + "/actions", {{"action", "approve"}}, read_only).status, 403);
   EXPECT_EQ(As("contributor", "GET", "/api/v1/review/queue").status, 403);
   EXPECT_EQ(Send("GET", "/api/v1/review/queue").status, 401);
   for (const char* bad : {"?kind=castle", "?unit=nope", "?older_than_days=-1", "?limit=0",
