@@ -525,6 +525,45 @@ void AddPortal(json& paths) {
       {"responses", {{"200", {{"description", "The file"}}}, {"404", Problem("No such file")}}}};
 }
 
+// The staff pages (http/staff_routes.cc, docs/staff-pages.md): HTML forms, never cached.
+void AddStaffPaths(json& paths) {
+  const json html = {{"description", "An HTML page (Vietnamese by default; ?lang=en), Cache-Control: no-store"},
+                     {"content", {{"text/html", {{"schema", {{"type", "string"}}}}}}}};
+  const json form = {{"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}};
+  const json page_error = {{"description", "The form again with the problem in both languages (an HTML page)"}};
+  const json session = json::array({{{"sessionCookie", json::array()}}, {{"bearerAuth", json::array()}}});
+  const json id = Param("id", "path", "Submission number");
+  paths["/dang-nhap"]["get"] = {{"summary", "Staff sign-in page (or, when signed in, the sign-out form)"},
+                                {"responses", {{"200", html}}}};
+  paths["/dang-nhap"]["post"] = {
+      {"summary", "Sign in from the form: login, password, totp (accounts with a second factor), csrf_token (from the page's disan_form cookie)"},
+      {"requestBody", form},
+      {"responses", {{"303", {{"description", "Signed in: the session cookie is set"}}}, {"400", page_error},
+                     {"401", page_error}, {"413", page_error}, {"429", page_error}}}};
+  paths["/dang-xuat"]["post"] = {
+      {"summary", "Sign out from the form (csrf_token: the session's)"},
+      {"requestBody", form},
+      {"security", session},
+      {"responses", {{"303", {{"description", "Signed out: the session cookie is cleared"}}}, {"400", page_error},
+                     {"401", Problem("Not signed in")}}}};
+  paths["/quan-tri"]["get"] = {
+      {"summary", "Dashboard: the review queue I may act on (filters unit, kind, older_than_days), my submissions with their comments, my unread notifications"},
+      {"security", session},
+      {"parameters", {Param("unit", "query", "Organisation PID"), Param("kind", "query", "Heritage kind"),
+                      Param("older_than_days", "query", "Waiting longer than this many days (1-36500)")}},
+      {"responses", {{"200", html}, {"303", {{"description", "A browser not signed in: to /dang-nhap?next=..."}}},
+                     {"401", Problem("Not signed in")}, {"422", page_error}}}};
+  paths["/quan-tri/dong-gop/{id}"]["get"] = {
+      {"summary", "Review screen of a submission: the field-by-field diff, comments, history and the decision forms"},
+      {"security", session}, {"parameters", {id}},
+      {"responses", {{"200", html}, {"403", Problem("Not a reviewer")}, {"404", page_error}}}};
+  paths["/quan-tri/dong-gop/{id}"]["post"] = {
+      {"summary", "Act on a review step from the form: decision (approve, reject, request_changes), reason, comment_field/comment_text pairs, csrf_token"},
+      {"security", session}, {"parameters", {id}}, {"requestBody", form},
+      {"responses", {{"200", html}, {"400", page_error}, {"403", page_error}, {"409", page_error},
+                     {"413", page_error}, {"422", page_error}}}};
+}
+
 // IIIF Image API 3.0, thumbnails and background jobs (http/iiif_routes.cc, docs/iiif.md).
 void AddIiif(json& paths) {
   const json id = Param("id", "path", "Media identifier, which is also the IIIF identifier");
@@ -686,6 +725,7 @@ json Build() {
   AddAccountPaths(paths);
   AddPortal(paths);
   AddReviewPaths(paths);
+  AddStaffPaths(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";
