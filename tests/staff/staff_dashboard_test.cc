@@ -33,6 +33,7 @@ TEST_F(StaffDashboard, ReviewersSeeTheirQueueAndContributorsTheirOwnWork) {
                        reviewer_);
   ASSERT_EQ(act.status, 200) << act;
 
+  ASSERT_FALSE(CreateOrganisation("<img src=x onerror=alert(2)> Ban quản lý").empty());
   std::string session = SignIn("reviewer");
   HttpReply page = Page("/quan-tri", session);
   ASSERT_EQ(page.status, 200) << page;
@@ -44,6 +45,9 @@ TEST_F(StaffDashboard, ReviewersSeeTheirQueueAndContributorsTheirOwnWork) {
   EXPECT_EQ(page.body.find("<script>alert"), std::string::npos);
   EXPECT_NE(page.body.find("&lt;script&gt;alert("), std::string::npos);
   EXPECT_NE(page.body.find("Bảo tàng tỉnh Đắk Nông"), std::string::npos);
+  // Unit names (the filter's choices) are escaped too.
+  EXPECT_EQ(page.body.find("<img src=x"), std::string::npos);
+  EXPECT_NE(page.body.find("&lt;img src=x onerror=alert(2)&gt; Ban quản lý"), std::string::npos);
 
   // Filters: a kind with nothing waiting, an age nothing has, the unit, and bad values.
   EXPECT_EQ(Page("/quan-tri?kind=intangible", session)
