@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "auth/credentials.h"
+#include "auth/totp.h"
 #include "core/text.h"
 
 namespace disan::auth {
@@ -265,7 +266,7 @@ Status Accounts::RecordFailure(const std::string& login, const std::string& addr
 }
 
 Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::string& password_in,
-                                       const std::string& address) {
+                                       const std::string& address, const std::string& totp_code) {
   Result<std::string> normalised = NormaliseLogin(login_in);
   if (!normalised) {
     // A login that could never exist: refused like a wrong password, logged as sent (cut).
@@ -297,6 +298,31 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
     TRY(RecordFailure(login, address, "disabled"));
     return Fail(ErrorCode::kForbidden, "this account is disabled", "tài khoản này đã bị khóa");
   }
+  // The second factor, when on: checked again and used up inside the transaction that signs
+  // in, so that one code cannot open two sessions.
+  std::optional<SecondFactor> factor = TRY(store_.GetSecondFactor(account->id));
+  const bool needs_code = factor && factor->confirmed;
+  if (needs_code && totp_code.empty()) {
+    TRY(AppendAudit(store_, {login, "auth.login_needs_totp", login, address, json::object()}));
+    return Fail(Error{ErrorCode::kUnauthenticated,
+                      "this account needs the 6-digit code of its authenticator app (totp)",
+                      "tài khoản này cần mã 6 chữ số của ứng dụng xác thực (totp)",
+                      {{"totp", "required", "is required for this account",
+                        "là bắt buộc với tài khoản này"}}});
+  }
+  const int64_t now_step = TotpStep(
+      std::chrono::duration_cast<std::chrono::seconds>(settings_.now().time_since_epoch()).count());
+  if (needs_code) {
+    std::optional<std::string> key = Base32Decode(factor->secret);
+    if (!key || !MatchTotp(*key, totp_code.substr(0, 16), now_step, factor->last_step)) {
+      TRY(RecordFailure(login, address, "wrong_totp"));
+      return Fail(Error{ErrorCode::kUnauthenticated,
+                        "wrong or already used code of the authenticator app",
+                        "mã của ứng dụng xác thực sai hoặc đã được dùng",
+                        {{"totp", "wrong", "is wrong or was already used",
+                          "sai hoặc đã được dùng"}}});
+    }
+  }
   SignedIn s;
   s.token = NewSecret("disan_s_");
   s.csrf_token = NewSecret("");
@@ -308,6 +334,21 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
     account->password_hash = TRY(HashPassword(password));
   }
   TRY(store_.Write([&](StoreWriter& w) -> Status {
+    if (needs_code) {
+      std::optional<SecondFactor> f = TRY(w.GetSecondFactor(account->id));
+      std::optional<std::string> key = f ? Base32Decode(f->secret) : std::nullopt;
+      std::optional<int64_t> step =
+          key ? MatchTotp(*key, totp_code.substr(0, 16), now_step, f->last_step) : std::nullopt;
+      if (!step) {
+        return Fail(Error{ErrorCode::kUnauthenticated,
+                          "wrong or already used code of the authenticator app",
+                          "mã của ứng dụng xác thực sai hoặc đã được dùng",
+                          {{"totp", "wrong", "is wrong or was already used",
+                            "sai hoặc đã được dùng"}}});
+      }
+      f->last_step = *step;
+      TRY(w.PutSecondFactor(*f));
+    }
     TRY(w.PutSession(session));
     TRY(w.PutAccount(*account));
     TRY(w.ClearLoginFailures("login:" + login));

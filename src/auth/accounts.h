@@ -95,8 +95,10 @@ class Accounts {
                             const Acting& by);
 
   // Signs in with a password: a new session (never one the client brought: no fixation).
+  // An account with a confirmed TOTP second factor (auth/self_service.h) also needs
+  // `totp_code`, accepted once: kUnauthenticated naming "totp" when it is missing or wrong.
   Result<SignInOutcome> SignIn(const std::string& login, const std::string& password,
-                               const std::string& address);
+                               const std::string& address, const std::string& totp_code = "");
   // Ends the session with this token hash.
   Status SignOut(const Authenticated& who, const std::string& address);
 

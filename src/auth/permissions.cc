@@ -156,6 +156,62 @@ const Row kTable[] = {
      "read the audit log",
      "xem nhật ký kiểm toán",
      {Yes(), No(), No(), No(), No(), No()}},
+    {Action::kContribute,
+     "contribution.submit",
+     false,
+     false,
+     "submit a new item or a correction, revise my submission",
+     "gửi hiện vật mới hoặc đính chính, sửa đóng góp của mình",
+     {Yes(), Yes(), Yes(), Yes(), Yes(), No()}},
+    {Action::kViewOwnContributions,
+     "contribution.view_own",
+     true,
+     false,
+     "see my submissions, their review and my notifications",
+     "xem đóng góp của mình, việc thẩm định và thông báo",
+     {Yes(), Yes(), Yes(), Yes(), Yes(), No()}},
+    {Action::kReadReviewQueue,
+     "review.queue",
+     true,
+     false,
+     "see the submissions waiting for my review step",
+     "xem các đóng góp đang chờ bước thẩm định của mình",
+     {Yes(), Yes(), Own(), Yes(), No(), No()}},
+    {Action::kReview,
+     "review.act",
+     false,
+     false,
+     "approve, reject or ask for changes at a review step my role takes (schema/review.json)",
+     "duyệt, từ chối hoặc yêu cầu sửa ở bước thẩm định của vai trò mình (schema/review.json)",
+     {Yes(), Yes(), Own(), Yes(), No(), No()}},
+    {Action::kRequestUse,
+     "usage.request",
+     false,
+     false,
+     "ask to use an item commercially",
+     "đề nghị sử dụng hiện vật vào mục đích thương mại",
+     {Yes(), Yes(), Yes(), Yes(), Yes(), Yes()}},
+    {Action::kReadUseRequests,
+     "usage.read",
+     true,
+     false,
+     "read commercial-use requests",
+     "xem các đề nghị sử dụng thương mại",
+     {Yes(), Yes(), No(), No(), No(), No()}},
+    {Action::kAnswerUseRequests,
+     "usage.answer",
+     false,
+     false,
+     "grant or refuse a commercial-use request",
+     "chấp thuận hoặc từ chối đề nghị sử dụng thương mại",
+     {Yes(), Yes(), No(), No(), No(), No()}},
+    {Action::kRegister,
+     "account.register",
+     false,
+     false,
+     "register as a contributor",
+     "tự đăng ký làm cộng tác viên",
+     {Yes(), Yes(), Yes(), Yes(), Yes(), Yes()}},
 };
 
 const Row& RowOf(Action action) {
@@ -344,7 +400,11 @@ std::string PermissionsMarkdown() {
       "in_review `record.submit`; in_review, published or withdrawn → draft "
       "`record.return_to_draft`; draft, in_review or withdrawn → published `record.publish`; "
       "published → withdrawn `record.withdraw`. A new record needs `record.create` in the "
-      "state it is created in; moving a record to another unit needs `record.edit` in both.\n";
+      "state it is created in; moving a record to another unit needs `record.edit` in both.\n"
+      "\n`review.act` lets a role act on review at all; which step a person may take of which "
+      "submission is decided by the review's own rules (`schema/review.json`: the step's role, "
+      "never one's own submission, never the same step twice): see docs/review.md. Files of a "
+      "contributor's own open new-item submission are uploaded under `contribution.submit`.\n";
   return out;
 }
 

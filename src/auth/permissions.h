@@ -50,6 +50,15 @@ enum class Action {
   kListAccounts,      // read accounts and their roles
   kManageAccounts,    // create accounts, change roles, issue password-reset links
   kReadAudit,         // read the audit log
+  // Community contributions and their review (workflow/contributions.h, workflow/review.h).
+  kContribute,             // submit a new item or a correction, revise it after comments
+  kViewOwnContributions,   // my submissions and their review
+  kReadReviewQueue,        // the submissions waiting for me
+  kReview,                 // approve, reject or ask for changes (the step's role decides)
+  kRequestUse,             // ask to use an item commercially
+  kReadUseRequests,        // read the commercial-use requests
+  kAnswerUseRequests,      // grant or refuse a commercial-use request
+  kRegister,               // make myself a contributor account
 };
 inline constexpr Action kAllActions[] = {
     Action::kReadPublic,   Action::kReadUnpublished, Action::kCreateRecord,
@@ -57,7 +66,10 @@ inline constexpr Action kAllActions[] = {
     Action::kSubmit,       Action::kReturnToDraft,   Action::kPublish,
     Action::kWithdraw,     Action::kTransition,      Action::kStaffWrite,
     Action::kSignIn,       Action::kViewOwnAccount,  Action::kManageOwnAccount,
-    Action::kListAccounts, Action::kManageAccounts,  Action::kReadAudit};
+    Action::kListAccounts, Action::kManageAccounts,  Action::kReadAudit,
+    Action::kContribute,   Action::kViewOwnContributions, Action::kReadReviewQueue,
+    Action::kReview,       Action::kRequestUse,      Action::kReadUseRequests,
+    Action::kAnswerUseRequests, Action::kRegister};
 std::string_view ActionName(Action action);  // "record.edit"
 // Actions that change nothing; a read-only API token may do only these.
 bool IsReadOnly(Action action);

@@ -433,40 +433,48 @@ Result<StoredRecord> Catalogue::Update(
     const std::function<Result<json>(const StoredRecord&)>& next, RevisionAction action,
     std::optional<int64_t> expected_revision, const Actor& actor, const std::string& reason) {
   TRY(store_.Write([&](StoreWriter& w) -> Status {
-    StoredRecord current = TRY(w.Get(pid));
-    if (current.cls != cls) return NotFound(pid);
-    if (current.deleted && action == RevisionAction::kUpdate) {
-      return Fail(ErrorCode::kGone, "record " + pid + " was deleted: " + current.delete_reason,
-                  "bản ghi " + pid + " đã bị xóa: " + current.delete_reason);
-    }
-    if (current.deleted && action == RevisionAction::kDelete) {
-      return Fail(ErrorCode::kGone, "record " + pid + " is already deleted",
-                  "bản ghi " + pid + " đã bị xóa trước đó");
-    }
-    RecordWrite write;
-    write.pid = pid;
-    write.cls = cls;
-    write.action = action;
-    write.expected_revision = expected_revision;
-    write.author = actor.name;
-    write.reason = reason;
-    write.kind = current.kind;
-    if (action != RevisionAction::kDelete) {
-      json input = TRY(next(current));
-      Validated v = TRY(ValidateWithRefs(w, cls, WithoutSystemFields(input), InputLeniency::kStrict));
-      write.kind = v.document["kind"].get<std::string>();
-      write.terms = TermsOf(v.document);
-      write.search = search::BuildSearchDocument(*schema_, pid, v.document);
-      write.document = std::move(v.document);
-    }
-    RecordChange change{action, cls, pid, &current,
-                        action == RevisionAction::kDelete ? nullptr : &write.document};
-    if (actor.authorise) TRY(actor.authorise(change));
-    TRY(w.Put(write));
-    if (observer_) TRY(observer_(w, change, actor, reason));
+    TRY(UpdateIn(w, cls, pid, next, action, expected_revision, actor, reason));
     return Ok();
   }));
   return store_.Get(pid);
+}
+
+Result<int64_t> Catalogue::UpdateIn(
+    StoreWriter& w, RecordClass cls, const std::string& pid,
+    const std::function<Result<json>(const StoredRecord&)>& next, RevisionAction action,
+    std::optional<int64_t> expected_revision, const Actor& actor, const std::string& reason) {
+  StoredRecord current = TRY(w.Get(pid));
+  if (current.cls != cls) return NotFound(pid);
+  if (current.deleted && action == RevisionAction::kUpdate) {
+    return Fail(ErrorCode::kGone, "record " + pid + " was deleted: " + current.delete_reason,
+                "bản ghi " + pid + " đã bị xóa: " + current.delete_reason);
+  }
+  if (current.deleted && action == RevisionAction::kDelete) {
+    return Fail(ErrorCode::kGone, "record " + pid + " is already deleted",
+                "bản ghi " + pid + " đã bị xóa trước đó");
+  }
+  RecordWrite write;
+  write.pid = pid;
+  write.cls = cls;
+  write.action = action;
+  write.expected_revision = expected_revision;
+  write.author = actor.name;
+  write.reason = reason;
+  write.kind = current.kind;
+  if (action != RevisionAction::kDelete) {
+    json input = TRY(next(current));
+    Validated v = TRY(ValidateWithRefs(w, cls, WithoutSystemFields(input), InputLeniency::kStrict));
+    write.kind = v.document["kind"].get<std::string>();
+    write.terms = TermsOf(v.document);
+    write.search = search::BuildSearchDocument(*schema_, pid, v.document);
+    write.document = std::move(v.document);
+  }
+  RecordChange change{action, cls, pid, &current,
+                      action == RevisionAction::kDelete ? nullptr : &write.document};
+  if (actor.authorise) TRY(actor.authorise(change));
+  int64_t revision = TRY(w.Put(write));
+  if (observer_) TRY(observer_(w, change, actor, reason));
+  return revision;
 }
 
 Result<StoredRecord> Catalogue::Replace(RecordClass cls, const std::string& pid, const json& input,

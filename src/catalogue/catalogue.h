@@ -166,6 +166,14 @@ class Catalogue {
   // Deletes inside an open transaction; false when the record was already deleted.
   Result<bool> DeleteIn(StoreWriter& writer, const std::string& pid, const Actor& actor,
                         const std::string& reason);
+  // Changes record `pid` inside an open transaction exactly as Patch and Replace do: `next`
+  // makes the new document of the current one, which is validated, authorised, written as a
+  // new revision (kUpdate) and passed to the write observer. Returns the new revision (used by
+  // workflow/review.h, whose accepted corrections commit with the review's own records).
+  Result<int64_t> UpdateIn(StoreWriter& writer, RecordClass cls, const std::string& pid,
+                           const std::function<Result<nlohmann::json>(const StoredRecord&)>& next,
+                           RevisionAction action, std::optional<int64_t> expected_revision,
+                           const Actor& actor, const std::string& reason);
 
   Result<SearchPage> Search(const SearchParams& params, const Actor& actor);
   // Up to `limit` preferred names of public items matching what has been typed so far.

@@ -141,8 +141,12 @@ Result<std::pair<std::string, std::string>> Credentials(const Request& req, Cont
 
 Response Login(const Request& req, Context& ctx) {
   auto [login, password] = OR_PROBLEM(Credentials(req, ctx));
+  // The code of a TOTP second factor, for accounts that have one (auth/self_service.h).
+  json body = json::parse(req.body, nullptr, false);
+  std::string totp = body.is_object() ? OR_PROBLEM(StringField(body, "totp", false)) : "";
   auth::Accounts& accounts = *ctx.services.accounts;
-  auth::SignInOutcome outcome = OR_PROBLEM(accounts.SignIn(login, password, req.remote_address));
+  auth::SignInOutcome outcome =
+      OR_PROBLEM(accounts.SignIn(login, password, req.remote_address, totp));
   if (!outcome.signed_in) {
     std::string n = std::to_string(outcome.retry_after_seconds);
     Response r = ProblemResponse(

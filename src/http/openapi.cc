@@ -172,7 +172,7 @@ void AddAccountPaths(json& paths) {
   paths["/api/v1/auth/login"]["post"] = {
       {"summary", "Sign in with a password: a session cookie (HttpOnly, SameSite=Lax, Secure "
                   "behind https) and the same secret as a bearer token for API clients"},
-      {"requestBody", body({{"login", str}, {"password", str}}, {"login", "password"})},
+      {"requestBody", body({{"login", str}, {"password", str}, {"totp", str}}, {"login", "password"})},
       {"responses", {{"200", {{"description", "Signed in: token, token_type, expires_at, csrf_token, account"}}},
                      {"401", Problem("Wrong login or password")},
                      {"413", Problem("Body over 8 KiB")}, {"422", bad},
@@ -259,6 +259,191 @@ void AddAccountPaths(json& paths) {
                      {"401", denied}, {"403", denied}, {"422", bad}}}};
 }
 
+// Contributions, their review, notifications, commercial-use requests and self-service
+// accounts (http/review_routes.cc, docs/review.md).
+void AddReviewPaths(json& paths) {
+  const json secured = json::array({{{"bearerAuth", json::array()}}, {{"sessionCookie", json::array()}}});
+  auto body = [](json properties, json required) {
+    json schema = {{"type", "object"}, {"properties", properties}, {"required", required}};
+    return json{{"required", true}, {"content", {{"application/json", {{"schema", schema}}}}}};
+  };
+  const json str = {{"type", "string"}};
+  const json obj = {{"type", "object"}};
+  const json bad = Problem("Malformed body or parameter, naming the field (English and Vietnamese)");
+  const json big = Problem("Body over the limit of this route");
+  const json denied = Problem("Not signed in (401) or not allowed (403): the permission table, "
+                              "or the review's rules (own submission, step's role, same person twice)");
+  const json id = Param("id", "path", "The submission's id", true, "integer");
+  const json licence = {{"type", "string"},
+                        {"enum", {"cc0_1_0", "cc_by_4_0", "cc_by_sa_4_0", "cc_by_nc_4_0", "rs_inc"}}};
+  const json consent = {{"type", "object"},
+                        {"properties", {{"who", str}, {"date", str}, {"document_media", str}}},
+                        {"required", {"who", "date"}}};
+  const json rights = {{"licence", licence}, {"rights_holder", str}, {"attribution", str},
+                       {"consent", consent}};
+  json item_body = rights;
+  item_body["record"] = obj;
+  item_body["note"] = str;
+  paths["/api/v1/submissions"]["post"] = {
+      {"summary", "Contribute a new item: written as a draft (not public) owned by me, with the "
+                  "licence I choose; consent is required for intangible heritage"},
+      {"security", secured},
+      {"requestBody", body(item_body, {"record", "licence", "rights_holder", "attribution"})},
+      {"responses", {{"201", {{"description", "The submission, in review"}}}, {"401", denied},
+                     {"403", denied}, {"413", big}, {"422", bad}}}};
+  paths["/api/v1/submissions"]["get"] = {
+      {"summary", "My submissions, oldest first, with state, steps, comments and diff"},
+      {"security", secured},
+      {"parameters", {Param("after", "query", "next_after of the previous page", false, "integer"),
+                      Param("limit", "query", "Page size, 1-200 (default 50)", false, "integer")}},
+      {"responses", {{"200", {{"description", "submissions[], next_after"}}}, {"401", denied}, {"422", bad}}}};
+  paths["/api/v1/submissions/{id}"]["get"] = {
+      {"summary", "One submission (its contributor, or someone who may review it): licence URI, "
+                  "history, comments on fields, and the field-by-field diff against the official record"},
+      {"security", secured}, {"parameters", {id}},
+      {"responses", {{"200", {{"description", "The submission"}}}, {"401", denied},
+                     {"404", Problem("No such submission that I may read")}}}};
+  json revise = rights;
+  revise["record"] = obj;
+  revise["patch"] = obj;
+  revise["note"] = str;
+  paths["/api/v1/submissions/{id}/revise"]["post"] = {
+      {"summary", "Answer a request for changes (contributor): a new record or patch; the review "
+                  "starts again at its first step"},
+      {"security", secured}, {"parameters", {id}},
+      {"requestBody", body(revise, json::array())},
+      {"responses", {{"200", {{"description", "The submission, in review again"}}}, {"401", denied},
+                     {"404", Problem("No such submission of mine")},
+                     {"409", Problem("The submission is not waiting for changes")}, {"413", big},
+                     {"422", bad}}}};
+  const json comments = {{"type", "array"},
+                         {"items", {{"type", "object"},
+                                    {"properties", {{"field", str}, {"text", str}}},
+                                    {"required", {"field", "text"}}}}};
+  paths["/api/v1/submissions/{id}/actions"]["post"] = {
+      {"summary", "Act on the submission's current review step (schema/review.json): approve, "
+                  "reject with a reason, or request changes with comments on fields. The last "
+                  "approval publishes a new item or applies a correction as a new revision"},
+      {"security", secured}, {"parameters", {id}},
+      {"requestBody", body({{"action", {{"type", "string"}, {"enum", {"approve", "reject", "request_changes"}}}},
+                            {"reason", str}, {"comments", comments}}, {"action"})},
+      {"responses", {{"200", {{"description", "The submission after the action"}}}, {"401", denied},
+                     {"403", denied}, {"404", Problem("No such submission that I may read")},
+                     {"409", Problem("The submission is not in review")}, {"413", big}, {"422", bad}}}};
+  json correction = rights;
+  correction["patch"] = obj;
+  correction["reason"] = str;
+  paths["/api/v1/items/{pid}/corrections"]["post"] = {
+      {"summary", "Propose a correction to a published item: a JSON merge patch held beside the "
+                  "official record (the public keeps seeing the official version)"},
+      {"security", secured},
+      {"parameters", {Param("pid", "path", "Persistent identifier of the item")}},
+      {"requestBody", body(correction, {"patch", "reason", "licence", "rights_holder", "attribution"})},
+      {"responses", {{"201", {{"description", "The submission, with its diff"}}}, {"401", denied},
+                     {"404", Problem("No published item with this identifier")}, {"413", big},
+                     {"422", bad}}}};
+  paths["/api/v1/review/queue"]["get"] = {
+      {"summary", "Submissions in review whose current step I may take, oldest first"},
+      {"security", secured},
+      {"parameters", {Param("unit", "query", "Only records of this unit (organisation PID)"),
+                      Param("kind", "query", "Only this kind (relic, artifact, intangible, documentary)"),
+                      Param("older_than_days", "query", "Only submissions older than this many days", false, "integer"),
+                      Param("after", "query", "next_after of the previous page", false, "integer"),
+                      Param("limit", "query", "Page size, 1-200 (default 50)", false, "integer")}},
+      {"responses", {{"200", {{"description", "submissions[], next_after"}}}, {"401", denied},
+                     {"403", denied}, {"422", bad}}}};
+  paths["/api/v1/notifications"]["get"] = {
+      {"summary", "My in-site notifications, newest first"}, {"security", secured},
+      {"parameters", {Param("unread", "query", "true: only those not read yet"),
+                      Param("limit", "query", "1-200 (default 50)", false, "integer")}},
+      {"responses", {{"200", {{"description", "notifications[]"}}}, {"401", denied}, {"422", bad}}}};
+  paths["/api/v1/notifications/read"]["post"] = {
+      {"summary", "Mark my notifications up to an id read"}, {"security", secured},
+      {"requestBody", body({{"up_to", {{"type", "integer"}}}}, {"up_to"})},
+      {"responses", {{"200", {{"description", "marked_read"}}}, {"401", denied}, {"422", bad}}}};
+  paths["/api/v1/items/{pid}/usage-requests"]["post"] = {
+      {"summary", "Ask to use an item commercially (items whose licence needs permission: all "
+                  "rights reserved or non-commercial); anyone may ask"},
+      {"parameters", {Param("pid", "path", "Persistent identifier of the item")}},
+      {"requestBody", body({{"name", str}, {"organisation", str}, {"email", str}, {"purpose", str}},
+                           {"name", "email", "purpose"})},
+      {"responses", {{"201", {{"description", "The request as kept"}}},
+                     {"404", Problem("No published item with this identifier")},
+                     {"409", Problem("The item's licence already allows commercial use")},
+                     {"413", big}, {"422", bad}}}};
+  paths["/api/v1/usage-requests"]["get"] = {
+      {"summary", "Commercial-use requests and their answers (curators)"}, {"security", secured},
+      {"parameters", {Param("state", "query", "open, granted or refused"),
+                      Param("item", "query", "Only requests about this item"),
+                      Param("after", "query", "next_after of the previous page", false, "integer"),
+                      Param("limit", "query", "1-200 (default 50)", false, "integer")}},
+      {"responses", {{"200", {{"description", "requests[], next_after"}}}, {"401", denied},
+                     {"403", denied}, {"422", bad}}}};
+  paths["/api/v1/usage-requests/{id}/answer"]["post"] = {
+      {"summary", "Grant or refuse a commercial-use request, once (curators); kept with the request"},
+      {"security", secured},
+      {"parameters", {Param("id", "path", "The request's id", true, "integer")}},
+      {"requestBody", body({{"decision", {{"type", "string"}, {"enum", {"grant", "refuse"}}}}, {"answer", str}},
+                           {"decision", "answer"})},
+      {"responses", {{"200", {{"description", "The request with its answer"}}}, {"401", denied},
+                     {"403", denied}, {"404", Problem("No such request")},
+                     {"409", Problem("Already answered")}, {"422", bad}}}};
+  paths["/api/v1/submissions/{id}/media"]["post"] = {
+      {"summary", "Upload a file (photograph, recording, signed consent document) to the draft of "
+                  "my own open new-item submission; the body is the file, described by query "
+                  "parameters as POST /api/v1/items/{pid}/media takes them"},
+      {"security", secured}, {"parameters", {id}},
+      {"requestBody", {{"required", true}, {"content", {{"application/octet-stream", json::object()}}}}},
+      {"responses", {{"201", {{"description", "The media asset"}}}, {"401", denied},
+                     {"404", Problem("No such submission of mine")},
+                     {"409", Problem("Not an open submission of a new item")},
+                     {"413", big}, {"422", bad}}}};
+  paths["/api/v1/auth/register"]["post"] = {
+      {"summary", "Register myself as a contributor (staff roles are never self-assigned; "
+                  "5 registrations per address per hour)"},
+      {"requestBody", body({{"login", str}, {"display_name", str}, {"email", str}, {"password", str}},
+                           {"login", "email", "password"})},
+      {"responses", {{"201", {{"description", "The account, holding the contributor role"}}},
+                     {"409", Problem("The login is taken")}, {"413", big}, {"422", bad},
+                     {"429", Problem("Too many registrations from this address; Retry-After")}}}};
+  paths["/api/v1/auth/export"]["get"] = {
+      {"summary", "Download everything kept about me (JSON): profile, roles, sessions, tokens, "
+                  "second factor (no secrets), submissions, commercial-use requests, notifications"},
+      {"security", secured},
+      {"responses", {{"200", {{"description", "The data, as an attachment"}}}, {"401", denied}}}};
+  paths["/api/v1/auth/account"]["delete"] = {
+      {"summary", "Delete my account (password required): sessions and tokens revoked, personal "
+                  "data erased; contributions stay credited to the name chosen; audit entries stay"},
+      {"security", secured},
+      {"requestBody", body({{"password", str}}, {"password"})},
+      {"responses", {{"200", {{"description", "Deleted"}}}, {"401", denied},
+                     {"403", Problem("Wrong password")},
+                     {"409", Problem("Administrators are removed by another administrator")},
+                     {"422", bad}}}};
+  paths["/api/v1/auth/totp"]["post"] = {
+      {"summary", "Enrol a TOTP second factor (staff; RFC 6238, SHA-1, 6 digits, 30 s): the "
+                  "secret and otpauth:// URI, shown once"},
+      {"security", secured},
+      {"requestBody", body({{"password", str}}, {"password"})},
+      {"responses", {{"201", {{"description", "secret, otpauth_uri"}}}, {"401", denied},
+                     {"403", Problem("Wrong password, or not a staff account")},
+                     {"409", Problem("A second factor is already on")}, {"422", bad}}}};
+  paths["/api/v1/auth/totp"]["delete"] = {
+      {"summary", "Turn my second factor off (password and a fresh code required)"},
+      {"security", secured},
+      {"requestBody", body({{"password", str}, {"code", str}}, {"password", "code"})},
+      {"responses", {{"200", {{"description", "Off"}}}, {"401", denied},
+                     {"403", Problem("Wrong password")}, {"409", Problem("No second factor is on")},
+                     {"422", bad}}}};
+  paths["/api/v1/auth/totp/confirm"]["post"] = {
+      {"summary", "Confirm the second factor with a code; from then on sign-in needs "
+                  "\"totp\" beside the password, each code accepted once"},
+      {"security", secured},
+      {"requestBody", body({{"code", str}}, {"code"})},
+      {"responses", {{"200", {{"description", "On"}}}, {"401", denied},
+                     {"409", Problem("Nothing to confirm")}, {"422", bad}}}};
+}
+
 // JSON-LD of items and the CSV / XLSX exports (http/interop_routes.cc, docs/interop.md).
 void AddInterop(json& paths) {
   paths["/api/v1/items/{pid}.jsonld"]["get"] = {
@@ -338,6 +523,45 @@ void AddPortal(json& paths) {
       {"summary", "The portal's bundled browser assets (cached for a year; URLs carry a version)"},
       {"parameters", {Param("file", "path", "File name, e.g. leaflet.js")}},
       {"responses", {{"200", {{"description", "The file"}}}, {"404", Problem("No such file")}}}};
+}
+
+// The staff pages (http/staff_routes.cc, docs/staff-pages.md): HTML forms, never cached.
+void AddStaffPaths(json& paths) {
+  const json html = {{"description", "An HTML page (Vietnamese by default; ?lang=en), Cache-Control: no-store"},
+                     {"content", {{"text/html", {{"schema", {{"type", "string"}}}}}}}};
+  const json form = {{"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}};
+  const json page_error = {{"description", "The form again with the problem in both languages (an HTML page)"}};
+  const json session = json::array({{{"sessionCookie", json::array()}}, {{"bearerAuth", json::array()}}});
+  const json id = Param("id", "path", "Submission number");
+  paths["/dang-nhap"]["get"] = {{"summary", "Staff sign-in page (or, when signed in, the sign-out form)"},
+                                {"responses", {{"200", html}}}};
+  paths["/dang-nhap"]["post"] = {
+      {"summary", "Sign in from the form: login, password, totp (accounts with a second factor), csrf_token (from the page's disan_form cookie)"},
+      {"requestBody", form},
+      {"responses", {{"303", {{"description", "Signed in: the session cookie is set"}}}, {"400", page_error},
+                     {"401", page_error}, {"413", page_error}, {"429", page_error}}}};
+  paths["/dang-xuat"]["post"] = {
+      {"summary", "Sign out from the form (csrf_token: the session's)"},
+      {"requestBody", form},
+      {"security", session},
+      {"responses", {{"303", {{"description", "Signed out: the session cookie is cleared"}}}, {"400", page_error},
+                     {"401", Problem("Not signed in")}}}};
+  paths["/quan-tri"]["get"] = {
+      {"summary", "Dashboard: the review queue I may act on (filters unit, kind, older_than_days), my submissions with their comments, my unread notifications"},
+      {"security", session},
+      {"parameters", {Param("unit", "query", "Organisation PID"), Param("kind", "query", "Heritage kind"),
+                      Param("older_than_days", "query", "Waiting longer than this many days (1-36500)")}},
+      {"responses", {{"200", html}, {"303", {{"description", "A browser not signed in: to /dang-nhap?next=..."}}},
+                     {"401", Problem("Not signed in")}, {"422", page_error}}}};
+  paths["/quan-tri/dong-gop/{id}"]["get"] = {
+      {"summary", "Review screen of a submission: the field-by-field diff, comments, history and the decision forms"},
+      {"security", session}, {"parameters", {id}},
+      {"responses", {{"200", html}, {"403", Problem("Not a reviewer")}, {"404", page_error}}}};
+  paths["/quan-tri/dong-gop/{id}"]["post"] = {
+      {"summary", "Act on a review step from the form: decision (approve, reject, request_changes), reason, comment_field/comment_text pairs, csrf_token"},
+      {"security", session}, {"parameters", {id}}, {"requestBody", form},
+      {"responses", {{"200", html}, {"400", page_error}, {"403", page_error}, {"409", page_error},
+                     {"413", page_error}, {"422", page_error}}}};
 }
 
 // IIIF Image API 3.0, thumbnails and background jobs (http/iiif_routes.cc, docs/iiif.md).
@@ -500,6 +724,8 @@ json Build() {
   AddCollection(paths, "areas", "area");
   AddAccountPaths(paths);
   AddPortal(paths);
+  AddReviewPaths(paths);
+  AddStaffPaths(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";

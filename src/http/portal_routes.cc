@@ -315,6 +315,18 @@ Response PortalNotFound(const Request& req, Services& services) {
                    "không có trang nào ở " + req.path.substr(0, 200));
 }
 
+portal::PageRequest PortalPageRequest(const Request& req, const Services& services) {
+  return PageRequestOf(req, services);
+}
+
+Response PortalPage(int status, std::string_view name, json model, const Request& req,
+                    const Services& services, const portal::PageRequest& page) {
+  Result<std::string> html =
+      portal::Renderer::Builtin().Page(name, WithAssets(std::move(model), services), page.lang);
+  if (!html) return ErrorPage(req, services, html.error());
+  return Html(status, std::move(*html), req, page);
+}
+
 void AddPortalRoutes(std::vector<Route>& routes) {
   for (Route& r : routes) {
     if (r.method == "GET" && r.pattern == "/") {

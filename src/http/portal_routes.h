@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "http/routes.h"
+#include "portal/pages.h"
 
 namespace disan::http {
 
@@ -17,5 +18,11 @@ bool PrefersHtml(const Request& req);
 
 // The friendly "not found" page, for a browser asking for a path no route matches.
 Response PortalNotFound(const Request& req, Services& services);
+
+// For the staff pages (staff_routes.cc), which use the portal's layout: the page request of
+// `req`, and page `name` rendered with `model` as a whole HTML answer with `status`.
+portal::PageRequest PortalPageRequest(const Request& req, const Services& services);
+Response PortalPage(int status, std::string_view name, nlohmann::json model, const Request& req,
+                    const Services& services, const portal::PageRequest& page);
 
 }  // namespace disan::http

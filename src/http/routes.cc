@@ -13,6 +13,8 @@
 #include "core/pid.h"
 #include "core/text.h"
 #include "http/auth_routes.h"
+#include "http/review_routes.h"
+#include "http/staff_routes.h"
 #include "http/content_digest.h"
 #include "http/interop_routes.h"
 #include "http/portal_routes.h"
@@ -913,6 +915,8 @@ const std::vector<Route>& Routes() {
     AddAuthRoutes(r);
     AddPortalRoutes(r);
     AddIiifRoutes(r);
+    AddReviewRoutes(r);
+    AddStaffRoutes(r);
     return r;
   }();
   return routes;
@@ -971,6 +975,7 @@ Body BodyOf(const Request& req) {
 }
 
 Response JsonResponse(const json& body, int status) { return Json(body, status); }
+Response UploadItemMedia(const Request& req, Context& ctx) { return UploadMedia(req, ctx); }
 
 Result<json> ParseJsonBody(const Request& req) {
   if (std::optional<Response> wrong = WrongMediaType(req, false)) {
@@ -1138,6 +1143,17 @@ Response Dispatch(Request& req, Services& services) {
   // A browser that follows a dead link gets the portal's page, not a problem document.
   if (refused && refused->status == 404 && !route && PrefersHtml(req)) {
     return PortalNotFound(req, services);
+  }
+  // A browser not signed in that opens a staff page goes to the sign-in page.
+  if (refused && refused->status == 401 && route && req.method == "GET" && PrefersHtml(req) &&
+      IsStaffPage(*route)) {
+    AuditRefusal(req, services, ctx, *refused);
+    return StaffSignInRedirect(req);
+  }
+  if (refused && refused->status == 403 && route && req.method == "GET" && PrefersHtml(req) &&
+      IsStaffPage(*route)) {
+    AuditRefusal(req, services, ctx, *refused);
+    return StaffRefusalPage(req, services, *refused);
   }
   Response resp = refused ? std::move(*refused) : route->handler(req, ctx);
   AuditRefusal(req, services, ctx, resp);

@@ -99,6 +99,11 @@ Result<nlohmann::json> ParseJsonBody(const Request& req);
 // The root URL documents link to: the configured public URL, else http:// + a plain Host.
 std::string SiteUrl(const Request& req, const Services& services);
 
+// The streamed upload of POST /api/v1/items/{pid}/media (req.params["pid"] names the item), for
+// route files whose own rule decides who may upload to which item (review_routes.cc: a
+// contributor to the draft of their own submission).
+Response UploadItemMedia(const Request& req, Context& ctx);
+
 // The OpenAPI 3.1 document (openapi.cc).
 const std::string& OpenApiDocument();
 

@@ -194,6 +194,7 @@ struct Account {
   std::string created_at;      // set by the store when empty
   bool disabled = false;
   std::vector<RoleGrant> grants;
+  std::string email;  // "" when none (self-registered contributors give one; migration 9)
 };
 
 // A signed-in browser or API client. Only the SHA-256 of its token is kept.
@@ -286,6 +287,93 @@ struct JobQuery {
   size_t limit = 100;
 };
 
+// Community contributions, their review, notifications, commercial-use requests and second
+// factors (migration 9; workflow/contributions.h and workflow/review.h give them meaning, the
+// store only keeps them).
+
+// A contribution: a new item (a draft record owned by its contributor) or a correction held
+// beside an official record, with the licence chosen at submission and the review so far.
+struct Submission {
+  int64_t id = 0;              // 0 when not stored yet
+  std::string type;            // new_item or correction
+  std::string record_pid;      // the draft made for a new item, or the record corrected
+  std::string kind;            // the record's kind (the review steps depend on it)
+  std::string unit;            // the record's unit: its custodian ("" = none)
+  int64_t contributor_id = 0;  // the account that submitted it (kept after erasure)
+  std::string state;           // in_review, changes_requested, rejected, accepted
+  std::string awaiting_role;   // the role that acts next; "" when nobody does
+  int64_t step = 0;            // 0-based index of the review step that acts next
+  int64_t base_revision = 0;   // the record's revision the contribution was made on
+  nlohmann::json proposal = nlohmann::json::object();  // correction: a JSON merge patch
+  nlohmann::json rights = nlohmann::json::object();    // licence, holder, attribution, consent
+  nlohmann::json history = nlohmann::json::array();    // actions, oldest first
+  std::string created_at;      // set by the store when empty
+  std::string updated_at;      // set by the store on every write
+};
+
+// Who may act on a submission, for a queue: submissions awaiting `role`, of `unit` ("" = of
+// any unit).
+struct ActableBy {
+  std::string role;
+  std::string unit;
+};
+
+struct SubmissionQuery {
+  int64_t contributor_id = 0;       // 0 = anyone's
+  std::string state;                // "" = any state
+  std::vector<ActableBy> actable;   // empty = no condition; else any of them
+  std::string unit;                 // "" = any unit
+  std::string kind;                 // "" = any kind
+  std::string record_pid;           // "" = any record
+  std::string created_before;       // "" = no bound; else created_at < this
+  int64_t after_id = 0;             // keyset: oldest first, id > after_id
+  size_t limit = 50;
+};
+
+// An in-site message to a person (a contributor hears what happened to a submission).
+struct Notification {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  int64_t submission_id = 0;  // 0 = about no submission
+  std::string event;          // review.approve, review.reject, ...
+  std::string text_en;
+  std::string text_vi;
+  std::string created_at;     // set by the store when empty
+  std::string read_at;        // "" while unread
+};
+
+enum class NotificationFilter { kAll, kUnread };
+
+// A request to use an item commercially, and the curators' answer.
+struct UsageRequest {
+  int64_t id = 0;
+  std::string record_pid;
+  int64_t account_id = 0;  // the signed-in person who asked; 0 = the public
+  std::string name, organisation, email, purpose;
+  std::string state = "open";  // open, granted, refused
+  std::string answer;
+  std::string answered_by;
+  std::string created_at;   // set by the store when empty
+  std::string answered_at;  // "" while open
+};
+
+struct UsageRequestQuery {
+  std::string state;       // "" = any
+  std::string record_pid;  // "" = any
+  int64_t account_id = 0;  // 0 = anyone's
+  int64_t after_id = 0;
+  size_t limit = 50;
+};
+
+// A TOTP second factor (auth/totp.h): the secret sealed with the instance's key.
+struct SecondFactor {
+  int64_t account_id = 0;
+  std::string secret;  // never returned to anybody after enrolment
+  bool confirmed = false;     // a code was shown before it is required at sign-in
+  int64_t last_step = 0;      // the last time step a code was accepted for (no reuse)
+  std::string created_at;     // set by the store when empty
+};
+
 // Operations valid inside one write transaction.
 class StoreWriter {
  public:
@@ -350,7 +438,29 @@ class StoreWriter {
   // Writes a job's state, attempts, next_attempt_at, last_error and worker. kNotFound when there
   // is no job with its id.
   virtual Status UpdateJob(const Job& job) = 0;
+  // Contributions and review (migration 9). Inserts (id 0) or replaces a submission; returns
+  // its id. kNotFound when the id is not stored.
+  virtual Result<int64_t> PutSubmission(const Submission& submission) = 0;
+  // kNotFound when there is no submission with this id.
+  virtual Result<Submission> GetSubmission(int64_t id) = 0;
+  virtual Result<int64_t> PutNotification(const Notification& notification) = 0;
+  // Marks the account's notifications with id <= up_to_id read at `at`; returns how many.
+  virtual Result<int64_t> MarkNotificationsRead(int64_t account_id, int64_t up_to_id,
+                                                const std::string& at) = 0;
+  // Inserts (id 0) or replaces a commercial-use request; returns its id.
+  virtual Result<int64_t> PutUsageRequest(const UsageRequest& request) = 0;
+  virtual Result<UsageRequest> GetUsageRequest(int64_t id) = 0;
+  // Creates or replaces the account's second factor; removes it.
+  virtual Status PutSecondFactor(const SecondFactor& factor) = 0;
+  virtual Result<std::optional<SecondFactor>> GetSecondFactor(int64_t account_id) = 0;
+  virtual Status DeleteSecondFactor(int64_t account_id) = 0;
+  // Erases what belongs to the person behind an account (self-service deletion): every
+  // session, token, notification and second factor, the sign-in failures under its login,
+  // and the name, organisation and e-mail of its commercial-use requests. The account row and
+  // its submissions stay (they are referred to); the caller blanks the account itself.
+  virtual Status EraseAccountData(int64_t account_id, const std::string& login) = 0;
 };
+
 
 class MetadataStore {
  public:
@@ -425,6 +535,20 @@ class MetadataStore {
   virtual Result<std::vector<Job>> ListJobs(const JobQuery& query) = 0;
   // Every media asset in the order they were added (for `disan derive --all`).
   virtual Result<std::vector<MediaAsset>> ListAllMedia() = 0;
+
+  // Contributions and review (see StoreWriter).
+  virtual Result<Submission> GetSubmission(int64_t id) = 0;
+  virtual Result<std::vector<Submission>> ListSubmissions(const SubmissionQuery& query) = 0;
+  // The account's notifications, newest first.
+  virtual Result<std::vector<Notification>> ListNotifications(int64_t account_id,
+                                                              NotificationFilter filter,
+                                                              size_t limit) = 0;
+  virtual Result<UsageRequest> GetUsageRequest(int64_t id) = 0;
+  // Oldest first (see UsageRequestQuery).
+  virtual Result<std::vector<UsageRequest>> ListUsageRequests(const UsageRequestQuery& query) = 0;
+  virtual Result<std::optional<SecondFactor>> GetSecondFactor(int64_t account_id) = 0;
+  // The account's sessions, newest first (what a person downloads of their own data).
+  virtual Result<std::vector<Session>> ListSessions(int64_t account_id) = 0;
 };
 
 }  // namespace disan

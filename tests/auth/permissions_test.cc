@@ -52,6 +52,18 @@ std::optional<bool> Expected(Action action, Role role, RecordState state, bool o
              (role == Role::kReviewer && (none || state == RecordState::kInReview));
     case Action::kStaffWrite:
       return admin || (editor && (none || own));
+    case Action::kContribute:
+    case Action::kViewOwnContributions:
+      return role != Role::kPublic;
+    case Action::kReadReviewQueue:
+    case Action::kReview:
+      return admin || editor || role == Role::kReviewer;
+    case Action::kRequestUse:
+    case Action::kRegister:
+      return true;
+    case Action::kReadUseRequests:
+    case Action::kAnswerUseRequests:
+      return admin;
     case Action::kSubmit:
     case Action::kReturnToDraft:
     case Action::kPublish:

@@ -559,6 +559,149 @@ TEST_P(StoreContract, AccountsKeepTheirGrantsAndLoginsAreUnique) {
   EXPECT_FALSE(store_->FindAccount("nobody").value().has_value());
 }
 
+TEST_P(StoreContract, SubmissionsAreKeptWithTheirHistoryAndQueuedByRoleAndUnit) {
+  const std::string a = Create("sub-a"), b = Create("sub-b"), c = Create("sub-c", "intangible");
+  Account person{0, "contrib", "Người đóng góp", "", "", false, {{"contributor", ""}}, "c@example.vn"};
+  int64_t contributor = 0;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    contributor = TRY(w.PutAccount(person));
+    return Ok();
+  }));
+  EXPECT_EQ(store_->GetAccount(contributor).value()->email, "c@example.vn");
+  auto put = [&](const std::string& pid, const std::string& kind, const std::string& unit,
+                 const std::string& role) {
+    Submission s;
+    s.type = "correction";
+    s.record_pid = pid;
+    s.kind = kind;
+    s.unit = unit;
+    s.contributor_id = contributor;
+    s.state = "in_review";
+    s.awaiting_role = role;
+    s.proposal = {{"area_m2", 5}};
+    s.rights = {{"licence", "cc0_1_0"}, {"attribution", "Tên tôi chọn"}};
+    s.history = json::array({{{"action", "submit"}}});
+    int64_t id = 0;
+    Status st = store_->Write([&](StoreWriter& w) -> Status {
+      id = TRY(w.PutSubmission(s));
+      return Ok();
+    });
+    EXPECT_TRUE(st) << st.error().Describe();
+    return id;
+  };
+  int64_t s1 = put(a, "relic", "dn-aaaaaaaa1", "reviewer");
+  int64_t s2 = put(b, "relic", "dn-bbbbbbbb2", "unit_editor");
+  int64_t s3 = put(c, "intangible", "dn-aaaaaaaa1", "curator");
+  Submission got = store_->GetSubmission(s1).value();
+  EXPECT_EQ(got.record_pid, a);
+  EXPECT_EQ(got.proposal["area_m2"], 5);
+  EXPECT_EQ(got.rights["attribution"], "Tên tôi chọn");
+  EXPECT_FALSE(got.created_at.empty());
+  EXPECT_EQ(store_->GetSubmission(999).error().code, ErrorCode::kNotFound);
+
+  got.state = "accepted";
+  got.history.push_back({{"action", "approve"}});
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutSubmission(got));
+    EXPECT_EQ(w.GetSubmission(s1).value().history.size(), 2u);
+    return Ok();
+  }));
+  EXPECT_EQ(store_->GetSubmission(s1).value().state, "accepted");
+
+  auto ids = [&](SubmissionQuery q) {
+    std::vector<int64_t> out;
+    std::vector<Submission> found = store_->ListSubmissions(q).value();
+    for (const Submission& s : found) out.push_back(s.id);
+    return out;
+  };
+  SubmissionQuery q;
+  q.contributor_id = contributor;
+  EXPECT_EQ(ids(q), (std::vector<int64_t>{s1, s2, s3}));
+  q.state = "in_review";
+  EXPECT_EQ(ids(q), (std::vector<int64_t>{s2, s3}));
+  q.actable = {{"unit_editor", "dn-aaaaaaaa1"}};
+  EXPECT_TRUE(ids(q).empty()) << "a unit editor of A: not B's";
+  q.actable = {{"unit_editor", "dn-bbbbbbbb2"}, {"curator", ""}};
+  EXPECT_EQ(ids(q), (std::vector<int64_t>{s2, s3}));
+  q.kind = "intangible";
+  EXPECT_EQ(ids(q), (std::vector<int64_t>{s3}));
+  q = {};
+  q.unit = "dn-aaaaaaaa1";
+  q.after_id = s1;
+  EXPECT_EQ(ids(q), (std::vector<int64_t>{s3}));
+  q = {};
+  q.created_before = "2000-01-01T00:00:00.000Z";
+  EXPECT_TRUE(ids(q).empty());
+  q = {};
+  q.limit = 1;
+  EXPECT_EQ(ids(q), (std::vector<int64_t>{s1}));
+}
+
+TEST_P(StoreContract, NotificationsUsageRequestsSecondFactorsAndErasure) {
+  const std::string pid = Create("usage");
+  Account person{0, "lan", "Lan", "", "", false, {{"curator", ""}}, "lan@example.vn"};
+  int64_t id = 0, n1 = 0, n2 = 0, req = 0;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    id = TRY(w.PutAccount(person));
+    n1 = TRY(w.PutNotification({0, id, 0, "review.approve", "one", "một", "", ""}));
+    n2 = TRY(w.PutNotification({0, id, 7, "review.accept", "two", "hai", "", ""}));
+    UsageRequest r;
+    r.record_pid = pid;
+    r.account_id = id;
+    r.name = "Lan";
+    r.email = "lan@example.vn";
+    r.purpose = "in sách";
+    req = TRY(w.PutUsageRequest(r));
+    TRY(w.PutSecondFactor({id, "SECRET", false, 0, ""}));
+    TRY(w.PutSession({"hash1", id, "csrf", "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "::1"}));
+    TRY(w.PutLoginFailure("login:lan", "2026-01-01T00:00:00.000Z"));
+    return Ok();
+  }));
+  std::vector<Notification> all = store_->ListNotifications(id, NotificationFilter::kAll, 10).value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, n2) << "newest first";
+  EXPECT_EQ(all[0].text_vi, "hai");
+  int64_t marked = 0;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    marked = TRY(w.MarkNotificationsRead(id, n1, "2026-01-02T00:00:00.000Z"));
+    return Ok();
+  }));
+  EXPECT_EQ(marked, 1);
+  std::vector<Notification> unread = store_->ListNotifications(id, NotificationFilter::kUnread, 10).value();
+  ASSERT_EQ(unread.size(), 1u);
+  EXPECT_EQ(unread[0].id, n2);
+
+  UsageRequest r = store_->GetUsageRequest(req).value();
+  EXPECT_EQ(r.state, "open");
+  r.state = "granted";
+  r.answer = "đồng ý";
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutUsageRequest(r));
+    return Ok();
+  }));
+  UsageRequestQuery uq;
+  uq.state = "granted";
+  EXPECT_EQ(store_->ListUsageRequests(uq).value().size(), 1u);
+  uq.state = "open";
+  EXPECT_TRUE(store_->ListUsageRequests(uq).value().empty());
+
+  std::optional<SecondFactor> f = store_->GetSecondFactor(id).value();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->secret, "SECRET");
+  EXPECT_FALSE(f->confirmed);
+  EXPECT_EQ(store_->ListSessions(id).value().size(), 1u);
+
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status { return w.EraseAccountData(id, "lan"); }));
+  EXPECT_TRUE(store_->ListNotifications(id, NotificationFilter::kAll, 10).value().empty());
+  EXPECT_FALSE(store_->GetSecondFactor(id).value());
+  EXPECT_TRUE(store_->ListSessions(id).value().empty());
+  EXPECT_TRUE(store_->LoginFailuresSince("login:lan", "").value().empty());
+  UsageRequest kept = store_->GetUsageRequest(req).value();
+  EXPECT_EQ(kept.name, "");
+  EXPECT_EQ(kept.email, "");
+  EXPECT_EQ(kept.answer, "đồng ý") << "the request and its answer are kept";
+}
+
 TEST_P(StoreContract, SessionsTokensAndFailures) {
   Session s{"hash1", 1, "csrf", "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "10.0.0.1"};
   ApiToken t{0, "thash", 1, "script", "read", "", "2027-01-01T00:00:00.000Z", false};

@@ -232,6 +232,62 @@ CREATE TABLE harvest_records (
   PRIMARY KEY (source_id, oai_identifier)) WITHOUT ROWID;
 CREATE INDEX harvest_records_by_pid ON harvest_records(pid);
 )sql",
+    // 9: community contributions and their review, in-site notifications, commercial-use
+    // requests and TOTP second factors (workflow/contributions.h, workflow/review.h,
+    // auth/totp.h). A submission keeps its review history as JSON: it is read whole.
+    R"sql(
+CREATE TABLE submissions (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  record_pid TEXT NOT NULL REFERENCES pids(pid),
+  kind TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  contributor_id INTEGER NOT NULL REFERENCES accounts(id),
+  state TEXT NOT NULL,
+  awaiting_role TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  base_revision INTEGER NOT NULL,
+  proposal TEXT NOT NULL,
+  rights TEXT NOT NULL,
+  history TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE INDEX submissions_by_contributor ON submissions(contributor_id, id);
+CREATE INDEX submissions_by_queue ON submissions(state, awaiting_role, unit, id);
+CREATE INDEX submissions_by_record ON submissions(record_pid, id);
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  submission_id INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  text_en TEXT NOT NULL,
+  text_vi TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  read_at TEXT NOT NULL);
+CREATE INDEX notifications_by_account ON notifications(account_id, id);
+CREATE TABLE usage_requests (
+  id INTEGER PRIMARY KEY,
+  record_pid TEXT NOT NULL REFERENCES pids(pid),
+  account_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  email TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  state TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  answered_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  answered_at TEXT NOT NULL);
+CREATE INDEX usage_requests_by_state ON usage_requests(state, id);
+CREATE INDEX usage_requests_by_account ON usage_requests(account_id);
+ALTER TABLE accounts ADD COLUMN email TEXT NOT NULL DEFAULT '';
+CREATE TABLE second_factors (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+  secret TEXT NOT NULL,
+  confirmed INTEGER NOT NULL,
+  last_step INTEGER NOT NULL,
+  created_at TEXT NOT NULL);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -503,7 +559,7 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
 }
 
 constexpr const char* kSelectAccount =
-    "SELECT id, login, display_name, password_hash, created_at, disabled FROM accounts ";
+    "SELECT id, login, display_name, password_hash, created_at, disabled, email FROM accounts ";
 constexpr const char* kSelectToken =
     "SELECT id, hash, account_id, label, scope, created_at, expires_at, revoked FROM tokens ";
 constexpr const char* kSelectAudit =
@@ -517,6 +573,7 @@ Account ReadAccount(const Stmt& s) {
   a.password_hash = s.Text(3);
   a.created_at = s.Text(4);
   a.disabled = s.Int(5) != 0;
+  a.email = s.Text(6);
   return a;
 }
 
@@ -565,6 +622,88 @@ std::string TermConditions(const std::vector<FilterTerm>& terms, size_t first,
     sql += ")";
   }
   return sql;
+}
+
+constexpr const char* kSelectSubmission =
+    "SELECT id, type, record_pid, kind, unit, contributor_id, state, awaiting_role, step, "
+    "base_revision, proposal, rights, history, created_at, updated_at FROM submissions ";
+
+json ParseOr(std::string_view text, json fallback) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? fallback : j;
+}
+
+Submission ReadSubmission(const Stmt& s) {
+  Submission x;
+  x.id = s.Int(0);
+  x.type = s.Text(1);
+  x.record_pid = s.Text(2);
+  x.kind = s.Text(3);
+  x.unit = s.Text(4);
+  x.contributor_id = s.Int(5);
+  x.state = s.Text(6);
+  x.awaiting_role = s.Text(7);
+  x.step = s.Int(8);
+  x.base_revision = s.Int(9);
+  x.proposal = ParseOr(s.TextView(10), json::object());
+  x.rights = ParseOr(s.TextView(11), json::object());
+  x.history = ParseOr(s.TextView(12), json::array());
+  x.created_at = s.Text(13);
+  x.updated_at = s.Text(14);
+  return x;
+}
+
+Result<Submission> GetSubmissionOn(Connection& c, int64_t id) {
+  static const std::string sql = std::string(kSelectSubmission) + "WHERE id = ?";
+  auto s = TRY(c.Prepare(sql.c_str()));
+  s->Bind(1, id);
+  if (!TRY(s->Step())) {
+    return Fail(ErrorCode::kNotFound, "no submission " + std::to_string(id),
+                "không có đóng góp số " + std::to_string(id));
+  }
+  return ReadSubmission(*s);
+}
+
+constexpr const char* kSelectUsageRequest =
+    "SELECT id, record_pid, account_id, name, organisation, email, purpose, state, answer, "
+    "answered_by, created_at, answered_at FROM usage_requests ";
+
+UsageRequest ReadUsageRequest(const Stmt& s) {
+  UsageRequest r;
+  r.id = s.Int(0);
+  r.record_pid = s.Text(1);
+  r.account_id = s.Int(2);
+  r.name = s.Text(3);
+  r.organisation = s.Text(4);
+  r.email = s.Text(5);
+  r.purpose = s.Text(6);
+  r.state = s.Text(7);
+  r.answer = s.Text(8);
+  r.answered_by = s.Text(9);
+  r.created_at = s.Text(10);
+  r.answered_at = s.Text(11);
+  return r;
+}
+
+Result<UsageRequest> GetUsageRequestOn(Connection& c, int64_t id) {
+  static const std::string sql = std::string(kSelectUsageRequest) + "WHERE id = ?";
+  auto s = TRY(c.Prepare(sql.c_str()));
+  s->Bind(1, id);
+  if (!TRY(s->Step())) {
+    return Fail(ErrorCode::kNotFound, "no commercial-use request " + std::to_string(id),
+                "không có yêu cầu sử dụng thương mại số " + std::to_string(id));
+  }
+  return ReadUsageRequest(*s);
+}
+
+Result<std::optional<SecondFactor>> GetSecondFactorOn(Connection& c, int64_t account_id) {
+  auto s = TRY(c.Prepare(
+      "SELECT account_id, secret, confirmed, last_step, created_at FROM second_factors "
+      "WHERE account_id = ?"));
+  s->Bind(1, account_id);
+  if (!TRY(s->Step())) return std::optional<SecondFactor>();
+  return std::optional<SecondFactor>(
+      SecondFactor{s->Int(0), s->Text(1), s->Int(2) != 0, s->Int(3), s->Text(4)});
 }
 
 class SqliteWriter final : public StoreWriter {
@@ -757,19 +896,21 @@ class SqliteWriter final : public StoreWriter {
     int64_t id = a.id;
     if (id == 0) {
       auto s = TRY(c_.Prepare(
-          "INSERT INTO accounts(login, display_name, password_hash, created_at, disabled) "
-          "VALUES (?, ?, ?, ?, ?) ON CONFLICT(login) DO NOTHING"));
+          "INSERT INTO accounts(login, display_name, password_hash, created_at, disabled, email) "
+          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(login) DO NOTHING"));
       s->Bind(1, a.login).Bind(2, a.display_name).Bind(3, a.password_hash);
       s->Bind(4, a.created_at.empty() ? NowRfc3339() : a.created_at).Bind(5, int64_t{a.disabled});
+      s->Bind(6, a.email);
       TRY(s->Exec());
       if (sqlite3_changes(c_.db()) == 0) return AccountExists(a.login);
       id = sqlite3_last_insert_rowid(c_.db());
     } else {
       auto s = TRY(c_.Prepare(
-          "UPDATE accounts SET login = ?, display_name = ?, password_hash = ?, disabled = ? "
-          "WHERE id = ? AND NOT EXISTS (SELECT 1 FROM accounts WHERE login = ?1 AND id != ?5)"));
+          "UPDATE accounts SET login = ?1, display_name = ?2, password_hash = ?3, disabled = ?4, "
+          "email = ?6 WHERE id = ?5 AND NOT EXISTS (SELECT 1 FROM accounts WHERE login = ?1 AND "
+          "id != ?5)"));
       s->Bind(1, a.login).Bind(2, a.display_name).Bind(3, a.password_hash);
-      s->Bind(4, int64_t{a.disabled}).Bind(5, id);
+      s->Bind(4, int64_t{a.disabled}).Bind(5, id).Bind(6, a.email);
       TRY(s->Exec());
       if (sqlite3_changes(c_.db()) == 0) {
         auto e = TRY(c_.Prepare("SELECT 1 FROM accounts WHERE id = ?"));
@@ -981,6 +1122,126 @@ class SqliteWriter final : public StoreWriter {
     s->Bind(1, source_id).Bind(2, r.oai_identifier).Bind(3, r.pid).Bind(4, r.datestamp);
     s->Bind(5, int64_t{r.deleted ? 1 : 0});
     return s->Exec();
+  }
+
+  Result<int64_t> PutSubmission(const Submission& x) override {
+    const std::string now = NowRfc3339();
+    if (x.id == 0) {
+      auto s = TRY(c_.Prepare(
+          "INSERT INTO submissions(type, record_pid, kind, unit, contributor_id, state, "
+          "awaiting_role, step, base_revision, proposal, rights, history, created_at, updated_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      s->Bind(1, x.type).Bind(2, x.record_pid).Bind(3, x.kind).Bind(4, x.unit);
+      s->Bind(5, x.contributor_id).Bind(6, x.state).Bind(7, x.awaiting_role).Bind(8, x.step);
+      s->Bind(9, x.base_revision).Bind(10, x.proposal.dump()).Bind(11, x.rights.dump());
+      s->Bind(12, x.history.dump()).Bind(13, x.created_at.empty() ? now : x.created_at);
+      s->Bind(14, now);
+      TRY(s->Exec());
+      return sqlite3_last_insert_rowid(c_.db());
+    }
+    auto s = TRY(c_.Prepare(
+        "UPDATE submissions SET type = ?, record_pid = ?, kind = ?, unit = ?, contributor_id = ?, "
+        "state = ?, awaiting_role = ?, step = ?, base_revision = ?, proposal = ?, rights = ?, "
+        "history = ?, updated_at = ? WHERE id = ?"));
+    s->Bind(1, x.type).Bind(2, x.record_pid).Bind(3, x.kind).Bind(4, x.unit);
+    s->Bind(5, x.contributor_id).Bind(6, x.state).Bind(7, x.awaiting_role).Bind(8, x.step);
+    s->Bind(9, x.base_revision).Bind(10, x.proposal.dump()).Bind(11, x.rights.dump());
+    s->Bind(12, x.history.dump()).Bind(13, now).Bind(14, x.id);
+    TRY(s->Exec());
+    if (sqlite3_changes(c_.db()) == 0) {
+      return Fail(ErrorCode::kNotFound, "no submission " + std::to_string(x.id),
+                  "không có đóng góp số " + std::to_string(x.id));
+    }
+    return x.id;
+  }
+
+  Result<Submission> GetSubmission(int64_t id) override { return GetSubmissionOn(c_, id); }
+
+  Result<int64_t> PutNotification(const Notification& n) override {
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO notifications(account_id, submission_id, event, text_en, text_vi, "
+        "created_at, read_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    s->Bind(1, n.account_id).Bind(2, n.submission_id).Bind(3, n.event).Bind(4, n.text_en);
+    s->Bind(5, n.text_vi).Bind(6, n.created_at.empty() ? NowRfc3339() : n.created_at);
+    s->Bind(7, n.read_at);
+    TRY(s->Exec());
+    return sqlite3_last_insert_rowid(c_.db());
+  }
+
+  Result<int64_t> MarkNotificationsRead(int64_t account_id, int64_t up_to_id,
+                                        const std::string& at) override {
+    auto s = TRY(c_.Prepare(
+        "UPDATE notifications SET read_at = ? WHERE account_id = ? AND id <= ? AND read_at = ''"));
+    s->Bind(1, at).Bind(2, account_id).Bind(3, up_to_id);
+    TRY(s->Exec());
+    return static_cast<int64_t>(sqlite3_changes(c_.db()));
+  }
+
+  Result<int64_t> PutUsageRequest(const UsageRequest& r) override {
+    if (r.id == 0) {
+      auto s = TRY(c_.Prepare(
+          "INSERT INTO usage_requests(record_pid, account_id, name, organisation, email, purpose, "
+          "state, answer, answered_by, created_at, answered_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      s->Bind(1, r.record_pid).Bind(2, r.account_id).Bind(3, r.name).Bind(4, r.organisation);
+      s->Bind(5, r.email).Bind(6, r.purpose).Bind(7, r.state).Bind(8, r.answer);
+      s->Bind(9, r.answered_by).Bind(10, r.created_at.empty() ? NowRfc3339() : r.created_at);
+      s->Bind(11, r.answered_at);
+      TRY(s->Exec());
+      return sqlite3_last_insert_rowid(c_.db());
+    }
+    auto s = TRY(c_.Prepare(
+        "UPDATE usage_requests SET record_pid = ?, account_id = ?, name = ?, organisation = ?, "
+        "email = ?, purpose = ?, state = ?, answer = ?, answered_by = ?, answered_at = ? "
+        "WHERE id = ?"));
+    s->Bind(1, r.record_pid).Bind(2, r.account_id).Bind(3, r.name).Bind(4, r.organisation);
+    s->Bind(5, r.email).Bind(6, r.purpose).Bind(7, r.state).Bind(8, r.answer);
+    s->Bind(9, r.answered_by).Bind(10, r.answered_at).Bind(11, r.id);
+    TRY(s->Exec());
+    if (sqlite3_changes(c_.db()) == 0) {
+      return Fail(ErrorCode::kNotFound, "no commercial-use request " + std::to_string(r.id),
+                  "không có yêu cầu sử dụng thương mại số " + std::to_string(r.id));
+    }
+    return r.id;
+  }
+
+  Result<UsageRequest> GetUsageRequest(int64_t id) override { return GetUsageRequestOn(c_, id); }
+
+  Status PutSecondFactor(const SecondFactor& f) override {
+    auto s = TRY(c_.Prepare(
+        "INSERT INTO second_factors(account_id, secret, confirmed, last_step, created_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(account_id) DO UPDATE SET "
+        "secret = excluded.secret, confirmed = excluded.confirmed, "
+        "last_step = excluded.last_step, created_at = excluded.created_at"));
+    s->Bind(1, f.account_id).Bind(2, f.secret).Bind(3, int64_t{f.confirmed});
+    s->Bind(4, f.last_step).Bind(5, f.created_at.empty() ? NowRfc3339() : f.created_at);
+    return s->Exec();
+  }
+
+  Result<std::optional<SecondFactor>> GetSecondFactor(int64_t account_id) override {
+    return GetSecondFactorOn(c_, account_id);
+  }
+
+  Status DeleteSecondFactor(int64_t account_id) override {
+    auto s = TRY(c_.Prepare("DELETE FROM second_factors WHERE account_id = ?"));
+    s->Bind(1, account_id);
+    return s->Exec();
+  }
+
+  Status EraseAccountData(int64_t account_id, const std::string& login) override {
+    for (const char* sql : {"DELETE FROM sessions WHERE account_id = ?",
+                            "DELETE FROM tokens WHERE account_id = ?",
+                            "DELETE FROM notifications WHERE account_id = ?",
+                            "DELETE FROM second_factors WHERE account_id = ?",
+                            "UPDATE usage_requests SET name = '', organisation = '', email = '' "
+                            "WHERE account_id = ?"}) {
+      auto s = TRY(c_.Prepare(sql));
+      s->Bind(1, account_id);
+      TRY(s->Exec());
+    }
+    auto f = TRY(c_.Prepare("DELETE FROM login_failures WHERE key = ?"));
+    f->Bind(1, "login:" + login);
+    return f->Exec();
   }
 
  private:
@@ -1442,6 +1703,98 @@ class SqliteStore final : public MetadataStore {
     s->Bind(1, q.state).Bind(2, q.media_id).Bind(3, q.before_id).Bind(4, static_cast<int64_t>(q.limit));
     std::vector<Job> out;
     while (TRY(s->Step())) out.push_back(ReadJob(*s));
+    return out;
+  }
+
+  Result<Submission> GetSubmission(int64_t id) override {
+    auto c = TRY(Acquire());
+    return GetSubmissionOn(*c, id);
+  }
+
+  Result<std::vector<Submission>> ListSubmissions(const SubmissionQuery& q) override {
+    std::string sql = std::string(kSelectSubmission) +
+                      "WHERE id > ?1 AND (?2 = 0 OR contributor_id = ?2) AND (?3 = '' OR state = ?3) "
+                      "AND (?4 = '' OR unit = ?4) AND (?5 = '' OR kind = ?5) "
+                      "AND (?6 = '' OR record_pid = ?6) AND (?7 = '' OR created_at < ?7)";
+    if (!q.actable.empty()) {
+      sql += " AND (";
+      for (size_t i = 0; i < q.actable.size(); ++i) {
+        std::string role = "?" + std::to_string(9 + 2 * i), unit = "?" + std::to_string(10 + 2 * i);
+        sql += (i ? " OR " : "") + std::string("(awaiting_role = ") + role + " AND (" + unit +
+               " = '' OR unit = " + unit + "))";
+      }
+      sql += ")";
+    }
+    sql += " ORDER BY id LIMIT ?8";
+    auto c = TRY(Acquire());
+    sqlite3_stmt* raw = TRY(c->PrepareOnce(sql));
+    struct Finalize {
+      sqlite3_stmt* s;
+      ~Finalize() { sqlite3_finalize(s); }
+    } finalize{raw};
+    Stmt s(c->db(), raw);
+    s.Bind(1, q.after_id).Bind(2, q.contributor_id).Bind(3, q.state).Bind(4, q.unit);
+    s.Bind(5, q.kind).Bind(6, q.record_pid).Bind(7, q.created_before);
+    s.Bind(8, static_cast<int64_t>(q.limit));
+    for (size_t i = 0; i < q.actable.size(); ++i) {
+      s.Bind(static_cast<int>(9 + 2 * i), q.actable[i].role);
+      s.Bind(static_cast<int>(10 + 2 * i), q.actable[i].unit);
+    }
+    std::vector<Submission> out;
+    while (TRY(s.Step())) out.push_back(ReadSubmission(s));
+    return out;
+  }
+
+  Result<std::vector<Notification>> ListNotifications(int64_t account_id, NotificationFilter filter,
+                                                      size_t limit) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(
+        "SELECT id, account_id, submission_id, event, text_en, text_vi, created_at, read_at "
+        "FROM notifications WHERE account_id = ? AND (? = 0 OR read_at = '') "
+        "ORDER BY id DESC LIMIT ?"));
+    s->Bind(1, account_id).Bind(2, int64_t{filter == NotificationFilter::kUnread});
+    s->Bind(3, static_cast<int64_t>(limit));
+    std::vector<Notification> out;
+    while (TRY(s->Step())) {
+      out.push_back(Notification{s->Int(0), s->Int(1), s->Int(2), s->Text(3), s->Text(4),
+                                 s->Text(5), s->Text(6), s->Text(7)});
+    }
+    return out;
+  }
+
+  Result<UsageRequest> GetUsageRequest(int64_t id) override {
+    auto c = TRY(Acquire());
+    return GetUsageRequestOn(*c, id);
+  }
+
+  Result<std::vector<UsageRequest>> ListUsageRequests(const UsageRequestQuery& q) override {
+    static const std::string sql = std::string(kSelectUsageRequest) +
+                                   "WHERE id > ?1 AND (?2 = '' OR state = ?2) AND "
+                                   "(?3 = '' OR record_pid = ?3) AND (?4 = 0 OR account_id = ?4) "
+                                   "ORDER BY id LIMIT ?5";
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, q.after_id).Bind(2, q.state).Bind(3, q.record_pid).Bind(4, q.account_id);
+    s->Bind(5, static_cast<int64_t>(q.limit));
+    std::vector<UsageRequest> out;
+    while (TRY(s->Step())) out.push_back(ReadUsageRequest(*s));
+    return out;
+  }
+
+  Result<std::optional<SecondFactor>> GetSecondFactor(int64_t account_id) override {
+    auto c = TRY(Acquire());
+    return GetSecondFactorOn(*c, account_id);
+  }
+
+  Result<std::vector<Session>> ListSessions(int64_t account_id) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(
+        "SELECT token_hash, account_id, csrf_token, created_at, last_seen_at, address "
+        "FROM sessions WHERE account_id = ? ORDER BY created_at DESC"));
+    s->Bind(1, account_id);
+    std::vector<Session> out;
+    while (TRY(s->Step()))
+      out.push_back(Session{s->Text(0), s->Int(1), s->Text(2), s->Text(3), s->Text(4), s->Text(5)});
     return out;
   }
 

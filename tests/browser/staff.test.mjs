@@ -1,0 +1,127 @@
+// Browser test of the staff pages: Debian's Chromium driven by playwright-core against its own
+// `disan demo` on a free loopback port. A contributor's submission (sent through the API), then
+// a reviewer signs in through the form, opens the dashboard and the submission, and approves
+// it; axe-core finds no serious or critical violation on each page. Screenshots go to
+// build/test-artifacts/staff-*.png. Run by ctest with the portal's browser tests.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = process.env.DISAN_BIN || join(root, 'build/disan');
+const artifacts = process.env.DISAN_ARTIFACTS || join(root, 'build/test-artifacts');
+const chromiumPath = process.env.DISAN_CHROMIUM || '/usr/bin/chromium';
+const noChromium = existsSync(chromiumPath) ? false
+  : `SKIPPED: chromium is not installed at ${chromiumPath} (scripts/install-deps.sh installs it)`;
+const password = 'mật khẩu thử nghiệm 2026';
+
+let server, base, work, context;
+
+async function startDemo(dataDir) {
+  const child = spawn(bin, ['demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error('disan demo did not start: ' + stderr)), 60000);
+    lines.on('line', (line) => {
+      const m = line.match(/listening on (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
+    });
+    child.on('exit', (code) => reject(new Error(`disan demo exited with ${code}: ${stderr}`)));
+  });
+  return { child, url };
+}
+
+function addUser(login, role) {
+  execFileSync(bin, ['user', 'add', '--data', join(work, 'data'), login, '--role', role], { input: password + '\n' });
+}
+
+async function api(method, path, body, token) {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const resp = await fetch(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  return { status: resp.status, body: await resp.json() };
+}
+
+async function checkAxe(page, name) {
+  await page.screenshot({ path: join(artifacts, `staff-${name}.png`), fullPage: true });
+  await page.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), [], `${name} page`);
+}
+
+before(async () => {
+  if (noChromium) return;
+  const { chromium } = await import('playwright-core');
+  work = mkdtempSync(join(tmpdir(), 'disan-staff-browser-'));
+  ({ child: server, url: base } = await startDemo(join(work, 'data')));
+  mkdirSync(artifacts, { recursive: true });
+  context = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    locale: 'vi-VN',
+    bypassCSP: true,  // axe-core is injected as a script; the pages themselves allow only 'self'
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  await context.route((url) => !url.href.startsWith(base) && !url.href.startsWith('data:') && !url.href.startsWith('blob:'),
+    (route) => { throw new Error('request outside the server: ' + route.request().url()); });
+});
+
+after(async () => {
+  if (context) await context.close();
+  if (server) server.kill('SIGTERM');
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('a reviewer signs in, opens the dashboard and a submission, and approves it', { skip: noChromium }, async () => {
+  addUser('ctv.thu', 'contributor');
+  addUser('chuyengia', 'reviewer');
+  const login = await api('POST', '/api/v1/auth/login', { login: 'ctv.thu', password });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  const record = {
+    kind: 'relic', relic_type: 'historical',
+    names: [{ lang: 'vi', value: 'Đình làng <script>alert(1)</script> thử', preferred: true }],
+    places: [{ commune_old: 'Đắk Lao', district_old: 'Đắk Mil', province_old: 'Đắk Nông' }],
+  };
+  const sent = await api('POST', '/api/v1/submissions',
+    { licence: 'cc_by_4_0', rights_holder: 'Nguyễn Văn A', attribution: 'Nguyễn Văn A', record }, login.body.token);
+  assert.equal(sent.status, 201, JSON.stringify(sent.body));
+
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => { errors.push('a dialog opened: ' + d.message()); d.dismiss(); });
+
+  // Not signed in: the dashboard sends the browser to the sign-in form.
+  await page.goto(base + '/quan-tri');
+  assert.match(page.url(), /\/dang-nhap\?next=/);
+  await checkAxe(page, 'sign-in');
+  await page.fill('#login', 'chuyengia');
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL(/\/quan-tri$/), page.click('form.staff-form button[type=submit]')]);
+  assert.match(await page.locator('h1').innerText(), /Việc đang chờ tôi/);
+  await checkAxe(page, 'dashboard');
+
+  await Promise.all([page.waitForURL(/\/quan-tri\/dong-gop\/\d+$/), page.click(`a[href="/quan-tri/dong-gop/${sent.body.id}"]`)]);
+  assert.match(await page.locator('table.staff-diff').innerText(), /\/names/);
+  await checkAxe(page, 'review');
+
+  await Promise.all([page.waitForLoadState('load'), page.click('input[value=approve] ~ p button')]);
+  assert.match(await page.locator('[role=status]').innerText(), /Đã duyệt bước thẩm định này/);
+  await checkAxe(page, 'approved');
+  assert.deepEqual(errors, []);
+  await page.close();
+  const after = await api('POST', '/api/v1/auth/login', { login: 'chuyengia', password });
+  const state = await api('GET', `/api/v1/submissions/${sent.body.id}`, null, after.body.token);
+  assert.equal(state.body.awaiting_role, 'curator');
+});
