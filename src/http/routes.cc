@@ -17,6 +17,7 @@
 #include "http/interop_routes.h"
 #include "http/portal_routes.h"
 #include "http/iiif_routes.h"
+#include "http/presentation_routes.h"
 #include "http/problem.h"
 #include "interop/metadata_formats.h"
 #include "media/media_service.h"
@@ -912,6 +913,7 @@ const std::vector<Route>& Routes() {
     AddCollection(r, RecordClass::kArea);
     AddAuthRoutes(r);
     AddPortalRoutes(r);
+    AddPresentationRoutes(r);  // before AddIiifRoutes: /iiif/3/collections is not an image
     AddIiifRoutes(r);
     return r;
   }();

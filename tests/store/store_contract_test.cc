@@ -664,6 +664,35 @@ TEST_P(StoreContract, JobsAreQueuedClaimedAndFinished) {
   EXPECT_EQ(store_->ListAllMedia().value().size(), 2u);
 }
 
+// Record versions for the preservation store (migration 10): a job may name a record; it is
+// reused while queued like any job, and still only existing identifiers are accepted.
+TEST_P(StoreContract, JobsMayNameARecord) {
+  std::string pid = Create("bcdfghjk");
+  int64_t first = 0, again = 0;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    first = TRY(w.EnqueueJob("record_version", pid));
+    again = TRY(w.EnqueueJob("record_version", pid));
+    return Ok();
+  }));
+  EXPECT_EQ(first, again);
+  Job got = store_->GetJob(first).value();
+  EXPECT_EQ(got.kind, "record_version");
+  EXPECT_EQ(got.media_id, pid);
+  EXPECT_EQ(store_->ListJobs({.media_id = pid}).value().size(), 1u);
+  Status unknown = store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.EnqueueJob("record_version", PidFromBody("dn", "00000000")));
+    return Ok();
+  });
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  // A job queued in a transaction that rolls back is gone with it.
+  Status rolled_back = store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.EnqueueJob("other", pid));
+    return Fail(ErrorCode::kConflict, "stop", "dừng");
+  });
+  EXPECT_FALSE(rolled_back);
+  EXPECT_EQ(store_->ListJobs({}).value().size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),
                          [](const ::testing::TestParamInfo<Backend>& p) { return p.param.name; });
 

@@ -232,6 +232,31 @@ CREATE TABLE harvest_records (
   PRIMARY KEY (source_id, oai_identifier)) WITHOUT ROWID;
 CREATE INDEX harvest_records_by_pid ON harvest_records(pid);
 )sql",
+    // 10: a job may name a record as well as a media asset (record versions written to the
+    // preservation store, media/jobs.h), so the jobs table loses its reference to media: it
+    // is rebuilt, keeping every job and its id. (Migration 9 is on another branch; the lead
+    // merges it before this one.)
+    R"sql(
+CREATE TABLE jobs_v10 (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  media_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  worker TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+INSERT INTO jobs_v10(id, kind, media_id, state, attempts, next_attempt_at, last_error, worker,
+                     created_at, updated_at)
+  SELECT id, kind, media_id, state, attempts, next_attempt_at, last_error, worker, created_at,
+         updated_at FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_v10 RENAME TO jobs;
+CREATE INDEX jobs_runnable ON jobs(state, next_attempt_at, id);
+CREATE INDEX jobs_by_media ON jobs(media_id, kind, state);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -822,11 +847,13 @@ class SqliteWriter final : public StoreWriter {
       }
     }
     {
-      auto m = TRY(c_.Prepare("SELECT 1 FROM media WHERE id = ?"));
+      // A job works on a media asset or (record versions) on a record.
+      auto m = TRY(c_.Prepare(
+          "SELECT 1 FROM media WHERE id = ?1 UNION ALL SELECT 1 FROM records WHERE pid = ?1"));
       m->Bind(1, media_id);
       if (!TRY(m->Step())) {
-        return Fail(ErrorCode::kNotFound, "no media with identifier " + media_id,
-                    "không có tệp đa phương tiện với mã " + media_id);
+        return Fail(ErrorCode::kNotFound, "no media or record with identifier " + media_id,
+                    "không có tệp đa phương tiện hay bản ghi với mã " + media_id);
       }
     }
     auto s = TRY(c_.Prepare(
