@@ -73,7 +73,7 @@ obj = os.path.join(root, h[0:3], h[3:6], h[6:9], h)
 inv = json.load(open(os.path.join(obj, "inventory.json")))
 state = inv["versions"][inv["head"]]["state"]
 for digest, paths in state.items():
-    if any(p.startswith("media/" + big + ".") for p in paths):
+    if any(p.startswith("media/" + big + ".") and not p.endswith(".json") for p in paths):
         print(os.path.join(obj, inv["manifest"][digest][0]))
 PY
 )
