@@ -96,23 +96,29 @@ std::pair<std::string, std::string> NamesOf(const json& document) {
           portal::DisplayName(document, portal::Lang::kEn)};
 }
 
+// The public media of an item the caller has already found public (Catalogue::Get with
+// kReader): those MediaService::List gives an anonymous reader, without reading the item a
+// second time.
+Result<std::vector<MediaAsset>> PublicMedia(Context& ctx, const std::string& pid) {
+  if (!ctx.media) return std::vector<MediaAsset>{};
+  std::vector<MediaAsset> all = TRY(ctx.catalogue.store().ListMedia(pid));
+  std::erase_if(all, [](const MediaAsset& a) { return a.visibility != "public"; });
+  return all;
+}
+
 Response Manifest(const Request& req, Context& ctx) {
   Result<std::string> pid = ParsePid(req.params.at("pid"));
   if (!pid) return NotFound(req, "no heritage item", "không có di sản", "pid");
   Result<StoredRecord> item = ctx.catalogue.Get(RecordClass::kItem, *pid, kReader);
   if (!item && item.error().code != ErrorCode::kNotFound) return Problem(item.error(), req);
   if (!item || item->deleted) return NotFound(req, "no heritage item", "không có di sản", "pid");
-  std::vector<MediaAsset> media;
-  if (ctx.media) {
-    Result<std::vector<MediaAsset>> listed = ctx.media->List(*pid, kReader);
-    if (!listed) return Problem(listed.error(), req);
-    media = std::move(*listed);
-  }
+  Result<std::vector<MediaAsset>> media = PublicMedia(ctx, *pid);
+  if (!media) return Problem(media.error(), req);
   const std::string site = SiteUrl(req, ctx.services);
   iiif::ManifestInput in;
   in.schema = &ctx.catalogue.schema();
   in.item = &*item;
-  in.media = std::move(media);
+  in.media = std::move(*media);
   in.site_url = site;
   in.homepage_path = portal::RecordPath(*item);
   in.provider = Instance(site);
@@ -151,8 +157,8 @@ Response KindCollection(const Request& req, Context& ctx) {
     if (!page) return Problem(page.error(), req);
     for (const StoredRecord& r : page->records) {
       if (r.deleted || !ctx.media) continue;
-      Result<std::vector<MediaAsset>> media = ctx.media->List(r.pid, kReader);
-      if (!media) continue;
+      Result<std::vector<MediaAsset>> media = PublicMedia(ctx, r.pid);
+      if (!media) return Problem(media.error(), req);
       bool shown = false;
       for (const MediaAsset& a : *media) shown = shown || iiif::IsCanvasMedia(a);
       if (!shown) continue;
