@@ -240,9 +240,10 @@ TEST_F(PresentationApiTest, UnknownHiddenDeletedAndEmptyItemsAndHostilePidsAre40
   json secret = testing::RelicDocument("Di chỉ khảo cổ (bảo mật)");
   secret["visibility"] = "restricted";
   std::string hidden = CreateItem(secret);
-  Upload(hidden, testing::PictureJpeg(300, 200));
+  std::string in_hidden = Upload(hidden, testing::SamplePdf(), "", false);
   std::string doomed = CreateItem(testing::RelicDocument("Sẽ bị xóa"));
   Upload(doomed, testing::PictureJpeg(300, 200));
+  std::string in_doomed = Upload(doomed, testing::SamplePdf(), "", false);
   ASSERT_EQ(Send("DELETE", "/api/v1/items/" + doomed + "?reason=test", "", true).status, 200);
   std::string only_restricted = CreateItem(testing::RelicDocument("Chỉ có ảnh hạn chế"));
   Upload(only_restricted, testing::PictureJpeg(300, 200), "visibility=restricted");
@@ -263,6 +264,12 @@ TEST_F(PresentationApiTest, UnknownHiddenDeletedAndEmptyItemsAndHostilePidsAre40
       EXPECT_EQ(r.Header("Access-Control-Allow-Origin"), "*") << pid;
     }
   }
+  // Nor are their files served to the public (staff still read them).
+  EXPECT_EQ(Get("/api/v1/media/" + in_hidden + "/file").status, 404);
+  EXPECT_EQ(Get("/api/v1/media/" + in_hidden + "/file", true).status, 200);
+  Reply gone = Get("/api/v1/media/" + in_doomed + "/file");
+  EXPECT_TRUE(gone.status == 404 || gone.status == 410) << gone;
+  EXPECT_EQ(gone.body.find("%PDF"), std::string::npos);
   // Nothing of the hidden item leaks through the collection either.
   Reply relics = Get("/iiif/3/collections/relic");
   ASSERT_EQ(relics.status, 200) << relics;
