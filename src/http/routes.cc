@@ -512,7 +512,8 @@ Result<SearchParams> ParseSearchParams(const Request& req) {
   static const std::vector<std::pair<std::string, std::string>> kFilters = {
       {"kind", "kind"}, {"type", "type"}, {"level", "level"}, {"commune", "commune"},
       {"district", "district"}, {"place", "place"}, {"ethnic_group", "ethnic"},
-      {"custodian", "custodian"}, {"area", "area"}, {"licence", "licence"}, {"period", "period"}};
+      {"custodian", "custodian"}, {"area", "area"}, {"licence", "licence"}, {"period", "period"},
+      {"media", "media"}};
   for (const auto& [param, field] : kFilters) {
     // Facet values may contain commas ("Xã Quảng Phú, ..."), so repeat the parameter for OR.
     auto [b, e] = req.query.equal_range(param);

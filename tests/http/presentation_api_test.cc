@@ -439,5 +439,28 @@ TEST_F(PresentationApiTest, HostileIdsRestrictedMediaAndClosedImageOriginalsAreR
   EXPECT_TRUE(auth::VerifyAudit(*db_.store)->problems.empty());
 }
 
+// The search facet "media" (docs/search.md) counts the kinds of public media of each item, and
+// filters by them; restricted media are not counted.
+TEST_F(PresentationApiTest, TheMediaFacetCountsPublicMediaKinds) {
+  std::string a = CreateItem(testing::RelicDocument("Nhà ngục Đắk Mil"));
+  std::string b = CreateItem(testing::RelicDocument("Thác Dray Sáp"));
+  Upload(a, testing::PictureJpeg(300, 200));
+  Upload(a, testing::PictureJpeg(300, 200));
+  Upload(a, Video(), "visibility=restricted");
+  Upload(b, Sound());
+  Upload(b, testing::SampleGlb(), "role=model_3d", false);
+  Reply found = Get("/api/v1/search");
+  ASSERT_EQ(found.status, 200) << found;
+  std::map<std::string, int> counts;
+  for (const json& v : found.doc["facets"]["media"]) counts[v["value"]] = v["count"].get<int>();
+  EXPECT_EQ(counts, (std::map<std::string, int>{{"image", 1}, {"audio", 1}, {"3d", 1}}));
+  Reply images = Get("/api/v1/search?media=image");
+  ASSERT_EQ(images.status, 200) << images;
+  EXPECT_EQ(images.doc["total"], 1);
+  EXPECT_EQ(images.doc["items"][0]["pid"], a);
+  EXPECT_EQ(Get("/api/v1/search?media=video").doc["total"], 0);
+  EXPECT_EQ(Get("/api/v1/search?media=audio&media=image").doc["total"], 2);
+}
+
 }  // namespace
 }  // namespace disan

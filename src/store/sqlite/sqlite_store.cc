@@ -12,6 +12,7 @@
 #include <map>
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string_view>
 #include <vector>
@@ -473,6 +474,60 @@ enum class IndexState { kNew, kExisting };
 // Fields and terms inside one search_docs column.
 constexpr char kFieldSeparator = '\n', kTermSeparator = '\x1e', kValueSeparator = '\x1f';
 
+// The "media" facet of a record (docs/search.md): the kinds of public media it has (image,
+// 360, 3d, audio, video), as packed terms. Restricted media are not counted: a facet must not
+// reveal them. Read from the media table whenever the record's search row is written.
+Result<std::string> PackedMediaTerms(Connection& c, int64_t record_id) {
+  auto s = TRY(c.Prepare(
+      "SELECT DISTINCT media_type, role FROM media WHERE record_id = ? AND visibility = 'public'"));
+  s->Bind(1, record_id);
+  std::set<std::string> kinds;
+  while (TRY(s->Step())) {
+    const std::string type = s->Text(0), role = s->Text(1);
+    if (role == "panorama")
+      kinds.insert("360");
+    else if (role == "model_3d" || type.starts_with("model/") || type == "application/x-ply")
+      kinds.insert("3d");
+    else if (type.starts_with("image/"))
+      kinds.insert("image");
+    else if (type.starts_with("audio/"))
+      kinds.insert("audio");
+    else if (type.starts_with("video/"))
+      kinds.insert("video");
+  }
+  std::string packed;
+  for (const std::string& k : kinds) packed += std::string("media") + kValueSeparator + k + kTermSeparator;
+  return packed;
+}
+
+// After a record's media change: its live search row again, with the same terms but the media
+// ones read afresh, and the next seq (so every process's engine applies it).
+Status RefreshMediaTerms(Connection& c, int64_t record_id) {
+  auto s = TRY(c.Prepare("SELECT terms FROM search_docs WHERE record_id = ? AND live = 1"));
+  s->Bind(1, record_id);
+  if (!TRY(s->Step())) return Ok();
+  const std::string terms = s->Text(0);
+  s.reset();
+  const std::string media_prefix = std::string("media") + kValueSeparator;
+  std::string kept;
+  for (size_t start = 0; start < terms.size();) {
+    size_t end = terms.find(kTermSeparator, start);
+    if (end == std::string::npos) end = terms.size();
+    std::string_view term(terms.data() + start, end - start);
+    if (!term.empty() && !term.starts_with(media_prefix)) {
+      kept.append(term);
+      kept += kTermSeparator;
+    }
+    start = end + 1;
+  }
+  kept += TRY(PackedMediaTerms(c, record_id));
+  auto u = TRY(c.Prepare(
+      "UPDATE search_docs SET terms = ?, seq = (SELECT coalesce(max(seq), 0) + 1 FROM search_docs) "
+      "WHERE record_id = ?"));
+  u->Bind(1, kept).Bind(2, record_id);
+  return u->Exec();
+}
+
 // Replaces a record's filter terms and search row; with `search` == nullptr the row stays as
 // a removal (live = 0). Either way the row gets the next seq.
 Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<FilterTerm>* terms,
@@ -494,6 +549,7 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
       // record would cost the engine a bitmap each.
       if (term.field != "legacy") packed_terms += term.field + kValueSeparator + term.value + kTermSeparator;
     }
+    packed_terms += TRY(PackedMediaTerms(c, id));
   }
   auto d = TRY(c.Prepare(
       "INSERT INTO search_docs(record_id, seq, live, class, public, sort_key, recognition_date, "
@@ -743,7 +799,7 @@ class SqliteWriter final : public StoreWriter {
       return Fail(ErrorCode::kConflict, "a media asset with identifier " + m.id + " already exists",
                   "đã có tệp đa phương tiện với mã định danh " + m.id);
     }
-    return Ok();
+    return RefreshMediaTerms(c_, record_id);
   }
 
 
