@@ -235,7 +235,8 @@ CREATE INDEX harvest_records_by_pid ON harvest_records(pid);
 )sql",
     // 10: a job may name a record as well as a media asset (record versions written to the
     // preservation store, media/jobs.h), so the jobs table loses its reference to media: it
-    // is rebuilt, keeping every job and its id. (Migration 9 is on another branch; the lead
+    // is rebuilt, keeping every job and its id. The search rows of a database with media are
+    // rebuilt too, for the media facet. (Migration 9 is on another branch; the lead
     // merges it before this one.)
     R"sql(
 CREATE TABLE jobs_v10 (
@@ -257,6 +258,10 @@ DROP TABLE jobs;
 ALTER TABLE jobs_v10 RENAME TO jobs;
 CREATE INDEX jobs_runnable ON jobs(state, next_attempt_at, id);
 CREATE INDEX jobs_by_media ON jobs(media_id, kind, state);
+-- Search rows now carry the "media" facet: rebuild them where media exist.
+INSERT INTO settings(key, value) SELECT 'search_reindex_required', '1'
+  WHERE EXISTS (SELECT 1 FROM media)
+  ON CONFLICT(key) DO UPDATE SET value = '1';
 )sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
