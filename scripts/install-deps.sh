@@ -12,6 +12,7 @@ packages=(
   libvips-dev libtiff-dev libvips-tools
   curl python3
   libkainjow-mustache-dev chromium
+  ffmpeg
 )
 
 missing=()

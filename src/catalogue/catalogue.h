@@ -206,6 +206,8 @@ class Catalogue {
       std::function<Status(StoreWriter& writer, const RecordChange& change, const Actor& actor,
                            const std::string& reason)>;
   void SetWriteObserver(WriteObserver observer) { observer_ = std::move(observer); }
+  // The observer in place, for a caller that chains another one onto it.
+  const WriteObserver& write_observer() const { return observer_; }
 
  private:
   Result<Validated> ValidateWithRefs(StoreWriter& writer, RecordClass cls,

@@ -34,6 +34,7 @@
 #include "http/server.h"
 #include "media/iiif/image_service.h"
 #include "media/jobs.h"
+#include "media/store_check.h"
 #include "media/media_service.h"
 #include "preservation/storage_root.h"
 #include "preservation/validator.h"
@@ -126,6 +127,7 @@ Result<Instance> OpenInstance(const std::string& dir) {
   std::optional<std::string> ns = TRY(inst.store->GetSetting("pid_namespace"));
   inst.catalogue = std::make_unique<Catalogue>(*inst.store, Schema::Builtin(), ns.value_or(kDefaultNamespace));
   workflow::AuditRecordChanges(*inst.catalogue);
+  media::PreserveRecordChanges(*inst.catalogue);
   // A migration that changed what the search index holds asks for its rows to be rebuilt.
   if (TRY(inst.store->GetSetting("search_reindex_required")).value_or("0") == "1") {
     std::cerr << "rebuilding the search index after an upgrade / dựng lại chỉ mục tìm kiếm sau khi nâng cấp\n";
@@ -378,7 +380,22 @@ Status Fsck(const Options& o) {
     if (!f.code.empty()) std::cout << " [" << f.code << "]";
     std::cout << "\n";
   }
-  const size_t errors = report.Errors();
+  // The catalogue's media list against the store: each listed file where it says, with its
+  // digests and size (the validator above checked the bytes against the inventories).
+  size_t media_errors = 0, media_checked = 0;
+  if (auto opened = preservation::StorageRoot::Open(root, preservation::StorageRoot::OpenMode::kExisting)) {
+    auto db = OpenSqliteStore((fs::path(o.data_dir) / kDatabaseFile).string());
+    if (!db) return std::unexpected(db.error());
+    media::MediaCheckReport listed = TRY(media::CheckMediaInStore(**db, **opened));
+    media_checked = listed.assets;
+    for (const preservation::Finding& f : listed.findings) {
+      std::cout << "error: " << (root / f.path).string() << ": " << f.message_en << " / "
+                << f.message_vi << "\n";
+      ++media_errors;
+    }
+  }
+  const size_t errors = report.Errors() + media_errors;
+  std::cout << "checked " << Plural(media_checked, "catalogue media row") << " against the store\n";
   std::cout << "checked " << Plural(report.objects, "object") << ", "
             << Plural(report.files, "file") << ", " << HumanSize(report.bytes) << ": "
             << Plural(errors, "error") << ", " << Plural(report.Warnings(), "warning") << "\n";

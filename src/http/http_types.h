@@ -2,8 +2,10 @@
 // so handlers can be called from tests without a socket.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +41,18 @@ struct Request {
   std::vector<std::string> QueryAll(const std::string& name) const;
 };
 
+// A body sent straight from an open file (media delivery): `length` bytes from `offset`, with
+// sendfile(2), never read into memory. Owns `fd`: it is closed with the last copy.
+struct FileBody {
+  FileBody(int file, uint64_t from, uint64_t bytes) : fd(file), offset(from), length(bytes) {}
+  ~FileBody();
+  FileBody(const FileBody&) = delete;
+  FileBody& operator=(const FileBody&) = delete;
+  const int fd;
+  const uint64_t offset;
+  const uint64_t length;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
@@ -50,6 +64,9 @@ struct Response {
   // when it fails half-way (the status line is already sent).
   using ChunkWriter = std::function<bool(std::string_view bytes)>;
   std::function<bool(const ChunkWriter& write)> stream;
+  // A body read from a file (FileBody): when set, `body` and `stream` are ignored and the
+  // server sends file->length bytes with Content-Length.
+  std::shared_ptr<const FileBody> file;
 
   void SetHeader(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -7,6 +7,7 @@
 #include "core/pid.h"
 #include "http/problem.h"
 #include "media/iiif/image_service.h"
+#include "media/jobs.h"
 #include "media/media_service.h"
 
 namespace disan::http {
@@ -138,6 +139,22 @@ Response MediaThumbnail(const Request& req, Context& ctx) {
 }
 
 json RenderJob(const Job& j) {
+  if (j.kind == media::kRecordVersionJob) {
+    // A record version names the item, not a media asset.
+    return {{"id", j.id},
+            {"kind", j.kind},
+            {"record", j.media_id},
+            {"state", j.state},
+            {"attempts", j.attempts},
+            {"next_attempt_at", j.next_attempt_at},
+            {"last_error", j.last_error},
+            {"worker", j.worker},
+            {"created_at", j.created_at},
+            {"updated_at", j.updated_at},
+            {"links",
+             {{"self", "/api/v1/jobs/" + std::to_string(j.id)},
+              {"record", "/api/v1/items/" + j.media_id}}}};
+  }
   return {{"id", j.id},
           {"kind", j.kind},
           {"media", j.media_id},

@@ -621,6 +621,49 @@ void AddIiif(json& paths) {
                      {"404", Problem("No such job")}}}};
 }
 
+// IIIF Presentation API 3.0 and media files (http/presentation_routes.cc, docs/iiif.md).
+void AddPresentation(json& paths) {
+  const json cached = {{"304", {{"description", "Not modified (If-None-Match matched the ETag)"}}}};
+  json manifest = {
+      {"summary", "IIIF Presentation 3.0 manifest of a public heritage item"},
+      {"description", "Labels, summary and metadata as vi/en language maps, requiredStatement, "
+                      "rights (licence URI), thumbnail, homepage, seeAlso, provider; one Canvas "
+                      "per public image (with its ImageService3), sound or video; 3D models and "
+                      "PDFs as rendering links. Restricted media are left out."},
+      {"parameters", {Param("pid", "path", "Persistent identifier of the item")}},
+      {"responses", cached}};
+  manifest["responses"]["200"] = {{"description", "application/ld+json (Presentation 3 profile)"}};
+  manifest["responses"]["404"] =
+      Problem("Unknown, deleted or non-public item, or one without public image, sound or video");
+  paths["/iiif/3/manifests/{pid}"]["get"] = manifest;
+  json top = {{"summary", "IIIF Presentation 3.0 collection of the collections by kind"},
+              {"responses", cached}};
+  top["responses"]["200"] = {{"description", "A Collection of four Collections"}};
+  paths["/iiif/3/collections"]["get"] = top;
+  json kind = {{"summary", "IIIF Presentation 3.0 collection of the public items of one kind"},
+               {"parameters", {Param("kind", "path", "relic, artifact, intangible or documentary")}},
+               {"responses", cached}};
+  kind["responses"]["200"] = {{"description", "A Collection of Manifests (items with a canvas)"}};
+  kind["responses"]["404"] = Problem("Unknown kind");
+  paths["/iiif/3/collections/{kind}"]["get"] = kind;
+  json file = {
+      {"summary", "The bytes of a media file, streamed from the preservation store"},
+      {"description", "Audio, video, 3D models and PDFs; image originals only under a Creative "
+                      "Commons licence (else 403: use IIIF). Single byte ranges (Range: "
+                      "bytes=a-b, a-, -n) give 206; several ranges are answered 200 with the "
+                      "whole file; a range past the end gives 416. ETag is the SHA-256."},
+      {"parameters", {Param("id", "path", "Media identifier"),
+                      Param("Range", "header", "bytes=first-last, first- or -suffix"),
+                      Param("If-Range", "header", "The ETag: send the range only if unchanged")}},
+      {"responses", cached}};
+  file["responses"]["200"] = {{"description", "The whole file (Accept-Ranges: bytes)"}};
+  file["responses"]["206"] = {{"description", "The requested range (Content-Range)"}};
+  file["responses"]["403"] = Problem("An image original whose licence does not allow downloads");
+  file["responses"]["404"] = Problem("Unknown identifier, or media not visible to you");
+  file["responses"]["416"] = Problem("The range is outside the file");
+  paths["/api/v1/media/{id}/file"]["get"] = file;
+}
+
 json Build() {
   json paths = json::object();
   paths["/"]["get"] = {{"summary", "Service description and record counts"},
@@ -720,6 +763,7 @@ json Build() {
   AddMedia(paths);
   AddInterop(paths);
   AddIiif(paths);
+  AddPresentation(paths);
   AddCollection(paths, "organisations", "organisation");
   AddCollection(paths, "areas", "area");
   AddAccountPaths(paths);

@@ -19,6 +19,7 @@
 #include "http/interop_routes.h"
 #include "http/portal_routes.h"
 #include "http/iiif_routes.h"
+#include "http/presentation_routes.h"
 #include "http/problem.h"
 #include "interop/metadata_formats.h"
 #include "media/media_service.h"
@@ -513,7 +514,8 @@ Result<SearchParams> ParseSearchParams(const Request& req) {
   static const std::vector<std::pair<std::string, std::string>> kFilters = {
       {"kind", "kind"}, {"type", "type"}, {"level", "level"}, {"commune", "commune"},
       {"district", "district"}, {"place", "place"}, {"ethnic_group", "ethnic"},
-      {"custodian", "custodian"}, {"area", "area"}, {"licence", "licence"}, {"period", "period"}};
+      {"custodian", "custodian"}, {"area", "area"}, {"licence", "licence"}, {"period", "period"},
+      {"media", "media"}};
   for (const auto& [param, field] : kFilters) {
     // Facet values may contain commas ("Xã Quảng Phú, ..."), so repeat the parameter for OR.
     auto [b, e] = req.query.equal_range(param);
@@ -914,6 +916,7 @@ const std::vector<Route>& Routes() {
     AddCollection(r, RecordClass::kArea);
     AddAuthRoutes(r);
     AddPortalRoutes(r);
+    AddPresentationRoutes(r);  // before AddIiifRoutes: /iiif/3/collections is not an image
     AddIiifRoutes(r);
     AddReviewRoutes(r);
     AddStaffRoutes(r);

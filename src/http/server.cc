@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "http/http_parser.h"
 #include "http/problem.h"
 #include "http/routes.h"
+#include "media/jobs.h"
 #include "workflow/record_audit.h"
 
 namespace disan::http {
@@ -126,6 +128,8 @@ struct HttpServer::Impl {
     services.iiif = options.iiif;
     // Every record change, whoever makes it, goes to the audit log with its transaction.
     workflow::AuditRecordChanges(c);
+    // ... and every change to a published item queues its new preservation version.
+    media::PreserveRecordChanges(c);
   }
 
   Catalogue& catalogue;
@@ -154,6 +158,8 @@ struct HttpServer::Impl {
   Response Dispatch(Request& req, int minor_version);
   bool Send(Connection* c, const Response& resp, bool head_only, bool close);
   bool SendRaw(int fd, const char* data, size_t size);
+  // Sends a file body with sendfile(2), waiting while the socket is full.
+  bool SendFile(int fd, const FileBody& file);
   // Blocking reads for bodies read inside a handler (uploads) and drains: waits up to the
   // read timeout for data. Returns bytes read, 0 at the end of the stream, -1 on error/timeout.
   ssize_t ReadBlocking(int fd, char* buf, size_t size);
@@ -164,6 +170,10 @@ struct HttpServer::Impl {
   void Linger(Connection* c);
   void Rearm(Connection* c, int64_t timeout_ms);
 };
+
+FileBody::~FileBody() {
+  if (fd >= 0) ::close(fd);
+}
 
 Response HttpServer::Impl::Dispatch(Request& req, int minor_version) {
   Response resp;
@@ -221,9 +231,10 @@ bool HttpServer::Impl::Send(Connection* c, const Response& resp, bool head_only,
     AppendClean(head, resp.content_type);
     head += "\r\n";
   }
-  if (!bodiless) {
+  // A chunked body has no Content-Length (RFC 9112, 6.3: a sender must not send both).
+  if (!bodiless && (resp.file || !resp.stream)) {
     head += "Content-Length: ";
-    head += std::to_string(resp.body.size());
+    head += std::to_string(resp.file ? resp.file->length : resp.body.size());
     head += "\r\n";
   }
   for (const auto& [name, value] : resp.headers) {
@@ -234,6 +245,13 @@ bool HttpServer::Impl::Send(Connection* c, const Response& resp, bool head_only,
   }
   head += "Date: ";
   head += HttpDate();
+  if (resp.file && !bodiless) {
+    // A file body (media delivery): the kernel copies it from the page cache to the socket.
+    head += close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n";
+    if (!SendRaw(c->fd, head.data(), head.size())) return false;
+    if (head_only) return true;
+    return SendFile(c->fd, *resp.file);
+  }
   if (resp.stream && !bodiless) {
     // A streamed body (exports): chunked, in pieces of about 64 KiB whatever sizes the
     // writer hands over; a writer that fails half-way breaks the connection, which is how
@@ -276,6 +294,26 @@ bool HttpServer::Impl::Send(Connection* c, const Response& resp, bool head_only,
   }
   sent -= head.size();
   return SendRaw(c->fd, resp.body.data() + sent, resp.body.size() - sent);
+}
+
+bool HttpServer::Impl::SendFile(int fd, const FileBody& file) {
+  off_t offset = static_cast<off_t>(file.offset);
+  uint64_t left = file.length;
+  while (left > 0) {
+    size_t step = static_cast<size_t>(std::min<uint64_t>(left, size_t{1} << 30));
+    ssize_t n = sendfile(fd, file.fd, &offset, step);
+    if (n > 0) {
+      left -= static_cast<uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!WaitFor(fd, POLLOUT, options.read_timeout_seconds * 1000, stop_requested)) return false;
+      continue;
+    }
+    return false;  // an error, or the file shrank under us: the client sees a short body
+  }
+  return true;
 }
 
 ssize_t HttpServer::Impl::ReadBlocking(int fd, char* buf, size_t size) {

@@ -12,6 +12,8 @@
 #include <iostream>
 
 #include "core/clock.h"
+#include "media/derive/av.h"
+#include "media/media_service.h"
 #include "media/media_type.h"
 
 namespace disan::media {
@@ -43,9 +45,76 @@ JobRunner::~JobRunner() { Stop(); }
 
 Status JobRunner::Derive(const MediaAsset& asset) {
   const MediaFormat* format = FindFormat(asset.format);
-  if (!format || format->media_class != MediaClass::kImage) return Ok();
+  if (!format) return Ok();
+  const bool timed =
+      format->media_class == MediaClass::kAudio || format->media_class == MediaClass::kVideo;
+  if (format->media_class != MediaClass::kImage && !timed) return Ok();
   std::filesystem::path master = TRY(ocfl_.FilePath(asset.record_pid, asset.logical_path));
+  if (timed) return MakeTimeBased(derivatives_, asset.id, master.string(), asset.technical);
   return derivatives_.MakeImage(asset.id, master.string(), probe_);
+}
+
+namespace {
+
+bool Published(const nlohmann::json& document) {
+  return document.is_object() && document.value("status", "published") == "published";
+}
+
+}  // namespace
+
+void PreserveRecordChanges(Catalogue& catalogue) {
+  Catalogue::WriteObserver previous = catalogue.write_observer();
+  catalogue.SetWriteObserver([previous](StoreWriter& w, const RecordChange& c, const Actor& actor,
+                                        const std::string& reason) -> Status {
+    if (previous) TRY(previous(w, c, actor, reason));
+    if (c.cls != RecordClass::kItem) return Ok();
+    bool was = c.before && !c.before->deleted && Published(c.before->document);
+    bool is = c.after && Published(*c.after);
+    if (!was && !is) return Ok();
+    TRY(w.EnqueueJob(kRecordVersionJob, c.pid));
+    return Ok();
+  });
+}
+
+Status JobRunner::PreserveRecord(const std::string& pid) {
+  StoredRecord current = TRY(store_.Get(pid));
+  if (current.cls != RecordClass::kItem) return Ok();
+  int64_t held = 0;
+  if (Result<std::string> bytes = ocfl_.ReadSmallFile(pid, "record.json"); bytes) {
+    nlohmann::json j = nlohmann::json::parse(*bytes, nullptr, false);
+    if (j.is_object() && j.contains("revision") && j["revision"].is_number_integer())
+      held = j["revision"].get<int64_t>();
+  } else if (bytes.error().code != ErrorCode::kNotFound) {
+    return std::unexpected(bytes.error());
+  }
+  if (held >= current.revision) return Ok();
+  const int64_t from = held > 0 ? held + 1 : current.revision;
+  bool was_published = false;
+  if (from > 1) {
+    Revision before = TRY(store_.GetRevision(pid, from - 1));
+    was_published = before.action != RevisionAction::kDelete && Published(before.snapshot);
+  }
+  for (int64_t n = from; n <= current.revision; ++n) {
+    Revision rev = TRY(store_.GetRevision(pid, n));
+    const bool deleted = rev.action == RevisionAction::kDelete;
+    const bool published = !deleted && Published(rev.snapshot);
+    const bool relevant = was_published || published;
+    was_published = published;
+    if (!relevant) continue;
+    StoredRecord at = current;
+    at.revision = n;
+    at.document = rev.snapshot;
+    at.updated_at = rev.at;
+    at.deleted = deleted;
+    at.delete_reason = deleted ? rev.reason : "";
+    preservation::VersionBuilder version = ocfl_.BeginVersion(pid);
+    TRY(version.AddBytes("record.json", RecordJson(at)));
+    std::string message = "Record revision " + std::to_string(n) + " (" +
+                          std::string(RevisionActionName(rev.action)) + ")" +
+                          (rev.reason.empty() ? "" : ": " + rev.reason.substr(0, 200));
+    TRY(version.Commit({message, rev.author, ""}));
+  }
+  return Ok();
 }
 
 Result<size_t> JobRunner::Recover() {
@@ -84,6 +153,8 @@ Result<bool> JobRunner::RunOne() {
   if (job.kind == kDeriveJob) {
     Result<MediaAsset> asset = store_.GetMedia(job.media_id);
     outcome = asset ? Derive(*asset) : Status(std::unexpected(asset.error()));
+  } else if (job.kind == kRecordVersionJob) {
+    outcome = PreserveRecord(job.media_id);
   } else {
     outcome = Fail(ErrorCode::kInvalid, "unknown job kind '" + job.kind + "'",
                    "loại tác vụ không xác định '" + job.kind + "'");

@@ -1,5 +1,7 @@
-// JobRunner: runs the background jobs kept in the database (store.h Job), today "derive":
-// the pyramid and thumbnail of an image (derive/derivatives.h).
+// JobRunner: runs the background jobs kept in the database (store.h Job): "derive", the
+// pyramid and thumbnail of an image (derive/derivatives.h), the poster frame of a video or the
+// waveform of a sound (derive/av.h); "record_version", the record versions of an item's OCFL
+// object (PreserveRecord).
 //
 // Jobs survive restarts: a job left "running" by a process that died is queued again by
 // Recover(). A failed attempt that may succeed later (disk, database busy) is retried with
@@ -16,6 +18,7 @@
 #include <string>
 #include <thread>
 
+#include "catalogue/catalogue.h"
 #include "media/derive/derivatives.h"
 #include "preservation/storage_root.h"
 #include "store/store.h"
@@ -24,6 +27,16 @@ namespace disan::media {
 
 inline constexpr int64_t kMaxAttempts = 5;
 inline constexpr const char* kDeriveJob = "derive";
+// A new version of an item's OCFL object with its record.json, for every revision of the item
+// the store does not hold yet that was published or left the published state. The job names
+// the item's pid (Job::media_id).
+inline constexpr const char* kRecordVersionJob = "record_version";
+
+// Makes every change to a published heritage item (edit, publish, withdraw, delete, restore)
+// queue a kRecordVersionJob in the transaction that writes the change, so that no crash can
+// lose it. Chains onto the catalogue's current write observer (the audit log): call it after
+// workflow::AuditRecordChanges, which replaces the observer.
+void PreserveRecordChanges(Catalogue& catalogue);
 
 // The time `seconds` from now in the store's RFC 3339 form (core/clock.h).
 std::string Rfc3339After(int64_t seconds);
@@ -36,8 +49,13 @@ class JobRunner {
             ProbeOptions probe);
   ~JobRunner();
 
-  // Makes the derivatives of one asset now (a no-op for media that are not images).
+  // Makes the derivatives of one asset now (a no-op for models and documents).
   Status Derive(const MediaAsset& asset);
+  // Writes the versions of item `pid`'s OCFL object that its record history lacks: one per
+  // revision after the revision in the object's record.json (only the current one when the
+  // object holds none), skipping revisions neither published nor leaving the published state.
+  // Idempotent: a run after a crash writes only what is still missing.
+  Status PreserveRecord(const std::string& pid);
   // Queues again the jobs left running by processes of this host that are gone. Returns how many.
   Result<size_t> Recover();
   // Takes one runnable job and runs it. Returns false when none was runnable.

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/pid.h"
 #include "core/text.h"
+#include "media/derive/av.h"
 #include "media/derive/image_probe.h"
 #include "media/jobs.h"
 
@@ -57,16 +58,6 @@ bool IsIsoDate(std::string_view s) {
   return day >= 1 && day <= (month == 2 && !leap ? 28 : kDays[month - 1]);
 }
 
-std::string RecordJson(const StoredRecord& r) {
-  json out = {{"pid", r.pid},
-              {"class", std::string(RecordClassName(r.cls))},
-              {"kind", r.kind},
-              {"revision", r.revision},
-              {"created_at", r.created_at},
-              {"updated_at", r.updated_at},
-              {"document", r.document}};
-  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-}
 
 std::unexpected<Error> NoMedia(const std::string& id) {
   return Fail(ErrorCode::kNotFound, "no media with identifier " + id,
@@ -128,6 +119,22 @@ Status CheckRole(const std::string& role, const MediaFormat& format) {
 }
 
 }  // namespace
+
+std::string RecordJson(const StoredRecord& r) {
+  json out = {{"pid", r.pid},
+              {"class", std::string(RecordClassName(r.cls))},
+              {"kind", r.kind},
+              {"revision", r.revision},
+              {"created_at", r.created_at},
+              {"updated_at", r.updated_at},
+              {"document", r.document}};
+  if (r.deleted) {
+    out["deleted"] = true;
+    out["delete_reason"] = r.delete_reason;
+  }
+  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 
 const std::vector<std::string>& MediaRoles() {
   static const std::vector<std::string> roles = {"master",   "access_copy", "page_scan",
@@ -301,6 +308,18 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
   TRY(CheckRole(in.role, *format));
   json technical = json::object();
   const bool image = format->media_class == MediaClass::kImage;
+  const bool timed =
+      format->media_class == MediaClass::kAudio || format->media_class == MediaClass::kVideo;
+  if (timed) {
+    // Duration, streams and picture size (ffprobe): manifests need the duration.
+    Result<json> probed = ProbeAv(upload.file_.path().string());
+    if (probed) {
+      technical = std::move(*probed);
+    } else {
+      technical = {{"readable", false},
+                   {"problem", {{"en", probed.error().message_en}, {"vi", probed.error().message_vi}}}};
+    }
+  }
   if (image) {
     Result<json> probed = ProbeImage(upload.file_.path().string(), {options_.max_image_pixels});
     if (probed) {
@@ -358,10 +377,10 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
   a.ocfl_version = commit.version;
   TRY(catalogue_.store().Write([&](StoreWriter& w) -> Status {
     TRY(w.PutMedia(a));
-    if (image) TRY(w.EnqueueJob(kDeriveJob, a.id));
+    if (image || timed) TRY(w.EnqueueJob(kDeriveJob, a.id));
     return Ok();
   }));
-  if (image && job_listener_) job_listener_();
+  if ((image || timed) && job_listener_) job_listener_();
   return a;
 }
 
@@ -384,6 +403,10 @@ Result<std::vector<MediaAsset>> MediaService::List(const std::string& pid, const
     if (a.visibility == "public") visible.push_back(std::move(a));
   }
   return visible;
+}
+
+Result<std::filesystem::path> MediaService::ContentPath(const MediaAsset& asset) {
+  return store_.FilePath(asset.record_pid, asset.logical_path);
 }
 
 }  // namespace disan::media

@@ -22,6 +22,10 @@
 
 namespace disan::media {
 
+// The item's record as the preservation store keeps it (record.json): pid, class, kind,
+// revision, timestamps, the document, and for a tombstone "deleted" and "delete_reason".
+std::string RecordJson(const StoredRecord& record);
+
 // Roles as the API and the database spell them.
 const std::vector<std::string>&
 MediaRoles();  // master, access_copy, page_scan, panorama, model_3d, recording
@@ -95,6 +99,10 @@ class MediaService {
 
   // Called after an upload queued a job (the server wakes its job runner). Set before use.
   void SetJobListener(std::function<void()> listener) { job_listener_ = std::move(listener); }
+
+  // Where the bytes of `asset` are in the preservation store (its item's object, head
+  // version): for reading only. kNotFound when the store lacks it (run `disan fsck`).
+  Result<std::filesystem::path> ContentPath(const MediaAsset& asset);
 
  private:
   Result<StoredRecord> Item(const std::string& pid, const Actor& actor);

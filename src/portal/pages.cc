@@ -153,6 +153,7 @@ MediaSet MediaOf(Catalogue& catalogue, const std::string& pid, const std::string
     } else if (a.media_type.starts_with("audio/")) {
       set.audio.push_back(m);
     } else if (a.media_type.starts_with("video/")) {
+      m["poster"] = "/api/v1/media/" + a.id + "/thumbnail";  // the poster frame (docs/iiif.md)
       set.video.push_back(m);
     } else {
       set.documents.push_back(m);

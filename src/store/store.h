@@ -429,8 +429,10 @@ class StoreWriter {
   // Creates or replaces the entry. kNotFound when the source is not stored; kInvalid when the
   // pid was never issued.
   virtual Status PutHarvestedRecord(const HarvestSource& source, const HarvestedRecord& record) = 0;
-  // Queues a job of `kind` on a media asset, runnable from now. A job of the same kind on the
-  // same asset that is still queued is reused (made runnable now, attempts reset). Returns its id.
+  // Queues a job of `kind` on a media asset (or, for record versions, a record: `media_id` is
+  // then its pid), runnable from now. A job of the same kind on the same asset that is still
+  // queued is reused (made runnable now, attempts reset). Returns its id. kNotFound when
+  // neither a media asset nor a record has that identifier.
   virtual Result<int64_t> EnqueueJob(const std::string& kind, const std::string& media_id) = 0;
   // Takes the queued job that has waited longest among those runnable at `now` (RFC 3339) and
   // marks it running for `worker`, one attempt more; nullopt when none is runnable.

@@ -159,5 +159,52 @@ TEST_F(FsckTest, RefusesADirectoryThatIsNotADataDirectory) {
   EXPECT_NE(missing.status, 0) << missing.output;
 }
 
+// The catalogue's media rows are checked against the store: a file replaced or removed by a
+// later version (a valid OCFL object, so only the cross-check can see it) is an error naming
+// the media id.
+TEST_F(FsckTest, EveryCatalogueMediaRowMustHaveItsFileWithTheSameDigest) {
+  testing::WriteFile(tmp_.File("item.jsonl"), testing::RelicDocument().dump() + "\n");
+  ASSERT_EQ(Disan("import --data " + Quote(data_) + " " + Quote(tmp_.File("item.jsonl"))).status, 0);
+  testing::CommandResult exported = testing::RunCommand(
+      "timeout 120 " + Quote(testing::DisanBin()) + " export --data " + Quote(data_), false);
+  std::string item = testing::ParseJsonLines(exported.output).at(0).at("pid");
+  testing::WriteFile(tmp_.File("a.pdf"), "%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n");
+  testing::CommandResult added = testing::RunCommand(
+      "timeout 120 " + Quote(testing::DisanBin()) + " media add --data " + Quote(data_) + " " +
+          item + " " + Quote(tmp_.File("a.pdf")),
+      false);
+  ASSERT_EQ(added.status, 0) << added.output;
+  std::string id = added.output.substr(0, added.output.find('\t'));
+  testing::CommandResult clean = Fsck();
+  EXPECT_EQ(clean.status, 0) << clean.output;
+  EXPECT_NE(clean.output.find("checked 1 catalogue media row against the store"), std::string::npos)
+      << clean.output;
+
+  // Another version replaces the file's bytes: the store is valid OCFL, the catalogue is not.
+  {
+    preservation::VersionBuilder b = root_->BeginVersion(item);
+    ASSERT_TRUE(b.AddBytes("media/" + id + ".pdf", "%PDF-1.7\nsomething else\n%%EOF\n"));
+    ASSERT_TRUE(b.Commit({"tamper", "tester", ""}));
+  }
+  testing::CommandResult changed = Fsck();
+  EXPECT_EQ(changed.status, 1) << changed.output;
+  EXPECT_NE(changed.output.find("media " + id + " of " + item + ": the catalogue's sha512"),
+            std::string::npos)
+      << changed.output;
+  EXPECT_EQ(changed.output.find("[E"), std::string::npos) << "the OCFL object itself is valid";
+
+  // And one removes it.
+  {
+    preservation::VersionBuilder b = root_->BeginVersion(item);
+    ASSERT_TRUE(b.Remove("media/" + id + ".pdf"));
+    ASSERT_TRUE(b.Commit({"tamper", "tester", ""}));
+  }
+  testing::CommandResult removed = Fsck();
+  EXPECT_EQ(removed.status, 1) << removed.output;
+  EXPECT_NE(removed.output.find("media " + id + " of " + item + ": its file is not in the head version"),
+            std::string::npos)
+      << removed.output;
+}
+
 }  // namespace
 }  // namespace disan

@@ -1,6 +1,8 @@
 // The contract every MetadataStore implementation must keep. One test body, run against each
 // backend listed in Backends(); the PostgreSQL store will be added there.
 #include <gtest/gtest.h>
+
+#include <set>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -857,6 +859,76 @@ TEST_P(StoreContract, JobsAreQueuedClaimedAndFinished) {
   EXPECT_EQ(store_->Write([&](StoreWriter& w) { return w.UpdateJob(unknown_job); }).error().code,
             ErrorCode::kNotFound);
   EXPECT_EQ(store_->ListAllMedia().value().size(), 2u);
+}
+
+// Record versions for the preservation store (migration 10): a job may name a record; it is
+// reused while queued like any job, and still only existing identifiers are accepted.
+TEST_P(StoreContract, JobsMayNameARecord) {
+  std::string pid = Create("bcdfghjk");
+  int64_t first = 0, again = 0;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    first = TRY(w.EnqueueJob("record_version", pid));
+    again = TRY(w.EnqueueJob("record_version", pid));
+    return Ok();
+  }));
+  EXPECT_EQ(first, again);
+  Job got = store_->GetJob(first).value();
+  EXPECT_EQ(got.kind, "record_version");
+  EXPECT_EQ(got.media_id, pid);
+  EXPECT_EQ(store_->ListJobs({.media_id = pid}).value().size(), 1u);
+  Status unknown = store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.EnqueueJob("record_version", PidFromBody("dn", "00000000")));
+    return Ok();
+  });
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  // A job queued in a transaction that rolls back is gone with it.
+  Status rolled_back = store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.EnqueueJob("other", pid));
+    return Fail(ErrorCode::kConflict, "stop", "dừng");
+  });
+  EXPECT_FALSE(rolled_back);
+  EXPECT_EQ(store_->ListJobs({}).value().size(), 1u);
+}
+
+// The "media" facet: the kinds of an item's public media, in its search row from the moment a
+// file is recorded, its other terms kept; restricted media are not counted.
+TEST_P(StoreContract, TheMediaFacetFollowsTheRecordsPublicMedia) {
+  std::string pid = Create("bcdfghjk", "relic", {{"level", "national"}});
+  auto media_of = [&]() {
+    SearchRequest q;
+    q.public_only = false;
+    q.facet_fields = {"media", "level"};
+    SearchResult r = store_->Search(q).value();
+    std::set<std::string> values;
+    for (const FacetCount& f : r.facets["media"]) values.insert(f.value + "=" + std::to_string(f.count));
+    for (const FacetCount& f : r.facets["level"]) values.insert("level:" + f.value);
+    return values;
+  };
+  EXPECT_EQ(media_of(), (std::set<std::string>{"level:national"}));
+  const std::string a = PidFromBody("dn", "23456789"), b = PidFromBody("dn", "3456789b"),
+                    c = PidFromBody("dn", "456789bc");
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.ReservePid(a));
+    TRY(w.ReservePid(b));
+    TRY(w.ReservePid(c));
+    TRY(w.PutMedia(Media(a, pid)));
+    MediaAsset video = Media(b, pid);
+    video.media_type = "video/mp4";
+    video.visibility = "restricted";
+    TRY(w.PutMedia(video));
+    MediaAsset pano = Media(c, pid);
+    pano.role = "panorama";
+    return w.PutMedia(pano);
+  }));
+  // The record's own terms are kept beside them.
+  EXPECT_EQ(media_of(), (std::set<std::string>{"image=1", "360=1", "level:national"}));
+  SearchRequest filtered;
+  filtered.public_only = false;
+  filtered.filters = {{"media", "360"}};
+  EXPECT_EQ(store_->Search(filtered).value().total, 1u);
+  // An edit of the record (here without any term of its own) keeps them.
+  ASSERT_TRUE(Change(pid, RevisionAction::kUpdate, std::nullopt));
+  EXPECT_EQ(media_of(), (std::set<std::string>{"image=1", "360=1"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),

@@ -10,6 +10,7 @@
 #include <functional>
 #include <vips/vips8>
 
+#include "media/derive/av.h"
 #include "media/media_type.h"
 
 namespace disan::media::iiif {
@@ -216,8 +217,24 @@ Parsed<IiifAnswer> ImageService::Image(const std::string& id, std::string_view r
 Result<IiifAnswer> ImageService::Thumbnail(const std::string& id, const std::string& if_none_match,
                                            const Actor& actor) {
   IiifAnswer answer;
-  TRY(Open(id, actor, answer.is_public));
-  const std::string path = derivatives_.Thumbnail(id).string();
+  answer.media_type = "image/jpeg";
+  std::string path;
+  MediaAsset asset = TRY(media_.Get(id, actor));
+  const MediaFormat* format = FindFormat(asset.format);
+  if (format && (format->media_class == MediaClass::kAudio ||
+                 format->media_class == MediaClass::kVideo)) {
+    // Sound and video: the poster frame, else the waveform (an MP4 may hold sound only).
+    answer.is_public = actor.audience == Audience::kPublic;
+    std::error_code ec;
+    path = PosterPath(derivatives_, id).string();
+    if (!std::filesystem::exists(path, ec)) {
+      path = WaveformPath(derivatives_, id).string();
+      answer.media_type = "image/png";
+    }
+  } else {
+    TRY(Open(id, actor, answer.is_public));
+    path = derivatives_.Thumbnail(id).string();
+  }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat st {};
   if (fd < 0 || fstat(fd, &st) != 0 || st.st_size > (off_t{64} << 20)) {
@@ -229,7 +246,6 @@ Result<IiifAnswer> ImageService::Thumbnail(const std::string& id, const std::str
       Quoted(std::to_string(st.st_ino) + "-" + std::to_string(st.st_size) + "-" +
                  std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec),
              "thumbnail");
-  answer.media_type = "image/jpeg";
   if (Matches(if_none_match, answer.etag)) {
     close(fd);
     answer.not_modified = true;

@@ -12,6 +12,7 @@
 #include <map>
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string_view>
 #include <vector>
@@ -288,6 +289,35 @@ CREATE TABLE second_factors (
   last_step INTEGER NOT NULL,
   created_at TEXT NOT NULL);
 )sql",
+    // 10: a job may name a record as well as a media asset (record versions written to the
+    // preservation store, media/jobs.h), so the jobs table loses its reference to media: it
+    // is rebuilt, keeping every job and its id. The search rows of a database with media are
+    // rebuilt too, for the media facet.
+    R"sql(
+CREATE TABLE jobs_v10 (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  media_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  worker TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+INSERT INTO jobs_v10(id, kind, media_id, state, attempts, next_attempt_at, last_error, worker,
+                     created_at, updated_at)
+  SELECT id, kind, media_id, state, attempts, next_attempt_at, last_error, worker, created_at,
+         updated_at FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_v10 RENAME TO jobs;
+CREATE INDEX jobs_runnable ON jobs(state, next_attempt_at, id);
+CREATE INDEX jobs_by_media ON jobs(media_id, kind, state);
+-- Search rows now carry the "media" facet: rebuild them where media exist.
+INSERT INTO settings(key, value) SELECT 'search_reindex_required', '1'
+  WHERE EXISTS (SELECT 1 FROM media)
+  ON CONFLICT(key) DO UPDATE SET value = '1';
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -504,6 +534,60 @@ enum class IndexState { kNew, kExisting };
 // Fields and terms inside one search_docs column.
 constexpr char kFieldSeparator = '\n', kTermSeparator = '\x1e', kValueSeparator = '\x1f';
 
+// The "media" facet of a record (docs/search.md): the kinds of public media it has (image,
+// 360, 3d, audio, video), as packed terms. Restricted media are not counted: a facet must not
+// reveal them. Read from the media table whenever the record's search row is written.
+Result<std::string> PackedMediaTerms(Connection& c, int64_t record_id) {
+  auto s = TRY(c.Prepare(
+      "SELECT DISTINCT media_type, role FROM media WHERE record_id = ? AND visibility = 'public'"));
+  s->Bind(1, record_id);
+  std::set<std::string> kinds;
+  while (TRY(s->Step())) {
+    const std::string type = s->Text(0), role = s->Text(1);
+    if (role == "panorama")
+      kinds.insert("360");
+    else if (role == "model_3d" || type.starts_with("model/") || type == "application/x-ply")
+      kinds.insert("3d");
+    else if (type.starts_with("image/"))
+      kinds.insert("image");
+    else if (type.starts_with("audio/"))
+      kinds.insert("audio");
+    else if (type.starts_with("video/"))
+      kinds.insert("video");
+  }
+  std::string packed;
+  for (const std::string& k : kinds) packed += std::string("media") + kValueSeparator + k + kTermSeparator;
+  return packed;
+}
+
+// After a record's media change: its live search row again, with the same terms but the media
+// ones read afresh, and the next seq (so every process's engine applies it).
+Status RefreshMediaTerms(Connection& c, int64_t record_id) {
+  auto s = TRY(c.Prepare("SELECT terms FROM search_docs WHERE record_id = ? AND live = 1"));
+  s->Bind(1, record_id);
+  if (!TRY(s->Step())) return Ok();
+  const std::string terms = s->Text(0);
+  s.reset();
+  const std::string media_prefix = std::string("media") + kValueSeparator;
+  std::string kept;
+  for (size_t start = 0; start < terms.size();) {
+    size_t end = terms.find(kTermSeparator, start);
+    if (end == std::string::npos) end = terms.size();
+    std::string_view term(terms.data() + start, end - start);
+    if (!term.empty() && !term.starts_with(media_prefix)) {
+      kept.append(term);
+      kept += kTermSeparator;
+    }
+    start = end + 1;
+  }
+  kept += TRY(PackedMediaTerms(c, record_id));
+  auto u = TRY(c.Prepare(
+      "UPDATE search_docs SET terms = ?, seq = (SELECT coalesce(max(seq), 0) + 1 FROM search_docs) "
+      "WHERE record_id = ?"));
+  u->Bind(1, kept).Bind(2, record_id);
+  return u->Exec();
+}
+
 // Replaces a record's filter terms and search row; with `search` == nullptr the row stays as
 // a removal (live = 0). Either way the row gets the next seq.
 Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<FilterTerm>* terms,
@@ -525,6 +609,7 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
       // record would cost the engine a bitmap each.
       if (term.field != "legacy") packed_terms += term.field + kValueSeparator + term.value + kTermSeparator;
     }
+    packed_terms += TRY(PackedMediaTerms(c, id));
   }
   auto d = TRY(c.Prepare(
       "INSERT INTO search_docs(record_id, seq, live, class, public, sort_key, recognition_date, "
@@ -888,7 +973,7 @@ class SqliteWriter final : public StoreWriter {
       return Fail(ErrorCode::kConflict, "a media asset with identifier " + m.id + " already exists",
                   "đã có tệp đa phương tiện với mã định danh " + m.id);
     }
-    return Ok();
+    return RefreshMediaTerms(c_, record_id);
   }
 
 
@@ -994,11 +1079,13 @@ class SqliteWriter final : public StoreWriter {
       }
     }
     {
-      auto m = TRY(c_.Prepare("SELECT 1 FROM media WHERE id = ?"));
+      // A job works on a media asset or (record versions) on a record.
+      auto m = TRY(c_.Prepare(
+          "SELECT 1 FROM media WHERE id = ?1 UNION ALL SELECT 1 FROM records WHERE pid = ?1"));
       m->Bind(1, media_id);
       if (!TRY(m->Step())) {
-        return Fail(ErrorCode::kNotFound, "no media with identifier " + media_id,
-                    "không có tệp đa phương tiện với mã " + media_id);
+        return Fail(ErrorCode::kNotFound, "no media or record with identifier " + media_id,
+                    "không có tệp đa phương tiện hay bản ghi với mã " + media_id);
       }
     }
     auto s = TRY(c_.Prepare(
