@@ -854,6 +854,11 @@ Result<json> ItemModel(Catalogue& catalogue, const StoredRecord& r, const PageRe
   model["has_panoramas"] = !media.panoramas.empty();
   model["has_models"] = !media.models.empty();
   model["links"] = RecordLinks(r);
+  // A manifest exists only for an item with public images, sound or video
+  // (http/presentation_routes.cc answers 404 otherwise): no link to nothing.
+  if (media.images.empty() && media.panoramas.empty() && media.audio.empty() && media.video.empty()) {
+    model["links"].erase("manifest");
+  }
   model["permalink"] = req.site + "/id/" + r.pid;
   model["cite"] = DisplayName(d, Lang::kVi) + ". " + Tr(lang, "cite_pid") + " " + r.pid + ". " +
                   req.site + "/id/" + r.pid;

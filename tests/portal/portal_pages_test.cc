@@ -192,7 +192,6 @@ TEST_F(PortalTest, ItemPageShowsTheWholeRecord) {
            "CC BY 4.0",
            "/api/v1/items/" + prison_,
            "/api/v1/items/" + prison_ + ".jsonld",
-           "/iiif/3/manifests/" + prison_,
            "/id/" + prison_,
            "application/ld+json",
            "og:title",
@@ -423,6 +422,8 @@ TEST_F(PortalTest, MediaAppearWithTheirViewers) {
   Reply bare = Page(ItemPath(prison_));
   EXPECT_EQ(bare.body.find("data-deepzoom"), std::string::npos) << "no viewer without media";
   EXPECT_EQ(bare.body.find("openseadragon"), std::string::npos);
+  EXPECT_EQ(bare.body.find("/iiif/3/manifests/"), std::string::npos)
+      << "no link to a manifest that answers 404 (an item without media has none)";
   std::string auth = "Bearer " + server_.token;
   Reply image = testing::SendHttp(
       server_.port, "POST",
@@ -444,6 +445,7 @@ TEST_F(PortalTest, MediaAppearWithTheirViewers) {
   EXPECT_NE(r.body.find("<model-viewer"), std::string::npos);
   EXPECT_NE(r.body.find("/static/model-viewer.min.js"), std::string::npos);
   EXPECT_NE(r.body.find("og:image"), std::string::npos);
+  EXPECT_NE(r.body.find("href=\"/iiif/3/manifests/" + prison_ + "\""), std::string::npos);
   Reply en = Page(ItemPath(prison_) + "?lang=en");
   EXPECT_NE(en.body.find("alt=\"The gate\""), std::string::npos);
   Reply search = Page("/tim-kiem?q=nha%20nguc");
