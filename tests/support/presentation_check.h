@@ -130,8 +130,10 @@ class PresentationChecker {
     Descriptive(c, where, false);
     bool has_w = c.contains("width"), has_h = c.contains("height");
     if (has_w != has_h) Bad(where, "width and height go together");
-    if (has_w && (!c["width"].is_number_integer() || c["width"].get<int64_t>() < 1 ||
-                  !c["height"].is_number_integer() || c["height"].get<int64_t>() < 1))
+    auto positive = [&](const char* key) {
+      return c.contains(key) && c[key].is_number_integer() && c[key].get<int64_t>() >= 1;
+    };
+    if ((has_w || has_h) && !(positive("width") && positive("height")))
       Bad(where, "width and height must be positive integers");
     if (c.contains("duration") && (!c["duration"].is_number() || c["duration"].get<double>() <= 0))
       Bad(where, "duration must be a positive number");
