@@ -139,25 +139,12 @@ Response MediaThumbnail(const Request& req, Context& ctx) {
 }
 
 json RenderJob(const Job& j) {
-  if (j.kind == media::kRecordVersionJob) {
-    // A record version names the item, not a media asset.
-    return {{"id", j.id},
-            {"kind", j.kind},
-            {"record", j.media_id},
-            {"state", j.state},
-            {"attempts", j.attempts},
-            {"next_attempt_at", j.next_attempt_at},
-            {"last_error", j.last_error},
-            {"worker", j.worker},
-            {"created_at", j.created_at},
-            {"updated_at", j.updated_at},
-            {"links",
-             {{"self", "/api/v1/jobs/" + std::to_string(j.id)},
-              {"record", "/api/v1/items/" + j.media_id}}}};
-  }
+  // A record version names the item, not a media asset.
+  const bool record = j.kind == media::kRecordVersionJob;
+  const std::string subject = record ? "record" : "media";
   return {{"id", j.id},
           {"kind", j.kind},
-          {"media", j.media_id},
+          {subject, j.media_id},
           {"state", j.state},
           {"attempts", j.attempts},
           {"next_attempt_at", j.next_attempt_at},
@@ -167,7 +154,7 @@ json RenderJob(const Job& j) {
           {"updated_at", j.updated_at},
           {"links",
            {{"self", "/api/v1/jobs/" + std::to_string(j.id)},
-            {"media", "/api/v1/media/" + j.media_id}}}};
+            {subject, (record ? "/api/v1/items/" : "/api/v1/media/") + j.media_id}}}};
 }
 
 Response JsonResponse(const json& body) {

@@ -345,31 +345,20 @@ Result<int64_t> OaiProvider::CountList(const ResumptionState& s, const std::vect
   q.before = s.before;
   std::vector<FilterTerm> all_of = PublicTerms();
   all_of.insert(all_of.end(), set_terms.begin(), set_terms.end());
-  auto total = static_cast<int64_t>(TRY(catalogue_.store().CountLiveChanges(q, all_of)));
-  q.skip_live_with = PublicTerms();
-  q.limit = kScanBatch;
-  for (;;) {
-    std::vector<StoredRecord> batch = TRY(catalogue_.store().ListChanges(q));
-    if (batch.empty()) break;
-    const std::string last_updated_at = batch.back().updated_at, last_pid = batch.back().pid;
-    for (StoredRecord& stored : batch) {
-      HarvestRecord r = TRY(view_.Classify(std::move(stored)));
-      if (r.exposure == Exposure::kNeverPublic) continue;
-      if (!s.set.empty() && !HarvestView::InSet(r.sets, s.set)) continue;
-      ++total;
-    }
-    if (batch.size() < q.limit) break;
-    q.after_updated_at = last_updated_at;
-    q.after_pid = last_pid;
-  }
-  return total;
+  auto live_public = static_cast<int64_t>(TRY(catalogue_.store().CountLiveChanges(q, all_of)));
+  ResumptionState whole = s;
+  whole.after_updated_at.clear();
+  whole.after_pid.clear();
+  Scan rest = TRY(ScanList(whole, 0, true, PublicTerms()));
+  return live_public + rest.total;
 }
 
 // The records of one page, from the state's position; with count_all, also the size of the
 // whole list: counted from the index where the set allows it (a page of a million-record
 // list must not read a million records), else by reading every record.
-Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t want, bool count_all) {
-  if (count_all) {
+Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t want, bool count_all,
+                                                const std::vector<FilterTerm>& skip_live_with) {
+  if (count_all && skip_live_with.empty()) {
     if (std::optional<std::vector<FilterTerm>> terms = SetTerms(s.set)) {
       Scan scan = TRY(ScanList(s, want, false));
       scan.total = TRY(CountList(s, *terms));
@@ -383,6 +372,7 @@ Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t
   q.after_updated_at = s.after_updated_at;
   q.after_pid = s.after_pid;
   q.limit = count_all ? kScanBatch : std::max<size_t>(want, 50);
+  q.skip_live_with = skip_live_with;
   for (;;) {
     std::vector<StoredRecord> batch = TRY(catalogue_.store().ListChanges(q));
     if (batch.empty()) break;
