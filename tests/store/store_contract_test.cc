@@ -162,6 +162,28 @@ TEST_P(StoreContract, RevisionsKeepFullSnapshots) {
   EXPECT_EQ(store_->GetRevision(pid, 3).error().code, ErrorCode::kNotFound);
 }
 
+// The newest revision shares the record's stored document; every older one must still read as
+// it was written, through updates, a deletion and a restore with a different document.
+TEST_P(StoreContract, EveryRevisionReadsAsWrittenThroughDeleteAndRestore) {
+  std::string pid = Create("bcdfghjm");
+  const json v1 = store_->Get(pid).value().document;
+  json v2 = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "Đình v2"}}}}};
+  json v4 = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "Đình v4"}}}}};
+  ASSERT_TRUE(Change(pid, RevisionAction::kUpdate, 1, v2));
+  ASSERT_TRUE(Change(pid, RevisionAction::kDelete, 2));
+  EXPECT_EQ(store_->GetRevision(pid, 3).value().snapshot, v2);  // a deletion keeps the last one
+  ASSERT_TRUE(Change(pid, RevisionAction::kRestore, 3, v4));
+  json v5 = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "Đình v5"}}}}};
+  ASSERT_TRUE(Change(pid, RevisionAction::kUpdate, 4, v5));
+  const std::vector<json> expected = {v1, v2, v2, v4, v5};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    Result<Revision> rev = store_->GetRevision(pid, static_cast<int64_t>(i + 1));
+    ASSERT_TRUE(rev) << "revision " << i + 1;
+    EXPECT_EQ(rev->snapshot, expected[i]) << "revision " << i + 1;
+  }
+  EXPECT_EQ(store_->Get(pid).value().document, v5);
+}
+
 TEST_P(StoreContract, FailedTransactionLeavesNothing) {
   std::string pid = PidFromBody("dn", "bcdfghjk");
   Status s = store_->Write([&](StoreWriter& w) -> Status {

@@ -321,6 +321,12 @@ INSERT INTO settings(key, value) SELECT 'search_reindex_required', '1'
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
+// A revision whose snapshot is this (an empty string, never a JSON document) is the record's
+// current document, read from records.document: a record's newest revision is stored once.
+// Put() copies the document into those revisions before it changes the record. A migration that
+// rewrites records.document in place must first copy it into the revisions that share it.
+constexpr std::string_view kSharedSnapshot = "";
+
 
 std::unexpected<Error> SqlError(sqlite3* db, const char* what) {
   int code = sqlite3_errcode(db);
@@ -811,7 +817,6 @@ class SqliteWriter final : public StoreWriter {
     const std::string document = w.document_text.empty() ? w.document.dump() : w.document_text;
     int64_t id = 0;
     int64_t revision = 1;
-    std::string snapshot = document;
     if (w.action == RevisionAction::kCreate) {
       auto s = TRY(c_.Prepare(
           "INSERT INTO records(pid, class, kind, revision, created_at, updated_at, document) "
@@ -856,7 +861,6 @@ class SqliteWriter final : public StoreWriter {
             "WHERE id = ?"));
         u->Bind(1, revision).Bind(2, now).Bind(3, w.reason).Bind(4, id);
         TRY(u->Exec());
-        snapshot = last_document;
       } else {
         auto u = TRY(c_.Prepare(
             "UPDATE records SET kind = ?, revision = ?, updated_at = ?, deleted = 0, "
@@ -864,6 +868,12 @@ class SqliteWriter final : public StoreWriter {
         u->Bind(1, w.kind).Bind(2, revision).Bind(3, now).Bind(4, document).Bind(5, id);
         TRY(u->Exec());
       }
+      // The revisions that shared the record's document (kSharedSnapshot) keep their own copy
+      // of it from now on: it is about to change, or (a deletion) to stop being current.
+      auto k = TRY(c_.Prepare(
+          "UPDATE revisions SET snapshot = ? WHERE record_id = ? AND snapshot = ''"));
+      k->Bind(1, last_document).Bind(2, id);
+      TRY(k->Exec());
     }
     if (w.action == RevisionAction::kDelete) {
       TRY(WriteIndex(c_, id, w.cls, nullptr, nullptr, now));
@@ -875,7 +885,9 @@ class SqliteWriter final : public StoreWriter {
         "INSERT INTO revisions(record_id, number, action, author, reason, at, snapshot) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)"));
     r->Bind(1, id).Bind(2, revision).Bind(3, std::string(RevisionActionName(w.action)));
-    r->Bind(4, w.author).Bind(5, w.reason).Bind(6, now).Bind(7, snapshot);
+    // The newest revision's snapshot is the record's document itself (a deletion's is the last
+    // document, which the record keeps): it is stored once, in records.document.
+    r->Bind(4, w.author).Bind(5, w.reason).Bind(6, now).Bind(7, std::string(kSharedSnapshot));
     TRY(r->Exec());
     return revision;
   }
@@ -1468,7 +1480,8 @@ class SqliteStore final : public MetadataStore {
     auto c = TRY(Acquire());
     TRY(GetOn(*c, pid));
     auto s = TRY(c->Prepare(
-        "SELECT v.number, v.action, v.author, v.reason, v.at, v.snapshot FROM revisions v "
+        "SELECT v.number, v.action, v.author, v.reason, v.at, "
+        "CASE v.snapshot WHEN '' THEN r.document ELSE v.snapshot END FROM revisions v "
         "JOIN records r ON r.id = v.record_id WHERE r.pid = ? AND v.number = ?"));
     s->Bind(1, pid).Bind(2, number);
     if (!TRY(s->Step())) {
