@@ -517,8 +517,17 @@ void AddPortal(json& paths) {
                                  {"responses", {{"200", html}}}};
   paths["/robots.txt"]["get"] = {{"summary", "Robots exclusion, naming the sitemap"},
                                  {"responses", {{"200", {{"description", "text/plain"}}}}}};
-  paths["/sitemap.xml"]["get"] = {{"summary", "Sitemap of the portal's pages and every public record (at most 50,000 URLs)"},
-                                  {"responses", {{"200", {{"description", "application/xml"}}}}}};
+  paths["/sitemap.xml"]["get"] = {
+      {"summary", "Sitemap of the portal's pages and every public record; past 50,000 URLs, a "
+                  "sitemap index of /sitemaps/{file}"},
+      {"responses", {{"200", {{"description", "application/xml (urlset or sitemapindex)"}}}}}};
+  paths["/sitemaps/{file}"]["get"] = {
+      {"summary", "One file of a sitemap index: the n-th 50,000 URLs"},
+      {"parameters", {Param("file", "path", "1.xml, 2.xml, ...")}},
+      {"responses", {{"200", {{"description", "application/xml (urlset)"}}},
+                     {"404", Problem("No such file")}}}};
+  paths["/tong-danh-muc"]["get"]["parameters"].push_back(
+      Param("after", "query", "Where the next page of a long kind starts (a link of the page)"));
   paths["/static/{file}"]["get"] = {
       {"summary", "The portal's bundled browser assets (cached for a year; URLs carry a version)"},
       {"parameters", {Param("file", "path", "File name, e.g. leaflet.js")}},

@@ -152,29 +152,44 @@ Response RenderPage(const Request& req, Context& ctx, std::string_view page, Bui
   return Html(200, std::move(*html), req, p);
 }
 
-// The home page counts and lists over the whole catalogue (tens of milliseconds at 100,000
-// records). The public's copy is kept while no record changes (MetadataStore::LatestChange,
-// which every process's writes move) and for at most kHomeSeconds, which bounds how long a
-// media change, which that number does not follow, takes to show.
-constexpr int64_t kHomeSeconds = 10;
+// Pages that count and list over the whole catalogue (home, catalogue, sitemap: tens of
+// milliseconds at 100,000 records, or more). The public's copy is kept while no record changes
+// (MetadataStore::LatestChange, which every process's writes move) and for at most
+// kKeptSeconds, which bounds how long a media change, which that number does not follow, takes
+// to show. `make` renders the page afresh; only its 200 answers are kept.
+constexpr int64_t kKeptSeconds = 10;
 
-Response HomePage(const Request& req, Context& ctx) {
+template <typename Make>
+Response Kept(const Request& req, Context& ctx, std::string_view name, Make make) {
   RenderCache* cache = ctx.actor.audience == Audience::kPublic ? ctx.services.render_cache : nullptr;
   std::string key;
   Result<int64_t> latest = cache ? ctx.catalogue.store().LatestChange() : Result<int64_t>(0);
-  if (cache && latest && req.raw_query.size() <= 64) {
+  if (cache && latest && req.raw_query.size() <= 256) {
     portal::PageRequest p = PageRequestOf(req, ctx.services);
-    key = "home|" + p.site + "|" + std::string(portal::LangCode(p.lang)) + "|" + req.raw_query +
-          "|" + std::to_string(std::time(nullptr) / kHomeSeconds);
+    key = std::string(name) + "|" + p.site + "|" + std::string(portal::LangCode(p.lang)) + "|" +
+          req.path + "?" + req.raw_query + "|" + (PrefersHtml(req) ? "h" : "j") + "|" +
+          std::to_string(std::time(nullptr) / kKeptSeconds);
     if (std::optional<RenderCache::Entry> hit = cache->Find(key, *latest)) {
+      Response r;
+      if (name == "sitemap") {
+        r.content_type = "application/xml; charset=utf-8";
+        r.body = std::move(hit->body);
+        return r;
+      }
       return Html(200, std::move(hit->body), req, p);
     }
   }
-  Response r = RenderPage(req, ctx, "home", [&](const portal::PageRequest& p) {
-    return portal::HomeModel(ctx.catalogue, p);
-  });
+  Response r = make();
   if (!key.empty() && r.status == 200) cache->Put(key, RenderCache::Entry{*latest, r.body, ""});
   return r;
+}
+
+Response HomePage(const Request& req, Context& ctx) {
+  return Kept(req, ctx, "home", [&] {
+    return RenderPage(req, ctx, "home", [&](const portal::PageRequest& p) {
+      return portal::HomeModel(ctx.catalogue, p);
+    });
+  });
 }
 
 Response SearchPage(const Request& req, Context& ctx) {
@@ -233,8 +248,11 @@ Response CataloguePage(const Request& req, Context& ctx) {
     if (!PrefersHtml(req)) return ProblemResponse(e, req.path);
     return ErrorPage(req, ctx.services, e);
   }
-  return RenderPage(req, ctx, "catalogue", [&](const portal::PageRequest& p) {
-    return portal::CatalogueModel(ctx.catalogue, kind, p);
+  std::string after = req.Query("after").value_or("");
+  return Kept(req, ctx, "catalogue", [&] {
+    return RenderPage(req, ctx, "catalogue", [&](const portal::PageRequest& p) {
+      return portal::CatalogueModel(ctx.catalogue, kind, after, p, ctx.services.catalogue_rows);
+    });
   });
 }
 
@@ -252,13 +270,38 @@ Response RobotsTxt(const Request& req, Context& ctx) {
   return r;
 }
 
-Response SitemapXml(const Request& req, Context& ctx) {
-  Result<std::string> xml = portal::Sitemap(ctx.catalogue, SiteOf(req, ctx.services));
-  if (!xml) return ProblemResponse(xml.error(), req.path);
-  Response r;
-  r.content_type = "application/xml; charset=utf-8";
-  r.body = std::move(*xml);
-  return r;
+Response SitemapFile(const Request& req, Context& ctx, size_t file) {
+  return Kept(req, ctx, "sitemap", [&] {
+    Result<std::string> xml = portal::Sitemap(ctx.catalogue, SiteOf(req, ctx.services), file,
+                                              ctx.services.sitemap_urls);
+    if (!xml) return ProblemResponse(xml.error(), req.path);
+    Response r;
+    r.content_type = "application/xml; charset=utf-8";
+    r.body = std::move(*xml);
+    return r;
+  });
+}
+
+// /sitemap.xml: every URL, or the index of the files when there are more than one file holds.
+Response SitemapXml(const Request& req, Context& ctx) { return SitemapFile(req, ctx, 0); }
+
+// /sitemaps/{n}.xml, n = 1, 2, ...
+Response SitemapPart(const Request& req, Context& ctx) {
+  const std::string& name = req.params.at("file");
+  size_t n = 0;
+  bool ok = name.size() > 4 && name.size() <= 12 && name.ends_with(".xml") && name[0] != '0';
+  for (size_t i = 0; ok && i + 4 < name.size(); ++i) {
+    ok = std::isdigit(static_cast<unsigned char>(name[i])) != 0;
+    n = n * 10 + static_cast<size_t>(name[i] - '0');
+  }
+  if (!ok) {
+    return ProblemResponse(404,
+                           "no sitemap file " + name.substr(0, 40) + ": files are named 1.xml, 2.xml, ...",
+                           "không có tệp sơ đồ trang " + name.substr(0, 40) +
+                               ": các tệp có tên 1.xml, 2.xml, ...",
+                           req.path);
+  }
+  return SitemapFile(req, ctx, n);
 }
 
 std::string ContentTypeOf(std::string_view name) {
@@ -349,6 +392,8 @@ void AddPortalRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", std::string(portal::kOpenDataPath), Access::kPublic, OpenDataPage});
   routes.push_back({"GET", "/robots.txt", Access::kPublic, RobotsTxt});
   routes.push_back({"GET", "/sitemap.xml", Access::kPublic, SitemapXml});
+  routes.push_back({"GET", std::string(portal::kSitemapFilesPath) + "{file}", Access::kPublic,
+                    SitemapPart});
   routes.push_back({"GET", "/static/{file}", Access::kPublic, StaticFile});
 }
 

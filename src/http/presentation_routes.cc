@@ -11,6 +11,7 @@
 #include "core/pid.h"
 #include "http/byte_range.h"
 #include "http/problem.h"
+#include "http/render_cache.h"
 #include "media/iiif/manifest.h"
 #include "media/media_service.h"
 #include "media/media_type.h"
@@ -60,11 +61,9 @@ bool EtagMatches(const std::string& if_none_match, const std::string& etag) {
 
 // A JSON-LD document with the headers of the IIIF routes: CORS, a strong ETag over the body
 // (304 when If-None-Match has it), public caching.
-Response Document(const json& doc, const Request& req) {
+Response Document(std::string body, const std::string& etag, const Request& req) {
   Response r;
   Cors(r);
-  std::string body = doc.dump(-1, ' ', false, json::error_handler_t::replace);
-  std::string etag = StrongEtag(body);
   r.SetHeader("ETag", etag);
   r.SetHeader("Cache-Control", "public, max-age=300");
   r.SetHeader("Vary", "Accept");
@@ -83,6 +82,12 @@ Response Document(const json& doc, const Request& req) {
                            "context.json\"";
   r.body = std::move(body);
   return r;
+}
+
+Response Document(const json& doc, const Request& req) {
+  std::string body = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string etag = StrongEtag(body);
+  return Document(std::move(body), etag, req);
 }
 
 iiif::PresentationAgent Instance(const std::string& site) {
@@ -106,15 +111,54 @@ Result<std::vector<MediaAsset>> PublicMedia(Context& ctx, const std::string& pid
   return all;
 }
 
+// A built manifest is kept (Services::render_cache) under a key naming what it was built from:
+// the item's revision and its public media (media rows are only ever added, so their number
+// and the newest id say which), and is used only while the custodian's revision, kept beside
+// the body, is still the current one. An edit, a withdrawal, a new file or a renamed custodian
+// is never answered from here, whichever process made it.
+std::string ManifestKey(const std::string& site, const std::string& pid, int64_t revision,
+                        const std::vector<MediaAsset>& media) {
+  std::string key = "manifest|" + site + "|" + pid + "|" + std::to_string(revision) + "|" +
+                    std::to_string(media.size());
+  for (const MediaAsset& a : media) key += "|" + a.id;
+  return key;
+}
+
+// "pid revision" of the item's custodian (whether or not it is public now), "-" for none.
+std::string CustodianStamp(Context& ctx, const std::string& custodian) {
+  if (custodian.empty()) return "-";
+  Result<int64_t> rev = ctx.catalogue.store().CurrentRevision(custodian);
+  return custodian + " " + (rev ? std::to_string(*rev) : "0");
+}
+
 Response Manifest(const Request& req, Context& ctx) {
   Result<std::string> pid = ParsePid(req.params.at("pid"));
   if (!pid) return NotFound(req, "no heritage item", "không có di sản", "pid");
+  const std::string site = SiteUrl(req, ctx.services);
+  RenderCache* cache = ctx.services.render_cache;
+  std::string key;
+  if (cache) {
+    Result<int64_t> revision = ctx.catalogue.store().CurrentRevision(*pid);
+    Result<std::vector<MediaAsset>> listed = PublicMedia(ctx, *pid);
+    if (revision && listed) {
+      key = ManifestKey(site, *pid, *revision, *listed);
+      if (std::optional<RenderCache::Entry> hit = cache->Find(key, *revision)) {
+        // The entry's etag field holds "custodian-stamp\netag".
+        size_t nl = hit->etag.find('\n');
+        std::string custodian = nl == std::string::npos ? "" : hit->etag.substr(0, nl);
+        std::string stamp_pid = custodian.substr(0, custodian.find(' '));
+        if (nl != std::string::npos && CustodianStamp(ctx, stamp_pid == "-" ? "" : stamp_pid) == custodian)
+          return Document(std::move(hit->body), hit->etag.substr(nl + 1), req);
+      }
+    }
+  }
   Result<StoredRecord> item = ctx.catalogue.Get(RecordClass::kItem, *pid, kReader);
   if (!item && item.error().code != ErrorCode::kNotFound) return Problem(item.error(), req);
   if (!item || item->deleted) return NotFound(req, "no heritage item", "không có di sản", "pid");
   Result<std::vector<MediaAsset>> media = PublicMedia(ctx, *pid);
   if (!media) return Problem(media.error(), req);
-  const std::string site = SiteUrl(req, ctx.services);
+  // Read again after the item: the key names what this build reads.
+  if (cache) key = ManifestKey(site, *pid, item->revision, *media);
   iiif::ManifestInput in;
   in.schema = &ctx.catalogue.schema();
   in.item = &*item;
@@ -122,6 +166,10 @@ Response Manifest(const Request& req, Context& ctx) {
   in.site_url = site;
   in.homepage_path = portal::RecordPath(*item);
   in.provider = Instance(site);
+  // Stamped before its name is read: a rename in between makes the entry older, never newer,
+  // than the stamp says, so it is rebuilt at the next request rather than served stale.
+  const std::string custodian_stamp =
+      cache ? CustodianStamp(ctx, item->document.value("custodian", "")) : "";
   if (std::string custodian = item->document.value("custodian", ""); !custodian.empty()) {
     Result<StoredRecord> org = ctx.catalogue.Get(RecordClass::kOrganisation, custodian, kReader);
     if (org && !org->deleted) {
@@ -132,7 +180,11 @@ Response Manifest(const Request& req, Context& ctx) {
   }
   Result<json> manifest = iiif::BuildManifest(in);
   if (!manifest) return Problem(manifest.error(), req);
-  return Document(*manifest, req);
+  std::string body = manifest->dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string etag = StrongEtag(body);
+  if (cache && !key.empty())
+    cache->Put(key, RenderCache::Entry{item->revision, body, custodian_stamp + "\n" + etag});
+  return Document(std::move(body), etag, req);
 }
 
 Response TopCollection(const Request& req, Context& ctx) {

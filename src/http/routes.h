@@ -50,6 +50,8 @@ struct Services {
   std::string static_dir;  // the portal's bundled browser assets; "" = the build's static/
   std::string tile_url;    // the portal map's tile URL template; "" = no tiles (offline)
   media::iiif::ImageService* iiif = nullptr;  // nullptr: the IIIF routes answer 503
+  size_t sitemap_urls = 50000;    // URLs per sitemap file (portal::kSitemapUrls; tests lower it)
+  size_t catalogue_rows = 2000;   // items of the one-page catalogue (portal::kCatalogueRows)
 };
 
 // How the server hands a request's body to the handler: read whole into Request::body (up to

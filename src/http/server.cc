@@ -125,6 +125,8 @@ struct HttpServer::Impl {
     services.accounts = &accounts;
     services.static_dir = options.static_dir;
     services.tile_url = options.tile_url;
+    services.sitemap_urls = options.sitemap_urls;
+    services.catalogue_rows = options.catalogue_rows;
     services.iiif = options.iiif;
     // Every record change, whoever makes it, goes to the audit log with its transaction.
     workflow::AuditRecordChanges(c);

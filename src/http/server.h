@@ -43,6 +43,10 @@ struct ServerOptions {
   std::string static_dir;
   std::string tile_url;
   media::iiif::ImageService* iiif = nullptr;  // serves /iiif/3/...; nullptr: those answer 503
+  // URLs per sitemap file (past them /sitemap.xml is an index) and items of the catalogue page
+  // shown whole (past them it goes by kind and page): the defaults; tests lower them.
+  size_t sitemap_urls = 50000;
+  size_t catalogue_rows = 2000;
 };
 
 class HttpServer {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <set>
 
 #include "core/pid.h"
@@ -918,65 +919,125 @@ Result<json> HolderModel(Catalogue& catalogue, const StoredRecord& r, const Page
   return model;
 }
 
-Result<json> CatalogueModel(Catalogue& catalogue, const std::string& kind, const PageRequest& req) {
+namespace {
+
+// One kind's rows of the catalogue in name order, from `cursor`, at most `max_rows` items:
+// level id ("" = not recognised) -> rows. An item recognised at several levels is in each.
+struct KindRows {
+  std::map<std::string, json> by_level;
+  size_t items = 0;
+  size_t total = 0;                                // the kind's public items
+  std::map<std::string, size_t> level_counts;      // from the first page's facets
+  std::string next_cursor;                          // "" = no more
+};
+
+Result<KindRows> ReadKindRows(Catalogue& catalogue, const std::string& kind,
+                              const std::string& cursor, size_t max_rows, Lang lang) {
+  KindRows out;
+  SearchParams p;
+  p.filters["kind"] = {kind};
+  p.sort = SearchSort::kName;
+  p.cursor = cursor;
+  p.facets = true;  // the first page's level counts (the same for every page of the kind)
+  while (p.facets || out.items < max_rows) {
+    p.limit = std::clamp<size_t>(max_rows - out.items, 1, Catalogue::kMaxPageSize);
+    SearchPage page = TRY(catalogue.Search(p, kPublic));
+    if (p.facets) {
+      out.total = page.total;
+      for (const FacetCount& f : page.facets["level"]) out.level_counts[f.value] = f.count;
+      p.facets = false;
+      if (max_rows == 0) break;  // the counts only
+    }
+    for (const SearchHitView& h : page.hits) {
+      const json& d = h.record.document;
+      std::vector<std::string> levels_of = LevelsOf(d);
+      if (levels_of.empty()) levels_of.push_back("");
+      std::set<std::string> seen;
+      for (const std::string& level : levels_of) {
+        if (!seen.insert(level).second) continue;
+        std::string decision;
+        for (const json& rec : d.value("recognitions", json::array())) {
+          if (Str(rec, "level") != level) continue;
+          decision = Str(rec, "decision");
+          std::string when = Str(rec, "date").empty() ? Str(rec, "year") : Str(rec, "date");
+          if (!when.empty()) decision += (decision.empty() ? "" : ", ") + when;
+        }
+        out.by_level[level].push_back({{"name", DisplayName(d, lang)},
+                                       {"url", RecordPath(h.record)},
+                                       {"pid", h.record.pid},
+                                       {"place", PlaceLine(d, lang)},
+                                       {"decision", decision}});
+      }
+      ++out.items;
+    }
+    out.next_cursor = page.next_cursor;
+    if (page.next_cursor.empty() || page.hits.empty()) {
+      out.next_cursor.clear();
+      break;
+    }
+    p.cursor = page.next_cursor;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<json> CatalogueModel(Catalogue& catalogue, const std::string& kind,
+                            const std::string& after, const PageRequest& req, size_t max_rows) {
   Lang lang = req.lang;
   const Schema& schema = catalogue.schema();
   const Vocabulary& kinds = schema.KindVocabulary(RecordClass::kItem);
   const Vocabulary* levels = schema.FindVocabulary("recognition_levels");
-  json groups = json::array();
+  max_rows = std::max<size_t>(max_rows, 1);
+  auto kind_href = [](const std::string& id) {
+    return std::string(kCataloguePath) + "?kind=" + PercentEncode(id);
+  };
+  // How many public items of each kind: the whole catalogue is one page when they fit.
+  std::map<std::string, size_t> kind_counts;
   size_t total = 0;
+  {
+    SearchParams p;
+    p.limit = 1;
+    SearchPage page = TRY(catalogue.Search(p, kPublic));
+    total = page.total;
+    for (const FacetCount& f : page.facets["kind"]) kind_counts[f.value] = f.count;
+  }
+  const bool one_page = total <= max_rows;
+  const bool summary = kind.empty() && !one_page;
+
+  json groups = json::array();
   json kind_links = json::array();
   kind_links.push_back({{"label", Tr(lang, "catalogue_all_kinds")},
                         {"href", std::string(kCataloguePath)},
                         {"current", kind.empty()}});
+  json model = CommonModel(req, Tr(lang, "catalogue_title"), Tr(lang, "catalogue_intro"));
   for (const Term& k : kinds.terms) {
-    kind_links.push_back({{"label", lang == Lang::kVi ? k.label_vi : k.label_en},
-                          {"href", std::string(kCataloguePath) + "?kind=" + PercentEncode(k.id)},
-                          {"current", kind == k.id}});
+    const std::string label = lang == Lang::kVi ? k.label_vi : k.label_en;
+    kind_links.push_back({{"label", label}, {"href", kind_href(k.id)}, {"current", kind == k.id}});
     if (!kind.empty() && kind != k.id) continue;
-    // Level id -> rows, in name order (the engine sorts by the ICU "vi" collation key).
-    std::map<std::string, json> by_level;
-    SearchParams p;
-    p.filters["kind"] = {k.id};
-    p.sort = SearchSort::kName;
-    p.limit = Catalogue::kMaxPageSize;
-    p.facets = false;
-    size_t count = 0;
-    while (true) {
-      SearchPage page = TRY(catalogue.Search(p, kPublic));
-      for (const SearchHitView& h : page.hits) {
-        const json& d = h.record.document;
-        std::vector<std::string> levels_of = LevelsOf(d);
-        if (levels_of.empty()) levels_of.push_back("");
-        std::set<std::string> seen;
-        for (const std::string& level : levels_of) {
-          if (!seen.insert(level).second) continue;
-          std::string decision;
-          for (const json& rec : d.value("recognitions", json::array())) {
-            if (Str(rec, "level") != level) continue;
-            decision = Str(rec, "decision");
-            std::string when = Str(rec, "date").empty() ? Str(rec, "year") : Str(rec, "date");
-            if (!when.empty()) decision += (decision.empty() ? "" : ", ") + when;
-          }
-          by_level[level].push_back({{"name", DisplayName(d, lang)},
-                                     {"url", RecordPath(h.record)},
-                                     {"pid", h.record.pid},
-                                     {"place", PlaceLine(d, lang)},
-                                     {"decision", decision}});
-        }
-        ++count;
-      }
-      if (page.next_cursor.empty() || page.hits.empty()) break;
-      p.cursor = page.next_cursor;
+    auto counted = kind_counts.find(k.id);
+    if (counted == kind_counts.end() || counted->second == 0) continue;
+    KindRows rows;
+    if (summary) {
+      // Counts only: the level facet of the kind, no rows.
+      rows = TRY(ReadKindRows(catalogue, k.id, "", 0, lang));
+    } else {
+      rows = TRY(ReadKindRows(catalogue, k.id, one_page ? "" : after,
+                              one_page ? counted->second : max_rows, lang));
     }
-    total += count;
     json level_groups = json::array();
-    auto add_level = [&](const std::string& id, const std::string& label) {
-      auto it = by_level.find(id);
-      if (it == by_level.end()) return;
-      json rows = it->second;
-      for (size_t i = 0; i < rows.size(); ++i) rows[i]["n"] = i + 1;
-      level_groups.push_back({{"label", label}, {"count", rows.size()}, {"rows", rows}});
+    auto add_level = [&](const std::string& id, const std::string& level_label) {
+      auto it = rows.by_level.find(id);
+      size_t count = id.empty() ? 0 : (rows.level_counts.count(id) ? rows.level_counts[id] : 0);
+      if (summary) {
+        if (count > 0) level_groups.push_back({{"label", level_label}, {"count", count}});
+        return;
+      }
+      if (it == rows.by_level.end()) return;
+      json list = std::move(it->second);
+      for (size_t i = 0; i < list.size(); ++i) list[i]["n"] = i + 1;
+      json group = {{"label", level_label}, {"count", list.size()}, {"rows", std::move(list)}};
+      level_groups.push_back(std::move(group));
     };
     if (levels) {
       // The highest levels first: the vocabulary lists them from provincial upwards.
@@ -984,16 +1045,21 @@ Result<json> CatalogueModel(Catalogue& catalogue, const std::string& kind, const
         add_level(t->id, lang == Lang::kVi ? t->label_vi : t->label_en);
     }
     add_level("", Tr(lang, "catalogue_not_recognised"));
-    if (count > 0) {
-      groups.push_back({{"kind", lang == Lang::kVi ? k.label_vi : k.label_en},
-                        {"id", k.id},
-                        {"count", count},
-                        {"levels", level_groups}});
+    json group = {{"kind", label}, {"id", k.id}, {"count", counted->second},
+                  {"levels", level_groups}, {"href", kind_href(k.id)}, {"summary", summary}};
+    if (!summary && !one_page) {
+      // A page of a long kind: how many items it shows, the first page and the next.
+      group["paged"] = true;
+      group["page_items"] = rows.items;
+      group["first"] = after.empty() ? "" : kind_href(k.id);
+      if (!rows.next_cursor.empty())
+        group["next"] = kind_href(k.id) + "&after=" + PercentEncode(rows.next_cursor);
     }
+    groups.push_back(std::move(group));
   }
-  json model = CommonModel(req, Tr(lang, "catalogue_title"), Tr(lang, "catalogue_intro"));
   model["groups"] = groups;
   model["total"] = total;
+  model["summary"] = summary;
   model["kind_links"] = kind_links;
   std::string q = kind.empty() ? "" : "kind=" + PercentEncode(kind);
   model["export_csv"] = WithQuery("/api/v1/export.csv", q);
@@ -1027,64 +1093,110 @@ json ErrorModel(const PageRequest& req, int status, const std::string& detail_en
   return model;
 }
 
-Result<std::string> Sitemap(Catalogue& catalogue, const std::string& site, size_t limit) {
-  auto escape = [](const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&apos;";
-          break;
-        default:
-          out += c;
-      }
+namespace {
+
+std::string XmlEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
     }
-    return out;
-  };
-  std::string xml =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset "
-      "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  }
+  return out;
+}
+
+// Calls `add(path, updated_at)` for every URL of the sitemap in its fixed order, from the
+// `skip`-th on, until `add` returns false. Items are skipped a search page at a time.
+Status ForEachSitemapUrl(Catalogue& catalogue, size_t skip,
+                         const std::function<bool(const std::string&, const std::string&)>& add) {
   size_t n = 0;
-  auto add = [&](const std::string& path, const std::string& updated) {
-    if (n++ >= limit) return;
-    xml += "  <url><loc>" + escape(site + path) + "</loc>";
-    if (updated.size() >= 10) xml += "<lastmod>" + escape(updated.substr(0, 10)) + "</lastmod>";
-    xml += "</url>\n";
+  auto offer = [&](const std::string& path, const std::string& updated) {
+    return n++ < skip || add(path, updated);
   };
   for (std::string_view p : {std::string_view("/"), kSearchPath, kCataloguePath, kOpenDataPath})
-    add(std::string(p), "");
+    if (!offer(std::string(p), "")) return Ok();
   SearchParams p;
   p.sort = SearchSort::kName;
   p.limit = Catalogue::kMaxPageSize;
   p.facets = false;
-  while (n < limit) {
+  while (true) {
     SearchPage page = TRY(catalogue.Search(p, kPublic));
-    for (const SearchHitView& h : page.hits) add(RecordPath(h.record), h.record.updated_at);
+    for (const SearchHitView& h : page.hits)
+      if (!offer(RecordPath(h.record), h.record.updated_at)) return Ok();
     if (page.next_cursor.empty() || page.hits.empty()) break;
     p.cursor = page.next_cursor;
   }
   for (RecordClass cls : {RecordClass::kOrganisation, RecordClass::kArea}) {
     ListFilters f;
     f.limit = Catalogue::kMaxPageSize;
-    while (n < limit) {
+    while (true) {
       RecordPage page = TRY(catalogue.List(cls, f, kPublic));
-      for (const StoredRecord& r : page.records) add(RecordPath(r), r.updated_at);
+      for (const StoredRecord& r : page.records)
+        if (!offer(RecordPath(r), r.updated_at)) return Ok();
       if (page.next_cursor.empty()) break;
       f.cursor = page.next_cursor;
     }
   }
+  return Ok();
+}
+
+}  // namespace
+
+Result<std::string> Sitemap(Catalogue& catalogue, const std::string& site, size_t file,
+                            size_t per_file) {
+  per_file = std::clamp<size_t>(per_file, 1, kSitemapUrls);
+  // How many URLs: the pages, the public items (one count), organisations and areas (listed).
+  size_t total = 4;
+  {
+    SearchParams p;
+    p.limit = 1;
+    p.facets = false;
+    total += TRY(catalogue.Search(p, kPublic)).total;
+    for (RecordClass cls : {RecordClass::kOrganisation, RecordClass::kArea}) {
+      ListFilters f;
+      f.limit = Catalogue::kMaxPageSize;
+      while (true) {
+        RecordPage page = TRY(catalogue.List(cls, f, kPublic));
+        total += page.records.size();
+        if (page.next_cursor.empty()) break;
+        f.cursor = page.next_cursor;
+      }
+    }
+  }
+  const size_t files = (total + per_file - 1) / per_file;
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  if (file == 0 && files > 1) {
+    xml += "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    for (size_t i = 1; i <= files; ++i) {
+      xml += "  <sitemap><loc>" + XmlEscape(site + std::string(kSitemapFilesPath) +
+                                            std::to_string(i) + ".xml") +
+             "</loc></sitemap>\n";
+    }
+    xml += "</sitemapindex>\n";
+    return xml;
+  }
+  if (file > files) {
+    return Fail(ErrorCode::kNotFound,
+                "no sitemap file " + std::to_string(file) + ": there are " +
+                    std::to_string(files),
+                "không có tệp sơ đồ trang " + std::to_string(file) + ": chỉ có " +
+                    std::to_string(files) + " tệp");
+  }
+  const size_t first = file == 0 ? 0 : (file - 1) * per_file;
+  size_t written = 0;
+  xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  TRY(ForEachSitemapUrl(catalogue, first, [&](const std::string& path, const std::string& updated) {
+    xml += "  <url><loc>" + XmlEscape(site + path) + "</loc>";
+    if (updated.size() >= 10) xml += "<lastmod>" + XmlEscape(updated.substr(0, 10)) + "</lastmod>";
+    xml += "</url>\n";
+    return ++written < per_file;
+  }));
   xml += "</urlset>\n";
   return xml;
 }

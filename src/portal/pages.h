@@ -58,13 +58,27 @@ Result<nlohmann::json> HolderModel(Catalogue& catalogue, const StoredRecord& rec
                                    const PageRequest& req);
 // The complete public catalogue (Tổng danh mục), grouped by kind and recognition level and
 // sorted by name with the Vietnamese collation; `kind` limits it to one kind ("" = all).
+//
+// A catalogue of at most `max_rows` items is one page (a province's real catalogue: hundreds).
+// A longer one shows, without a kind, the counts by kind and level with a link to each kind;
+// with a kind, `max_rows` items at a time in name order from `after` (a search cursor), each
+// page grouped by level, with a link to the next.
+inline constexpr size_t kCatalogueRows = 2000;
 Result<nlohmann::json> CatalogueModel(Catalogue& catalogue, const std::string& kind,
-                                      const PageRequest& req);
+                                      const std::string& after, const PageRequest& req,
+                                      size_t max_rows = kCatalogueRows);
 nlohmann::json OpenDataModel(const PageRequest& req);
 // A friendly error page (404, 500, 422): what happened, in the page's language and the other.
 nlohmann::json ErrorModel(const PageRequest& req, int status, const std::string& detail_en,
                           const std::string& detail_vi);
-// sitemap.xml: the portal's pages and every public record's page, at most `limit` URLs.
-Result<std::string> Sitemap(Catalogue& catalogue, const std::string& site, size_t limit = 50000);
+// The sitemap (sitemaps.org 0.9) of the portal's pages and every public record's page, in a
+// fixed order (pages, items by name, organisations, areas). File 0 is /sitemap.xml: all the URLs
+// when there are at most `per_file` (the protocol's limit is 50,000), else a sitemap index of
+// the files /sitemaps/{n}.xml, n = 1.., each holding the next `per_file` URLs. A file past the
+// last is kNotFound.
+inline constexpr std::string_view kSitemapFilesPath = "/sitemaps/";
+inline constexpr size_t kSitemapUrls = 50000;
+Result<std::string> Sitemap(Catalogue& catalogue, const std::string& site, size_t file = 0,
+                            size_t per_file = kSitemapUrls);
 
 }  // namespace disan::portal

@@ -279,6 +279,57 @@ TEST_F(PresentationApiTest, UnknownHiddenDeletedAndEmptyItemsAndHostilePidsAre40
   EXPECT_EQ(relics.body.find(open), std::string::npos) << "an item without media has no manifest";
 }
 
+// Manifests are kept between requests (http/render_cache.h): every change that shows in one
+// (the item, a new file, the custodian's name, a withdrawal) must show at the next request.
+TEST_F(PresentationApiTest, KeptManifestsFollowEveryChange) {
+  Reply org = Send("POST", "/api/v1/organisations",
+                   json{{"kind", "museum"},
+                        {"names", {{{"lang", "vi"}, {"value", "Bảo tàng Cũ"}, {"preferred", true}}}}}
+                       .dump(),
+                   true, {{"Content-Type", "application/json"}});
+  ASSERT_EQ(org.status, 201) << org;
+  const std::string museum = org.doc.value("pid", "");
+  json doc = testing::RelicDocument("Tên ban đầu");
+  doc["custodian"] = museum;
+  const std::string pid = CreateItem(doc);
+  Upload(pid, testing::PictureJpeg(300, 200));
+  const std::string path = "/iiif/3/manifests/" + pid;
+  Reply first = Get(path), again = Get(path);
+  ASSERT_EQ(first.status, 200) << first;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.Header("ETag"), first.Header("ETag"));
+  EXPECT_EQ(Get(path, false, {{"If-None-Match", first.Header("ETag")}}).status, 304);
+  EXPECT_NE(first.body.find("Tên ban đầu"), std::string::npos);
+  EXPECT_NE(first.body.find("Bảo tàng Cũ"), std::string::npos);
+  auto patch = [&](const std::string& target, const json& body) {
+    Reply now = Get(target, true);
+    Reply r = Send("PATCH", target, body.dump(), true,
+                   {{"Content-Type", "application/merge-patch+json"},
+                    {"If-Match", now.Header("ETag")}});
+    EXPECT_EQ(r.status, 200) << r;
+  };
+  // The item renamed.
+  patch("/api/v1/items/" + pid,
+        {{"names", {{{"lang", "vi"}, {"value", "Tên đã sửa"}, {"preferred", true}}}}});
+  Reply renamed = Get(path);
+  EXPECT_NE(renamed.body.find("Tên đã sửa"), std::string::npos);
+  EXPECT_EQ(renamed.body.find("Tên ban đầu"), std::string::npos);
+  EXPECT_NE(renamed.Header("ETag"), first.Header("ETag"));
+  // The custodian renamed (the item itself unchanged).
+  patch("/api/v1/organisations/" + museum,
+        {{"names", {{{"lang", "vi"}, {"value", "Bảo tàng Mới"}, {"preferred", true}}}}});
+  Reply moved = Get(path);
+  EXPECT_NE(moved.body.find("Bảo tàng Mới"), std::string::npos) << moved.body.substr(0, 400);
+  EXPECT_EQ(moved.body.find("Bảo tàng Cũ"), std::string::npos);
+  // A new file.
+  std::string pdf = Upload(pid, testing::SamplePdf(), "", false);
+  Reply more = Get(path);
+  EXPECT_NE(more.body.find(pdf), std::string::npos) << "the new file is in the manifest";
+  // Withdrawn from the public: no manifest at once.
+  patch("/api/v1/items/" + pid, {{"visibility", "restricted"}});
+  EXPECT_EQ(Get(path).status, 404);
+}
+
 TEST_F(PresentationApiTest, CollectionsListTheManifestsOfEachKind) {
   std::string a = CreateItem(testing::RelicDocument("Nhà ngục Đắk Mil"));
   std::string b = CreateItem(testing::RelicDocument("Thác Dray Sáp"));

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 #include <string>
 
 #include "core/text.h"
@@ -478,6 +479,101 @@ TEST_F(PortalTest, StaticAssetsAreServedWithLongCacheAndNothingElse) {
   EXPECT_EQ(home.body.find("https://unpkg"), std::string::npos);
   EXPECT_EQ(home.body.find("fonts.googleapis"), std::string::npos);
   EXPECT_FALSE(home.Header("Content-Security-Policy").empty());
+}
+
+// Past the limits (lowered here from 50,000 URLs and 2,000 items), /sitemap.xml becomes an
+// index of files that together list every URL once, and the catalogue goes by kind and page.
+class PortalScaleTest : public ::testing::Test {
+ protected:
+  static http::ServerOptions Small() {
+    http::ServerOptions o;
+    o.sitemap_urls = 5;
+    o.catalogue_rows = 3;
+    return o;
+  }
+  std::string Create(RecordClass cls, const json& doc) {
+    Result<StoredRecord> r = server_.catalogue->Create(cls, doc, server_.staff, "test");
+    if (!r) ADD_FAILURE() << r.error().Describe();
+    return r ? r->pid : "";
+  }
+  Reply Get(const std::string& path) {
+    return testing::SendHttp(server_.port, "GET", path, {{"Accept", kHtml}}, "");
+  }
+  static std::vector<std::string> All(const std::string& body, const std::regex& re) {
+    std::vector<std::string> out;
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), re); it != std::sregex_iterator();
+         ++it)
+      out.push_back((*it)[1]);
+    return out;
+  }
+  testing::TestServer server_{Small()};
+};
+
+TEST_F(PortalScaleTest, SitemapIndexListsEveryUrlOnceAndCataloguePagesCoverEveryItem) {
+  // Names in Vietnamese collation order: A < Ă < B < Đ < E < Ơ < Ư < Y.
+  const std::vector<std::string> names = {"Am Ba", "Ăn Đá", "Bon Ja", "Đình Cũ",
+                                          "Ea Snô", "Ơ Lâm", "Ưng Hòa", "Yang Tao"};
+  std::vector<std::string> relics;
+  for (size_t i = names.size(); i-- > 0;)  // created in reverse: the order is the collation's
+    relics.push_back(Create(RecordClass::kItem, testing::RelicDocument(names[i])));
+  json gong = {{"kind", "intangible"},
+               {"names", json::array({{{"lang", "vi"}, {"value", "Cồng chiêng"}, {"preferred", true}}})}};
+  Create(RecordClass::kItem, gong);
+  Create(RecordClass::kOrganisation,
+         {{"kind", "museum"},
+          {"names", json::array({{{"lang", "vi"}, {"value", "Bảo tàng"}, {"preferred", true}}})}});
+  // 4 pages + 9 items + 1 organisation = 14 URLs: 3 files of at most 5.
+  Reply index = Get("/sitemap.xml");
+  ASSERT_EQ(index.status, 200) << index;
+  ASSERT_NE(index.body.find("<sitemapindex"), std::string::npos) << index.body;
+  std::vector<std::string> files = All(index.body, std::regex("<loc>[^<]*(/sitemaps/[0-9]+\\.xml)</loc>"));
+  ASSERT_EQ(files, (std::vector<std::string>{"/sitemaps/1.xml", "/sitemaps/2.xml", "/sitemaps/3.xml"}));
+  std::vector<std::string> urls;
+  for (const std::string& f : files) {
+    Reply part = Get(f);
+    ASSERT_EQ(part.status, 200) << f << part;
+    ASSERT_NE(part.body.find("<urlset"), std::string::npos);
+    std::vector<std::string> locs = All(part.body, std::regex("<loc>([^<]*)</loc>"));
+    EXPECT_LE(locs.size(), 5u) << f;
+    urls.insert(urls.end(), locs.begin(), locs.end());
+  }
+  EXPECT_EQ(urls.size(), 14u);
+  EXPECT_EQ(std::set<std::string>(urls.begin(), urls.end()).size(), urls.size()) << "each once";
+  for (const std::string& pid : relics) {
+    EXPECT_EQ(std::count_if(urls.begin(), urls.end(),
+                            [&](const std::string& u) { return u.ends_with("-" + pid); }),
+              1)
+        << pid;
+  }
+  for (const char* bad : {"/sitemaps/4.xml", "/sitemaps/0.xml", "/sitemaps/01.xml",
+                          "/sitemaps/x.xml", "/sitemaps/1.json", "/sitemaps/99999999999.xml"}) {
+    Reply r = testing::SendHttp(server_.port, "GET", bad, {}, "");
+    EXPECT_EQ(r.status, 404) << bad << r;
+    EXPECT_TRUE(r.IsProblem()) << bad << r;
+  }
+
+  // The catalogue: 9 items > 3, so counts by kind with links, and no rows.
+  Reply summary = Get("/tong-danh-muc");
+  ASSERT_EQ(summary.status, 200) << summary;
+  EXPECT_NE(summary.body.find("/tong-danh-muc?kind=relic"), std::string::npos);
+  EXPECT_EQ(summary.body.find("class=\"pid\""), std::string::npos) << "no rows in the summary";
+  EXPECT_NE(summary.body.find("(8)"), std::string::npos) << "8 relics";
+  // One kind, three at a time, following the pages' own links: every relic once, in order.
+  std::vector<std::string> seen;
+  std::string next = "/tong-danh-muc?kind=relic";
+  for (int page = 0; page < 10 && !next.empty(); ++page) {
+    Reply r = Get(next);
+    ASSERT_EQ(r.status, 200) << next << r;
+    std::vector<std::string> pids = All(r.body, std::regex("<td class=\"pid\">([^<]*)</td>"));
+    EXPECT_LE(pids.size(), 3u);
+    seen.insert(seen.end(), pids.begin(), pids.end());
+    std::vector<std::string> links = All(r.body, std::regex("<a href=\"([^\"]*)\" rel=\"next\""));
+    next = links.empty() ? "" : std::regex_replace(links[0], std::regex("&amp;"), "&");
+  }
+  std::vector<std::string> expected(relics.rbegin(), relics.rend());
+  EXPECT_EQ(seen, expected);
+  Reply forged = Get("/tong-danh-muc?kind=relic&after=not-a-cursor");
+  EXPECT_EQ(forged.status, 422) << forged;
 }
 
 }  // namespace
