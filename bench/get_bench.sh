@@ -9,6 +9,7 @@
 #
 # Usage: bench/get_bench.sh [--count N] [--seed S] [--build DIR] [--duration 20s]
 #                           [--connections 32] [--threads 2] [--data DIR] [--keep]
+#                           [--server-threads N]
 #   --data  serve this existing data directory (e.g. one kept by an earlier --keep run, under
 #           data/) instead of generating and importing COUNT records; for repeated runs
 # Target (issue): p99 <= 2 ms under 32 concurrent connections. Not part of CI.
@@ -23,6 +24,7 @@ CONNECTIONS=32
 THREADS=2
 KEEP=0
 DATA=
+SERVER_THREADS=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --count) COUNT=$2; shift 2 ;;
@@ -31,6 +33,7 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
+    --server-threads) SERVER_THREADS=$2; shift 2 ;;
     --data) DATA=$(cd "$2" && pwd); shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
@@ -84,7 +87,8 @@ fi
   > "$WORK/pids.txt"
 echo "items readable anonymously: $(wc -l < "$WORK/pids.txt")"
 
-"$DISAN" serve --data "$DATA" --listen 127.0.0.1:0 > "$WORK/server.log" 2>&1 &
+"$DISAN" serve --data "$DATA" --listen 127.0.0.1:0 ${SERVER_THREADS:+--threads $SERVER_THREADS} \
+  > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PORT=
 for _ in $(seq 1 300); do

@@ -95,7 +95,16 @@ std::string CollectionOf(RecordClass cls) {
   return "items";
 }
 
-json RenderRecord(const StoredRecord& r) {
+// links.licence: the URI of the record's or file's licence (the vocabulary's `uri`), as
+// the API, IIIF and JSON-LD give licences; nothing when there is no licence or URI.
+void AddLicenceLink(json& links, const Schema& schema, const json& licence) {
+  if (!licence.is_string()) return;
+  const Vocabulary* v = schema.FindVocabulary("licences");
+  const Term* t = v ? v->FindId(licence.get<std::string>()) : nullptr;
+  if (t && !t->uri.empty()) links["licence"] = t->uri;
+}
+
+json RenderRecord(const StoredRecord& r, const Schema& schema) {
   json out = json::object();
   out["pid"] = r.pid;
   out["class"] = RecordClassName(r.cls);
@@ -105,10 +114,13 @@ json RenderRecord(const StoredRecord& r) {
   out["updated_at"] = r.updated_at;
   std::string self = "/api/v1/" + CollectionOf(r.cls) + "/" + r.pid;
   out["links"] = {{"self", self}, {"id", "/id/" + r.pid}, {"revisions", self + "/revisions"}};
+  if (auto l = r.document.find("licence"); l != r.document.end())
+    AddLicenceLink(out["links"], schema, *l);
   return out;
 }
 
-Response RecordResponse(const StoredRecord& r, const std::string& path, int status = 200) {
+Response RecordResponse(const StoredRecord& r, const Schema& schema, const std::string& path,
+                        int status = 200) {
   if (r.deleted) {
     Error e{ErrorCode::kGone, "record " + r.pid + " was deleted on " + r.updated_at + ": " +
                                   r.delete_reason,
@@ -117,7 +129,7 @@ Response RecordResponse(const StoredRecord& r, const std::string& path, int stat
                       {"revision", r.revision}};
     return ProblemResponse(e, path, {{"tombstone", tombstone}});
   }
-  Response resp = Json(RenderRecord(r), status);
+  Response resp = Json(RenderRecord(r, schema), status);
   resp.SetHeader("ETag", ETagFor(r));
   resp.SetHeader("Last-Modified-Revision", std::to_string(r.revision));
   return resp;
@@ -243,7 +255,7 @@ Response ListRecords(RecordClass cls, const Request& req, Context& ctx) {
   }
   RecordPage page = OR_PROBLEM(ctx.catalogue.List(cls, f, ctx.actor));
   json items = json::array();
-  for (const StoredRecord& r : page.records) items.push_back(RenderRecord(r));
+  for (const StoredRecord& r : page.records) items.push_back(RenderRecord(r, schema));
   json out = {{"items", std::move(items)}};
   if (!page.next_cursor.empty()) {
     std::string next = "/api/v1/" + CollectionOf(cls) + "?cursor=" + page.next_cursor +
@@ -301,7 +313,7 @@ Response GetRecord(RecordClass cls, const Request& req, Context& ctx) {
       return NotModified(ETagFor(r));
     }
   }
-  Response resp = RecordResponse(r, req.path);
+  Response resp = RecordResponse(r, ctx.catalogue.schema(), req.path);
   if (cache && resp.status == 200) cache->Put(key, {r.revision, resp.body, ETagFor(r)});
   return resp;
 }
@@ -310,7 +322,7 @@ Response CreateRecord(RecordClass cls, const Request& req, Context& ctx) {
   if (auto wrong = WrongMediaType(req, false)) return *wrong;
   json body = OR_PROBLEM(ParseBody(req));
   StoredRecord r = OR_PROBLEM(ctx.catalogue.Create(cls, body, ctx.actor, ReasonOf(req)));
-  Response resp = RecordResponse(r, req.path, 201);
+  Response resp = RecordResponse(r, ctx.catalogue.schema(), req.path, 201);
   resp.SetHeader("Location", "/api/v1/" + CollectionOf(cls) + "/" + r.pid);
   return resp;
 }
@@ -334,7 +346,7 @@ Response EditRecord(RecordClass cls, bool patch, const Request& req, Context& ct
   }
   r = patch ? ctx.catalogue.Patch(cls, pid, body, rev, ctx.actor, ReasonOf(req))
             : ctx.catalogue.Replace(cls, pid, body, rev, ctx.actor, ReasonOf(req));
-  return RecordResponse(OR_PROBLEM(std::move(r)), req.path);
+  return RecordResponse(OR_PROBLEM(std::move(r)), ctx.catalogue.schema(), req.path);
 }
 
 Response DeleteRecord(RecordClass cls, const Request& req, Context& ctx) {
@@ -401,7 +413,7 @@ Response RestoreRevision(RecordClass cls, const Request& req, Context& ctx) {
   int64_t n = OR_PROBLEM(ParseInt(req.params.at("n"), "revision"));
   std::optional<int64_t> expected = OR_PROBLEM(ExpectedRevision(req));
   StoredRecord r = OR_PROBLEM(ctx.catalogue.Restore(cls, pid, n, expected, ctx.actor, ReasonOf(req)));
-  return RecordResponse(r, req.path);
+  return RecordResponse(r, ctx.catalogue.schema(), req.path);
 }
 
 Response ResolvePid(const Request& req, Context& ctx) {
@@ -419,7 +431,7 @@ Response ResolvePid(const Request& req, Context& ctx) {
     return ItemJsonLdResponse(r.pid, req, ctx);
   std::string accept = req.Header("Accept").value_or("");
   if (accept.find("application/json") != std::string::npos || r.deleted) {
-    Response resp = RecordResponse(r, req.path);
+    Response resp = RecordResponse(r, ctx.catalogue.schema(), req.path);
     resp.SetHeader("Content-Location", target);
     return resp;
   }
@@ -591,7 +603,7 @@ Response Search(const Request& req, Context& ctx) {
   SearchPage page = OR_PROBLEM(ctx.catalogue.Search(p, ctx.actor));
   json items = json::array();
   for (const SearchHitView& h : page.hits) {
-    json item = RenderRecord(h.record);
+    json item = RenderRecord(h.record, ctx.catalogue.schema());
     if (!h.snippet.empty()) item["snippet"] = h.snippet;
     items.push_back(std::move(item));
   }
@@ -700,10 +712,11 @@ Response Changes(const Request& req, Context& ctx) {
 // Media
 
 // The description MediaService keeps (media/<id>.json), plus where the bytes are and links.
-json RenderMedia(const MediaAsset& a) {
+json RenderMedia(const MediaAsset& a, const Schema& schema) {
   json out = media::MediaService::Describe(a);
   out["preservation"] = {{"object", a.record_pid}, {"version", a.ocfl_version}, {"path", a.logical_path}};
   out["links"] = {{"self", "/api/v1/media/" + a.id}, {"record", "/api/v1/items/" + a.record_pid}};
+  if (!a.licence.empty()) AddLicenceLink(out["links"], schema, a.licence);
   return out;
 }
 
@@ -829,7 +842,7 @@ Response UploadMedia(const Request& req, Context& ctx) {
          {"computed_digest", FormatContentDigest(computed)}});
   }
   MediaAsset asset = OR_PROBLEM(ctx.media->Add(pid, std::move(upload), input, ctx.actor));
-  Response resp = Json(RenderMedia(asset), 201);
+  Response resp = Json(RenderMedia(asset, ctx.catalogue.schema()), 201);
   resp.SetHeader("Location", "/api/v1/media/" + asset.id);
   return resp;
 }
@@ -839,7 +852,7 @@ Response ListItemMedia(const Request& req, Context& ctx) {
   std::string pid = OR_PROBLEM(PidParam(req));
   std::vector<MediaAsset> assets = OR_PROBLEM(ctx.media->List(pid, ctx.actor));
   json items = json::array();
-  for (const MediaAsset& a : assets) items.push_back(RenderMedia(a));
+  for (const MediaAsset& a : assets) items.push_back(RenderMedia(a, ctx.catalogue.schema()));
   return Json({{"pid", pid}, {"media", std::move(items)}});
 }
 
@@ -852,7 +865,7 @@ Response GetMedia(const Request& req, Context& ctx) {
     return ProblemResponse(e, req.path);
   }
   MediaAsset asset = OR_PROBLEM(ctx.media->Get(*id, ctx.actor));
-  return Json(RenderMedia(asset));
+  return Json(RenderMedia(asset, ctx.catalogue.schema()));
 }
 
 void AddCollection(std::vector<Route>& routes, RecordClass cls) {

@@ -92,6 +92,32 @@ class ApiTest : public ::testing::Test {
 // ---------------------------------------------------------------------------------------------
 // Create, read, conditional requests
 
+// Licences are ids in the record and URIs in what the API answers (links.licence), and an
+// answer sent back as it came replaces the record without complaint.
+TEST_F(ApiTest, LicencesAreGivenAsUrisAndTheAnswerRoundTrips) {
+  json doc = testing::RelicDocument("Nhà ngục Đắk Mil");
+  doc["licence"] = "cc_by_sa_4_0";
+  const std::string pid = CreateItem(doc);
+  Reply r = Get("/api/v1/items/" + pid);
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(r.doc["licence"], "cc_by_sa_4_0");
+  EXPECT_EQ(r.doc["links"].value("licence", ""), "https://creativecommons.org/licenses/by-sa/4.0/");
+  Reply listed = Get("/api/v1/items?kind=relic");
+  ASSERT_EQ(listed.status, 200);
+  ASSERT_FALSE(listed.doc["items"].empty());
+  EXPECT_EQ(listed.doc["items"][0]["links"].value("licence", ""),
+            "https://creativecommons.org/licenses/by-sa/4.0/");
+  json back = r.doc;
+  back["licence"] = "cc0_1_0";
+  Reply put = Put("/api/v1/items/" + pid, back, r.Header("ETag"));
+  ASSERT_EQ(put.status, 200) << put;
+  EXPECT_EQ(put.doc["links"].value("licence", ""),
+            "https://creativecommons.org/publicdomain/zero/1.0/");
+  // No licence, no link.
+  const std::string bare = CreateItem(testing::RelicDocument("Đình làng"));
+  EXPECT_FALSE(Get("/api/v1/items/" + bare).doc["links"].contains("licence"));
+}
+
 TEST_F(ApiTest, CreateReturnsLocationEtagPidAndNfcText) {
   // "Nhà ngục Đắk Mil" with every accent written as a combining mark (NFD).
   const std::string nfd =

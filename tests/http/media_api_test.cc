@@ -164,6 +164,8 @@ TEST_F(MediaApiTest, EveryUploadIsANewVersionAndContentIsStoredOnce) {
   Reply third = Upload(item_, testing::SampleWav(), "role=recording&licence=CC%20BY-SA%204.0");
   ASSERT_EQ(third.status, 201) << third;
   EXPECT_EQ(third.doc["licence"], "cc_by_sa_4_0");  // matched from its label
+  EXPECT_EQ(third.doc["links"].value("licence", ""),
+            "https://creativecommons.org/licenses/by-sa/4.0/");  // and given as its URI
   EXPECT_NE(first.doc["id"], second.doc["id"]);
   EXPECT_EQ(second.doc["preservation"]["version"], "v2");
   EXPECT_EQ(third.doc["preservation"]["version"], "v3");
