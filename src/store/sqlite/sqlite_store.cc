@@ -615,7 +615,8 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
       // record would cost the engine a bitmap each.
       if (term.field != "legacy") packed_terms += term.field + kValueSeparator + term.value + kTermSeparator;
     }
-    packed_terms += TRY(PackedMediaTerms(c, id));
+    // A record being created has no media yet.
+    if (state == IndexState::kExisting) packed_terms += TRY(PackedMediaTerms(c, id));
   }
   auto d = TRY(c.Prepare(
       "INSERT INTO search_docs(record_id, seq, live, class, public, sort_key, recognition_date, "
