@@ -235,6 +235,40 @@ Result<Account> Accounts::SetGrants(const std::string& login, const std::vector<
   return AccountByLogin(a.login);
 }
 
+Result<Account> Accounts::SetDisabled(const std::string& login, bool disabled, const Acting& by) {
+  Account a = TRY(AccountByLogin(login));
+  if (disabled && a.login == by.name) {
+    return Fail(FieldProblem(ErrorCode::kConflict, "login", "self",
+                             "you cannot disable your own account",
+                             "bạn không thể khóa tài khoản của chính mình"));
+  }
+  if (a.disabled == disabled) return a;
+  a.disabled = disabled;
+  TRY(store_.Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutAccount(a));
+    if (disabled) TRY(w.DeleteSessionsOf(a.id));
+    return AppendAudit(w, {by.name, disabled ? "account.disabled" : "account.enabled", a.login,
+                           by.address, json::object()});
+  }));
+  return AccountByLogin(a.login);
+}
+
+Status Accounts::ResetSecondFactor(const std::string& login, const Acting& by) {
+  Account a = TRY(AccountByLogin(login));
+  std::optional<SecondFactor> f = TRY(store_.GetSecondFactor(a.id));
+  if (!f) {
+    return Fail(FieldProblem(ErrorCode::kConflict, "login", "no_second_factor",
+                             "account '" + a.login + "' has no second factor",
+                             "tài khoản '" + a.login + "' chưa bật xác thực hai bước"));
+  }
+  return store_.Write([&](StoreWriter& w) -> Status {
+    TRY(w.DeleteSecondFactor(a.id));
+    TRY(w.DeleteSessionsOf(a.id));
+    return AppendAudit(
+        w, {by.name, "auth.totp_reset", a.login, by.address, {{"was_confirmed", f->confirmed}}});
+  });
+}
+
 Result<int64_t> Accounts::Throttled(const std::string& login, const std::string& address) {
   const Clock::time_point now = settings_.now();
   const std::string since = FormatTime(now - settings_.failure_window);

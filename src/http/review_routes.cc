@@ -276,7 +276,21 @@ Response RequestUse(const Request& req, Context& ctx) {
   std::string pid = OR_PROBLEM(PidOf(req));
   json body = OR_PROBLEM(ObjectBody(req, kMaxSmallBody));
   workflow::UseRequestInput input = OR_PROBLEM(workflow::ParseUseRequest(body));
-  UsageRequest r = OR_PROBLEM(ReviewOf(ctx).RequestUse(PersonOf(ctx), pid, input));
+  workflow::UseRequestOutcome outcome =
+      OR_PROBLEM(ReviewOf(ctx).RequestUse(PersonOf(ctx), pid, input));
+  if (!outcome.request) {
+    std::string n = std::to_string(outcome.retry_after_seconds);
+    Response r = ProblemResponse(
+        429,
+        "too many commercial-use requests from this account or this address; try again in " + n +
+            " seconds",
+        "quá nhiều đề nghị sử dụng thương mại từ tài khoản hoặc địa chỉ này; hãy thử lại sau " + n +
+            " giây",
+        req.path);
+    r.SetHeader("Retry-After", n);
+    return r;
+  }
+  const UsageRequest& r = *outcome.request;
   // The requester sees what was kept, but not the internal links of the curators' list.
   json shown = RenderUseRequest(r);
   shown.erase("links");
