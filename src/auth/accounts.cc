@@ -299,6 +299,15 @@ Status Accounts::RecordFailure(const std::string& login, const std::string& addr
   });
 }
 
+std::string RecoveryCodeKey(const std::string& typed) {
+  std::string key;
+  for (char c : typed.substr(0, 64)) {
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return key.size() == 16 ? key : "";
+}
+
 Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::string& password_in,
                                        const std::string& address, const std::string& totp_code) {
   Result<std::string> normalised = NormaliseLogin(login_in);
@@ -346,9 +355,21 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
   }
   const int64_t now_step = TotpStep(
       std::chrono::duration_cast<std::chrono::seconds>(settings_.now().time_since_epoch()).count());
+  // A recovery code (self_service.h) stands in for the app's code once; only codes issued
+  // for the factor now on count.
+  std::optional<ApiToken> recovery;
   if (needs_code) {
     std::optional<std::string> key = Base32Decode(factor->secret);
     if (!key || !MatchTotp(*key, totp_code.substr(0, 16), now_step, factor->last_step)) {
+      if (std::string rc = RecoveryCodeKey(totp_code); !rc.empty()) {
+        std::optional<ApiToken> t = TRY(store_.FindApiToken(HashSecret(rc)));
+        if (t && t->scope == "recovery" && t->account_id == account->id && !t->revoked &&
+            t->created_at == factor->created_at)
+          recovery = t;
+      }
+    }
+    if (!recovery &&
+        (!key || !MatchTotp(*key, totp_code.substr(0, 16), now_step, factor->last_step))) {
       TRY(RecordFailure(login, address, "wrong_totp"));
       return Fail(Error{ErrorCode::kUnauthenticated,
                         "wrong or already used code of the authenticator app",
@@ -368,7 +389,9 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
     account->password_hash = TRY(HashPassword(password));
   }
   TRY(store_.Write([&](StoreWriter& w) -> Status {
-    if (needs_code) {
+    if (recovery) {
+      TRY(w.RevokeApiToken(account->id, recovery->id));  // used up
+    } else if (needs_code) {
       std::optional<SecondFactor> f = TRY(w.GetSecondFactor(account->id));
       std::optional<std::string> key = f ? Base32Decode(f->secret) : std::nullopt;
       std::optional<int64_t> step =
@@ -386,7 +409,8 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
     TRY(w.PutSession(session));
     TRY(w.PutAccount(*account));
     TRY(w.ClearLoginFailures("login:" + login));
-    return AppendAudit(w, {login, "auth.login", login, address, json::object()});
+    return AppendAudit(w, {login, "auth.login", login, address,
+                           recovery ? json{{"recovery_code", recovery->id}} : json::object()});
   }));
   s.account = *account;
   return SignInOutcome{std::move(s), 0};

@@ -142,6 +142,10 @@ class Accounts {
   AuthSettings settings_;
 };
 
+// A recovery code as it is hashed: its letters and digits, lower case ("" when it cannot be
+// one: not 16 of them).
+std::string RecoveryCodeKey(const std::string& typed);
+
 // The login and roles of an account, as principal.
 Principal PrincipalOf(const Account& account, TokenScope scope = TokenScope::kWrite);
 

@@ -441,7 +441,7 @@ void AddReviewPaths(json& paths) {
                   "\"totp\" beside the password, each code accepted once"},
       {"security", secured},
       {"requestBody", body({{"code", str}}, {"code"})},
-      {"responses", {{"200", {{"description", "On"}}}, {"401", denied},
+      {"responses", {{"200", {{"description", "On, with recovery_codes: ten one-time codes, shown once, each accepted as \"totp\" once"}}}, {"401", denied},
                      {"409", Problem("Nothing to confirm")}, {"422", bad}}}};
 }
 

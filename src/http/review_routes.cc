@@ -494,8 +494,15 @@ Response ConfirmTotp(const Request& req, Context& ctx) {
       OR_PROBLEM(workflow::TextMember(body, "code", 16, workflow::Presence::kRequired));
   if (auto none = NoAccounts(req, ctx)) return *none;
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
-  OR_PROBLEM(self.ConfirmTotp(*ctx.who, code, req.remote_address));
-  return JsonResponse({{"second_factor", "on"}});
+  std::vector<std::string> codes = OR_PROBLEM(self.ConfirmTotp(*ctx.who, code, req.remote_address));
+  Response r = JsonResponse(
+      {{"second_factor", "on"},
+       {"recovery_codes", codes},
+       {"note",
+        "recovery codes are shown once; each replaces one code of the app, once / mã khôi phục "
+        "chỉ hiện một lần; mỗi mã thay cho một mã của ứng dụng, một lần"}});
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
 }
 
 Response DisableTotp(const Request& req, Context& ctx) {
