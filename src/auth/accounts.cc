@@ -235,6 +235,40 @@ Result<Account> Accounts::SetGrants(const std::string& login, const std::vector<
   return AccountByLogin(a.login);
 }
 
+Result<Account> Accounts::SetDisabled(const std::string& login, bool disabled, const Acting& by) {
+  Account a = TRY(AccountByLogin(login));
+  if (disabled && a.login == by.name) {
+    return Fail(FieldProblem(ErrorCode::kConflict, "login", "self",
+                             "you cannot disable your own account",
+                             "bạn không thể khóa tài khoản của chính mình"));
+  }
+  if (a.disabled == disabled) return a;
+  a.disabled = disabled;
+  TRY(store_.Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutAccount(a));
+    if (disabled) TRY(w.DeleteSessionsOf(a.id));
+    return AppendAudit(w, {by.name, disabled ? "account.disabled" : "account.enabled", a.login,
+                           by.address, json::object()});
+  }));
+  return AccountByLogin(a.login);
+}
+
+Status Accounts::ResetSecondFactor(const std::string& login, const Acting& by) {
+  Account a = TRY(AccountByLogin(login));
+  std::optional<SecondFactor> f = TRY(store_.GetSecondFactor(a.id));
+  if (!f) {
+    return Fail(FieldProblem(ErrorCode::kConflict, "login", "no_second_factor",
+                             "account '" + a.login + "' has no second factor",
+                             "tài khoản '" + a.login + "' chưa bật xác thực hai bước"));
+  }
+  return store_.Write([&](StoreWriter& w) -> Status {
+    TRY(w.DeleteSecondFactor(a.id));
+    TRY(w.DeleteSessionsOf(a.id));
+    return AppendAudit(
+        w, {by.name, "auth.totp_reset", a.login, by.address, {{"was_confirmed", f->confirmed}}});
+  });
+}
+
 Result<int64_t> Accounts::Throttled(const std::string& login, const std::string& address) {
   const Clock::time_point now = settings_.now();
   const std::string since = FormatTime(now - settings_.failure_window);
@@ -263,6 +297,15 @@ Status Accounts::RecordFailure(const std::string& login, const std::string& addr
     if (!address.empty()) TRY(w.PutLoginFailure("address:" + address, at));
     return AppendAudit(w, {login, "auth.login_failed", login, address, {{"reason", why}}});
   });
+}
+
+std::string RecoveryCodeKey(const std::string& typed) {
+  std::string key;
+  for (char c : typed.substr(0, 64)) {
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return key.size() == 16 ? key : "";
 }
 
 Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::string& password_in,
@@ -312,9 +355,21 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
   }
   const int64_t now_step = TotpStep(
       std::chrono::duration_cast<std::chrono::seconds>(settings_.now().time_since_epoch()).count());
+  // A recovery code (self_service.h) stands in for the app's code once; only codes issued
+  // for the factor now on count.
+  std::optional<ApiToken> recovery;
   if (needs_code) {
     std::optional<std::string> key = Base32Decode(factor->secret);
     if (!key || !MatchTotp(*key, totp_code.substr(0, 16), now_step, factor->last_step)) {
+      if (std::string rc = RecoveryCodeKey(totp_code); !rc.empty()) {
+        std::optional<ApiToken> t = TRY(store_.FindApiToken(HashSecret(rc)));
+        if (t && t->scope == "recovery" && t->account_id == account->id && !t->revoked &&
+            t->created_at == factor->created_at)
+          recovery = t;
+      }
+    }
+    if (!recovery &&
+        (!key || !MatchTotp(*key, totp_code.substr(0, 16), now_step, factor->last_step))) {
       TRY(RecordFailure(login, address, "wrong_totp"));
       return Fail(Error{ErrorCode::kUnauthenticated,
                         "wrong or already used code of the authenticator app",
@@ -334,7 +389,9 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
     account->password_hash = TRY(HashPassword(password));
   }
   TRY(store_.Write([&](StoreWriter& w) -> Status {
-    if (needs_code) {
+    if (recovery) {
+      TRY(w.RevokeApiToken(account->id, recovery->id));  // used up
+    } else if (needs_code) {
       std::optional<SecondFactor> f = TRY(w.GetSecondFactor(account->id));
       std::optional<std::string> key = f ? Base32Decode(f->secret) : std::nullopt;
       std::optional<int64_t> step =
@@ -352,7 +409,8 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
     TRY(w.PutSession(session));
     TRY(w.PutAccount(*account));
     TRY(w.ClearLoginFailures("login:" + login));
-    return AppendAudit(w, {login, "auth.login", login, address, json::object()});
+    return AppendAudit(w, {login, "auth.login", login, address,
+                           recovery ? json{{"recovery_code", recovery->id}} : json::object()});
   }));
   s.account = *account;
   return SignInOutcome{std::move(s), 0};

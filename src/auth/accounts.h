@@ -124,6 +124,13 @@ class Accounts {
   Status ResetPassword(const std::string& token, const std::string& next,
                        const std::string& address);
 
+  // Turns an account off (every session ended, sign-in refused) or on again. Nobody turns
+  // their own account off (kConflict naming "login"): an administrator cannot lock themselves out.
+  Result<Account> SetDisabled(const std::string& login, bool disabled, const Acting& by);
+  // Removes the account's TOTP second factor (a lost phone), ending its sessions; the person
+  // enrols again after signing in with the password. kConflict when it has none.
+  Status ResetSecondFactor(const std::string& login, const Acting& by);
+
  private:
   Result<std::optional<Authenticated>> FromSession(const std::string& token_hash);
   Result<Account> AccountByLogin(const std::string& login);
@@ -134,6 +141,10 @@ class Accounts {
   MetadataStore& store_;
   AuthSettings settings_;
 };
+
+// A recovery code as it is hashed: its letters and digits, lower case ("" when it cannot be
+// one: not 16 of them).
+std::string RecoveryCodeKey(const std::string& typed);
 
 // The login and roles of an account, as principal.
 Principal PrincipalOf(const Account& account, TokenScope scope = TokenScope::kWrite);

@@ -281,11 +281,18 @@ Result<Enrolment> SelfService::EnrolTotp(const Authenticated& who, const std::st
   return Enrolment{Base32Encode(key), OtpAuthUri("Disan", a.login, key)};
 }
 
-Status SelfService::ConfirmTotp(const Authenticated& who, const std::string& code,
-                                const std::string& address) {
+Result<std::vector<std::string>> SelfService::ConfirmTotp(const Authenticated& who,
+                                                          const std::string& code,
+                                                          const std::string& address) {
   Account a = TRY(Own(who));
   int64_t now = TotpStep(UnixSeconds(accounts_.settings().now()));
-  return store_.Write([&](StoreWriter& w) -> Status {
+  std::vector<std::string> codes;
+  for (int i = 0; i < kRecoveryCodes; ++i) {
+    std::string raw = NewSecret("").substr(0, 16);  // 80 bits
+    codes.push_back(raw.substr(0, 4) + "-" + raw.substr(4, 4) + "-" + raw.substr(8, 4) + "-" +
+                    raw.substr(12, 4));
+  }
+  TRY(store_.Write([&](StoreWriter& w) -> Status {
     std::optional<SecondFactor> f = TRY(w.GetSecondFactor(a.id));
     if (!f || f->confirmed) {
       return Fail(ErrorCode::kConflict, "there is no second factor waiting for confirmation",
@@ -301,8 +308,16 @@ Status SelfService::ConfirmTotp(const Authenticated& who, const std::string& cod
     f->confirmed = true;
     f->last_step = *step;
     TRY(w.PutSecondFactor(*f));
-    return AppendAudit(w, {a.login, "auth.totp_confirm", a.login, address, json::object()});
-  });
+    // The codes carry the factor's creation time: those of an earlier factor no longer match
+    // (Accounts::SignIn), so none needs revoking when the factor is replaced or removed.
+    for (const std::string& c : codes) {
+      TRY(w.PutApiToken({0, HashSecret(RecoveryCodeKey(c)), a.id, "recovery code", "recovery",
+                         f->created_at, "", false}));
+    }
+    return AppendAudit(
+        w, {a.login, "auth.totp_confirm", a.login, address, {{"recovery_codes", kRecoveryCodes}}});
+  }));
+  return codes;
 }
 
 Status SelfService::DisableTotp(const Authenticated& who, const std::string& password,

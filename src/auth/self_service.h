@@ -17,6 +17,9 @@ namespace disan::auth {
 // an error code: the outcome says how long to wait).
 inline constexpr int kMaxRegistrationsPerHour = 5;
 
+// One-time recovery codes issued when a second factor is confirmed.
+inline constexpr int kRecoveryCodes = 10;
+
 struct Registration {
   std::string login;
   std::string display_name;  // "" = the login
@@ -63,7 +66,11 @@ class SelfService {
   // which every password sign-in needs a code (Accounts::SignIn).
   Result<Enrolment> EnrolTotp(const Authenticated& who, const std::string& password,
                               const std::string& address);
-  Status ConfirmTotp(const Authenticated& who, const std::string& code, const std::string& address);
+  // Confirming also issues kRecoveryCodes one-time recovery codes ("abcd-efgh-jkmn-pqrs"),
+  // returned here once and stored only as hashes; each stands in for a code of the app once
+  // (Accounts::SignIn) until the second factor is replaced.
+  Result<std::vector<std::string>> ConfirmTotp(const Authenticated& who, const std::string& code,
+                                               const std::string& address);
   // Turns the second factor off: the password and a current code are both required (a stolen
   // session alone cannot do it). kConflict when none is on.
   Status DisableTotp(const Authenticated& who, const std::string& password, const std::string& code,

@@ -370,7 +370,8 @@ void AddReviewPaths(json& paths) {
       {"responses", {{"201", {{"description", "The request as kept"}}},
                      {"404", Problem("No published item with this identifier")},
                      {"409", Problem("The item's licence already allows commercial use")},
-                     {"413", big}, {"422", bad}}}};
+                     {"413", big}, {"422", bad},
+                     {"429", Problem("Too many requests from this account or address in the last hour (Retry-After)")}}}};
   paths["/api/v1/usage-requests"]["get"] = {
       {"summary", "Commercial-use requests and their answers (curators)"}, {"security", secured},
       {"parameters", {Param("state", "query", "open, granted or refused"),
@@ -440,7 +441,7 @@ void AddReviewPaths(json& paths) {
                   "\"totp\" beside the password, each code accepted once"},
       {"security", secured},
       {"requestBody", body({{"code", str}}, {"code"})},
-      {"responses", {{"200", {{"description", "On"}}}, {"401", denied},
+      {"responses", {{"200", {{"description", "On, with recovery_codes: ten one-time codes, shown once, each accepted as \"totp\" once"}}}, {"401", denied},
                      {"409", Problem("Nothing to confirm")}, {"422", bad}}}};
 }
 
@@ -571,6 +572,66 @@ void AddStaffPaths(json& paths) {
       {"security", session}, {"parameters", {id}}, {"requestBody", form},
       {"responses", {{"200", html}, {"400", page_error}, {"403", page_error}, {"409", page_error},
                      {"413", page_error}, {"422", page_error}}}};
+}
+
+// The rest of the staff pages (http/staff_edit_routes.cc, http/staff_admin_routes.cc): the
+// schema-driven record forms, user and unit management, the password-reset page.
+void AddStaffFormPaths(json& paths) {
+  const json html = {{"description", "An HTML page (Vietnamese by default; ?lang=en), Cache-Control: no-store"},
+                     {"content", {{"text/html", {{"schema", {{"type", "string"}}}}}}}};
+  const json form = {{"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}};
+  const json page_error = {{"description", "The page again with the problem in both languages (an HTML page)"}};
+  const json session = json::array({{{"sessionCookie", json::array()}}, {{"bearerAuth", json::array()}}});
+  const json pid = Param("pid", "path", "Record PID");
+  const json kind = Param("kind", "path", "Heritage kind (relic, artifact, intangible, documentary)");
+  const json login = Param("login", "path", "Account login");
+  paths["/quan-tri/ban-ghi/{pid}/sua"]["get"] = {
+      {"summary", "Edit form of a record, generated from schema/record.json; for items also their media files and the upload form"},
+      {"security", session}, {"parameters", {pid}},
+      {"responses", {{"200", html}, {"403", Problem("Not allowed to edit this record (its state or unit)")}, {"404", page_error}}}};
+  paths["/quan-tri/ban-ghi/{pid}/sua"]["post"] = {
+      {"summary", "Save the edit form: one field per JSON pointer (/names/0/value), revision (the form's If-Match), reason, csrf_token"},
+      {"security", session}, {"parameters", {pid}}, {"requestBody", form},
+      {"responses", {{"303", {{"description", "Saved: to the form again (?saved=1)"}}}, {"400", page_error},
+                     {"403", page_error}, {"409", page_error}, {"413", page_error}, {"415", page_error},
+                     {"422", page_error}}}};
+  paths["/quan-tri/ban-ghi/moi"]["get"] = {
+      {"summary", "New record: choose its heritage kind"}, {"security", session},
+      {"responses", {{"200", html}, {"403", Problem("Not allowed to create records")}}}};
+  paths["/quan-tri/ban-ghi/moi/{kind}"]["get"] = {
+      {"summary", "New record form of a heritage kind"}, {"security", session}, {"parameters", {kind}},
+      {"responses", {{"200", html}, {"404", page_error}}}};
+  paths["/quan-tri/ban-ghi/moi/{kind}"]["post"] = {
+      {"summary", "Create a draft record from the form (fields as for the edit form, csrf_token)"},
+      {"security", session}, {"parameters", {kind}}, {"requestBody", form},
+      {"responses", {{"303", {{"description", "Created: to its edit form (?created=1)"}}}, {"400", page_error},
+                     {"403", page_error}, {"413", page_error}, {"422", page_error}}}};
+  paths["/quan-tri/nguoi-dung"]["get"] = {
+      {"summary", "Accounts with their roles (filters role, unit), the new-account form and the units"},
+      {"security", session},
+      {"parameters", {Param("role", "query", "Role"), Param("unit", "query", "Organisation PID")}},
+      {"responses", {{"200", html}, {"403", Problem("Not an administrator")}, {"422", page_error}}}};
+  paths["/quan-tri/nguoi-dung"]["post"] = {
+      {"summary", "Create a staff account (login, display_name, role, unit, csrf_token); the page shows its one-time password-reset link"},
+      {"security", session}, {"requestBody", form},
+      {"responses", {{"201", html}, {"400", page_error}, {"403", page_error}, {"409", page_error}, {"422", page_error}}}};
+  paths["/quan-tri/nguoi-dung/{login}"]["get"] = {
+      {"summary", "One account: roles, second factor, recent audit entries and the management forms"},
+      {"security", session}, {"parameters", {login}},
+      {"responses", {{"200", html}, {"403", Problem("Not an administrator")}, {"404", page_error}}}};
+  paths["/quan-tri/nguoi-dung/{login}"]["post"] = {
+      {"summary", "Change an account: do = grant | revoke (role, unit) | disable | enable | reset_link | reset_totp; csrf_token"},
+      {"security", session}, {"parameters", {login}}, {"requestBody", form},
+      {"responses", {{"200", html}, {"400", page_error}, {"403", page_error}, {"404", page_error},
+                     {"409", page_error}, {"422", page_error}}}};
+  paths["/dat-lai-mat-khau"]["get"] = {
+      {"summary", "Password-reset page of a one-time link (?token=...)"},
+      {"parameters", {Param("token", "query", "The one-time reset token")}},
+      {"responses", {{"200", html}}}};
+  paths["/dat-lai-mat-khau"]["post"] = {
+      {"summary", "Set a new password with the link's token: token, new_password, confirm_password, csrf_token (from the page's disan_form cookie)"},
+      {"requestBody", form},
+      {"responses", {{"200", html}, {"400", page_error}, {"403", page_error}, {"413", page_error}, {"422", page_error}}}};
 }
 
 // IIIF Image API 3.0, thumbnails and background jobs (http/iiif_routes.cc, docs/iiif.md).
@@ -779,6 +840,7 @@ json Build() {
   AddPortal(paths);
   AddReviewPaths(paths);
   AddStaffPaths(paths);
+  AddStaffFormPaths(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";

@@ -276,7 +276,21 @@ Response RequestUse(const Request& req, Context& ctx) {
   std::string pid = OR_PROBLEM(PidOf(req));
   json body = OR_PROBLEM(ObjectBody(req, kMaxSmallBody));
   workflow::UseRequestInput input = OR_PROBLEM(workflow::ParseUseRequest(body));
-  UsageRequest r = OR_PROBLEM(ReviewOf(ctx).RequestUse(PersonOf(ctx), pid, input));
+  workflow::UseRequestOutcome outcome =
+      OR_PROBLEM(ReviewOf(ctx).RequestUse(PersonOf(ctx), pid, input));
+  if (!outcome.request) {
+    std::string n = std::to_string(outcome.retry_after_seconds);
+    Response r = ProblemResponse(
+        429,
+        "too many commercial-use requests from this account or this address; try again in " + n +
+            " seconds",
+        "quá nhiều đề nghị sử dụng thương mại từ tài khoản hoặc địa chỉ này; hãy thử lại sau " + n +
+            " giây",
+        req.path);
+    r.SetHeader("Retry-After", n);
+    return r;
+  }
+  const UsageRequest& r = *outcome.request;
   // The requester sees what was kept, but not the internal links of the curators' list.
   json shown = RenderUseRequest(r);
   shown.erase("links");
@@ -480,8 +494,15 @@ Response ConfirmTotp(const Request& req, Context& ctx) {
       OR_PROBLEM(workflow::TextMember(body, "code", 16, workflow::Presence::kRequired));
   if (auto none = NoAccounts(req, ctx)) return *none;
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
-  OR_PROBLEM(self.ConfirmTotp(*ctx.who, code, req.remote_address));
-  return JsonResponse({{"second_factor", "on"}});
+  std::vector<std::string> codes = OR_PROBLEM(self.ConfirmTotp(*ctx.who, code, req.remote_address));
+  Response r = JsonResponse(
+      {{"second_factor", "on"},
+       {"recovery_codes", codes},
+       {"note",
+        "recovery codes are shown once; each replaces one code of the app, once / mã khôi phục "
+        "chỉ hiện một lần; mỗi mã thay cho một mã của ứng dụng, một lần"}});
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
 }
 
 Response DisableTotp(const Request& req, Context& ctx) {

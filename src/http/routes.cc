@@ -15,6 +15,8 @@
 #include "http/auth_routes.h"
 #include "http/review_routes.h"
 #include "http/staff_routes.h"
+#include "http/staff_edit_routes.h"
+#include "http/staff_admin_routes.h"
 #include "http/content_digest.h"
 #include "http/interop_routes.h"
 #include "http/portal_routes.h"
@@ -933,6 +935,8 @@ const std::vector<Route>& Routes() {
     AddIiifRoutes(r);
     AddReviewRoutes(r);
     AddStaffRoutes(r);
+    AddStaffEditRoutes(r);
+    AddStaffAdminRoutes(r);
     return r;
   }();
   return routes;

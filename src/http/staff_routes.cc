@@ -15,6 +15,8 @@
 #include "http/http_parser.h"
 #include "http/portal_routes.h"
 #include "http/problem.h"
+#include "http/staff_admin_routes.h"
+#include "http/staff_page.h"
 #include "portal/renderer.h"
 #include "workflow/review.h"
 
@@ -23,22 +25,10 @@ namespace {
 
 using nlohmann::json;
 using portal::Lang;
+using namespace staff;  // the helpers every staff page shares (staff_page.h)
 
-// A sign-in form is small; anything bigger is refused before it is parsed.
-constexpr size_t kMaxFormBody = 8 * 1024;
 constexpr std::string_view kFormCookie = "disan_form";
 constexpr std::string_view kFormTokenPrefix = "f_";
-
-using Form = std::multimap<std::string, std::string>;
-
-std::string AsciiLower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string Tr(Lang lang, const std::string& key) {
-  return portal::Renderer::Builtin().translations().Get(lang, key);
-}
 
 // The value of cookie `name`, or "" (RFC 6265: "a=b; c=d").
 std::string CookieOf(const Request& req, std::string_view name) {
@@ -68,95 +58,6 @@ std::string FormToken(const Request& req) {
             std::all_of(have.begin(), have.end(),
                         [](unsigned char c) { return std::isalnum(c) || c == '_'; });
   return ok ? have : auth::NewSecret(std::string(kFormTokenPrefix));
-}
-
-// The fields of a form post (application/x-www-form-urlencoded, at most `max` bytes).
-Result<Form> FormOf(const Request& req, size_t max = kMaxFormBody) {
-  if (req.body.size() > max) {
-    std::string n = std::to_string(max);
-    return Fail(
-        Error{ErrorCode::kTooLarge,
-              "the form is larger than " + n + " bytes",
-              "biểu mẫu lớn hơn " + n + " byte",
-              {{"body", "too_large", "larger than " + n + " bytes", "lớn hơn " + n + " byte"}}});
-  }
-  std::string type = req.Header("Content-Type").value_or("");
-  if (!AsciiLower(type).starts_with("application/x-www-form-urlencoded")) {
-    return Fail(Error{ErrorCode::kInvalid,
-                      "the form must be sent as application/x-www-form-urlencoded",
-                      "biểu mẫu phải được gửi dạng application/x-www-form-urlencoded",
-                      {{"Content-Type", "media_type", "must be application/x-www-form-urlencoded",
-                        "phải là application/x-www-form-urlencoded"}}});
-  }
-  Form form;
-  ParseQueryString(req.body, form);
-  return form;
-}
-
-// The status of a refused form: 415 for the wrong media type, else that of the error.
-int FormStatus(const Error& e) {
-  return !e.fields.empty() && e.fields[0].path == "Content-Type" ? 415 : StatusFor(e.code);
-}
-
-std::string FieldOf(const Form& form, const std::string& name) {
-  auto it = form.find(name);
-  return it == form.end() ? "" : it->second;
-}
-
-bool TokenMatches(const Form& form, const std::string& expected) {
-  std::string sent = FieldOf(form, "csrf_token");
-  return !expected.empty() && !sent.empty() && auth::ConstantTimeEquals(sent, expected);
-}
-
-const Error& StaleForm() {
-  static const Error e{ErrorCode::kInvalid,
-                       "csrf_token: the form has expired or did not come from this site; "
-                       "reload the page and send it again",
-                       "csrf_token: biểu mẫu đã hết hạn hoặc không đến từ trang này; hãy tải lại "
-                       "trang và gửi lại",
-                       {{"csrf_token", "csrf", "is missing or does not match the session",
-                         "bị thiếu hoặc không khớp với phiên"}}};
-  return e;
-}
-
-// A message box: the text in the page's language, and in the other one below it.
-json Message(Lang lang, const std::string& kind, const std::string& en, const std::string& vi) {
-  return {{"kind", kind},
-          {"ok", kind == "ok"},
-          {"text", lang == Lang::kVi ? vi : en},
-          {"other", lang == Lang::kVi ? en : vi},
-          {"other_lang", std::string(portal::LangCode(portal::OtherLang(lang)))}};
-}
-
-json ErrorMessage(Lang lang, const Error& e) {
-  if (StatusFor(e.code) >= 500) {  // no internals on a page; the log has them
-    return Message(lang, "error", "the server could not answer; please try again later",
-                   "máy chủ không trả lời được; xin thử lại sau");
-  }
-  return Message(lang, "error", e.message_en, e.message_vi);
-}
-
-// A staff page: the portal's layout, never stored by a cache.
-Response StaffPage(int status, std::string_view name, json model, const Request& req,
-                   const Context& ctx, const portal::PageRequest& page) {
-  Response r = PortalPage(status, name, std::move(model), req, ctx.services, page);
-  std::erase_if(r.headers, [](const auto& h) { return AsciiLower(h.first) == "cache-control"; });
-  r.SetHeader("Cache-Control", "no-store");
-  return r;
-}
-
-Response SeeOther(std::string_view location) {
-  Response r;
-  r.status = 303;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = std::string(location) + "\n";
-  r.SetHeader("Location", std::string(location));
-  r.SetHeader("Cache-Control", "no-store");
-  return r;
-}
-
-bool SignedInBySession(const Context& ctx) {
-  return ctx.who && ctx.who->via == auth::Via::kSession;
 }
 
 // Where to go after signing in: a staff page the browser asked for (`next`), else the
@@ -290,6 +191,66 @@ Response PostLogout(const Request& req, Context& ctx) {
   return r;
 }
 
+// ---- Password reset by a one-time link (an administrator issues it) ----
+
+Response ResetPage(int status, const Request& req, Context& ctx, const std::string& token,
+                   json message, bool done) {
+  portal::PageRequest p = PortalPageRequest(req, ctx.services);
+  json model =
+      portal::CommonModel(p, Tr(p.lang, "staff_reset_title"), Tr(p.lang, "staff_reset_intro"));
+  model["message"] = std::move(message);
+  model["done"] = done;
+  const std::string form_token = FormToken(req);
+  model["csrf"] = form_token;
+  model["token"] = token.size() <= 200 ? token : "";
+  Response r = StaffPage(status, "staff_reset", std::move(model), req, ctx, p);
+  r.SetHeader("Set-Cookie", Cookie(kFormCookie, form_token, 3600, ctx.services));
+  // The link's secret stays on this page: never sent on as a Referer.
+  std::erase_if(r.headers, [](const auto& h) { return AsciiLower(h.first) == "referrer-policy"; });
+  r.SetHeader("Referrer-Policy", "no-referrer");
+  return r;
+}
+
+Response GetReset(const Request& req, Context& ctx) {
+  return ResetPage(200, req, ctx, req.Query("token").value_or(""), nullptr, false);
+}
+
+Response PostReset(const Request& req, Context& ctx) {
+  const Lang lang = PortalPageRequest(req, ctx.services).lang;
+  Result<Form> form = FormOf(req);
+  if (!form) {
+    return ResetPage(FormStatus(form.error()), req, ctx, "", ErrorMessage(lang, form.error()),
+                     false);
+  }
+  const std::string token = FieldOf(*form, "token");
+  if (!TokenMatches(*form, CookieOf(req, kFormCookie))) {
+    return ResetPage(400, req, ctx, token, ErrorMessage(lang, StaleForm()), false);
+  }
+  if (!ctx.services.accounts) {
+    return ResetPage(
+        503, req, ctx, token,
+        Message(lang, "error", "this server has no accounts", "máy chủ này không có tài khoản"),
+        false);
+  }
+  const std::string next = FieldOf(*form, "new_password");
+  if (next != FieldOf(*form, "confirm_password")) {
+    return ResetPage(422, req, ctx, token,
+                     ErrorMessage(lang, workflow::FieldInvalid(
+                                            "confirm_password", "mismatch",
+                                            "the two passwords differ; type the same one twice",
+                                            "hai mật khẩu khác nhau; hãy gõ cùng một mật khẩu")),
+                     false);
+  }
+  if (Status s = ctx.services.accounts->ResetPassword(token, next, req.remote_address); !s) {
+    return ResetPage(StatusFor(s.error().code), req, ctx, token, ErrorMessage(lang, s.error()),
+                     false);
+  }
+  return ResetPage(
+      200, req, ctx, "",
+      Message(lang, "ok", Tr(Lang::kEn, "staff_reset_done"), Tr(Lang::kVi, "staff_reset_done")),
+      true);
+}
+
 // ---- Dashboard: what waits for me ----
 
 std::string TermOf(const Schema& schema, std::string_view vocabulary, const std::string& id,
@@ -299,8 +260,6 @@ std::string TermOf(const Schema& schema, std::string_view vocabulary, const std:
   }
   return id;
 }
-
-workflow::Person PersonOf(const Context& ctx) { return {ctx.principal, ctx.actor}; }
 
 std::string SubmissionPath(int64_t id) {
   return std::string(kStaffSubmissionPrefix) + std::to_string(id);
@@ -539,8 +498,15 @@ Response ReviewScreen(int status, const Request& req, Context& ctx, int64_t id, 
                        {"reason", e.value("reason", "")}});
   }
   model["history"] = history;
-  const bool may_act = read->second == workflow::View::kReviewer && s.state == "in_review" &&
-                       auth::Allows(ctx.principal, auth::Action::kReview, {});
+  bool may_act = read->second == workflow::View::kReviewer && s.state == "in_review" &&
+                 auth::Allows(ctx.principal, auth::Action::kReview, {});
+  // Someone who already acted on this step (or may not take it) is told so, not shown forms.
+  if (may_act) {
+    if (Status st = review.CheckMayAct(PersonOf(ctx), s, workflow::Decision::kApprove); !st) {
+      may_act = false;
+      model["cannot_act"] = Message(lang, "note", st.error().message_en, st.error().message_vi);
+    }
+  }
   model["may_act"] = may_act;
   json fields = json::array();
   for (const json& c : diff) fields.push_back({{"value", c["path"]}});
@@ -663,6 +629,8 @@ void AddStaffRoutes(std::vector<Route>& routes) {
   routes.push_back({"POST", std::string(kStaffLoginPath), Access::Of(Action::kSignIn), PostLogin});
   routes.push_back(
       {"POST", std::string(kStaffLogoutPath), Access::Of(Action::kManageOwnAccount), PostLogout});
+  routes.push_back({"GET", std::string(kStaffResetPath), Access::Of(Action::kSignIn), GetReset});
+  routes.push_back({"POST", std::string(kStaffResetPath), Access::Of(Action::kSignIn), PostReset});
   routes.push_back({"GET", std::string(kStaffDashboardPath),
                     Access::Of(Action::kViewOwnContributions), Dashboard});
   const std::string one = std::string(kStaffSubmissionPrefix) + "{id}";

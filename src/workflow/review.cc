@@ -600,10 +600,43 @@ Result<SubmissionPage> Review::Queue(const Person& who, const QueueFilter& f) {
   return page;
 }
 
-Result<UsageRequest> Review::RequestUse(const Person& who, const std::string& pid,
-                                        const UseRequestInput& input) {
+Result<UseRequestOutcome> Review::RequestUse(const Person& who, const std::string& pid,
+                                             const UseRequestInput& input) {
+  // Throttling: the times of recent requests are kept under one key per account and one per
+  // address (the sign-in failures' table, with keys of their own).
+  const auto now = std::chrono::system_clock::now();
+  std::vector<std::pair<std::string, int>> keys;
+  if (who.principal.account_id != 0) {
+    keys.emplace_back("usage:account:" + std::to_string(who.principal.account_id),
+                      kMaxUseRequestsPerAccountPerHour);
+  }
+  if (!who.actor.address.empty())
+    keys.emplace_back("usage:address:" + who.actor.address, kMaxUseRequestsPerAddressPerHour);
+  int64_t wait = 0;
+  for (const auto& [key, limit] : keys) {
+    std::vector<std::string> recent = TRY(
+        catalogue_.store().LoginFailuresSince(key, auth::FormatTime(now - std::chrono::hours(1))));
+    if (recent.size() < static_cast<size_t>(limit)) continue;
+    std::optional<auth::Clock::time_point> oldest = auth::ParseTime(recent[recent.size() - limit]);
+    int64_t w = oldest ? std::chrono::duration_cast<std::chrono::seconds>(
+                             *oldest + std::chrono::hours(1) - now)
+                                 .count() +
+                             1
+                       : 3600;
+    wait = std::max(wait, std::max<int64_t>(1, w));
+  }
+  if (wait > 0) {
+    TRY(auth::AppendAudit(catalogue_.store(),
+                          {who.actor.name.empty() ? "anonymous" : who.actor.name,
+                           "usage.request_throttled",
+                           pid,
+                           who.actor.address,
+                           {{"retry_after", wait}}}));
+    return UseRequestOutcome{std::nullopt, wait};
+  }
   UsageRequest r;
   TRY(catalogue_.store().Write([&](StoreWriter& w) -> Status {
+    for (const auto& [key, limit] : keys) TRY(w.PutLoginFailure(key, auth::FormatTime(now)));
     StoredRecord record = TRY(CorrectableRecord(w, pid));
     std::string licence = record.document.value("licence", "");
     if (!CommercialUseNeedsPermission(licence)) {
@@ -626,7 +659,7 @@ Result<UsageRequest> Review::RequestUse(const Person& who, const std::string& pi
     // No personal data in the audit log: it outlives account deletion.
     return Audit(w, who, "usage.request", pid, {{"request", r.id}});
   }));
-  return catalogue_.store().GetUsageRequest(r.id);
+  return UseRequestOutcome{TRY(catalogue_.store().GetUsageRequest(r.id)), 0};
 }
 
 Result<UsageRequest> Review::AnswerUse(const Person& who, int64_t id, const UseAnswer& answer) {

@@ -71,6 +71,16 @@ struct SubmissionPage {
 // (no internal note); reviewers see everything.
 enum class View { kContributor, kReviewer };
 
+// Commercial-use requests allowed per hour from one account, and from one address.
+inline constexpr int kMaxUseRequestsPerAccountPerHour = 10;
+inline constexpr int kMaxUseRequestsPerAddressPerHour = 30;
+
+// A commercial-use request stored, or refused for retry_after_seconds (too many asked).
+struct UseRequestOutcome {
+  std::optional<UsageRequest> request;
+  int64_t retry_after_seconds = 0;
+};
+
 class Review {
  public:
   Review(Catalogue& catalogue, std::shared_ptr<const ReviewConfig> config);
@@ -103,14 +113,20 @@ class Review {
 
   // Commercial-use requests: anyone may ask about a public item whose licence needs
   // permission (kConflict otherwise); curators answer once (kConflict when answered).
-  Result<UsageRequest> RequestUse(const Person& who, const std::string& pid,
-                                  const UseRequestInput& input);
+  // At most kMaxUseRequestsPerAccountPerHour from one account and
+  // kMaxUseRequestsPerAddressPerHour from one address (who.actor.address): past either, the
+  // outcome holds no request but the seconds to wait, and nothing is stored.
+  Result<UseRequestOutcome> RequestUse(const Person& who, const std::string& pid,
+                                       const UseRequestInput& input);
   Result<UsageRequest> AnswerUse(const Person& who, int64_t id, const UseAnswer& answer);
 
   const ReviewConfig& config() const { return *config_; }
 
- private:
+  // Whether `who` may act on the current step of `s` (not their own submission, the step's
+  // role, not approved by them already): the review screen shows why not instead of the forms.
   Status CheckMayAct(const Person& who, const Submission& s, Decision decision) const;
+
+ private:
   Status Notify(StoreWriter& w, const Submission& s, const std::string& event,
                 const std::string& en, const std::string& vi);
 

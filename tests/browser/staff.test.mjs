@@ -58,6 +58,18 @@ async function checkAxe(page, name) {
   assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), [], `${name} page`);
 }
 
+// Signs in through the form as `login`, ending the session of an earlier test first; lands on `next`.
+async function signIn(page, login, next) {
+  await page.goto(base + '/dang-nhap?next=' + encodeURIComponent(next));
+  if (await page.locator('#login').count() === 0) {
+    await Promise.all([page.waitForURL(/signed_out=1/), page.click('form[action="/dang-xuat"] button')]);
+    await page.goto(base + '/dang-nhap?next=' + encodeURIComponent(next));
+  }
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForURL((u) => u.pathname === next), page.click('form.staff-form button[type=submit]')]);
+}
+
 before(async () => {
   if (noChromium) return;
   const { chromium } = await import('playwright-core');
@@ -124,4 +136,77 @@ test('a reviewer signs in, opens the dashboard and a submission, and approves it
   const after = await api('POST', '/api/v1/auth/login', { login: 'chuyengia', password });
   const state = await api('GET', `/api/v1/submissions/${sent.body.id}`, null, after.body.token);
   assert.equal(state.body.awaiting_role, 'curator');
+});
+
+test('a curator edits a record through the schema form and uploads an image with progress', { skip: noChromium }, async () => {
+  addUser('bientap.tinh', 'curator');
+  const list = await api('GET', '/api/v1/items?kind=relic&limit=1');
+  assert.equal(list.status, 200, JSON.stringify(list.body));
+  const pid = list.body.items[0].pid;
+  const image = join(work, 'anh <thu> "mot".jpg');
+  execFileSync('vips', ['gaussnoise', image, '1600', '1200']);
+
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => { errors.push('a dialog opened: ' + d.message()); d.dismiss(); });
+  await signIn(page, 'bientap.tinh', `/quan-tri/ban-ghi/${pid}/sua`);
+  await checkAxe(page, 'edit');
+
+  // Lists: the script adds an entry (index after the empty one) and removes one.
+  const names = page.locator('fieldset[data-list="/names"]');
+  const before = await names.locator(':scope > [data-entry]').count();
+  await names.locator(':scope > p > [data-add]').click();
+  assert.equal(await names.locator(':scope > [data-entry]').count(), before + 1);
+  await names.locator(':scope > [data-entry]').last().locator('[data-remove]').click();
+  assert.equal(await names.locator(':scope > [data-entry]').count(), before);
+
+  await page.fill('[id="f-dating-text"]', 'cuối thế kỷ XIX <b>');
+  await Promise.all([page.waitForURL(/\?saved=1$/), page.click('form.staff-record-form button[type=submit]')]);
+  assert.match(await page.locator('[role=status]').first().innerText(), /Đã lưu bản ghi/);
+  assert.equal(await page.inputValue('[id="f-dating-text"]'), 'cuối thế kỷ XIX <b>');
+  await checkAxe(page, 'edit-saved');
+
+  // A validation message beside its field, the input kept.
+  await page.fill('[id="f-dating-from_year"]', 'năm ấy');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.staff-record-form button[type=submit]')]);
+  assert.match(await page.locator('#f-dating-from_year-error').innerText(), /phải là số nguyên/);
+  assert.equal(await page.inputValue('[id="f-dating-from_year"]'), 'năm ấy');
+  await checkAxe(page, 'edit-invalid');
+
+  // Upload with progress, to the media API.
+  await page.goto(base + `/quan-tri/ban-ghi/${pid}/sua`);
+  await page.setInputFiles('#upload-file', image);
+  await page.fill('#upload-caption-vi', 'Ảnh thử <i>nghiệm</i>');
+  await page.click('form.staff-upload button[type=submit]');
+  await page.locator('[data-upload-status]').filter({ hasText: 'Đã tải lên' }).waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('#upload-progress').getAttribute('value'), '100');
+  assert.match(await page.locator('[data-upload-percent]').innerText(), /100%/);
+  await page.screenshot({ path: join(artifacts, 'staff-upload.png'), fullPage: true });
+  await page.reload();
+  assert.match(await page.locator('.staff-media').innerText(), /anh <thu> "mot"\.jpg/);
+  await checkAxe(page, 'edit-media');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an administrator manages users and units', { skip: noChromium }, async () => {
+  addUser('quantri', 'administrator');
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, 'quantri', '/quan-tri/nguoi-dung');
+  await checkAxe(page, 'users');
+  await page.fill('#new-login', 'nhanvien.moi');
+  await page.fill('#new-name', 'Nhân viên <mới>');
+  await page.selectOption('#new-role', 'reviewer');
+  await Promise.all([page.waitForLoadState('load'), page.click('section[aria-labelledby="new-account-heading"] button[type=submit]')]);
+  assert.match(await page.inputValue('#reset-link'), /\/dat-lai-mat-khau\?token=disan_r_/);
+  await checkAxe(page, 'user-created');
+  await page.goto(base + '/quan-tri/nguoi-dung/nhanvien.moi');
+  await checkAxe(page, 'user');
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -72,6 +72,72 @@ class StaffPagesTest : public AuthTest {
     return r.doc;
   }
 
+  // What `html`'s escaping hid: &amp; &lt; &gt; &quot; &#39; and the like, back to text.
+  static std::string Unescape(std::string s) {
+    static const std::pair<const char*, const char*> kEntities[] = {
+        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&#39;", "'"},
+        {"&#x2F;", "/"}, {"&#47;", "/"}, {"&#96;", "`"}, {"&#x3D;", "="}, {"&amp;", "&"}};
+    for (const auto& [entity, text] : kEntities) {
+      for (size_t at = s.find(entity); at != std::string::npos; at = s.find(entity, at + 1))
+        s.replace(at, std::string_view(entity).size(), text);
+    }
+    return s;
+  }
+
+  // The fields a browser would send from the form posting to `action` on `html`: inputs with
+  // their values (checkboxes only when checked), textareas, the selected option of each select;
+  // nothing inside a <template> (inert until the script copies it).
+  static Form FormFields(std::string html, const std::string& action) {
+    static const std::regex templ(R"re(<template[\s\S]*?</template>)re");
+    html = std::regex_replace(html, templ, "");
+    size_t start = html.find("action=\"" + action + "\"");
+    if (start == std::string::npos) return {};
+    size_t end = html.find("</form>", start);
+    std::string form = html.substr(start, end - start);
+    Form out;
+    static const std::regex element(
+        R"re(<input([^>]*)>|<textarea([^>]*)>([\s\S]*?)</textarea>|<select([^>]*)>([\s\S]*?)</select>)re");
+    static const std::regex name(R"re(\bname="([^"]*)")re");
+    static const std::regex value(R"re(\bvalue="([^"]*)")re");
+    static const std::regex selected(R"re(<option value="([^"]*)" selected>)re");
+    for (std::sregex_iterator it(form.begin(), form.end(), element), stop; it != stop; ++it) {
+      const std::smatch& m = *it;
+      std::smatch n, v;
+      if (m[1].matched) {
+        std::string attrs = m[1].str();
+        if (!std::regex_search(attrs, n, name)) continue;
+        if (attrs.find("type=\"checkbox\"") != std::string::npos &&
+            attrs.find(" checked") == std::string::npos)
+          continue;
+        std::regex_search(attrs, v, value);
+        out.emplace_back(Unescape(n[1].str()), v.empty() ? "" : Unescape(v[1].str()));
+      } else if (m[2].matched) {
+        std::string attrs = m[2].str();
+        if (std::regex_search(attrs, n, name))
+          out.emplace_back(Unescape(n[1].str()), Unescape(m[3].str()));
+      } else {
+        std::string attrs = m[4].str();
+        std::string options = m[5].str();
+        if (!std::regex_search(attrs, n, name)) continue;
+        out.emplace_back(Unescape(n[1].str()),
+                         std::regex_search(options, v, selected) ? Unescape(v[1].str()) : "");
+      }
+    }
+    return out;
+  }
+
+  // `form` with field `name` set to `value` (added when it has none).
+  static Form With(Form form, const std::string& name, const std::string& value) {
+    for (auto& [k, v] : form) {
+      if (k == name) {
+        v = value;
+        return form;
+      }
+    }
+    form.emplace_back(name, value);
+    return form;
+  }
+
   // Signs in through the sign-in page; the session cookie ("disan_session=...") or "".
   std::string SignIn(const std::string& login, const std::string& password = kPassword) const {
     HttpReply page = Page("/dang-nhap");

@@ -1,11 +1,13 @@
 // The staff sign-in and sign-out pages over real HTTP: form tokens, throttling, the TOTP
 // field, hostile and oversized forms, no-store.
+#include "auth/self_service.h"
 #include "auth/totp.h"
 #include "staff_fixture.h"
 
 namespace disan {
 namespace {
 
+using nlohmann::json;
 using testing::HttpReply;
 
 class StaffLogin : public testing::StaffPagesTest {};
@@ -125,6 +127,64 @@ TEST_F(StaffLogin, AccountsWithASecondFactorGetTheCodeField) {
                       cookie);
   EXPECT_EQ(ok.status, 303) << ok;
   EXPECT_TRUE(SetCookie(ok, "disan_session").has_value());
+}
+
+TEST_F(StaffLogin, ARecoveryCodeStandsInForTheAppOnceAndOnlyForItsFactor) {
+  CreateAccount("curator", "curator");
+  std::string bearer = SessionToken("curator");
+  HttpReply enrol = Send("POST", "/api/v1/auth/totp", {{"password", testing::kPassword}}, bearer);
+  ASSERT_EQ(enrol.status, 201) << enrol;
+  std::string key = auth::Base32Decode(enrol.doc["secret"].get<std::string>()).value_or("");
+  const int64_t step = auth::TotpStep(std::time(nullptr));
+  HttpReply confirmed =
+      Send("POST", "/api/v1/auth/totp/confirm", {{"code", auth::TotpCode(key, step)}}, bearer);
+  ASSERT_EQ(confirmed.status, 200) << confirmed;
+  EXPECT_EQ(confirmed.Header("Cache-Control"), "no-store");
+  json codes = confirmed.doc["recovery_codes"];
+  ASSERT_EQ(codes.size(), static_cast<size_t>(auth::kRecoveryCodes));
+  const std::string code = codes[0].get<std::string>();
+  EXPECT_EQ(code.size(), 19u);
+  // Codes are no API tokens and are not listed among the person's tokens.
+  EXPECT_EQ(Send("GET", "/api/v1/auth/session", nullptr, code).status, 401);
+  HttpReply tokens = Send("GET", "/api/v1/auth/tokens", nullptr, bearer);
+  ASSERT_EQ(tokens.status, 200) << tokens;
+  EXPECT_TRUE(tokens.doc["tokens"].empty()) << tokens;
+
+  auto sign_in = [&](const std::string& totp) {
+    HttpReply page = Page("/dang-nhap");
+    const std::string cookie = "disan_form=" + SetCookie(page, "disan_form").value_or("");
+    return Post("/dang-nhap",
+                Encode({{"csrf_token", FormToken(page.body)},
+                        {"login", "curator"},
+                        {"password", testing::kPassword},
+                        {"totp", totp}}),
+                cookie);
+  };
+  std::string upper = code;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  HttpReply ok = sign_in(upper);  // as typed from paper: case and dashes do not matter
+  EXPECT_EQ(ok.status, 303) << ok;
+  EXPECT_EQ(sign_in(code).status, 401);  // used up
+  EXPECT_EQ(sign_in("aaaa-bbbb-cccc-dddd").status, 401);
+  EXPECT_EQ(sign_in(codes[1].get<std::string>()).status, 303);
+  json logins = AuditEntries("auth.login");
+  EXPECT_NE(logins.dump().find("recovery_code"), std::string::npos);
+
+  // An administrator resets the factor and the person enrols again: the old codes no longer
+  // count.
+  HttpReply reset = testing::SendHttp(server_.port, "POST", "/quan-tri/nguoi-dung/curator",
+                                      {{"Authorization", "Bearer " + server_.token},
+                                       {"Content-Type", "application/x-www-form-urlencoded"}},
+                                      "do=reset_totp");
+  ASSERT_EQ(reset.status, 200) << reset;
+  std::string again = SessionToken("curator");
+  HttpReply enrol2 = Send("POST", "/api/v1/auth/totp", {{"password", testing::kPassword}}, again);
+  ASSERT_EQ(enrol2.status, 201) << enrol2;
+  std::string key2 = auth::Base32Decode(enrol2.doc["secret"].get<std::string>()).value_or("");
+  ASSERT_EQ(Send("POST", "/api/v1/auth/totp/confirm", {{"code", auth::TotpCode(key2, step)}}, again)
+                .status,
+            200);
+  EXPECT_EQ(sign_in(codes[2].get<std::string>()).status, 401);
 }
 
 TEST_F(StaffLogin, OversizedMalformedAndForeignFormsAreRefusedAndAudited) {

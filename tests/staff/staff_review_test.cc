@@ -2,6 +2,7 @@
 // approve / reject / request-changes forms with and without their CSRF token; a second
 // approval by the same person; who may open the screen at all.
 #include "staff_fixture.h"
+#include "workflow/review.h"
 
 namespace disan {
 namespace {
@@ -113,6 +114,60 @@ TEST_F(StaffReview, RejectNeedsAReasonAndRequestChangesCarriesFieldComments) {
   ASSERT_EQ(s["comments"].size(), 1u) << s;
   EXPECT_EQ(s["comments"][0]["field"], "/names/0/value");
   EXPECT_EQ(s["comments"][0]["text"], "Tên không có <script>");
+}
+
+TEST_F(StaffReview, SomeoneWhoAlreadyActedSeesWhyInsteadOfTheForms) {
+  // A person holding both roles takes step 1; step 2 needs a different person.
+  HttpReply made = Admin("POST", "/api/v1/accounts",
+                         {{"login", "both"},
+                          {"password", testing::kPassword},
+                          {"roles", {{{"role", "reviewer"}}, {{"role", "curator"}}}}});
+  ASSERT_EQ(made.status, 201) << made;
+  std::string session = SignIn("both");
+  HttpReply before = Page(path_, session);
+  EXPECT_NE(before.body.find("value=\"approve\""), std::string::npos);
+  HttpReply ok =
+      Post(path_, Encode({{"decision", "approve"}, {"csrf_token", FormToken(before.body)}}), session);
+  ASSERT_EQ(ok.status, 200) << ok;
+  EXPECT_EQ(Submission()["awaiting_role"], "curator");
+  HttpReply after = Page(path_, session);
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body.find("value=\"approve\""), std::string::npos);
+  EXPECT_EQ(after.body.find("value=\"reject\""), std::string::npos);
+  EXPECT_NE(after.body.find("bạn đã duyệt bước 1"), std::string::npos) << after.body;
+  EXPECT_NE(after.body.find("you approved step 1"), std::string::npos);
+  // Another curator still gets the forms.
+  CreateAccount("curator", "curator");
+  EXPECT_NE(Page(path_, SignIn("curator")).body.find("value=\"approve\""), std::string::npos);
+}
+
+TEST_F(StaffReview, CommercialUseRequestsAreLimitedPerAccountAndPerAddress) {
+  json reserved = testing::RelicDocument("Tượng nhà mồ");
+  reserved["licence"] = "rs_inc";
+  reserved["rights_holder"] = "Bảo tàng tỉnh";
+  reserved["custodian"] = unit_;
+  const std::string pid = Admin("POST", "/api/v1/items", reserved).doc.value("pid", "");
+  const std::string path = "/api/v1/items/" + pid + "/usage-requests";
+  json ask = {{"name", "Trần Thị B"}, {"email", "b@example.vn"}, {"purpose", "In ảnh"}};
+  const std::string contributor = PersonalToken("contributor");
+  for (int i = 0; i < workflow::kMaxUseRequestsPerAccountPerHour; ++i)
+    ASSERT_EQ(Send("POST", path, ask, contributor).status, 201) << i;
+  HttpReply limited = Send("POST", path, ask, contributor);
+  EXPECT_EQ(limited.status, 429) << limited;
+  EXPECT_TRUE(limited.IsProblem());
+  EXPECT_NE(limited.doc.value("detail_vi", "").find("hãy thử lại sau"), std::string::npos);
+  EXPECT_FALSE(limited.Header("Retry-After").empty());
+  HttpReply list = Admin("GET", "/api/v1/usage-requests?limit=100");
+  EXPECT_EQ(list.doc["requests"].size(),
+            static_cast<size_t>(workflow::kMaxUseRequestsPerAccountPerHour))
+      << list;
+  EXPECT_FALSE(AuditEntries("usage.request_throttled").empty());
+  // The address is limited too: the public (no account) from the same address.
+  int made = workflow::kMaxUseRequestsPerAccountPerHour;
+  HttpReply r;
+  while ((r = Send("POST", path, ask)).status == 201) ++made;
+  EXPECT_EQ(r.status, 429) << r;
+  EXPECT_EQ(made, workflow::kMaxUseRequestsPerAddressPerHour);
 }
 
 }  // namespace

@@ -1633,7 +1633,7 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::optional<std::string>> FindToken(const std::string& token_hash) override {
     auto c = TRY(Acquire());
-    auto s = TRY(c->Prepare("SELECT label FROM tokens WHERE hash = ? AND revoked = 0 AND scope != 'reset'"));
+    auto s = TRY(c->Prepare("SELECT label FROM tokens WHERE hash = ? AND revoked = 0 AND scope IN ('read', 'write')"));
     s->Bind(1, token_hash);
     if (!TRY(s->Step())) return std::optional<std::string>();
     return std::optional<std::string>(s->Text(0));
@@ -1720,7 +1720,7 @@ class SqliteStore final : public MetadataStore {
   Result<std::vector<ApiToken>> ListApiTokens(int64_t account_id) override {
     auto c = TRY(Acquire());
     static const std::string sql = std::string(kSelectToken) +
-                            "WHERE account_id = ? AND scope != 'reset' ORDER BY id DESC";
+                            "WHERE account_id = ? AND scope IN ('read', 'write') ORDER BY id DESC";
     auto s = TRY(c->Prepare(sql.c_str()));
     s->Bind(1, account_id);
     std::vector<ApiToken> out;

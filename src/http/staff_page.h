@@ -1,0 +1,57 @@
+// What every staff page shares (staff_routes.cc, staff_edit_routes.cc, staff_admin_routes.cc):
+// reading a url-encoded form, checking its CSRF token, bilingual message boxes, and answering
+// with the portal's layout and Cache-Control: no-store.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "http/routes.h"
+#include "portal/pages.h"
+#include "workflow/review.h"
+
+namespace disan::http::staff {
+
+using Form = std::multimap<std::string, std::string>;
+
+// A sign-in form is small; anything bigger is refused before it is parsed.
+inline constexpr size_t kMaxFormBody = 8 * 1024;
+
+std::string AsciiLower(std::string s);
+// The translation of `key` (web/i18n) in `lang`.
+std::string Tr(portal::Lang lang, const std::string& key);
+
+// The fields of a form post (application/x-www-form-urlencoded, at most `max` bytes):
+// kTooLarge naming "body", kInvalid naming "Content-Type".
+Result<Form> FormOf(const Request& req, size_t max = kMaxFormBody);
+// The status of a refused form: 415 for the wrong media type, else that of the error.
+int FormStatus(const Error& e);
+// The first value of field `name`, or "".
+std::string FieldOf(const Form& form, const std::string& name);
+// Whether the form's csrf_token equals `expected` (never when either is empty).
+bool TokenMatches(const Form& form, const std::string& expected);
+// The refusal of a form without the right token.
+const Error& StaleForm();
+
+// A message box: the text in the page's language, and in the other one below it.
+nlohmann::json Message(portal::Lang lang, const std::string& kind, const std::string& en,
+                       const std::string& vi);
+// An error as a message box; no internals for server errors (the log has them).
+nlohmann::json ErrorMessage(portal::Lang lang, const Error& e);
+
+// A staff page: the portal's layout, never stored by a cache.
+Response StaffPage(int status, std::string_view name, nlohmann::json model, const Request& req,
+                   const Context& ctx, const portal::PageRequest& page);
+Response SeeOther(std::string_view location);
+
+bool SignedInBySession(const Context& ctx);
+// The session's CSRF token for the forms of a page ("" for API tokens, which need none).
+std::string CsrfOf(const Context& ctx);
+// Whether a post carries what its session needs: the session's token (bearer tokens need none).
+bool PostAllowed(const Context& ctx, const Form& form);
+
+workflow::Person PersonOf(const Context& ctx);
+
+}  // namespace disan::http::staff
