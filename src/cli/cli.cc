@@ -235,7 +235,8 @@ Status Serve(Instance& inst, const Options& o) {
     for (const std::string& spec : o.harvest_sources) {
       sources.push_back(TRY(ParseHarvestSource(spec, fallback)));
     }
-    for (ScheduledHarvest& s : TRY(ReadHarvestSources(file, fallback))) sources.push_back(std::move(s));
+    for (ScheduledHarvest& s : TRY(ReadHarvestSources(file, fallback)))
+      sources.push_back(std::move(s));
   }
   http::HttpServer server(*inst.catalogue, so, inst.media.get());
   // Signals are taken by a thread of our own, so Stop() never runs inside a signal handler.

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "core/clock.h"
 
@@ -118,8 +117,9 @@ Result<ScheduledHarvest> ParseHarvestSource(const std::string& spec,
     } else if (eq != std::string::npos && key == "every") {
       Result<std::chrono::seconds> every = ParseInterval(value);
       if (!every) {
-        return BadSource("every=" + value.substr(0, 40) + " is not like 30m, 1h or 1d (at least 1 minute)",
-                         "every=" + value.substr(0, 40) + " không có dạng 30m, 1h hoặc 1d (ít nhất 1 phút)");
+        return BadSource(
+            "every=" + value.substr(0, 40) + " is not like 30m, 1h or 1d (at least 1 minute)",
+            "every=" + value.substr(0, 40) + " không có dạng 30m, 1h hoặc 1d (ít nhất 1 phút)");
       }
       s.every = *every;
     } else {
@@ -156,7 +156,8 @@ Result<std::vector<ScheduledHarvest>> ReadHarvestSources(const std::filesystem::
     if (start == std::string::npos || line[start] == '#') continue;
     Result<ScheduledHarvest> s = ParseHarvestSource(line, defaults);
     if (!s) {
-      return Fail(ErrorCode::kInvalid, name + " line " + std::to_string(n) + ": " + s.error().message_en,
+      return Fail(ErrorCode::kInvalid,
+                  name + " line " + std::to_string(n) + ": " + s.error().message_en,
                   name + " dòng " + std::to_string(n) + ": " + s.error().message_vi);
     }
     if (sources.size() == kMaxSources) {
@@ -171,9 +172,12 @@ Result<std::vector<ScheduledHarvest>> ReadHarvestSources(const std::filesystem::
 
 Status RecordHarvestRun(MetadataStore& store, const HarvestOptions& o, const std::string& started,
                         const Result<HarvestReport>& outcome) {
-  json entry = {{"url", o.url},         {"set", o.set},
-                {"format", o.format},   {"started", started},
-                {"finished", NowRfc3339()}, {"ok", outcome.has_value()}};
+  json entry = {{"url", o.url},
+                {"set", o.set},
+                {"format", o.format},
+                {"started", started},
+                {"finished", NowRfc3339()},
+                {"ok", outcome.has_value()}};
   if (outcome) {
     entry["complete"] = outcome->complete;
     entry["summary"] = Counts(*outcome);
@@ -222,8 +226,7 @@ Status PrintHarvestStatus(MetadataStore& store, std::ostream& out) {
       json err = e.contains("error") && e["error"].is_object() ? e["error"] : json::object();
       out << "failed / thất bại: " << err.value("en", "") << " / " << err.value("vi", "") << "\n";
     }
-    std::optional<HarvestSource> state =
-        TRY(store.GetHarvestSource(url, set, format));
+    std::optional<HarvestSource> state = TRY(store.GetHarvestSource(url, set, format));
     if (state && !state->last_response_date.empty()) {
       out << "  next run asks from / lần sau thu thập từ: " << state->last_response_date << "\n";
     }
@@ -264,8 +267,8 @@ void HarvestSchedule::Loop() {
                   << " updated, " << r->deleted << " deleted, " << r->refused << " refused"
                   << std::endl;
       } else {
-        std::cerr << "harvest " << what
-                  << " failed / thu thập thất bại: " << r.error().Describe() << std::endl;
+        std::cerr << "harvest " << what << " failed / thu thập thất bại: " << r.error().Describe()
+                  << std::endl;
       }
       if (!recorded) {
         std::cerr << "harvest " << what << ": the run was not recorded / không ghi lại được: "
@@ -274,8 +277,7 @@ void HarvestSchedule::Loop() {
       due[i] = Clock::now() + sources_[i].every;
       lock.lock();
     }
-    wake_.wait_until(lock, *std::min_element(due.begin(), due.end()),
-                     [this] { return stopping_; });
+    wake_.wait_until(lock, *std::min_element(due.begin(), due.end()), [this] { return stopping_; });
   }
 }
 

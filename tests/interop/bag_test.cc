@@ -5,9 +5,9 @@
 // Import is all or nothing: a bag that verifies but holds an invalid record, a record whose pid
 // is taken here, a file of a type the server refuses, or a failure while the files are being
 // added leaves the target's records, media, audit log and preservation store as they were.
-#include <algorithm>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -222,7 +222,7 @@ class AllOrNothing : public HostileBag {
     }
     testing::WriteFile(bag + "/manifest-sha256.txt", manifest);
     testing::WriteFile(bag + "/bag-info.txt", "Payload-Oxum: " + std::to_string(bytes) + "." +
-                                                   std::to_string(files.size()) + "\n");
+                                                  std::to_string(files.size()) + "\n");
     std::string tags;
     for (const char* f : {"bagit.txt", "bag-info.txt", "manifest-sha256.txt"})
       tags += Sha256(testing::ReadFile(bag + "/" + f)) + "  " + f + "\n";
@@ -248,7 +248,12 @@ class AllOrNothing : public HostileBag {
           .value();
     }
     size_t audit = 0;
-    store->ForEachAudit([&](const AuditEntry&) -> Status { ++audit; return Ok(); }).value();
+    store
+        ->ForEachAudit([&](const AuditEntry&) -> Status {
+          ++audit;
+          return Ok();
+        })
+        .value();
     out += "audit " + std::to_string(audit) + "\n";
     std::set<std::string> ocfl;
     for (const auto& e : fs::recursive_directory_iterator(target_ + "/ocfl")) {
@@ -343,9 +348,9 @@ TEST_F(AllOrNothing, HostileMediaDescriptions) {
   std::string big_file = MediaFile(big);
   testing::WriteFile(big_file.substr(0, big_file.rfind('.')) + ".json",
                      "{\"x\": \"" + std::string(size_t{1} << 20, 'a') + "\"}");
-  testing::WriteFile(big + "/data/records.jsonl",
-                     testing::ReadFile(big + "/data/records.jsonl") + "{\"pid\": \"" +
-                         std::string(size_t{17} << 20, 'b') + "\"}\n");
+  testing::WriteFile(big + "/data/records.jsonl", testing::ReadFile(big + "/data/records.jsonl") +
+                                                      "{\"pid\": \"" +
+                                                      std::string(size_t{17} << 20, 'b') + "\"}\n");
   Reseal(big);
   ExpectNothingImported(big, "is larger than 1048576 bytes");
   auto again = Disan("bag import --data " + target_ + " " + big);

@@ -623,8 +623,10 @@ TEST(HarvestCommand, ServeRunsTheScheduledHarvest) {
 TEST(HarvestCommand, ServeRunsSeveralSourcesAndTellsHowEachWent) {
   testing::TestServer a(SmallPages());
   testing::TestServer b(SmallPages());
-  a.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Di tích A"), a.staff, "t").value();
-  b.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Di tích B"), b.staff, "t").value();
+  a.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Di tích A"), a.staff, "t")
+      .value();
+  b.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Di tích B"), b.staff, "t")
+      .value();
   b.catalogue
       ->Create(RecordClass::kItem,
                {{"kind", "intangible"},
@@ -684,7 +686,8 @@ TEST(HarvestCommand, BadSourcesAreRefusedBeforeTheServerStarts) {
   };
   const std::string url = "http://127.0.0.1:9/oai";
   for (const auto& [args, names] : std::vector<std::pair<std::string, std::string>>{
-           {"--harvest '" + url + " colour=red'", "'colour=red' is none of set=…, format=…, every=…"},
+           {"--harvest '" + url + " colour=red'",
+            "'colour=red' is none of set=…, format=…, every=…"},
            {"--harvest '" + url + " format=marc'", "--format must be oai_dc or disan"},
            {"--harvest '" + url + " every=5s'", "every=5s is not like 30m"},
            {"--harvest '" + url + " set=a<b'", "--set is not a setSpec"},

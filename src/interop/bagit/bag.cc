@@ -9,8 +9,8 @@
 #include <functional>
 #include <map>
 #include <set>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
 #include "core/pid.h"
 #include "interop/harvest_view.h"
@@ -527,12 +527,12 @@ std::unexpected<Error> NothingImported(std::vector<FieldError> problems) {
   std::string n = std::to_string(problems.size());
   std::string first = problems.empty() ? "" : problems[0].path + ": " + problems[0].message_en;
   std::string first_vi = problems.empty() ? "" : problems[0].path + ": " + problems[0].message_vi;
-  return Fail(Error{ErrorCode::kInvalid,
-                    "the bag cannot be imported (" + n + " problems, the first: " + first +
-                        "); nothing was imported",
-                    "không thể nhập túi (" + n + " lỗi, lỗi đầu tiên: " + first_vi +
-                        "); không nhập gì",
-                    std::move(problems)});
+  return Fail(
+      Error{ErrorCode::kInvalid,
+            "the bag cannot be imported (" + n + " problems, the first: " + first +
+                "); nothing was imported",
+            "không thể nhập túi (" + n + " lỗi, lỗi đầu tiên: " + first_vi + "); không nhập gì",
+            std::move(problems)});
 }
 
 // The pre-flight of the records: every line parsed, validated and checked against this
@@ -555,8 +555,8 @@ std::vector<BagRecord> CheckRecords(Catalogue& catalogue, const fs::path& bag,
     if (text.empty()) continue;
     json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("pid") || !doc["pid"].is_string()) {
-      problems.push_back({Line(n), "syntax", "is not a JSON record with a pid",
-                          "không phải bản ghi JSON có pid"});
+      problems.push_back(
+          {Line(n), "syntax", "is not a JSON record with a pid", "không phải bản ghi JSON có pid"});
       continue;
     }
     BagRecord r;
@@ -580,8 +580,7 @@ std::vector<BagRecord> CheckRecords(Catalogue& catalogue, const fs::path& bag,
       mine.erase("pid");
       mine.erase("class");
       Result<Validated> v = catalogue.schema().Validate(r.cls, mine);
-      if (!v || existing->deleted || v->document != existing->document ||
-          existing->cls != r.cls) {
+      if (!v || existing->deleted || v->document != existing->document || existing->cls != r.cls) {
         problems.push_back({Line(n), "conflict",
                             "record " + r.pid + " exists here with other content",
                             "bản ghi " + r.pid + " đã có ở đây với nội dung khác"});
@@ -770,13 +769,15 @@ Result<BagSummary> ImportBag(Catalogue& catalogue, media::MediaService& media,
   for (const BagMedia& m : files) files_of[m.pid].push_back(&m);
   for (const auto& [pid, list] : files_of) {
     if (media.HasObject(pid)) {
-      problems.push_back({list.front()->rel, "preservation",
-                          "the preservation store already has an object for " + pid +
-                              ", which this instance has no record of (left by an interrupted "
-                              "import? remove ocfl/" + media.ObjectPath(pid) + ")",
-                          "kho bảo quản đã có đối tượng cho " + pid +
-                              " mà ở đây không có bản ghi (do lần nhập bị gián đoạn? hãy xóa ocfl/" +
-                              media.ObjectPath(pid) + ")"});
+      problems.push_back(
+          {list.front()->rel, "preservation",
+           "the preservation store already has an object for " + pid +
+               ", which this instance has no record of (left by an interrupted "
+               "import? remove ocfl/" +
+               media.ObjectPath(pid) + ")",
+           "kho bảo quản đã có đối tượng cho " + pid +
+               " mà ở đây không có bản ghi (do lần nhập bị gián đoạn? hãy xóa ocfl/" +
+               media.ObjectPath(pid) + ")"});
     }
   }
   if (!problems.empty()) return NothingImported(std::move(problems));
@@ -812,8 +813,7 @@ Result<BagSummary> ImportBag(Catalogue& catalogue, media::MediaService& media,
       }
       StoredRecord item = TRY(w.Get(r.pid));
       made_objects.push_back(r.pid);
-      Result<std::vector<MediaAsset>> added =
-          media.AddAllIn(w, item, std::move(staged), kBagger);
+      Result<std::vector<MediaAsset>> added = media.AddAllIn(w, item, std::move(staged), kBagger);
       if (!added) {
         AddProblems(failure, "data/media/" + r.pid, "", added.error());
         return std::unexpected(added.error());

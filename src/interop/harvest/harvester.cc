@@ -266,8 +266,7 @@ Result<HarvestReport> Harvest(Catalogue& catalogue, const HarvestOptions& o) {
   // written; it is used only when this one committed.
   std::future<Result<FetchedPage>> ahead;
   for (;;) {
-    FetchedPage fetched =
-        TRY(ahead.valid() ? ahead.get() : FetchPage(catalogue, o, arguments));
+    FetchedPage fetched = TRY(ahead.valid() ? ahead.get() : FetchPage(catalogue, o, arguments));
     const OaiResponse& page = fetched.response;
     bool empty_list = page.error_code == "noRecordsMatch";
     if (!page.error_code.empty() && !empty_list) {
@@ -300,8 +299,8 @@ Result<HarvestReport> Harvest(Catalogue& catalogue, const HarvestOptions& o) {
     next.resumption_token = token;
     const bool last_wanted = o.max_pages != 0 && report.pages + 1 >= o.max_pages;
     if (!token.empty() && !last_wanted) {
-      std::vector<std::pair<std::string, std::string>> following = {
-          {"verb", "ListRecords"}, {"resumptionToken", token}};
+      std::vector<std::pair<std::string, std::string>> following = {{"verb", "ListRecords"},
+                                                                    {"resumptionToken", token}};
       ahead = std::async(std::launch::async, [&catalogue, &o, following] {
         return FetchPage(catalogue, o, following);
       });
