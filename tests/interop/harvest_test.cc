@@ -712,6 +712,11 @@ TEST(HarvestCommand, BadSourcesAreRefusedBeforeTheServerStarts) {
   auto too_many = serve("");
   EXPECT_EQ(too_many.status, 1) << too_many.output;
   EXPECT_NE(too_many.output.find("more than 100 sources"), std::string::npos) << too_many.output;
+  testing::WriteFile(data + "/harvest-sources.txt", "# " + std::string(size_t{2} << 20, 'x'));
+  auto too_big = serve("");
+  EXPECT_EQ(too_big.status, 1) << too_big.output;
+  EXPECT_NE(too_big.output.find("is not a file of at most 1 MiB"), std::string::npos)
+      << too_big.output;
 }
 
 }  // namespace
