@@ -89,6 +89,8 @@ struct Options {
   bool all = false;
   std::vector<std::string> media_ids;
   std::string job_state;
+  std::vector<std::string> harvest_sources;  // serve --harvest, repeatable
+  bool harvest_status = false;               // harvest --status
 };
 
 // The harvest options shared by `disan harvest` and `disan serve --harvest`.
@@ -218,13 +220,23 @@ Status Serve(Instance& inst, const Options& o) {
     return Fail(ErrorCode::kInvalid, "--public-url must be an http:// or https:// URL, not '" + o.public_url + "'",
                 "--public-url phải là địa chỉ http:// hoặc https://, không phải '" + o.public_url + "'");
   }
-  // A scheduled harvest (--harvest) is checked before the server starts.
-  Options harvest = o;
-  std::chrono::seconds every{0};
-  if (!o.harvest.url.empty()) {
-    every = TRY(ParseInterval(o.harvest_every));
-    HarvestOptionsOf(harvest);
-    TRY(interop::harvest::ValidateBaseUrl(harvest.harvest.url));
+  // The scheduled harvests (each --harvest, and DATA/harvest-sources.txt) are checked before
+  // the server starts.
+  std::vector<ScheduledHarvest> sources;
+  {
+    Options defaults = o;
+    HarvestOptionsOf(defaults);
+    ScheduledHarvest fallback{defaults.harvest, std::chrono::seconds(3600)};
+    fs::path file = fs::path(o.data_dir) / kHarvestSourcesFile;
+    std::error_code ec;
+    if (!o.harvest_sources.empty() || fs::exists(file, ec)) {
+      fallback.every = TRY(ParseInterval(o.harvest_every));
+    }
+    for (const std::string& spec : o.harvest_sources) {
+      sources.push_back(TRY(ParseHarvestSource(spec, fallback)));
+    }
+    for (ScheduledHarvest& s : TRY(ReadHarvestSources(file, fallback)))
+      sources.push_back(std::move(s));
   }
   http::HttpServer server(*inst.catalogue, so, inst.media.get());
   // Signals are taken by a thread of our own, so Stop() never runs inside a signal handler.
@@ -235,8 +247,8 @@ Status Serve(Instance& inst, const Options& o) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   int bound = TRY(server.Bind());
   std::unique_ptr<HarvestSchedule> schedule;
-  if (!o.harvest.url.empty()) {
-    schedule = std::make_unique<HarvestSchedule>(*inst.catalogue, harvest.harvest, every);
+  if (!sources.empty()) {
+    schedule = std::make_unique<HarvestSchedule>(*inst.catalogue, std::move(sources));
   }
   std::cout << "listening on http://" << (host.find(':') != std::string::npos ? "[" + host + "]" : host)
             << ":" << bound << std::endl;
@@ -575,8 +587,10 @@ const std::vector<Command>& Commands() {
          PublishingOptions(app, o);
          app.add_option("--max-upload", o.max_upload,
                         "Largest media file in bytes (default 1 TiB)");
-         app.add_option("--harvest", o.harvest.url,
-                        "Harvest this OAI-PMH base URL at start and then every --harvest-every");
+         app.add_option("--harvest", o.harvest_sources,
+                        "Harvest this OAI-PMH source at start and then every --harvest-every; "
+                        "repeatable; 'URL [set=S] [format=F] [every=1h]' (also one a line in "
+                        "DATA/harvest-sources.txt); one harvest runs at a time");
          app.add_option("--harvest-every", o.harvest_every,
                         "How often to harvest: 30m, 1h, 1d (default 1h)");
          app.add_option("--harvest-set", o.harvest.set, "setSpec to harvest (default: everything)");
@@ -623,8 +637,9 @@ const std::vector<Command>& Commands() {
        [](CLI::App& app, Options& o) {
          DataOption(app, o);
          app.add_option("url", o.harvest.url,
-                        "Base URL of the OAI-PMH repository, e.g. https://host/oai")
-             ->required();
+                        "Base URL of the OAI-PMH repository, e.g. https://host/oai");
+         app.add_flag("--status", o.harvest_status,
+                      "Show each source's last run and result instead of harvesting");
          app.add_option("--set", o.harvest.set, "setSpec to harvest (default: everything)");
          app.add_option("--format", o.harvest.format,
                         "disan (lossless, between Disans; default) or oai_dc (any repository)");
@@ -638,6 +653,17 @@ const std::vector<Command>& Commands() {
        },
        [](Options& o) -> Status {
          Instance inst = TRY(OpenInstance(o.data_dir));
+         if (o.harvest_status) {
+           if (!o.harvest.url.empty()) {
+             return Fail(ErrorCode::kInvalid, "--status takes no URL",
+                         "--status không nhận địa chỉ URL");
+           }
+           return PrintHarvestStatus(*inst.store, std::cout);
+         }
+         if (o.harvest.url.empty()) {
+           return Fail(ErrorCode::kInvalid, "give the repository's base URL (or --status)",
+                       "hãy cho địa chỉ gốc của kho (hoặc --status)");
+         }
          HarvestOptionsOf(o);
          o.harvest.progress = [](const std::string& line) { std::cerr << line << "\n"; };
          return RunHarvest(*inst.catalogue, o.harvest);

@@ -304,33 +304,10 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
   StoredRecord item = TRY(Item(pid, actor));
   MediaInput in = TRY(Validate(input, item));
   preservation::Digests digests = TRY(upload.Finish());
-  const MediaFormat* format = TRY(DetectFormat(upload.file_.path().string()));
-  TRY(CheckRole(in.role, *format));
-  json technical = json::object();
-  const bool image = format->media_class == MediaClass::kImage;
-  const bool timed =
-      format->media_class == MediaClass::kAudio || format->media_class == MediaClass::kVideo;
-  if (timed) {
-    // Duration, streams and picture size (ffprobe): manifests need the duration.
-    Result<json> probed = ProbeAv(upload.file_.path().string());
-    if (probed) {
-      technical = std::move(*probed);
-    } else {
-      technical = {{"readable", false},
-                   {"problem", {{"en", probed.error().message_en}, {"vi", probed.error().message_vi}}}};
-    }
-  }
-  if (image) {
-    Result<json> probed = ProbeImage(upload.file_.path().string(), {options_.max_image_pixels});
-    if (probed) {
-      technical = std::move(*probed);
-    } else if (probed.error().code == ErrorCode::kTooLarge) {
-      return std::unexpected(probed.error());
-    } else {
-      technical = {{"readable", false},
-                   {"problem", {{"en", probed.error().message_en}, {"vi", probed.error().message_vi}}}};
-    }
-  }
+  Inspected inspected = TRY(Inspect(upload.file_.path().string(), in.role));
+  const MediaFormat* format = inspected.format;
+  const bool queue_derive = inspected.queue_derive;
+  json technical = std::move(inspected.technical);
 
   // A fresh identifier, recorded as issued before anything refers to it.
   std::string id;
@@ -377,10 +354,10 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
   a.ocfl_version = commit.version;
   TRY(catalogue_.store().Write([&](StoreWriter& w) -> Status {
     TRY(w.PutMedia(a));
-    if (image || timed) TRY(w.EnqueueJob(kDeriveJob, a.id));
+    if (queue_derive) TRY(w.EnqueueJob(kDeriveJob, a.id));
     return Ok();
   }));
-  if ((image || timed) && job_listener_) job_listener_();
+  if (queue_derive && job_listener_) job_listener_();
   return a;
 }
 
@@ -407,6 +384,126 @@ Result<std::vector<MediaAsset>> MediaService::List(const std::string& pid, const
 
 Result<std::filesystem::path> MediaService::ContentPath(const MediaAsset& asset) {
   return store_.FilePath(asset.record_pid, asset.logical_path);
+}
+
+Result<MediaService::Inspected> MediaService::Inspect(const std::string& path,
+                                                      const std::string& role) const {
+  Inspected out;
+  out.format = TRY(DetectFormat(path));
+  TRY(CheckRole(role, *out.format));
+  const MediaClass c = out.format->media_class;
+  const bool image = c == MediaClass::kImage;
+  const bool timed = c == MediaClass::kAudio || c == MediaClass::kVideo;
+  out.queue_derive = image || timed;
+  if (!image && !timed) return out;
+  // Images: size and colour (libvips); audio and video: duration, streams and picture size
+  // (ffprobe), which manifests need. A header that cannot be read is noted, not refused.
+  Result<json> probed = image ? ProbeImage(path, {options_.max_image_pixels}) : ProbeAv(path);
+  if (probed) {
+    out.technical = std::move(*probed);
+  } else if (image && probed.error().code == ErrorCode::kTooLarge) {
+    return std::unexpected(probed.error());
+  } else {
+    out.technical = {
+        {"readable", false},
+        {"problem", {{"en", probed.error().message_en}, {"vi", probed.error().message_vi}}}};
+  }
+  return out;
+}
+
+Result<MediaInput> MediaService::ValidateFor(const json& item_document, const MediaInput& input) {
+  StoredRecord item;
+  item.document = item_document;
+  return Validate(input, item);
+}
+
+Result<std::vector<MediaAsset>> MediaService::AddAllIn(StoreWriter& w, const StoredRecord& item,
+                                                       std::vector<StagedMedia> files,
+                                                       const Actor& actor) {
+  std::vector<MediaAsset> assets;
+  if (files.empty()) return assets;
+  preservation::VersionBuilder version = store_.BeginVersion(item.pid);
+  std::vector<bool> derive;
+  for (StagedMedia& f : files) {
+    MediaInput in = TRY(Validate(f.input, item));
+    preservation::Digests digests = TRY(f.upload.Finish());
+    if (!f.expected_sha256.empty() && digests.sha256 != f.expected_sha256) {
+      std::string name = f.input.filename.empty() ? "a file" : f.input.filename;
+      return Fail(Error{ErrorCode::kCorrupt,
+                        name + " does not have the SHA-256 its description gives",
+                        name + " không có mã SHA-256 như mô tả của nó",
+                        {{"file", "digest", "SHA-256 differs from the description",
+                          "mã SHA-256 khác với mô tả"}}});
+    }
+    Inspected inspected = TRY(Inspect(f.upload.file_.path().string(), in.role));
+    std::string id;
+    for (int attempt = 0; id.empty(); ++attempt) {
+      std::string candidate = MintPid(catalogue_.pid_namespace());
+      Status reserved = w.ReservePid(candidate);
+      if (reserved)
+        id = candidate;
+      else if (reserved.error().code != ErrorCode::kConflict || attempt == 8)
+        return std::unexpected(reserved.error());
+    }
+    MediaAsset a;
+    a.id = id;
+    a.record_pid = item.pid;
+    a.role = in.role;
+    a.format = std::string(inspected.format->id);
+    a.media_type = std::string(inspected.format->mime);
+    a.size = static_cast<int64_t>(digests.size);
+    a.sha512 = digests.sha512;
+    a.sha256 = digests.sha256;
+    a.original_name = in.filename;
+    a.logical_path = "media/" + id + "." + std::string(inspected.format->extension);
+    a.caption_vi = in.caption_vi;
+    a.caption_en = in.caption_en;
+    a.creator = in.creator;
+    a.date = in.date;
+    a.licence = in.licence;
+    a.rights_holder = in.rights_holder;
+    a.visibility = in.visibility;
+    a.created_at = NowRfc3339();
+    a.author = actor.name;
+    a.technical = std::move(inspected.technical);
+    TRY(version.AddFile(a.logical_path, std::move(f.upload.file_)));
+    TRY(version.AddBytes("media/" + id + ".json",
+                         Describe(a).dump(2, ' ', false, json::error_handler_t::replace) + "\n"));
+    derive.push_back(inspected.queue_derive);
+    assets.push_back(std::move(a));
+  }
+  TRY(version.AddBytes("record.json", RecordJson(item)));
+  std::string message =
+      "Add " + std::to_string(assets.size()) + " media files (" + actor.name + ")";
+  preservation::CommitResult commit = TRY(version.Commit({message, actor.name, ""}));
+  for (size_t i = 0; i < assets.size(); ++i) {
+    assets[i].ocfl_version = commit.version;
+    TRY(w.PutMedia(assets[i]));
+    if (derive[i]) TRY(w.EnqueueJob(kDeriveJob, assets[i].id));
+  }
+  return assets;
+}
+
+Status MediaService::DiscardObject(const std::string& pid) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path object = store_.path() / store_.ObjectPath(pid);
+  fs::remove_all(object, ec);
+  if (ec) {
+    return Fail(ErrorCode::kUnavailable, "cannot remove " + object.string() + ": " + ec.message(),
+                "không thể xóa " + object.string() + ": " + ec.message());
+  }
+  // The layout's directories above the object, when nothing else is in them.
+  for (fs::path up = object.parent_path(); up != store_.path() && up.has_relative_path();
+       up = up.parent_path()) {
+    if (!fs::is_empty(up, ec) || ec || !fs::remove(up, ec)) break;
+  }
+  return Ok();
+}
+
+bool MediaService::HasObject(const std::string& pid) const {
+  std::error_code ec;
+  return std::filesystem::exists(store_.path() / store_.ObjectPath(pid), ec) || ec;
 }
 
 }  // namespace disan::media

@@ -104,6 +104,38 @@ class MediaService {
   // version): for reading only. kNotFound when the store lacks it (run `disan fsck`).
   Result<std::filesystem::path> ContentPath(const MediaAsset& asset);
 
+  // For imports that must be all or nothing (`disan bag import`, docs/interop.md).
+  //
+  // What a file at `path` would become, writing nothing: its format (kInvalid, field "file",
+  // when it is not one the server accepts), that it fits `role`, its technical metadata, and
+  // whether a "derive" job is due. Add and AddAllIn decide through here.
+  struct Inspected {
+    const MediaFormat* format = nullptr;
+    nlohmann::json technical = nlohmann::json::object();
+    bool queue_derive = false;
+  };
+  Result<Inspected> Inspect(const std::string& path, const std::string& role) const;
+  // Prepare for an item that is not written yet: `input` checked against its document.
+  Result<MediaInput> ValidateFor(const nlohmann::json& item_document, const MediaInput& input);
+  struct StagedMedia {
+    Upload upload;
+    MediaInput input;
+    std::string expected_sha256;  // "" = not checked
+  };
+  // Adds `files` to `item` (as `writer`'s open transaction holds it) as ONE new version of its
+  // OCFL object, committed here, and records them through `writer`. When the transaction then
+  // fails, the version stays in the preservation store: call DiscardObject for an object that
+  // did not exist before (HasObject), so that nothing is left behind.
+  Result<std::vector<MediaAsset>> AddAllIn(StoreWriter& writer, const StoredRecord& item,
+                                           std::vector<StagedMedia> files, const Actor& actor);
+  // Removes the whole OCFL object of `pid`, with the layout's directories it leaves empty. Only
+  // for an object made by AddAllIn in a transaction that failed: nothing else refers to it.
+  Status DiscardObject(const std::string& pid);
+  // Whether the preservation store has anything at the object path of `pid`, and that path
+  // (relative to the storage root).
+  bool HasObject(const std::string& pid) const;
+  std::string ObjectPath(const std::string& pid) const { return store_.ObjectPath(pid); }
+
  private:
   Result<StoredRecord> Item(const std::string& pid, const Actor& actor);
   Result<MediaInput> Validate(const MediaInput& input, const StoredRecord& item);

@@ -2,13 +2,18 @@
 // from the preservation store, `disan bag verify`, and `disan bag import` into another data
 // directory; hostile bags (a wrong digest, paths escaping the bag, a symbolic link, a missing
 // or an unlisted file) are refused whole, naming the bad file, and nothing is imported.
-#include <algorithm>
+// Import is all or nothing: a bag that verifies but holds an invalid record, a record whose pid
+// is taken here, a file of a type the server refuses, or a failure while the files are being
+// added leaves the target's records, media, audit log and preservation store as they were.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
+#include "preservation/digest.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/media_samples.h"
 #include "support/test_support.h"
@@ -192,6 +197,201 @@ TEST_F(HostileBag, AMissingAndAnUnlistedFile) {
   testing::WriteFile(other + "/data/extra.txt", "not listed");
   ExpectRefused(other, "data/extra.txt: is in the payload but not in the manifest");
   EXPECT_EQ(Disan("bag verify " + dir_.File("no-such-bag")).status, 1);
+}
+
+// Bags that verify (their manifests are made again after the change) but cannot be imported.
+class AllOrNothing : public HostileBag {
+ protected:
+  static std::string Sha256(const std::string& bytes) {
+    preservation::Hasher h = *preservation::Hasher::ForAlgorithm("sha256");
+    h.Update(bytes.data(), bytes.size());
+    return h.FinishHex();
+  }
+  // Writes the manifests, Payload-Oxum and tag manifest again for what data/ holds now.
+  static void Reseal(const std::string& bag) {
+    std::set<std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(bag + "/data")) {
+      if (e.is_regular_file()) files.insert(fs::relative(e.path(), bag).generic_string());
+    }
+    std::string manifest;
+    uint64_t bytes = 0;
+    for (const std::string& f : files) {
+      std::string content = testing::ReadFile(bag + "/" + f);
+      bytes += content.size();
+      manifest += Sha256(content) + "  " + f + "\n";
+    }
+    testing::WriteFile(bag + "/manifest-sha256.txt", manifest);
+    testing::WriteFile(bag + "/bag-info.txt", "Payload-Oxum: " + std::to_string(bytes) + "." +
+                                                  std::to_string(files.size()) + "\n");
+    std::string tags;
+    for (const char* f : {"bagit.txt", "bag-info.txt", "manifest-sha256.txt"})
+      tags += Sha256(testing::ReadFile(bag + "/" + f)) + "  " + f + "\n";
+    testing::WriteFile(bag + "/tagmanifest-sha256.txt", tags);
+    auto verified = Disan("bag verify " + bag);
+    ASSERT_EQ(verified.status, 0) << verified.output;
+  }
+  // What the target holds: every record with its revision and document, every media row, the
+  // audit log's length and every file of the preservation store (but its staging area).
+  std::string Snapshot() {
+    auto store = OpenSqliteStore(target_ + "/disan.db").value();
+    std::string out;
+    for (RecordClass cls : {RecordClass::kItem, RecordClass::kOrganisation, RecordClass::kArea}) {
+      store
+          ->ForEach(cls,
+                    [&](const StoredRecord& r) -> Status {
+                      out += r.pid + " r" + std::to_string(r.revision) + " " + r.document.dump();
+                      std::vector<MediaAsset> media = store->ListMedia(r.pid).value();
+                      for (const MediaAsset& a : media) out += " media " + a.id + " " + a.sha512;
+                      out += "\n";
+                      return Ok();
+                    })
+          .value();
+    }
+    size_t audit = 0;
+    store
+        ->ForEachAudit([&](const AuditEntry&) -> Status {
+          ++audit;
+          return Ok();
+        })
+        .value();
+    out += "audit " + std::to_string(audit) + "\n";
+    std::set<std::string> ocfl;
+    for (const auto& e : fs::recursive_directory_iterator(target_ + "/ocfl")) {
+      std::string rel = fs::relative(e.path(), target_ + "/ocfl").generic_string();
+      if (!rel.starts_with("extensions/disan-staging")) ocfl.insert(rel);
+    }
+    for (const std::string& f : ocfl) out += "ocfl " + f + "\n";
+    return out;
+  }
+  // Imports `bag`, expects it refused naming `names`, and the target unchanged.
+  void ExpectNothingImported(const std::string& bag, const std::string& names) {
+    std::string before = Snapshot();
+    auto imported = Disan("bag import --data " + target_ + " " + bag);
+    EXPECT_EQ(imported.status, 1) << imported.output;
+    EXPECT_NE(imported.output.find(names), std::string::npos) << imported.output;
+    EXPECT_NE(imported.output.find("nothing was imported"), std::string::npos) << imported.output;
+    EXPECT_NE(imported.output.find("không nhập gì"), std::string::npos) << imported.output;
+    EXPECT_EQ(Snapshot(), before);
+  }
+  std::vector<std::string> Lines(const std::string& file) {
+    std::vector<std::string> lines;
+    std::string text = testing::ReadFile(file), line;
+    std::stringstream in(text);
+    while (std::getline(in, line)) lines.push_back(line);
+    return lines;
+  }
+  void WriteLines(const std::string& file, const std::vector<std::string>& lines) {
+    std::string text;
+    for (const std::string& l : lines) text += l + "\n";
+    testing::WriteFile(file, text);
+  }
+};
+
+TEST_F(AllOrNothing, AnInvalidRecordInTheMiddle) {
+  std::string bag = Bag("--all");
+  std::vector<std::string> lines = Lines(bag + "/data/records.jsonl");
+  ASSERT_GE(lines.size(), 2u);
+  json bad = json::parse(lines[0]);
+  bad["pid"] = "dn-22222222";
+  bad["kind"] = "castle";
+  lines.insert(lines.begin() + 1, bad.dump());
+  lines.insert(lines.begin() + 2, "{not json");
+  WriteLines(bag + "/data/records.jsonl", lines);
+  Reseal(bag);
+  ExpectNothingImported(bag, "data/records.jsonl:2: record dn-22222222: ");
+  auto again = Disan("bag import --data " + target_ + " " + bag);
+  EXPECT_NE(again.output.find("data/records.jsonl:3: is not a JSON record with a pid"),
+            std::string::npos)
+      << again.output;
+  EXPECT_EQ(TargetItems(), 0u);
+}
+
+TEST_F(AllOrNothing, APidAlreadyPresentHereWithOtherContent) {
+  // The target holds the song's pid with another name; the relic comes first in the bag.
+  testing::WriteFile(dir_.File("mine.jsonl"),
+                     json({{"pid", song_},
+                           {"kind", "intangible"},
+                           {"names", {{{"lang", "vi"}, {"value", "Khác"}, {"preferred", true}}}}})
+                             .dump() +
+                         "\n");
+  ASSERT_EQ(Disan("import --data " + target_ + " " + dir_.File("mine.jsonl")).status, 0);
+  std::string bag = Bag("--all");
+  std::vector<std::string> lines = Lines(bag + "/data/records.jsonl");
+  size_t song_line = 0;
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (lines[i].find(song_) != std::string::npos) song_line = i + 1;
+  ASSERT_GT(song_line, 0u);
+  ExpectNothingImported(bag, "data/records.jsonl:" + std::to_string(song_line) + ": record " +
+                                 song_ + " exists here with other content");
+  EXPECT_EQ(TargetItems(), 1u);
+}
+
+TEST_F(AllOrNothing, AFileOfATypeTheServerRefuses) {
+  std::string bag = Bag("--pid " + relic_);
+  std::string file = MediaFile(bag);
+  testing::WriteFile(file, "#!/bin/sh\necho 'not a photograph'\n");
+  Reseal(bag);
+  ExpectNothingImported(bag, fs::relative(file, bag).generic_string() + ": ");
+}
+
+TEST_F(AllOrNothing, HostileMediaDescriptions) {
+  std::string bag = Bag("--pid " + relic_);
+  std::string file = MediaFile(bag);
+  std::string description = file.substr(0, file.rfind('.')) + ".json";
+  json d = json::parse(testing::ReadFile(description));
+  d["format"] = "../../../../etc/passwd";
+  testing::WriteFile(description, d.dump());
+  Reseal(bag);
+  ExpectNothingImported(bag, "without its file beside it");
+  // Oversized: a description over 1 MiB, and a records line over 16 MiB.
+  std::string big = Bag("--pid " + relic_);
+  std::string big_file = MediaFile(big);
+  testing::WriteFile(big_file.substr(0, big_file.rfind('.')) + ".json",
+                     "{\"x\": \"" + std::string(size_t{1} << 20, 'a') + "\"}");
+  testing::WriteFile(big + "/data/records.jsonl", testing::ReadFile(big + "/data/records.jsonl") +
+                                                      "{\"pid\": \"" +
+                                                      std::string(size_t{17} << 20, 'b') + "\"}\n");
+  Reseal(big);
+  ExpectNothingImported(big, "is larger than 1048576 bytes");
+  auto again = Disan("bag import --data " + target_ + " " + big);
+  EXPECT_NE(again.output.find("data/records.jsonl:2: the line is longer than"), std::string::npos)
+      << again.output;
+  // A file without its description.
+  std::string bare = Bag("--pid " + relic_);
+  std::string bare_file = MediaFile(bare);
+  fs::remove(bare_file.substr(0, bare_file.rfind('.')) + ".json");
+  Reseal(bare);
+  ExpectNothingImported(bare, "has no description");
+}
+
+// The second item's files fail while they are being added, after the records were written and
+// the first item's files committed to the preservation store: everything is undone.
+TEST_F(AllOrNothing, AFailureWhileTheFilesAreAdded) {
+  auto added = Disan("media add --data " + source_ + " " + song_ + " " + dir_.File("scan.png"));
+  ASSERT_EQ(added.status, 0) << added.output;
+  std::string bag = Bag("--all");
+  std::vector<std::string> lines = Lines(bag + "/data/records.jsonl");
+  std::string last = lines.back().find(song_) != std::string::npos ? song_ : relic_;
+  std::string description;
+  for (const auto& e : fs::directory_iterator(bag + "/data/media/" + last))
+    if (e.path().extension() == ".json") description = e.path().string();
+  ASSERT_FALSE(description.empty());
+  json d = json::parse(testing::ReadFile(description));
+  d["sha256"] = std::string(64, '0');
+  testing::WriteFile(description, d.dump());
+  Reseal(bag);
+  ExpectNothingImported(bag, "data/media/" + last + ": ");
+  EXPECT_EQ(TargetItems(), 0u);
+  // Nothing half-done blocks the next try: the same bag, repaired, imports whole.
+  d["sha256"] = Sha256(testing::ReadFile(description.substr(0, description.rfind('.')) + "." +
+                                         d["format"].get<std::string>()));
+  testing::WriteFile(description, d.dump());
+  Reseal(bag);
+  auto imported = Disan("bag import --data " + target_ + " " + bag);
+  ASSERT_EQ(imported.status, 0) << imported.output;
+  EXPECT_NE(imported.output.find("imported 2 records and 3 media files"), std::string::npos)
+      << imported.output;
+  EXPECT_EQ(Disan("fsck --data " + target_).status, 0);
 }
 
 }  // namespace

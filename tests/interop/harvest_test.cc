@@ -617,5 +617,107 @@ TEST(HarvestCommand, ServeRunsTheScheduledHarvest) {
   EXPECT_NE(bad.output.find("--harvest-every"), std::string::npos) << bad.output;
 }
 
+// Two Disan sources on loopback, one given with --harvest and one in the data directory's
+// sources file with its own set and interval: both run (one after the other), and `disan
+// harvest --status` shows each one's last run and result, failures included.
+TEST(HarvestCommand, ServeRunsSeveralSourcesAndTellsHowEachWent) {
+  testing::TestServer a(SmallPages());
+  testing::TestServer b(SmallPages());
+  a.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Di tích A"), a.staff, "t")
+      .value();
+  b.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Di tích B"), b.staff, "t")
+      .value();
+  b.catalogue
+      ->Create(RecordClass::kItem,
+               {{"kind", "intangible"},
+                {"names", {{{"lang", "vi"}, {"value", "Cồng chiêng"}, {"preferred", true}}}}},
+               b.staff, "t")
+      .value();
+  testing::TempDir dir;
+  std::string data = dir.File("c");
+  ASSERT_EQ(testing::RunCommand(testing::DisanBin() + " init " + data).status, 0);
+  auto none = testing::RunCommand(testing::DisanBin() + " harvest --status --data " + data);
+  EXPECT_EQ(none.status, 0) << none.output;
+  EXPECT_NE(none.output.find("no harvest has run here yet"), std::string::npos) << none.output;
+  testing::WriteFile(data + "/harvest-sources.txt",
+                     "# nguồn thứ hai\n\n" + OaiUrl(b.port) + " set=kind:relic every=2h\n");
+  {
+    testing::BackgroundCommand serve(testing::DisanBin() + " serve --data " + data +
+                                     " --listen 127.0.0.1:0 --harvest " + OaiUrl(a.port));
+    auto line = serve.WaitForLine("harvest " + OaiUrl(b.port) + " set kind:relic: ",
+                                  std::chrono::seconds(60));
+    ASSERT_TRUE(line) << serve.output();
+    EXPECT_NE(line->find("1 created"), std::string::npos) << *line;
+    EXPECT_NE(serve.output().find("harvest " + OaiUrl(a.port) + ": 1 created"), std::string::npos)
+        << serve.output();
+    serve.Signal(SIGTERM);
+    EXPECT_EQ(serve.Wait(std::chrono::seconds(30)), 0) << serve.output();
+  }
+  {
+    std::unique_ptr<MetadataStore> c = OpenSqliteStore(data + "/disan.db").value();
+    EXPECT_EQ(c->Count(RecordClass::kItem).value(), 2u);  // not B's intangible item
+  }
+  // A failed run is shown too.
+  auto failed = testing::RunCommand(testing::DisanBin() + " harvest --data " + data +
+                                    " --timeout 0.5 http://127.0.0.1:1/oai");
+  EXPECT_EQ(failed.status, 1);
+  auto status = testing::RunCommand(testing::DisanBin() + " harvest --status --data " + data);
+  EXPECT_EQ(status.status, 0) << status.output;
+  for (const std::string& want :
+       {OaiUrl(a.port) + " format=disan\n  last run / lần chạy cuối: ",
+        OaiUrl(b.port) + " set=kind:relic format=disan\n",
+        std::string("ok, 1 pages, 1 created, 0 updated"), std::string("next run asks from"),
+        std::string("http://127.0.0.1:1/oai format=disan\n"),
+        std::string("failed / thất bại: cannot reach http://127.0.0.1:1/oai")}) {
+    EXPECT_NE(status.output.find(want), std::string::npos) << want << "\n" << status.output;
+  }
+  auto with_url = testing::RunCommand(testing::DisanBin() + " harvest --status --data " + data +
+                                      " " + OaiUrl(a.port));
+  EXPECT_EQ(with_url.status, 1) << with_url.output;
+}
+
+TEST(HarvestCommand, BadSourcesAreRefusedBeforeTheServerStarts) {
+  testing::TempDir dir;
+  std::string data = dir.File("c");
+  ASSERT_EQ(testing::RunCommand(testing::DisanBin() + " init " + data).status, 0);
+  auto serve = [&](const std::string& args) {
+    return testing::RunCommand(testing::DisanBin() + " serve --data " + data +
+                               " --listen 127.0.0.1:0 " + args);
+  };
+  const std::string url = "http://127.0.0.1:9/oai";
+  for (const auto& [args, names] : std::vector<std::pair<std::string, std::string>>{
+           {"--harvest '" + url + " colour=red'",
+            "'colour=red' is none of set=…, format=…, every=…"},
+           {"--harvest '" + url + " format=marc'", "--format must be oai_dc or disan"},
+           {"--harvest '" + url + " every=5s'", "every=5s is not like 30m"},
+           {"--harvest '" + url + " set=a<b'", "--set is not a setSpec"},
+           {"--harvest 'ftp://x/oai'", "harvest source: "},
+           {"--harvest '" + url + " set=" + std::string(5000, 'a') + "'", "longer than 4096 bytes"},
+       }) {
+    auto r = serve(args);
+    EXPECT_EQ(r.status, 1) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(names), std::string::npos) << args << "\n" << r.output;
+    EXPECT_EQ(r.output.find("listening on"), std::string::npos) << r.output;
+  }
+  testing::WriteFile(data + "/harvest-sources.txt", url + "\n" + url + " sett=x\n");
+  auto file = serve("");
+  EXPECT_EQ(file.status, 1) << file.output;
+  EXPECT_NE(file.output.find("harvest-sources.txt line 2: harvest source: 'sett=x'"),
+            std::string::npos)
+      << file.output;
+  EXPECT_NE(file.output.find("dòng 2"), std::string::npos) << file.output;
+  std::string many;
+  for (int i = 0; i < 101; ++i) many += url + "\n";
+  testing::WriteFile(data + "/harvest-sources.txt", many);
+  auto too_many = serve("");
+  EXPECT_EQ(too_many.status, 1) << too_many.output;
+  EXPECT_NE(too_many.output.find("more than 100 sources"), std::string::npos) << too_many.output;
+  testing::WriteFile(data + "/harvest-sources.txt", "# " + std::string(size_t{2} << 20, 'x'));
+  auto too_big = serve("");
+  EXPECT_EQ(too_big.status, 1) << too_big.output;
+  EXPECT_NE(too_big.output.find("is not a file of at most 1 MiB"), std::string::npos)
+      << too_big.output;
+}
+
 }  // namespace
 }  // namespace disan

@@ -9,11 +9,12 @@
 #include <functional>
 #include <map>
 #include <set>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
 #include "core/pid.h"
 #include "interop/harvest_view.h"
+#include "media/media_type.h"
 #include "preservation/digest.h"
 
 namespace disan::interop::bagit {
@@ -466,6 +467,283 @@ BagCheck VerifyBag(const fs::path& bag) {
   return check;
 }
 
+namespace {
+
+constexpr size_t kMaxRecordLine = size_t{16} << 20;  // one record of records.jsonl
+constexpr size_t kMaxDescription = size_t{1} << 20;  // one media description (.json)
+
+// A record of the bag as the pre-flight left it: to create (prepared), or already here with the
+// same content (skipped).
+struct BagRecord {
+  size_t line = 0;
+  std::string pid;
+  RecordClass cls = RecordClass::kItem;
+  std::optional<Catalogue::PreparedCreate> prepared;
+};
+
+// A media file of the bag, checked, to be added to a record this import creates.
+struct BagMedia {
+  std::string pid;
+  std::string created_at;
+  std::string rel;  // the file, relative to the bag
+  media::MediaInput input;
+  std::string sha256;
+};
+
+// Reads one line of at most `max` bytes (without its "\n"). False at the end of the input;
+// `too_long` when the line is longer (the rest of it is skipped).
+bool ReadLine(std::streambuf& in, std::string& line, size_t max, bool& too_long) {
+  line.clear();
+  too_long = false;
+  int c = in.sbumpc();
+  if (c == std::char_traits<char>::eof()) return false;
+  for (; c != std::char_traits<char>::eof() && c != '\n'; c = in.sbumpc()) {
+    if (line.size() < max)
+      line.push_back(static_cast<char>(c));
+    else
+      too_long = true;
+  }
+  return true;
+}
+
+std::string Line(size_t n) { return std::string(kRecordsFile) + ":" + std::to_string(n); }
+
+// The problems of an error as lines naming `where` (a file, or a line of records.jsonl).
+void AddProblems(std::vector<FieldError>& out, const std::string& where, const std::string& pid,
+                 const Error& e) {
+  std::string who = pid.empty() ? "" : "record " + pid + ": ";
+  std::string who_vi = pid.empty() ? "" : "bản ghi " + pid + ": ";
+  if (e.fields.empty()) {
+    out.push_back({where, "invalid", who + e.message_en, who_vi + e.message_vi});
+    return;
+  }
+  for (const FieldError& f : e.fields) {
+    out.push_back({where, f.problem, who + f.path + " " + f.message_en,
+                   who_vi + f.path + " " + f.message_vi});
+  }
+}
+
+std::unexpected<Error> NothingImported(std::vector<FieldError> problems) {
+  std::string n = std::to_string(problems.size());
+  std::string first = problems.empty() ? "" : problems[0].path + ": " + problems[0].message_en;
+  std::string first_vi = problems.empty() ? "" : problems[0].path + ": " + problems[0].message_vi;
+  return Fail(
+      Error{ErrorCode::kInvalid,
+            "the bag cannot be imported (" + n + " problems, the first: " + first +
+                "); nothing was imported",
+            "không thể nhập túi (" + n + " lỗi, lỗi đầu tiên: " + first_vi + "); không nhập gì",
+            std::move(problems)});
+}
+
+// The pre-flight of the records: every line parsed, validated and checked against this
+// instance (pids, references) without writing anything.
+std::vector<BagRecord> CheckRecords(Catalogue& catalogue, const fs::path& bag,
+                                    std::vector<FieldError>& problems) {
+  std::vector<BagRecord> records;
+  std::map<std::string, RecordClass> in_bag;
+  std::ifstream in(bag / kRecordsFile, std::ios::binary);
+  std::string text;
+  bool too_long = false;
+  for (size_t n = 1; ReadLine(*in.rdbuf(), text, kMaxRecordLine, too_long); ++n) {
+    if (too_long) {
+      problems.push_back({Line(n), "too_long",
+                          "the line is longer than " + std::to_string(kMaxRecordLine) + " bytes",
+                          "dòng dài quá " + std::to_string(kMaxRecordLine) + " byte"});
+      continue;
+    }
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (text.empty()) continue;
+    json doc = json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object() || !doc.contains("pid") || !doc["pid"].is_string()) {
+      problems.push_back(
+          {Line(n), "syntax", "is not a JSON record with a pid", "không phải bản ghi JSON có pid"});
+      continue;
+    }
+    BagRecord r;
+    r.line = n;
+    r.pid = doc["pid"].get<std::string>();
+    std::optional<RecordClass> cls = ParseRecordClass(doc.value("class", "item"));
+    if (!cls) {
+      problems.push_back({Line(n), "class", "record " + r.pid + " has an unknown class",
+                          "bản ghi " + r.pid + " có lớp không hợp lệ"});
+      continue;
+    }
+    r.cls = *cls;
+    if (in_bag.contains(r.pid)) {
+      problems.push_back({Line(n), "duplicate", "record " + r.pid + " is in the bag twice",
+                          "bản ghi " + r.pid + " có hai lần trong túi"});
+      continue;
+    }
+    Result<StoredRecord> existing = catalogue.store().Get(r.pid);
+    if (existing) {
+      json mine = doc;
+      mine.erase("pid");
+      mine.erase("class");
+      Result<Validated> v = catalogue.schema().Validate(r.cls, mine);
+      if (!v || existing->deleted || v->document != existing->document || existing->cls != r.cls) {
+        problems.push_back({Line(n), "conflict",
+                            "record " + r.pid + " exists here with other content",
+                            "bản ghi " + r.pid + " đã có ở đây với nội dung khác"});
+        continue;
+      }
+      in_bag[r.pid] = r.cls;
+      records.push_back(std::move(r));  // the same record: skipped
+      continue;
+    }
+    Result<Catalogue::PreparedCreate> prepared =
+        catalogue.PrepareCreate(r.cls, doc, InputLeniency::kStrict);
+    if (!prepared) {
+      AddProblems(problems, Line(n), r.pid, prepared.error());
+      continue;
+    }
+    // References: to a record earlier in the bag, or to a live record here.
+    for (const RecordRef& ref : prepared->validated.refs) {
+      auto earlier = in_bag.find(ref.pid);
+      bool ok = earlier != in_bag.end() && earlier->second == ref.target;
+      if (earlier == in_bag.end()) {
+        Result<StoredRecord> here = catalogue.store().Get(ref.pid);
+        ok = here && !here->deleted && here->cls == ref.target;
+      }
+      if (!ok) {
+        std::string want(RecordClassName(ref.target));
+        problems.push_back({Line(n), "reference",
+                            "record " + r.pid + ": " + ref.path + " names " + ref.pid +
+                                ", which is no " + want + " of the bag or of this instance",
+                            "bản ghi " + r.pid + ": " + ref.path + " tham chiếu " + ref.pid +
+                                ", không phải " + want + " trong túi hay ở đây"});
+      }
+    }
+    in_bag[r.pid] = r.cls;
+    r.prepared = std::move(*prepared);
+    records.push_back(std::move(r));
+  }
+  if (in.bad()) problems.push_back({kRecordsFile, "read", "cannot be read", "không đọc được"});
+  return records;
+}
+
+// The pre-flight of the media files: each one described, of a record of the bag, of a type the
+// server accepts and fitting its role; each description valid. Only the files of records this
+// import creates are kept (a skipped record keeps the files it has here).
+std::vector<BagMedia> CheckMedia(media::MediaService& media, const fs::path& bag,
+                                 const std::vector<BagRecord>& records,
+                                 std::vector<FieldError>& problems) {
+  std::map<std::string, const BagRecord*> by_pid;
+  for (const BagRecord& r : records) by_pid[r.pid] = &r;
+  std::vector<BagMedia> out;
+  std::set<std::string> described;
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(bag / "data" / "media", ec))) return out;
+  for (auto it = fs::recursive_directory_iterator(bag / "data" / "media", ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!fs::is_regular_file(it->symlink_status())) continue;
+    std::string rel = fs::relative(it->path(), bag).generic_string();
+    if (it->path().extension() != ".json") {
+      files.push_back(rel);
+      continue;
+    }
+    auto bad = [&](const std::string& en, const std::string& vi) {
+      problems.push_back({rel, "media", en, vi});
+    };
+    std::string pid = it->path().parent_path().filename().string();
+    if (it->path().parent_path().parent_path() != bag / "data" / "media") {
+      bad("is not at data/media/<pid>/<media id>.json", "không nằm ở data/media/<pid>/<mã>.json");
+      continue;
+    }
+    if (it->file_size(ec) > kMaxDescription) {
+      bad("is larger than " + std::to_string(kMaxDescription) + " bytes",
+          "lớn hơn " + std::to_string(kMaxDescription) + " byte");
+      continue;
+    }
+    std::ifstream in(it->path(), std::ios::binary);
+    json d = json::parse(in, nullptr, false);
+    if (d.is_discarded() || !d.is_object()) {
+      bad("is not a JSON media description", "không phải mô tả tệp JSON");
+      continue;
+    }
+    auto text = [&](const char* key) {
+      return d.contains(key) && d[key].is_string() ? d[key].get<std::string>() : std::string();
+    };
+    if (text("record") != pid) {
+      bad("describes a file of record '" + text("record").substr(0, 80) + "', not of " + pid,
+          "mô tả tệp của bản ghi '" + text("record").substr(0, 80) + "', không phải của " + pid);
+      continue;
+    }
+    const media::MediaFormat* format = media::FindFormat(text("format"));
+    std::string file_rel = rel.substr(0, rel.size() - 5) + "." + text("format");
+    if (!format || !PlainPath(bag, file_rel)) {
+      bad("names a format '" + text("format").substr(0, 40) + "' without its file beside it",
+          "ghi định dạng '" + text("format").substr(0, 40) + "' nhưng không có tệp đi kèm");
+      continue;
+    }
+    described.insert(file_rel);
+    auto record = by_pid.find(pid);
+    if (record == by_pid.end() || record->second->cls != RecordClass::kItem) {
+      bad("belongs to " + pid + ", which is no heritage item of the bag",
+          "thuộc về " + pid + ", không phải di sản trong túi");
+      continue;
+    }
+    if (!record->second->prepared) continue;  // skipped: already here
+    BagMedia m;
+    m.pid = pid;
+    m.created_at = text("created_at");
+    m.rel = file_rel;
+    m.sha256 = text("sha256");
+    m.input.role = text("role");
+    if (d.contains("caption") && d["caption"].is_object()) {
+      m.input.caption_vi = d["caption"].value("vi", "");
+      m.input.caption_en = d["caption"].value("en", "");
+    }
+    m.input.creator = text("creator");
+    m.input.date = text("date");
+    m.input.licence = text("licence");
+    m.input.rights_holder = text("rights_holder");
+    m.input.visibility = text("visibility");
+    m.input.filename = text("original_name");
+    Result<media::MediaInput> valid =
+        media.ValidateFor(record->second->prepared->validated.document, m.input);
+    if (!valid) {
+      AddProblems(problems, rel, "", valid.error());
+      continue;
+    }
+    Result<media::MediaService::Inspected> inspected =
+        media.Inspect((bag / file_rel).string(), valid->role);
+    if (!inspected) {
+      AddProblems(problems, file_rel, "", inspected.error());
+      continue;
+    }
+    out.push_back(std::move(m));
+  }
+  if (ec) problems.push_back({"data/media", "read", "cannot be read", "không đọc được"});
+  for (const std::string& f : files) {
+    if (!described.contains(f)) {
+      problems.push_back({f, "media", "has no description (<media id>.json) beside it",
+                          "không có mô tả (<mã>.json) đi kèm"});
+    }
+  }
+  // In the order they were first added (created_at, then the name), not the directory's.
+  std::sort(out.begin(), out.end(), [](const BagMedia& x, const BagMedia& y) {
+    return std::tie(x.pid, x.created_at, x.rel) < std::tie(y.pid, y.created_at, y.rel);
+  });
+  return out;
+}
+
+Result<media::MediaService::StagedMedia> Stage(media::MediaService& media, const fs::path& bag,
+                                               const BagMedia& m) {
+  media::Upload upload = TRY(media.BeginUpload());
+  std::ifstream bytes(bag / m.rel, std::ios::binary);
+  if (!bytes) return Unavailable("read", bag / m.rel);
+  std::vector<char> buffer(1 << 20);
+  while (bytes) {
+    bytes.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (bytes.gcount() > 0) TRY(upload.Write(buffer.data(), static_cast<size_t>(bytes.gcount())));
+  }
+  if (bytes.bad()) return Unavailable("read", bag / m.rel);
+  return media::MediaService::StagedMedia{std::move(upload), m.input, m.sha256};
+}
+
+}  // namespace
+
 Result<BagSummary> ImportBag(Catalogue& catalogue, media::MediaService& media,
                              const fs::path& bag) {
   BagCheck check = VerifyBag(bag);
@@ -479,114 +757,88 @@ Result<BagSummary> ImportBag(Catalogue& catalogue, media::MediaService& media,
     return Fail(std::move(e));
   }
   if (!PlainPath(bag, kRecordsFile)) {
-    return Fail(ErrorCode::kInvalid, "the bag has no data/records.jsonl: it is not a Disan bag",
-                "túi không có data/records.jsonl: đây không phải túi của Disan");
+    return Fail(ErrorCode::kInvalid,
+                "the bag has no data/records.jsonl: it is not a Disan bag; nothing was imported",
+                "túi không có data/records.jsonl: đây không phải túi của Disan; không nhập gì");
   }
-  std::vector<json> records;
-  {
-    std::ifstream in(bag / kRecordsFile, std::ios::binary);
-    std::string line;
-    size_t n = 0;
-    while (std::getline(in, line)) {
-      ++n;
-      if (line.empty()) continue;
-      json doc = json::parse(line, nullptr, false);
-      if (doc.is_discarded() || !doc.is_object() || !doc.contains("pid") ||
-          !doc["pid"].is_string()) {
-        return Fail(ErrorCode::kInvalid,
-                    std::string(kRecordsFile) + " line " + std::to_string(n) +
-                        " is not a record with a pid",
-                    std::string(kRecordsFile) + " dòng " + std::to_string(n) +
-                        " không phải bản ghi có pid");
-      }
-      records.push_back(std::move(doc));
+  // Pre-flight: everything that can be checked before anything is written.
+  std::vector<FieldError> problems;
+  std::vector<BagRecord> records = CheckRecords(catalogue, bag, problems);
+  std::vector<BagMedia> files = CheckMedia(media, bag, records, problems);
+  std::map<std::string, std::vector<const BagMedia*>> files_of;
+  for (const BagMedia& m : files) files_of[m.pid].push_back(&m);
+  for (const auto& [pid, list] : files_of) {
+    if (media.HasObject(pid)) {
+      problems.push_back(
+          {list.front()->rel, "preservation",
+           "the preservation store already has an object for " + pid +
+               ", which this instance has no record of (left by an interrupted "
+               "import? remove ocfl/" +
+               media.ObjectPath(pid) + ")",
+           "kho bảo quản đã có đối tượng cho " + pid +
+               " mà ở đây không có bản ghi (do lần nhập bị gián đoạn? hãy xóa ocfl/" +
+               media.ObjectPath(pid) + ")"});
     }
   }
+  if (!problems.empty()) return NothingImported(std::move(problems));
+
+  // One transaction for the records and the rows of their files; the files' OCFL versions are
+  // committed inside it and removed again when it fails, so that nothing remains of a failure.
   BagSummary summary;
-  std::set<std::string> created;
-  TRY(catalogue.store().Write([&](StoreWriter& w) -> Status {
-    for (const json& doc : records) {
-      std::string pid = doc["pid"].get<std::string>();
-      std::optional<RecordClass> cls = ParseRecordClass(doc.value("class", "item"));
-      if (!cls) {
-        return Fail(ErrorCode::kInvalid, "record " + pid + " has an unknown class",
-                    "bản ghi " + pid + " có lớp không hợp lệ");
-      }
-      Result<StoredRecord> existing = w.Get(pid);
-      if (existing) {
-        json mine = doc;
-        mine.erase("pid");
-        mine.erase("class");
-        Result<Validated> v = catalogue.schema().Validate(*cls, mine);
-        if (v && !existing->deleted && v->document == existing->document) continue;
-        return Fail(ErrorCode::kConflict,
-                    "record " + pid + " exists here with other content; nothing was imported",
-                    "bản ghi " + pid + " đã có ở đây với nội dung khác; không nhập gì");
-      }
-      Result<std::string> made = catalogue.CreateIn(w, *cls, doc, InputLeniency::kStrict, kBagger,
-                                                    "bag import " + bag.string());
+  std::vector<std::string> made_objects;
+  std::vector<FieldError> failure;
+  const std::string reason = "bag import " + bag.string();
+  Status written = catalogue.store().Write([&](StoreWriter& w) -> Status {
+    for (BagRecord& r : records) {
+      if (!r.prepared) continue;
+      Result<std::string> made =
+          catalogue.CreatePrepared(w, std::move(*r.prepared), kBagger, reason);
       if (!made) {
-        Error e = made.error();
-        e.message_en = "record " + pid + ": " + e.message_en + "; nothing was imported";
-        e.message_vi = "bản ghi " + pid + ": " + e.message_vi + "; không nhập gì";
-        return Fail(std::move(e));
+        AddProblems(failure, Line(r.line), r.pid, made.error());
+        return std::unexpected(made.error());
       }
-      created.insert(pid);
       ++summary.records;
     }
+    for (const BagRecord& r : records) {
+      auto list = files_of.find(r.pid);
+      if (list == files_of.end()) continue;
+      std::vector<media::MediaService::StagedMedia> staged;
+      for (const BagMedia* m : list->second) {
+        Result<media::MediaService::StagedMedia> s = Stage(media, bag, *m);
+        if (!s) {
+          AddProblems(failure, m->rel, "", s.error());
+          return std::unexpected(s.error());
+        }
+        staged.push_back(std::move(*s));
+      }
+      StoredRecord item = TRY(w.Get(r.pid));
+      made_objects.push_back(r.pid);
+      Result<std::vector<MediaAsset>> added = media.AddAllIn(w, item, std::move(staged), kBagger);
+      if (!added) {
+        AddProblems(failure, "data/media/" + r.pid, "", added.error());
+        return std::unexpected(added.error());
+      }
+      for (const MediaAsset& a : *added) {
+        ++summary.files;
+        summary.bytes += static_cast<uint64_t>(a.size);
+      }
+    }
     return Ok();
-  }));
-  // Media files of the records this bag created (a skipped record keeps the files it has).
-  // In the order they were first added (created_at, then the name), not the directory's.
-  std::error_code ec;
-  std::vector<std::tuple<std::string, fs::path, json>> descriptions;
-  for (auto it = fs::recursive_directory_iterator(bag / "data" / "media", ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->path().extension() != ".json" || !fs::is_regular_file(it->symlink_status())) continue;
-    std::ifstream in(it->path(), std::ios::binary);
-    json d = json::parse(in, nullptr, false);
-    if (d.is_discarded() || !d.is_object()) continue;
-    std::string at = d.contains("created_at") && d["created_at"].is_string() ? d["created_at"].get<std::string>() : "";
-    descriptions.emplace_back(std::move(at), it->path(), std::move(d));
-  }
-  std::sort(descriptions.begin(), descriptions.end(),
-            [](const auto& x, const auto& y) {
-              return std::tie(std::get<0>(x), std::get<1>(x)) < std::tie(std::get<0>(y), std::get<1>(y));
-            });
-  for (auto& [created_at, path, d] : descriptions) {
-    std::string pid = d.value("record", "");
-    if (!created.contains(pid)) continue;
-    fs::path file = path;
-    file.replace_extension("." + d.value("format", "bin"));
-    media::MediaInput input;
-    input.role = d.value("role", "");
-    if (d.contains("caption") && d["caption"].is_object()) {
-      input.caption_vi = d["caption"].value("vi", "");
-      input.caption_en = d["caption"].value("en", "");
+  });
+  if (!written) {
+    Error e = written.error();
+    for (const std::string& pid : made_objects) {
+      Status discarded = media.DiscardObject(pid);
+      if (!discarded) {
+        e.message_en += "; and " + discarded.error().message_en;
+        e.message_vi += "; và " + discarded.error().message_vi;
+      }
     }
-    input.creator = d.value("creator", "");
-    input.date = d.value("date", "");
-    input.licence = d.value("licence", "");
-    input.rights_holder = d.value("rights_holder", "");
-    input.visibility = d.value("visibility", "");
-    input.filename = d.value("original_name", "");
-    media::MediaInput prepared = TRY(media.Prepare(pid, input, kBagger));
-    media::Upload upload = TRY(media.BeginUpload());
-    std::ifstream bytes(file, std::ios::binary);
-    std::vector<char> buffer(1 << 20);
-    while (bytes) {
-      bytes.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      if (bytes.gcount() > 0) TRY(upload.Write(buffer.data(), static_cast<size_t>(bytes.gcount())));
-    }
-    if (bytes.bad()) return Unavailable("read", file);
-    MediaAsset added = TRY(media.Add(pid, std::move(upload), prepared, kBagger));
-    if (added.sha256 != d.value("sha256", added.sha256)) {
-      return Fail(ErrorCode::kCorrupt,
-                  "media file " + file.string() + " changed while it was imported",
-                  "tệp " + file.string() + " bị thay đổi trong khi nhập");
-    }
-    ++summary.files;
-    summary.bytes += static_cast<uint64_t>(added.size);
+    if (failure.empty()) AddProblems(failure, "", "", e);
+    e.message_en = "the bag could not be imported: " + e.message_en + "; nothing was imported";
+    e.message_vi = "không thể nhập túi: " + e.message_vi + "; không nhập gì";
+    e.fields = std::move(failure);
+    return Fail(std::move(e));
   }
   return summary;
 }

@@ -13,7 +13,8 @@
 // A bag is written under <output>.part and renamed into place when complete. Verification
 // refuses any path that is absolute, has "..", goes through a symbolic link or is not a plain
 // file; every payload file must be listed and every listed file must have its digest. Import
-// verifies the whole bag before it writes anything. Not thread-safe for one bag directory.
+// checks the whole bag before it writes anything, and leaves nothing behind when it fails.
+// Not thread-safe for one bag directory.
 #pragma once
 
 #include <filesystem>
@@ -62,10 +63,14 @@ struct BagCheck {
 };
 BagCheck VerifyBag(const std::filesystem::path& bag);
 
-// Verifies the bag, then restores its records (one transaction: all or none; a record that
-// exists here already with the same content is skipped, with other content it is a conflict)
-// and then its media files (new media identifiers). kInvalid listing the bag's problems when it
-// is not valid; nothing is written then.
+// Verifies the bag, then checks everything before writing anything (the pre-flight): every
+// record parsed and validated against this instance (pids, references, vocabularies), every
+// media file described, of an accepted type and fitting its role. Then, in ONE transaction, it
+// creates the records (a record that exists here already with the same content is skipped, with
+// other content it is a conflict) and adds the media files of the records it created (new media
+// identifiers; one OCFL version per item, committed inside the transaction and removed again
+// when it fails). All or nothing: kInvalid (or the failure's own code) with one FieldError per
+// problem, each naming the bag file or "data/records.jsonl:<line>", and nothing written.
 Result<BagSummary> ImportBag(Catalogue& catalogue, media::MediaService& media,
                              const std::filesystem::path& bag);
 

@@ -1,5 +1,7 @@
 #include "interop/harvest/harvester.h"
 
+#include <future>
+
 #include "core/pid.h"
 #include "interop/harvest/dc_mapping.h"
 #include "interop/harvest/oai_response.h"
@@ -11,7 +13,9 @@ using nlohmann::json;
 
 const Actor kHarvester{"harvest", Audience::kStaff};
 
-Status CheckOptions(const HarvestOptions& o) {
+}  // namespace
+
+Status CheckHarvestOptions(const HarvestOptions& o) {
   TRY(ValidateBaseUrl(o.url));
   if (o.format != "oai_dc" && o.format != "disan") {
     return Fail(ErrorCode::kInvalid, "--format must be oai_dc or disan, not '" + o.format + "'",
@@ -25,6 +29,8 @@ Status CheckOptions(const HarvestOptions& o) {
   }
   return Ok();
 }
+
+namespace {
 
 // Fetches and parses one response; an OAI-PMH error other than those the caller expects is
 // an error naming the code and the source's message.
@@ -48,13 +54,113 @@ std::string FromAt(const std::string& response_date, const std::string& granular
   return response_date;
 }
 
+// The document to store: the source's own (disan) or a mapping of its Dublin Core, with the
+// source named by a legacy identifier. `source_pid` is the source's pid (disan format);
+// `unmapped` counts what has no field here. Reads the store (references) but writes nothing,
+// so the fetch thread can run it while the previous page is written.
+Result<json> BuildDocument(Catalogue& catalogue, const HarvestOptions& o, const OaiRecord& r,
+                           std::string& source_pid, std::map<std::string, size_t>& unmapped) {
+  auto live = [&](const std::string& pid) {
+    Result<StoredRecord> found = catalogue.store().Get(pid);
+    return found && !found->deleted;
+  };
+  json d;
+  if (o.format == "disan") {
+    d = json::parse(r.disan_json, nullptr, false);
+    if (d.is_discarded() || !d.is_object()) {
+      return Fail(ErrorCode::kInvalid, "its disan:json is not a JSON object",
+                  "disan:json của nó không phải đối tượng JSON");
+    }
+    if (d.value("class", "item") != "item") {
+      return Fail(ErrorCode::kInvalid, "it is not a heritage item", "nó không phải bản ghi di sản");
+    }
+    if (d.contains("pid") && d["pid"].is_string()) {
+      source_pid = ParsePid(d["pid"].get<std::string>()).value_or("");
+    }
+    for (const char* f :
+         {"pid", "class", "revision", "created_at", "updated_at", "deleted", "links"}) {
+      d.erase(f);
+    }
+    // References to organisations and areas this instance does not hold cannot be kept.
+    if (d.contains("custodian") && d["custodian"].is_string() &&
+        !live(d["custodian"].get<std::string>())) {
+      d.erase("custodian");
+      ++unmapped["custodian (not held here)"];
+    }
+    if (d.contains("areas") && d["areas"].is_array()) {
+      json kept = json::array();
+      for (const json& a : d["areas"]) {
+        if (a.is_string() && live(a.get<std::string>()))
+          kept.push_back(a);
+        else
+          ++unmapped["areas (not held here)"];
+      }
+      if (kept.empty())
+        d.erase("areas");
+      else
+        d["areas"] = kept;
+    }
+  } else {
+    DcMapping mapped = MapDublinCore(catalogue.schema(), r.dc);
+    for (const std::string& u : mapped.unmapped) ++unmapped[u];
+    d = std::move(mapped.document);
+  }
+  json legacy = json::array();
+  if (d.contains("legacy_ids") && d["legacy_ids"].is_array()) {
+    for (const json& l : d["legacy_ids"]) {
+      bool ours = l.is_object() && l.value("scheme", "") == kOaiIdentifierScheme &&
+                  l.value("issuer", "") == o.url;
+      if (!ours) legacy.push_back(l);
+    }
+  }
+  legacy.push_back({{"scheme", kOaiIdentifierScheme}, {"value", r.identifier}, {"issuer", o.url}});
+  d["legacy_ids"] = legacy;
+  return d;
+}
+
+// A record of a page as the fetch thread leaves it: its document and, for a record that may
+// be new here, its creation prepared (Catalogue::PrepareCreate: validation, filter terms, the
+// search document), with the source's pid when it has one.
+struct PreparedRecord {
+  Result<json> document = json();
+  std::string source_pid;
+  std::map<std::string, size_t> unmapped;
+  std::optional<Result<Catalogue::PreparedCreate>> create;
+};
+
+struct FetchedPage {
+  OaiResponse response;
+  std::vector<PreparedRecord> records;  // one per response.records
+};
+
+// Fetches, parses and prepares one page; writes nothing.
+Result<FetchedPage> FetchPage(Catalogue& catalogue, const HarvestOptions& o,
+                              const std::vector<std::pair<std::string, std::string>>& arguments) {
+  FetchedPage page;
+  page.response = TRY(Ask(o, arguments));
+  page.records.reserve(page.response.records.size());
+  for (const OaiRecord& r : page.response.records) {
+    PreparedRecord p;
+    if (!r.deleted) {
+      p.document = BuildDocument(catalogue, o, r, p.source_pid, p.unmapped);
+      if (p.document) {
+        json input = *p.document;
+        if (!p.source_pid.empty()) input["pid"] = p.source_pid;
+        p.create = catalogue.PrepareCreate(RecordClass::kItem, input, InputLeniency::kStrict);
+      }
+    }
+    page.records.push_back(std::move(p));
+  }
+  return page;
+}
+
 class PageWriter {
  public:
   PageWriter(Catalogue& catalogue, StoreWriter& w, const HarvestSource& source,
              HarvestReport& report)
       : catalogue_(catalogue), w_(w), source_(source), report_(report) {}
 
-  Status Apply(const OaiRecord& r) {
+  Status Apply(const OaiRecord& r, PreparedRecord& p) {
     std::optional<HarvestedRecord> known = TRY(w_.GetHarvestedRecord(source_, r.identifier));
     if (r.deleted) {
       if (!known) return Ok();  // never had it: nothing to remove
@@ -65,14 +171,14 @@ class PageWriter {
       if (removed && *removed) ++report_.deleted;
       return w_.PutHarvestedRecord(source_, {r.identifier, known->pid, r.datestamp, true});
     }
-    std::string source_pid;
-    Result<json> document = Document(r, source_pid);
-    if (!document) return Refused(r, document.error());
+    for (const auto& [element, count] : p.unmapped) report_.unmapped[element] += count;
+    if (!p.document) return Refused(r, p.document.error());
+    const std::string reason = "harvested from " + source_.url;
     std::string pid;
     if (known) {
       pid = known->pid;
-      Result<std::optional<RevisionAction>> done = catalogue_.UpsertIn(
-          w_, RecordClass::kItem, pid, *document, kHarvester, "harvested from " + source_.url);
+      Result<std::optional<RevisionAction>> done =
+          catalogue_.UpsertIn(w_, RecordClass::kItem, pid, *p.document, kHarvester, reason);
       if (!done) return Refused(r, done.error());
       if (!*done)
         ++report_.unchanged;
@@ -81,17 +187,19 @@ class PageWriter {
       else
         ++report_.updated;
     } else {
-      // A new record keeps the source's pid when no record here has it.
+      // A new record keeps the source's pid when no record here has it; the creation prepared
+      // by the fetch thread is used when it still fits (it carries that pid, or a minted one).
+      // (A document that was built always has its creation prepared.)
       Result<std::string> created = Fail(ErrorCode::kConflict, "", "");
-      if (!source_pid.empty() && !w_.Get(source_pid)) {
-        json with_pid = *document;
-        with_pid["pid"] = source_pid;
-        created = catalogue_.CreateIn(w_, RecordClass::kItem, with_pid, InputLeniency::kStrict,
-                                      kHarvester, "harvested from " + source_.url);
+      if (p.source_pid.empty() || !w_.Get(p.source_pid)) {
+        if (*p.create)
+          created = catalogue_.CreatePrepared(w_, std::move(**p.create), kHarvester, reason);
+        else
+          created = std::unexpected(p.create->error());
       }
       if (!created && created.error().code == ErrorCode::kConflict) {
-        created = catalogue_.CreateIn(w_, RecordClass::kItem, *document, InputLeniency::kStrict,
-                                      kHarvester, "harvested from " + source_.url);
+        created = catalogue_.CreateIn(w_, RecordClass::kItem, *p.document, InputLeniency::kStrict,
+                                      kHarvester, reason);
       }
       if (!created) return Refused(r, created.error());
       pid = *created;
@@ -101,70 +209,6 @@ class PageWriter {
   }
 
  private:
-  // The document to store: the source's own (disan) or a mapping of its Dublin Core, with
-  // the source named by a legacy identifier.
-  Result<json> Document(const OaiRecord& r, std::string& source_pid) {
-    json d;
-    if (source_.format == "disan") {
-      d = json::parse(r.disan_json, nullptr, false);
-      if (d.is_discarded() || !d.is_object()) {
-        return Fail(ErrorCode::kInvalid, "its disan:json is not a JSON object",
-                    "disan:json của nó không phải đối tượng JSON");
-      }
-      if (d.value("class", "item") != "item") {
-        return Fail(ErrorCode::kInvalid, "it is not a heritage item",
-                    "nó không phải bản ghi di sản");
-      }
-      if (d.contains("pid") && d["pid"].is_string()) {
-        source_pid = ParsePid(d["pid"].get<std::string>()).value_or("");
-      }
-      for (const char* f :
-           {"pid", "class", "revision", "created_at", "updated_at", "deleted", "links"}) {
-        d.erase(f);
-      }
-      // References to organisations and areas this instance does not hold cannot be kept.
-      if (d.contains("custodian") && d["custodian"].is_string() &&
-          !Live(d["custodian"].get<std::string>())) {
-        d.erase("custodian");
-        ++report_.unmapped["custodian (not held here)"];
-      }
-      if (d.contains("areas") && d["areas"].is_array()) {
-        json kept = json::array();
-        for (const json& a : d["areas"]) {
-          if (a.is_string() && Live(a.get<std::string>()))
-            kept.push_back(a);
-          else
-            ++report_.unmapped["areas (not held here)"];
-        }
-        if (kept.empty())
-          d.erase("areas");
-        else
-          d["areas"] = kept;
-      }
-    } else {
-      DcMapping mapped = MapDublinCore(catalogue_.schema(), r.dc);
-      for (const std::string& u : mapped.unmapped) ++report_.unmapped[u];
-      d = std::move(mapped.document);
-    }
-    json legacy = json::array();
-    if (d.contains("legacy_ids") && d["legacy_ids"].is_array()) {
-      for (const json& l : d["legacy_ids"]) {
-        bool ours = l.is_object() && l.value("scheme", "") == kOaiIdentifierScheme &&
-                    l.value("issuer", "") == source_.url;
-        if (!ours) legacy.push_back(l);
-      }
-    }
-    legacy.push_back(
-        {{"scheme", kOaiIdentifierScheme}, {"value", r.identifier}, {"issuer", source_.url}});
-    d["legacy_ids"] = legacy;
-    return d;
-  }
-
-  bool Live(const std::string& pid) {
-    Result<StoredRecord> r = w_.Get(pid);
-    return r && !r->deleted;
-  }
-
   // A record that fails validation is reported and skipped; the page goes on. Anything else
   // (the store failing) fails the page.
   Status Refused(const OaiRecord& r, const Error& e) {
@@ -189,7 +233,7 @@ class PageWriter {
 }  // namespace
 
 Result<HarvestReport> Harvest(Catalogue& catalogue, const HarvestOptions& o) {
-  TRY(CheckOptions(o));
+  TRY(CheckHarvestOptions(o));
   MetadataStore& store = catalogue.store();
   HarvestSource source = TRY(store.GetHarvestSource(o.url, o.set, o.format))
                              .value_or(HarvestSource{o.url, o.set, o.format, "", "", "", "", ""});
@@ -218,8 +262,12 @@ Result<HarvestReport> Harvest(Catalogue& catalogue, const HarvestOptions& o) {
     if (!o.set.empty()) arguments.push_back({"set", o.set});
     if (!report.from.empty()) arguments.push_back({"from", report.from});
   }
+  // The next page is fetched, parsed and prepared on a thread of its own while this one is
+  // written; it is used only when this one committed.
+  std::future<Result<FetchedPage>> ahead;
   for (;;) {
-    OaiResponse page = TRY(Ask(o, arguments));
+    FetchedPage fetched = TRY(ahead.valid() ? ahead.get() : FetchPage(catalogue, o, arguments));
+    const OaiResponse& page = fetched.response;
     bool empty_list = page.error_code == "noRecordsMatch";
     if (!page.error_code.empty() && !empty_list) {
       std::unexpected<Error> e = OaiError(page);
@@ -249,11 +297,20 @@ Result<HarvestReport> Harvest(Catalogue& catalogue, const HarvestOptions& o) {
                   "nguồn trả lại đúng mã tiếp tục vừa gửi (vòng lặp)");
     }
     next.resumption_token = token;
+    const bool last_wanted = o.max_pages != 0 && report.pages + 1 >= o.max_pages;
+    if (!token.empty() && !last_wanted) {
+      std::vector<std::pair<std::string, std::string>> following = {{"verb", "ListRecords"},
+                                                                    {"resumptionToken", token}};
+      ahead = std::async(std::launch::async, [&catalogue, &o, following] {
+        return FetchPage(catalogue, o, following);
+      });
+    }
     HarvestReport counted = report;
     TRY(store.Write([&](StoreWriter& w) -> Status {
       TRY(w.PutHarvestSource(next));
       PageWriter writer(catalogue, w, next, counted);
-      for (const OaiRecord& r : page.records) TRY(writer.Apply(r));
+      for (size_t i = 0; i < page.records.size(); ++i)
+        TRY(writer.Apply(page.records[i], fetched.records[i]));
       return Ok();
     }));
     report = std::move(counted);

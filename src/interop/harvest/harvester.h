@@ -51,4 +51,8 @@ inline constexpr const char* kOaiIdentifierScheme = "oai_identifier";
 
 Result<HarvestReport> Harvest(Catalogue& catalogue, const HarvestOptions& options);
 
+// What Harvest checks before any request: the base URL, the format and the setSpec's syntax.
+// kInvalid naming the option.
+Status CheckHarvestOptions(const HarvestOptions& options);
+
 }  // namespace disan::interop::harvest
