@@ -390,7 +390,15 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
   }
   TRY(store_.Write([&](StoreWriter& w) -> Status {
     if (recovery) {
-      TRY(w.RevokeApiToken(account->id, recovery->id));  // used up
+      // Used up; a second request racing with the same code finds it revoked.
+      if (Status used = w.RevokeApiToken(account->id, recovery->id); !used) {
+        if (used.error().code != ErrorCode::kNotFound) return used;
+        return Fail(Error{ErrorCode::kUnauthenticated,
+                          "wrong or already used code of the authenticator app",
+                          "mã của ứng dụng xác thực sai hoặc đã được dùng",
+                          {{"totp", "wrong", "is wrong or was already used",
+                            "sai hoặc đã được dùng"}}});
+      }
     } else if (needs_code) {
       std::optional<SecondFactor> f = TRY(w.GetSecondFactor(account->id));
       std::optional<std::string> key = f ? Base32Decode(f->secret) : std::nullopt;
@@ -599,7 +607,15 @@ Status Accounts::ResetPassword(const std::string& token, const std::string& next
   if (!a) return WrongCredentials();
   a->password_hash = TRY(HashPassword(next));
   return store_.Write([&](StoreWriter& w) -> Status {
-    TRY(w.RevokeApiToken(a->id, t->id));
+    // The link is used up here, once: a second request racing with it finds it revoked.
+    if (Status used = w.RevokeApiToken(a->id, t->id); !used) {
+      if (used.error().code != ErrorCode::kNotFound) return used;
+      return Fail(FieldProblem(ErrorCode::kForbidden, "token", "invalid",
+                               "this reset link is unknown, used or expired; ask an "
+                               "administrator for a new one",
+                               "liên kết đặt lại mật khẩu không đúng, đã dùng hoặc đã hết hạn; "
+                               "hãy xin quản trị viên liên kết mới"));
+    }
     TRY(w.PutAccount(*a));
     TRY(w.DeleteSessionsOf(a->id));
     TRY(w.ClearLoginFailures("login:" + a->login));

@@ -2,6 +2,9 @@
 // store, with time moved by the test instead of waited for.
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 #include "auth/accounts.h"
 #include "auth/credentials.h"
 #include "support/test_support.h"
@@ -99,6 +102,40 @@ TEST_F(Sessions, PasswordsAreArgon2idWithOwaspParameters) {
       "lan", "ma\xCC\xA3\xCC\x82t kha\xCC\x82\xCC\x89u \xC4\x91u\xCC\x89 da\xCC\x80i 2026", "");
   ASSERT_TRUE(nfd) << nfd.error().Describe();
   EXPECT_TRUE(nfd->signed_in);
+}
+
+// A reset link is checked before the password is hashed (tens of milliseconds of Argon2id)
+// and used up inside the write: requests racing with the same link all pass the check, and
+// exactly one of them may set the password.
+TEST_F(Sessions, AResetLinkRacedByManyRequestsWorksOnce) {
+  Result<std::string> link = accounts_->IssueResetToken("lan", {"admin", ""});
+  ASSERT_TRUE(link) << link.error().Describe();
+  constexpr int kRacers = 4;
+  std::vector<Status> results(kRacers);
+  std::vector<std::thread> racers;
+  for (int i = 0; i < kRacers; ++i) {
+    racers.emplace_back([&, i] {
+      results[static_cast<size_t>(i)] = accounts_->ResetPassword(
+          *link, "mật khẩu mới số " + std::to_string(i) + " đủ dài", "10.0.0." + std::to_string(i));
+    });
+  }
+  for (std::thread& t : racers) t.join();
+  int ok = 0, winner = -1;
+  for (int i = 0; i < kRacers; ++i) {
+    const Status& r = results[static_cast<size_t>(i)];
+    if (r) {
+      ++ok;
+      winner = i;
+    } else {
+      EXPECT_EQ(r.error().code, ErrorCode::kForbidden) << r.error().Describe();
+      EXPECT_NE(r.error().message_vi.find("đã dùng"), std::string::npos) << r.error().message_vi;
+    }
+  }
+  ASSERT_EQ(ok, 1);
+  Result<auth::SignInOutcome> in = accounts_->SignIn(
+      "lan", "mật khẩu mới số " + std::to_string(winner) + " đủ dài", "10.0.0.9");
+  ASSERT_TRUE(in) << in.error().Describe();
+  EXPECT_TRUE(in->signed_in) << "the password that won is the one set";
 }
 
 }  // namespace

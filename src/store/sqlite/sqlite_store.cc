@@ -1064,12 +1064,18 @@ class SqliteWriter final : public StoreWriter {
   }
 
   Status RevokeApiToken(int64_t account_id, int64_t token_id) override {
-    auto s = TRY(c_.Prepare("UPDATE tokens SET revoked = 1 WHERE id = ? AND account_id = ?"));
+    // Only a live token: a one-time secret (reset link, recovery code) checked before the
+    // transaction is used up here at most once, however many requests raced to use it.
+    auto s = TRY(c_.Prepare(
+        "UPDATE tokens SET revoked = 1 WHERE id = ? AND account_id = ? AND revoked = 0"));
     s->Bind(1, token_id).Bind(2, account_id);
     TRY(s->Exec());
     if (sqlite3_changes(c_.db()) == 0) {
-      return Fail(ErrorCode::kNotFound, "no token " + std::to_string(token_id) + " of this account",
-                  "tài khoản này không có mã truy cập " + std::to_string(token_id));
+      return Fail(ErrorCode::kNotFound,
+                  "no live token " + std::to_string(token_id) + " of this account (unknown or "
+                  "already revoked)",
+                  "tài khoản này không có mã truy cập " + std::to_string(token_id) +
+                      " còn hiệu lực (không có hoặc đã bị thu hồi)");
     }
     return Ok();
   }
