@@ -2,12 +2,15 @@
 #include "media/jobs.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 
@@ -17,6 +20,12 @@
 #include "media/media_type.h"
 
 namespace disan::media {
+
+namespace {
+// How much lower than the request threads the job thread runs: an increment of the process's
+// nice value, up to 19.
+constexpr int kJobNice = 10;
+}  // namespace
 
 std::string Rfc3339After(int64_t seconds) {
   auto t = std::chrono::system_clock::now() + std::chrono::seconds(seconds);
@@ -203,6 +212,16 @@ void JobRunner::Notify() {
 }
 
 void JobRunner::Loop() {
+  // Background work (derivatives, record versions: minutes of it after a large import) yields
+  // the CPU to the threads answering requests: this thread, and the ffmpeg and vips work it
+  // starts, run at a lower priority (nice is per thread on Linux, and inherited).
+  const id_t self = static_cast<id_t>(gettid());
+  errno = 0;
+  const int base = getpriority(PRIO_PROCESS, self);  // -1 is a valid answer: check errno
+  if (errno != 0 || setpriority(PRIO_PROCESS, self, std::min(19, base + kJobNice)) != 0) {
+    std::cerr << "jobs: could not lower the job thread's priority: " << std::strerror(errno)
+              << std::endl;
+  }
   if (Result<size_t> n = Recover(); !n) {
     std::cerr << "jobs: recovery failed: " << n.error().Describe() << std::endl;
   }
