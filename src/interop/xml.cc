@@ -57,6 +57,48 @@ std::string KeepXmlChars(std::string_view text) {
   return out;
 }
 
+// Whether `text` is printable ASCII with tab and newline only: nothing to drop, already NFC.
+// Most identifiers, dates, codes and URLs are; they skip the copies XmlSafe makes.
+bool PlainAscii(std::string_view text) {
+  for (char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x80 || (b < 0x20 && b != '\t' && b != '\n')) return false;
+  }
+  return true;
+}
+
+// Appends `text` escaped for `context` to `out`, in runs between the characters replaced.
+void AppendEscaped(std::string& out, std::string_view text, XmlContext context) {
+  std::string holder;
+  std::string_view safe = text;
+  if (!PlainAscii(text)) {
+    holder = XmlSafe(text);
+    safe = holder;
+  }
+  const bool attribute = context == XmlContext::kAttribute;
+  size_t run = 0;
+  for (size_t i = 0; i < safe.size(); ++i) {
+    const char* with = nullptr;
+    switch (safe[i]) {
+      case '&': with = "&amp;"; break;
+      case '<': with = "&lt;"; break;
+      case '>': with = "&gt;"; break;
+      // Quotes need escaping only inside attribute values (always double-quoted here);
+      // leaving them in text keeps JSON payloads readable.
+      case '"': with = attribute ? "&quot;" : nullptr; break;
+      case '\r': with = "&#xD;"; break;
+      case '\t': with = attribute ? "&#x9;" : nullptr; break;
+      case '\n': with = attribute ? "&#xA;" : nullptr; break;
+      default: break;
+    }
+    if (!with) continue;
+    out.append(safe.substr(run, i - run));
+    out += with;
+    run = i + 1;
+  }
+  out.append(safe.substr(run));
+}
+
 }  // namespace
 
 std::string XmlSafe(std::string_view text) {
@@ -66,23 +108,9 @@ std::string XmlSafe(std::string_view text) {
 }
 
 std::string XmlEscape(std::string_view text, XmlContext context) {
-  std::string safe = XmlSafe(text);
   std::string out;
-  out.reserve(safe.size() + safe.size() / 8);
-  for (char c : safe) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      // Quotes need escaping only inside attribute values (always double-quoted here);
-      // leaving them in text keeps JSON payloads readable.
-      case '"': out += context == XmlContext::kAttribute ? "&quot;" : "\""; break;
-      case '\r': out += "&#xD;"; break;
-      case '\t': out += context == XmlContext::kAttribute ? "&#x9;" : "\t"; break;
-      case '\n': out += context == XmlContext::kAttribute ? "&#xA;" : "\n"; break;
-      default: out += c;
-    }
-  }
+  out.reserve(text.size() + text.size() / 8);
+  AppendEscaped(out, text, context);
   return out;
 }
 
@@ -98,7 +126,7 @@ void XmlBuilder::OpenTag(std::string_view name, const Attributes& attributes) {
     out_ += ' ';
     out_ += key;
     out_ += "=\"";
-    out_ += XmlEscape(value, XmlContext::kAttribute);
+    AppendEscaped(out_, value, XmlContext::kAttribute);
     out_ += '"';
   }
 }
@@ -119,7 +147,7 @@ XmlBuilder& XmlBuilder::End(std::string_view name) {
 XmlBuilder& XmlBuilder::Element(std::string_view name, std::string_view text,
                                 const Attributes& attributes) {
   Start(name, attributes);
-  out_ += XmlEscape(text);
+  AppendEscaped(out_, text, XmlContext::kText);
   return End(name);
 }
 
@@ -130,7 +158,7 @@ XmlBuilder& XmlBuilder::Empty(std::string_view name, const Attributes& attribute
 }
 
 XmlBuilder& XmlBuilder::Text(std::string_view text) {
-  out_ += XmlEscape(text);
+  AppendEscaped(out_, text, XmlContext::kText);
   return *this;
 }
 
