@@ -109,6 +109,11 @@ Response PostMove(const Request& req, Context& ctx) {
   std::variant<LifecyclePost, Response> read = ReadPost(req, ctx, lang);
   if (Response* answer = std::get_if<Response>(&read)) return std::move(*answer);
   const LifecyclePost& post = std::get<LifecyclePost>(read);
+  if (post.record.cls != RecordClass::kItem) {
+    return StaffRecordPage(req, ctx, post.record, 409,
+                           Message(lang, "error", "only heritage items move through the lifecycle",
+                                   "chỉ hiện vật di sản mới chuyển trạng thái theo quy trình"));
+  }
   Result<StoredRecord> moved = workflow::Transition(
       ctx.catalogue, post.record.cls, post.record.pid, FieldOf(post.form, "to"),
       FieldOf(post.form, "reason"), post.revision, ctx.actor);
@@ -140,7 +145,9 @@ Response PostDelete(const Request& req, Context& ctx) {
 json StaffLifecycleModel(const Context& ctx, const StoredRecord& record, portal::Lang lang) {
   const auth::Target target = workflow::TargetOf(record);
   json moves = json::array();
-  if (auth::Allows(ctx.principal, auth::Action::kTransition, target)) {
+  // Only items move through the lifecycle, as in the API (POST /api/v1/items/{pid}/transitions).
+  if (record.cls == RecordClass::kItem &&
+      auth::Allows(ctx.principal, auth::Action::kTransition, target)) {
     for (auth::RecordState to : auth::kRecordStates) {
       std::optional<auth::Action> action = workflow::MoveAction(target.state, to);
       if (!action || !auth::Allows(ctx.principal, *action, target)) continue;

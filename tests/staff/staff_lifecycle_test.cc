@@ -81,6 +81,18 @@ TEST_F(StaffLifecycle, ThePageOffersOnlyTheMovesTheTableAllows) {
   EXPECT_TRUE(Offers(cp.body, "withdrawn"));
   EXPECT_TRUE(Offers(cp.body, "draft"));
   EXPECT_FALSE(Offers(cp.body, "published"));
+
+  // Only items move through the lifecycle (as in the API); a forged move of a unit is refused.
+  Opened unit = Open(unit_, curator);
+  EXPECT_EQ(unit.body.find("name=\"to\""), std::string::npos);
+  HttpReply forged = Post(MovePath(unit_),
+                          Encode({{"csrf_token", unit.token},
+                                  {"revision", unit.revision},
+                                  {"to", "withdrawn"},
+                                  {"reason", "thử"}}),
+                          curator);
+  EXPECT_EQ(forged.status, 409) << forged;
+  EXPECT_NE(forged.body.find("chỉ hiện vật di sản"), std::string::npos);
 }
 
 TEST_F(StaffLifecycle, APublishGoesThroughTheWorkflowWithItsReason) {
