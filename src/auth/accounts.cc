@@ -1,5 +1,6 @@
 #include "auth/accounts.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -221,6 +222,15 @@ Result<Account> Accounts::AccountByLogin(const std::string& login) {
 Result<Account> Accounts::SetGrants(const std::string& login, const std::vector<RoleGrant>& grants,
                                     const Acting& by) {
   Account a = TRY(AccountByLogin(login));
+  // Nobody could manage accounts any more if the last administrator could drop the role; an
+  // administrator's own account keeps it (another administrator may still revoke it).
+  auto administrator = [](const RoleGrant& g) { return g.role == "administrator"; };
+  if (a.login == by.name && std::ranges::any_of(a.grants, administrator) &&
+      std::ranges::none_of(grants, administrator)) {
+    return Fail(FieldProblem(ErrorCode::kConflict, "roles", "own_administrator",
+                             "you cannot remove your own administrator role",
+                             "bạn không thể thu hồi vai trò quản trị viên của chính mình"));
+  }
   TRY(CheckGrants(grants));
   json before = GrantsJson(a.grants);
   a.grants = grants;

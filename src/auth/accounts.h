@@ -90,7 +90,8 @@ class Accounts {
   Result<Account> Create(const std::string& login, const std::string& display_name,
                          const std::string& password, const std::vector<RoleGrant>& grants,
                          const Acting& by);
-  // Replaces the account's roles.
+  // Replaces the account's roles. kConflict naming "roles" when the acting administrator would
+  // remove their own administrator role (nobody might be left to manage accounts).
   Result<Account> SetGrants(const std::string& login, const std::vector<RoleGrant>& grants,
                             const Acting& by);
 

@@ -394,7 +394,7 @@ Status Fsck(const Options& o) {
   }
   // The catalogue's media list against the store: each listed file where it says, with its
   // digests and size (the validator above checked the bytes against the inventories).
-  size_t media_errors = 0, media_checked = 0;
+  size_t media_errors = 0, media_checked = 0, orphan_warnings = 0;
   if (auto opened = preservation::StorageRoot::Open(root, preservation::StorageRoot::OpenMode::kExisting)) {
     auto db = OpenSqliteStore((fs::path(o.data_dir) / kDatabaseFile).string());
     if (!db) return std::unexpected(db.error());
@@ -405,12 +405,21 @@ Status Fsck(const Options& o) {
                 << f.message_vi << "\n";
       ++media_errors;
     }
+    // Objects nothing in the catalogue names: warnings, they lose nothing by staying.
+    preservation::Findings orphans =
+        TRY(media::FindOrphanObjects(**db, **opened, report.object_ids));
+    for (const preservation::Finding& f : orphans) {
+      std::cout << "warning: " << (root / f.path).string() << ": " << f.message_en << " / "
+                << f.message_vi << "\n";
+    }
+    orphan_warnings = orphans.size();
   }
   const size_t errors = report.Errors() + media_errors;
   std::cout << "checked " << Plural(media_checked, "catalogue media row") << " against the store\n";
   std::cout << "checked " << Plural(report.objects, "object") << ", "
             << Plural(report.files, "file") << ", " << HumanSize(report.bytes) << ": "
-            << Plural(errors, "error") << ", " << Plural(report.Warnings(), "warning") << "\n";
+            << Plural(errors, "error") << ", "
+            << Plural(report.Warnings() + orphan_warnings, "warning") << "\n";
   if (errors > 0) {
     return Fail(ErrorCode::kCorrupt,
                 "the preservation store has " + Plural(errors, "error") + " (listed above)",

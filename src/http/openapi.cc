@@ -634,6 +634,26 @@ void AddStaffFormPaths(json& paths) {
       {"responses", {{"200", html}, {"400", page_error}, {"403", page_error}, {"413", page_error}, {"422", page_error}}}};
 }
 
+// The record page's lifecycle and delete forms (http/staff_lifecycle_routes.cc).
+void AddStaffLifecyclePaths(json& paths) {
+  const json form = {{"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}};
+  const json page_error = {{"description", "The record page again with the problem in both languages (an HTML page)"}};
+  const json session = json::array({{{"sessionCookie", json::array()}}, {{"bearerAuth", json::array()}}});
+  const json pid = Param("pid", "path", "Record PID");
+  paths["/quan-tri/ban-ghi/{pid}/trang-thai"]["post"] = {
+      {"summary", "Move a record in the lifecycle from its page: to (in_review, published, withdrawn, draft), reason (required), revision (the page's If-Match), csrf_token; the same call as POST /api/v1/items/{pid}/transitions"},
+      {"security", session}, {"parameters", {pid}}, {"requestBody", form},
+      {"responses", {{"303", {{"description", "Moved: to the record's page (?moved=1), or the dashboard when the person may no longer edit it"}}},
+                     {"400", page_error}, {"403", page_error}, {"404", page_error}, {"409", page_error},
+                     {"410", page_error}, {"413", page_error}, {"415", page_error}, {"422", page_error}}}};
+  paths["/quan-tri/ban-ghi/{pid}/xoa"]["post"] = {
+      {"summary", "Delete a record (tombstone) from its page: reason (required), revision, csrf_token; the same call as DELETE /api/v1/items/{pid}"},
+      {"security", session}, {"parameters", {pid}}, {"requestBody", form},
+      {"responses", {{"200", {{"description", "Deleted: a page saying so (HTML)"}}},
+                     {"400", page_error}, {"403", page_error}, {"404", page_error}, {"409", page_error},
+                     {"410", page_error}, {"413", page_error}, {"415", page_error}, {"422", page_error}}}};
+}
+
 // IIIF Image API 3.0, thumbnails and background jobs (http/iiif_routes.cc, docs/iiif.md).
 void AddIiif(json& paths) {
   const json id = Param("id", "path", "Media identifier, which is also the IIIF identifier");
@@ -841,6 +861,7 @@ json Build() {
   AddReviewPaths(paths);
   AddStaffPaths(paths);
   AddStaffFormPaths(paths);
+  AddStaffLifecyclePaths(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";

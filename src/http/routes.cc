@@ -16,6 +16,7 @@
 #include "http/review_routes.h"
 #include "http/staff_routes.h"
 #include "http/staff_edit_routes.h"
+#include "http/staff_lifecycle_routes.h"
 #include "http/staff_admin_routes.h"
 #include "http/content_digest.h"
 #include "http/interop_routes.h"
@@ -936,6 +937,7 @@ const std::vector<Route>& Routes() {
     AddReviewRoutes(r);
     AddStaffRoutes(r);
     AddStaffEditRoutes(r);
+    AddStaffLifecycleRoutes(r);
     AddStaffAdminRoutes(r);
     return r;
   }();

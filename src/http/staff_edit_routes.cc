@@ -13,6 +13,7 @@
 #include "http/portal_routes.h"
 #include "http/problem.h"
 #include "http/staff_form.h"
+#include "http/staff_lifecycle_routes.h"
 #include "http/staff_page.h"
 #include "media/media_service.h"
 #include "portal/renderer.h"
@@ -120,6 +121,7 @@ Response FormPage(const Request& req, Context& ctx, RecordClass cls, const std::
         Tr(lang, "staff_record_state_" + record->document.value("status", "published"));
     if (!record->deleted) model["public_href"] = portal::RecordPath(*record);
     if (cls == RecordClass::kItem && !record->deleted) model["media"] = MediaModel(ctx, *record);
+    if (!record->deleted) model["lifecycle"] = StaffLifecycleModel(ctx, *record, lang);
   }
   return StaffPage(state.status, "staff_edit", std::move(model), req, ctx, p);
 }
@@ -142,14 +144,9 @@ Result<StoredRecord> RecordOf(const Request& req, Context& ctx) {
 
 // A page without a form: the error alone.
 Response ErrorPage(const Request& req, Context& ctx, const Error& e) {
-  portal::PageRequest p = PortalPageRequest(req, ctx.services);
-  json model = portal::CommonModel(p, Tr(p.lang, "staff_edit_title"), "");
-  model["signed_in_as"] = ctx.actor.name;
-  model["csrf"] = CsrfOf(ctx);
-  model["heading"] = Tr(p.lang, "staff_edit_title");
-  model["message"] = ErrorMessage(p.lang, e);
-  int status = StatusFor(e.code);
-  return StaffPage(status == 422 ? 404 : status, "staff_edit", std::move(model), req, ctx, p);
+  const int status = StatusFor(e.code);
+  return StaffRecordMessagePage(req, ctx, status == 422 ? 404 : status,
+                                ErrorMessage(PortalPageRequest(req, ctx.services).lang, e));
 }
 
 Response GetEdit(const Request& req, Context& ctx) {
@@ -159,6 +156,13 @@ Response GetEdit(const Request& req, Context& ctx) {
   Lang lang = PortalPageRequest(req, ctx.services).lang;
   if (req.Query("saved")) {
     state.message = Message(lang, "ok", "The record is saved.", "Đã lưu bản ghi.");
+  } else if (req.Query("moved")) {
+    state.message = Message(
+        lang, "ok",
+        "The record is now " +
+            Tr(Lang::kEn, "staff_record_state_" + r->document.value("status", "published")) + ".",
+        "Bản ghi đã chuyển sang trạng thái " +
+            Tr(Lang::kVi, "staff_record_state_" + r->document.value("status", "published")) + ".");
   } else if (req.Query("created")) {
     state.message = Message(lang, "ok", "The record is created as a draft.",
                             "Đã tạo bản ghi ở trạng thái nháp.");
@@ -319,6 +323,32 @@ Response PostNew(const Request& req, Context& ctx) {
 }
 
 }  // namespace
+
+Response StaffRecordMessagePage(const Request& req, Context& ctx, int status, json message) {
+  portal::PageRequest p = PortalPageRequest(req, ctx.services);
+  json model = portal::CommonModel(p, Tr(p.lang, "staff_edit_title"), "");
+  model["signed_in_as"] = ctx.actor.name;
+  model["csrf"] = CsrfOf(ctx);
+  model["heading"] = Tr(p.lang, "staff_edit_title");
+  model["message"] = std::move(message);
+  return StaffPage(status, "staff_edit", std::move(model), req, ctx, p);
+}
+
+Response StaffRecordErrorPage(const Request& req, Context& ctx, const Error& error) {
+  return ErrorPage(req, ctx, error);
+}
+
+Response StaffRecordPage(const Request& req, Context& ctx, const StoredRecord& record, int status,
+                         json message) {
+  if (!auth::Allows(ctx.principal, auth::Action::kEditRecord, workflow::TargetOf(record))) {
+    return StaffRecordMessagePage(req, ctx, status, std::move(message));
+  }
+  FormState state;
+  state.status = status;
+  state.message = std::move(message);
+  return FormPage(req, ctx, record.cls, record.document.value("kind", ""), &record, record.document,
+                  record.revision, std::move(state));
+}
 
 std::string StaffEditPath(const std::string& pid) {
   return std::string(kStaffRecordPrefix) + pid + std::string(kStaffEditSuffix);

@@ -3,6 +3,7 @@
 // media files to an item (docs/staff-pages.md).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,15 @@ inline constexpr std::string_view kStaffNewRecordPath = "/quan-tri/ban-ghi/moi";
 
 // The path of the edit form of record `pid`.
 std::string StaffEditPath(const std::string& pid);
+
+// The edit page of `record` with a message box (for the lifecycle forms' answers); without the
+// form when the person may not edit the record in its state.
+Response StaffRecordPage(const Request& req, Context& ctx, const StoredRecord& record, int status,
+                         nlohmann::json message);
+// A page with the message box alone; with the status of `error`.
+Response StaffRecordMessagePage(const Request& req, Context& ctx, int status,
+                                nlohmann::json message);
+Response StaffRecordErrorPage(const Request& req, Context& ctx, const Error& error);
 
 // Adds the edit and new-record forms' routes.
 void AddStaffEditRoutes(std::vector<Route>& routes);

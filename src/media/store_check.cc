@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace disan::media {
 
@@ -84,6 +85,28 @@ Result<MediaCheckReport> CheckMediaInStore(MetadataStore& store, preservation::S
     }
   }
   return report;
+}
+
+Result<preservation::Findings> FindOrphanObjects(MetadataStore& store,
+                                                 preservation::StorageRoot& ocfl,
+                                                 const std::vector<std::string>& object_ids) {
+  const std::vector<MediaAsset> media = TRY(store.ListAllMedia());
+  std::set<std::string> media_items;
+  for (const MediaAsset& a : media) media_items.insert(a.record_pid);
+  preservation::Findings findings;
+  for (const std::string& id : object_ids) {
+    if (media_items.contains(id)) continue;
+    // Tombstones count: a deleted record's object is kept on purpose.
+    if (TRY(store.CurrentRevision(id)) != 0) continue;
+    findings.push_back({preservation::Severity::kWarning, ocfl.ObjectPath(id), "",
+                        "object " + id +
+                            " is named by no record and no media row (left by an "
+                            "interrupted import?)",
+                        "đối tượng " + id +
+                            " không được bản ghi hay tệp nào nhắc đến (do một "
+                            "lần nhập bị gián đoạn để lại?)"});
+  }
+  return findings;
 }
 
 }  // namespace disan::media

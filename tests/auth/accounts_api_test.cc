@@ -305,5 +305,36 @@ TEST_F(AccountsApi, RolesAreValidatedAndChangesAudited) {
   EXPECT_EQ(changes[0]["detail"]["after"].size(), 2u);
 }
 
+TEST_F(AccountsApi, AnAdministratorCannotRemoveTheirOwnAdministratorRole) {
+  CreateAccount("chief", "administrator");
+  CreateAccount("deputy", "administrator");
+  const std::string chief = SessionToken("chief");
+  HttpReply own =
+      Send("PUT", "/api/v1/accounts/chief/roles", {{"roles", {{{"role", "curator"}}}}}, chief);
+  EXPECT_EQ(own.status, 409) << own;
+  EXPECT_TRUE(own.NamesParameter("roles")) << own;
+  EXPECT_NE(own.body.find("your own administrator role"), std::string::npos) << own;
+  EXPECT_NE(own.body.find("vai trò quản trị viên của chính mình"), std::string::npos) << own;
+  HttpReply none = Send("PUT", "/api/v1/accounts/chief/roles", {{"roles", json::array()}}, chief);
+  EXPECT_EQ(none.status, 409) << none;
+  // Nothing changed and nothing was audited.
+  HttpReply list = Admin("GET", "/api/v1/accounts");
+  for (const json& a : list.doc["accounts"]) {
+    if (a["login"] == "chief") {
+      ASSERT_EQ(a["roles"].size(), 1u) << a;
+      EXPECT_EQ(a["roles"][0]["role"], "administrator");
+    }
+  }
+  EXPECT_TRUE(AuditEntries("account.roles").empty());
+  // Adding a role beside it is fine, and so is another administrator revoking it.
+  HttpReply more = Send("PUT", "/api/v1/accounts/chief/roles",
+                        {{"roles", {{{"role", "administrator"}}, {{"role", "curator"}}}}}, chief);
+  EXPECT_EQ(more.status, 200) << more;
+  HttpReply other =
+      Send("PUT", "/api/v1/accounts/deputy/roles", {{"roles", {{{"role", "curator"}}}}}, chief);
+  EXPECT_EQ(other.status, 200) << other;
+  EXPECT_EQ(other.doc["roles"][0]["role"], "curator");
+}
+
 }  // namespace
 }  // namespace disan

@@ -210,3 +210,34 @@ test('an administrator manages users and units', { skip: noChromium }, async () 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a curator publishes a draft from its record page', { skip: noChromium }, async () => {
+  addUser('congbo.tinh', 'curator');
+  const login = await api('POST', '/api/v1/auth/login', { login: 'congbo.tinh', password });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  const list = await api('GET', '/api/v1/items?kind=artifact&limit=1');
+  assert.equal(list.status, 200, JSON.stringify(list.body));
+  const pid = list.body.items[0].pid;
+  const back = await api('POST', `/api/v1/items/${pid}/transitions`, { to: 'draft', reason: 'cần sửa' }, login.body.token);
+  assert.equal(back.status, 200, JSON.stringify(back.body));
+
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, 'congbo.tinh', `/quan-tri/ban-ghi/${pid}/sua`);
+  assert.equal(await page.locator('[data-record-state]').innerText(), 'bản nháp');
+  assert.equal(await page.locator('form.staff-move button[value="withdrawn"]').count(), 0);
+  await checkAxe(page, 'lifecycle');
+  await page.fill('#move-reason', 'hồ sơ đã đủ <kiểm tra>');
+  await Promise.all([page.waitForURL(/\?moved=1$/), page.click('form.staff-move button[value="published"]')]);
+  assert.match(await page.locator('[role=status]').first().innerText(), /đã công bố/);
+  assert.equal(await page.locator('[data-record-state]').innerText(), 'đã công bố');
+  const record = await api('GET', `/api/v1/items/${pid}`);
+  assert.equal(record.body.status, 'published');
+  const revisions = await api('GET', `/api/v1/items/${pid}/revisions`);
+  assert.equal(revisions.body.revisions.at(-1).reason, 'draft → published: hồ sơ đã đủ <kiểm tra>');
+  await checkAxe(page, 'lifecycle-moved');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -206,5 +206,26 @@ TEST_F(StaffAdmin, AResetLinkAndASecondFactorResetFromTheAccountPage) {
   EXPECT_FALSE(AuditEntries("auth.totp_reset").empty());
 }
 
+TEST_F(StaffAdmin, AnAdministratorCannotRevokeTheirOwnAdministratorRoleOnThePage) {
+  std::string session = SignIn("boss");
+  const std::string path = "/quan-tri/nguoi-dung/boss";
+  HttpReply page = Page(path, session);
+  ASSERT_EQ(page.status, 200) << page;
+  const std::string token = FormToken(page.body);
+  HttpReply refused = Post(
+      path,
+      Encode({{"csrf_token", token}, {"do", "revoke"}, {"role", "administrator"}, {"unit", ""}}),
+      session);
+  EXPECT_EQ(refused.status, 409) << refused;
+  EXPECT_NE(refused.body.find("vai trò quản trị viên của chính mình"), std::string::npos)
+      << refused.body;
+  json roles = Account("boss")["roles"];
+  ASSERT_EQ(roles.size(), 1u);
+  EXPECT_EQ(roles[0]["role"], "administrator");
+  EXPECT_TRUE(AuditEntries("account.roles").empty());
+  // The page still works for the administrator afterwards.
+  EXPECT_EQ(Page("/quan-tri/nguoi-dung/curator", session).status, 200);
+}
+
 }  // namespace
 }  // namespace disan
