@@ -118,6 +118,48 @@ Status CheckRole(const std::string& role, const MediaFormat& format) {
   return Ok();
 }
 
+// A fresh media identifier, recorded as issued (by `reserve`: a write of its own, or the
+// caller's transaction) before anything refers to it. Retries the rare clash.
+Result<std::string> ReserveMediaId(const std::string& pid_namespace,
+                                   const std::function<Status(const std::string&)>& reserve) {
+  for (int attempt = 0;; ++attempt) {
+    std::string candidate = MintPid(pid_namespace);
+    Status reserved = reserve(candidate);
+    if (reserved) return candidate;
+    if (reserved.error().code != ErrorCode::kConflict || attempt == 8)
+      return std::unexpected(reserved.error());
+  }
+}
+
+// The asset a received file becomes: what was asked (`in`), what was found (`format`,
+// `technical`, digests), who added it and when. ocfl_version is set once it is committed.
+MediaAsset NewAsset(const std::string& id, const StoredRecord& item, const MediaInput& in,
+                    const MediaFormat& format, const preservation::Digests& digests,
+                    json technical, const Actor& actor) {
+  MediaAsset a;
+  a.id = id;
+  a.record_pid = item.pid;
+  a.role = in.role;
+  a.format = std::string(format.id);
+  a.media_type = std::string(format.mime);
+  a.size = static_cast<int64_t>(digests.size);
+  a.sha512 = digests.sha512;
+  a.sha256 = digests.sha256;
+  a.original_name = in.filename;
+  a.logical_path = "media/" + id + "." + std::string(format.extension);
+  a.caption_vi = in.caption_vi;
+  a.caption_en = in.caption_en;
+  a.creator = in.creator;
+  a.date = in.date;
+  a.licence = in.licence;
+  a.rights_holder = in.rights_holder;
+  a.visibility = in.visibility;
+  a.created_at = NowRfc3339();
+  a.author = actor.name;
+  a.technical = std::move(technical);
+  return a;
+}
+
 }  // namespace
 
 std::string RecordJson(const StoredRecord& r) {
@@ -307,41 +349,11 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
   Inspected inspected = TRY(Inspect(upload.file_.path().string(), in.role));
   const MediaFormat* format = inspected.format;
   const bool queue_derive = inspected.queue_derive;
-  json technical = std::move(inspected.technical);
-
-  // A fresh identifier, recorded as issued before anything refers to it.
-  std::string id;
-  for (int attempt = 0; id.empty(); ++attempt) {
-    std::string candidate = MintPid(catalogue_.pid_namespace());
-    Status reserved =
-        catalogue_.store().Write([&](StoreWriter& w) { return w.ReservePid(candidate); });
-    if (reserved)
-      id = candidate;
-    else if (reserved.error().code != ErrorCode::kConflict || attempt == 8)
-      return std::unexpected(reserved.error());
-  }
-
-  MediaAsset a;
-  a.id = id;
-  a.record_pid = item.pid;
-  a.role = in.role;
-  a.format = std::string(format->id);
-  a.media_type = std::string(format->mime);
-  a.size = static_cast<int64_t>(digests.size);
-  a.sha512 = digests.sha512;
-  a.sha256 = digests.sha256;
-  a.original_name = in.filename;
-  a.logical_path = "media/" + id + "." + std::string(format->extension);
-  a.caption_vi = in.caption_vi;
-  a.caption_en = in.caption_en;
-  a.creator = in.creator;
-  a.date = in.date;
-  a.licence = in.licence;
-  a.rights_holder = in.rights_holder;
-  a.visibility = in.visibility;
-  a.created_at = NowRfc3339();
-  a.author = actor.name;
-  a.technical = std::move(technical);
+  const std::string id = TRY(ReserveMediaId(catalogue_.pid_namespace(), [&](const std::string& c) {
+    return catalogue_.store().Write([&](StoreWriter& w) { return w.ReservePid(c); });
+  }));
+  MediaAsset a =
+      NewAsset(id, item, in, *format, digests, std::move(inspected.technical), actor);
 
   preservation::VersionBuilder version = store_.BeginVersion(item.pid);
   TRY(version.AddFile(a.logical_path, std::move(upload.file_)));
@@ -436,36 +448,10 @@ Result<std::vector<MediaAsset>> MediaService::AddAllIn(StoreWriter& w, const Sto
                           "mã SHA-256 khác với mô tả"}}});
     }
     Inspected inspected = TRY(Inspect(f.upload.file_.path().string(), in.role));
-    std::string id;
-    for (int attempt = 0; id.empty(); ++attempt) {
-      std::string candidate = MintPid(catalogue_.pid_namespace());
-      Status reserved = w.ReservePid(candidate);
-      if (reserved)
-        id = candidate;
-      else if (reserved.error().code != ErrorCode::kConflict || attempt == 8)
-        return std::unexpected(reserved.error());
-    }
-    MediaAsset a;
-    a.id = id;
-    a.record_pid = item.pid;
-    a.role = in.role;
-    a.format = std::string(inspected.format->id);
-    a.media_type = std::string(inspected.format->mime);
-    a.size = static_cast<int64_t>(digests.size);
-    a.sha512 = digests.sha512;
-    a.sha256 = digests.sha256;
-    a.original_name = in.filename;
-    a.logical_path = "media/" + id + "." + std::string(inspected.format->extension);
-    a.caption_vi = in.caption_vi;
-    a.caption_en = in.caption_en;
-    a.creator = in.creator;
-    a.date = in.date;
-    a.licence = in.licence;
-    a.rights_holder = in.rights_holder;
-    a.visibility = in.visibility;
-    a.created_at = NowRfc3339();
-    a.author = actor.name;
-    a.technical = std::move(inspected.technical);
+    const std::string id = TRY(ReserveMediaId(
+        catalogue_.pid_namespace(), [&](const std::string& c) { return w.ReservePid(c); }));
+    MediaAsset a = NewAsset(id, item, in, *inspected.format, digests,
+                            std::move(inspected.technical), actor);
     TRY(version.AddFile(a.logical_path, std::move(f.upload.file_)));
     TRY(version.AddBytes("media/" + id + ".json",
                          Describe(a).dump(2, ' ', false, json::error_handler_t::replace) + "\n"));
