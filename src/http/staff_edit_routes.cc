@@ -126,22 +126,6 @@ Response FormPage(const Request& req, Context& ctx, RecordClass cls, const std::
   return StaffPage(state.status, "staff_edit", std::move(model), req, ctx, p);
 }
 
-// The record a form route names, as the signed-in person may read it.
-Result<StoredRecord> RecordOf(const Request& req, Context& ctx) {
-  Result<std::string> pid = ParsePid(req.params.at("pid"));
-  if (!pid) {
-    return Fail(
-        workflow::FieldInvalid("pid", "pid", pid.error().message_en, pid.error().message_vi));
-  }
-  StoredRecord raw = TRY(ctx.catalogue.store().Get(*pid));
-  StoredRecord r = TRY(ctx.catalogue.Get(raw.cls, *pid, ctx.actor));
-  if (r.deleted) {
-    return Fail(ErrorCode::kGone, "record " + r.pid + " was deleted; it cannot be edited",
-                "bản ghi " + r.pid + " đã bị xóa; không sửa được");
-  }
-  return r;
-}
-
 // A page without a form: the error alone.
 Response ErrorPage(const Request& req, Context& ctx, const Error& e) {
   const int status = StatusFor(e.code);
@@ -150,7 +134,7 @@ Response ErrorPage(const Request& req, Context& ctx, const Error& e) {
 }
 
 Response GetEdit(const Request& req, Context& ctx) {
-  Result<StoredRecord> r = RecordOf(req, ctx);
+  Result<StoredRecord> r = StaffRecordOf(req, ctx);
   if (!r) return ErrorPage(req, ctx, r.error());
   FormState state;
   Lang lang = PortalPageRequest(req, ctx.services).lang;
@@ -171,20 +155,6 @@ Response GetEdit(const Request& req, Context& ctx) {
   return FormPage(req, ctx, r->cls, kind, &*r, r->document, r->revision, std::move(state));
 }
 
-// The revision the form was opened at (its hidden field).
-Result<int64_t> RevisionOf(const Form& form) {
-  const std::string text = FieldOf(form, "revision");
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 1) {
-    return Fail(workflow::FieldInvalid(
-        "revision", "revision",
-        "the form lacks the revision it was opened at; reload the page and edit again",
-        "biểu mẫu thiếu số phiên bản lúc mở; hãy tải lại trang và sửa lại"));
-  }
-  return v;
-}
-
 // The document to write: the form's fields, and whatever the stored record has that the form
 // does not show (its status, its kind), as it is.
 json MergedDocument(const Schema& schema, const StoredRecord& stored, const std::string& kind,
@@ -198,7 +168,7 @@ json MergedDocument(const Schema& schema, const StoredRecord& stored, const std:
 }
 
 Response PostEdit(const Request& req, Context& ctx) {
-  Result<StoredRecord> stored = RecordOf(req, ctx);
+  Result<StoredRecord> stored = StaffRecordOf(req, ctx);
   if (!stored) return ErrorPage(req, ctx, stored.error());
   const Lang lang = PortalPageRequest(req, ctx.services).lang;
   const Schema& schema = ctx.catalogue.schema();
@@ -214,7 +184,7 @@ Response PostEdit(const Request& req, Context& ctx) {
   }
   const json sent = DocumentFromForm(schema, cls, kind, *form);
   state.reason = FieldOf(*form, "reason").substr(0, 2000);
-  Result<int64_t> revision = RevisionOf(*form);
+  Result<int64_t> revision = StaffFormRevision(*form);
   if (!PostAllowed(ctx, *form) || !revision) {
     const Error& e = !revision ? revision.error() : StaleForm();
     state.status = !revision ? 422 : 400;
@@ -352,6 +322,33 @@ Response StaffRecordPage(const Request& req, Context& ctx, const StoredRecord& r
 
 std::string StaffEditPath(const std::string& pid) {
   return std::string(kStaffRecordPrefix) + pid + std::string(kStaffEditSuffix);
+}
+
+Result<StoredRecord> StaffRecordOf(const Request& req, Context& ctx) {
+  Result<std::string> pid = ParsePid(req.params.at("pid"));
+  if (!pid) {
+    return Fail(
+        workflow::FieldInvalid("pid", "pid", pid.error().message_en, pid.error().message_vi));
+  }
+  StoredRecord raw = TRY(ctx.catalogue.store().Get(*pid));
+  StoredRecord r = TRY(ctx.catalogue.Get(raw.cls, *pid, ctx.actor));
+  if (r.deleted) {
+    return Fail(ErrorCode::kGone, "record " + r.pid + " was deleted",
+                "bản ghi " + r.pid + " đã bị xóa");
+  }
+  return r;
+}
+
+Result<int64_t> StaffFormRevision(const Form& form) {
+  const std::string text = FieldOf(form, "revision");
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 1) {
+    return Fail(workflow::FieldInvalid(
+        "revision", "revision", "the form lacks the revision it was opened at; reload the page",
+        "biểu mẫu thiếu số phiên bản lúc mở; hãy tải lại trang"));
+  }
+  return v;
 }
 
 void AddStaffEditRoutes(std::vector<Route>& routes) {

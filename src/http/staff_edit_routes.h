@@ -3,6 +3,7 @@
 // media files to an item (docs/staff-pages.md).
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -28,6 +29,12 @@ Response StaffRecordPage(const Request& req, Context& ctx, const StoredRecord& r
 Response StaffRecordMessagePage(const Request& req, Context& ctx, int status,
                                 nlohmann::json message);
 Response StaffRecordErrorPage(const Request& req, Context& ctx, const Error& error);
+
+// The record a staff record route names ({pid}), as the signed-in person may read it; a deleted
+// one is kGone, a malformed pid kInvalid naming "pid".
+Result<StoredRecord> StaffRecordOf(const Request& req, Context& ctx);
+// The revision a staff form was opened at (its hidden "revision" field): the post's If-Match.
+Result<int64_t> StaffFormRevision(const std::multimap<std::string, std::string>& form);
 
 // Adds the edit and new-record forms' routes.
 void AddStaffEditRoutes(std::vector<Route>& routes);

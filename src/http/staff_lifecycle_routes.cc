@@ -7,7 +7,6 @@
 // nothing.
 #include "http/staff_lifecycle_routes.h"
 
-#include <charconv>
 #include <variant>
 
 #include "core/pid.h"
@@ -34,35 +33,6 @@ std::string RecordPath(const std::string& pid, std::string_view suffix) {
   return std::string(kStaffRecordPrefix) + pid + std::string(suffix);
 }
 
-// The record a post names, as the signed-in person may read it; deleted ones are gone.
-Result<StoredRecord> RecordOf(const Request& req, Context& ctx) {
-  Result<std::string> pid = ParsePid(req.params.at("pid"));
-  if (!pid) {
-    return Fail(
-        workflow::FieldInvalid("pid", "pid", pid.error().message_en, pid.error().message_vi));
-  }
-  StoredRecord raw = TRY(ctx.catalogue.store().Get(*pid));
-  StoredRecord r = TRY(ctx.catalogue.Get(raw.cls, *pid, ctx.actor));
-  if (r.deleted) {
-    return Fail(ErrorCode::kGone, "record " + r.pid + " was deleted",
-                "bản ghi " + r.pid + " đã bị xóa");
-  }
-  return r;
-}
-
-// The revision the page was drawn at (its hidden field): the post's If-Match.
-Result<int64_t> RevisionOf(const Form& form) {
-  const std::string text = FieldOf(form, "revision");
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 1) {
-    return Fail(workflow::FieldInvalid(
-        "revision", "revision", "the form lacks the revision it was opened at; reload the page",
-        "biểu mẫu thiếu số phiên bản lúc mở; hãy tải lại trang"));
-  }
-  return v;
-}
-
 json StaleMessage(Lang lang, int64_t from, int64_t to) {
   const std::string a = std::to_string(from), b = std::to_string(to);
   return Message(lang, "error",
@@ -79,7 +49,7 @@ struct LifecyclePost {
   int64_t revision = 0;
 };
 std::variant<LifecyclePost, Response> ReadPost(const Request& req, Context& ctx, Lang lang) {
-  Result<StoredRecord> r = RecordOf(req, ctx);
+  Result<StoredRecord> r = StaffRecordOf(req, ctx);
   if (!r) return StaffRecordErrorPage(req, ctx, r.error());
   Result<Form> form = FormOf(req, kMaxLifecycleForm);
   if (!form) {
@@ -89,7 +59,7 @@ std::variant<LifecyclePost, Response> ReadPost(const Request& req, Context& ctx,
   if (!PostAllowed(ctx, *form)) {
     return StaffRecordPage(req, ctx, *r, 400, ErrorMessage(lang, StaleForm()));
   }
-  Result<int64_t> revision = RevisionOf(*form);
+  Result<int64_t> revision = StaffFormRevision(*form);
   if (!revision) return StaffRecordPage(req, ctx, *r, 422, ErrorMessage(lang, revision.error()));
   return LifecyclePost{std::move(*r), std::move(*form), *revision};
 }
