@@ -156,11 +156,12 @@ Response RenderPage(const Request& req, Context& ctx, std::string_view page, Bui
 // milliseconds at 100,000 records, or more). The public's copy is kept while no record changes
 // (MetadataStore::LatestChange, which every process's writes move) and for at most
 // kKeptSeconds, which bounds how long a media change, which that number does not follow, takes
-// to show. `make` renders the page afresh; only its 200 answers are kept.
+// to show. `make` answers afresh; only the body of its 200 answers is kept, and `answer` makes
+// the response again from a kept body.
 constexpr int64_t kKeptSeconds = 10;
 
-template <typename Make>
-Response Kept(const Request& req, Context& ctx, std::string_view name, Make make) {
+template <typename Make, typename Answer>
+Response Kept(const Request& req, Context& ctx, std::string_view name, Make make, Answer answer) {
   RenderCache* cache = ctx.actor.audience == Audience::kPublic ? ctx.services.render_cache : nullptr;
   std::string key;
   Result<int64_t> latest = cache ? ctx.catalogue.store().LatestChange() : Result<int64_t>(0);
@@ -169,23 +170,24 @@ Response Kept(const Request& req, Context& ctx, std::string_view name, Make make
     key = std::string(name) + "|" + p.site + "|" + std::string(portal::LangCode(p.lang)) + "|" +
           req.path + "?" + req.raw_query + "|" + (PrefersHtml(req) ? "h" : "j") + "|" +
           std::to_string(std::time(nullptr) / kKeptSeconds);
-    if (std::optional<RenderCache::Entry> hit = cache->Find(key, *latest)) {
-      Response r;
-      if (name == "sitemap") {
-        r.content_type = "application/xml; charset=utf-8";
-        r.body = std::move(hit->body);
-        return r;
-      }
-      return Html(200, std::move(hit->body), req, p);
-    }
+    if (std::optional<RenderCache::Entry> hit = cache->Find(key, *latest))
+      return answer(std::move(hit->body));
   }
   Response r = make();
   if (!key.empty() && r.status == 200) cache->Put(key, RenderCache::Entry{*latest, r.body, ""});
   return r;
 }
 
+// A kept portal page (RenderPage's answer).
+template <typename Make>
+Response KeptPage(const Request& req, Context& ctx, std::string_view name, Make make) {
+  return Kept(req, ctx, name, make, [&](std::string body) {
+    return Html(200, std::move(body), req, PageRequestOf(req, ctx.services));
+  });
+}
+
 Response HomePage(const Request& req, Context& ctx) {
-  return Kept(req, ctx, "home", [&] {
+  return KeptPage(req, ctx, "home", [&] {
     return RenderPage(req, ctx, "home", [&](const portal::PageRequest& p) {
       return portal::HomeModel(ctx.catalogue, p);
     });
@@ -249,7 +251,7 @@ Response CataloguePage(const Request& req, Context& ctx) {
     return ErrorPage(req, ctx.services, e);
   }
   std::string after = req.Query("after").value_or("");
-  return Kept(req, ctx, "catalogue", [&] {
+  return KeptPage(req, ctx, "catalogue", [&] {
     return RenderPage(req, ctx, "catalogue", [&](const portal::PageRequest& p) {
       return portal::CatalogueModel(ctx.catalogue, kind, after, p, ctx.services.catalogue_rows);
     });
@@ -270,16 +272,22 @@ Response RobotsTxt(const Request& req, Context& ctx) {
   return r;
 }
 
+Response XmlAnswer(std::string body) {
+  Response r;
+  r.content_type = "application/xml; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
 Response SitemapFile(const Request& req, Context& ctx, size_t file) {
-  return Kept(req, ctx, "sitemap", [&] {
-    Result<std::string> xml = portal::Sitemap(ctx.catalogue, SiteOf(req, ctx.services), file,
-                                              ctx.services.sitemap_urls);
-    if (!xml) return ProblemResponse(xml.error(), req.path);
-    Response r;
-    r.content_type = "application/xml; charset=utf-8";
-    r.body = std::move(*xml);
-    return r;
-  });
+  return Kept(
+      req, ctx, "sitemap",
+      [&] {
+        Result<std::string> xml = portal::Sitemap(ctx.catalogue, SiteOf(req, ctx.services), file,
+                                                  ctx.services.sitemap_urls);
+        return xml ? XmlAnswer(std::move(*xml)) : ProblemResponse(xml.error(), req.path);
+      },
+      XmlAnswer);
 }
 
 // /sitemap.xml: every URL, or the index of the files when there are more than one file holds.

@@ -2,12 +2,14 @@
 #include "portal/pages.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <functional>
 #include <set>
 
 #include "core/pid.h"
 #include "core/text.h"
+#include "interop/xml.h"
 #include "portal/renderer.h"
 #include "portal/slug.h"
 
@@ -1095,20 +1097,30 @@ json ErrorModel(const PageRequest& req, int status, const std::string& detail_en
 
 namespace {
 
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+// A sitemap value: the protocol wants quotes escaped too (our URLs never hold an apostrophe:
+// slugs are ASCII words, the site is configured or a plain host).
+std::string Escaped(const std::string& value) {
+  return interop::XmlEscape(value, interop::XmlContext::kAttribute);
+}
+
+// The portal's own pages, first in the sitemap.
+constexpr std::array<std::string_view, 4> kSitemapPages = {"/", kSearchPath, kCataloguePath,
+                                                           kOpenDataPath};
+
+// Calls `fn` for every public organisation, then every public area, until it returns false.
+Status ForEachPublicHolder(Catalogue& catalogue, const std::function<bool(const StoredRecord&)>& fn) {
+  for (RecordClass cls : {RecordClass::kOrganisation, RecordClass::kArea}) {
+    ListFilters f;
+    f.limit = Catalogue::kMaxPageSize;
+    while (true) {
+      RecordPage page = TRY(catalogue.List(cls, f, kPublic));
+      for (const StoredRecord& r : page.records)
+        if (!fn(r)) return Ok();
+      if (page.next_cursor.empty()) break;
+      f.cursor = page.next_cursor;
     }
   }
-  return out;
+  return Ok();
 }
 
 // Calls `add(path, updated_at)` for every URL of the sitemap in its fixed order, from the
@@ -1119,7 +1131,7 @@ Status ForEachSitemapUrl(Catalogue& catalogue, size_t skip,
   auto offer = [&](const std::string& path, const std::string& updated) {
     return n++ < skip || add(path, updated);
   };
-  for (std::string_view p : {std::string_view("/"), kSearchPath, kCataloguePath, kOpenDataPath})
+  for (std::string_view p : kSitemapPages)
     if (!offer(std::string(p), "")) return Ok();
   SearchParams p;
   p.sort = SearchSort::kName;
@@ -1132,18 +1144,8 @@ Status ForEachSitemapUrl(Catalogue& catalogue, size_t skip,
     if (page.next_cursor.empty() || page.hits.empty()) break;
     p.cursor = page.next_cursor;
   }
-  for (RecordClass cls : {RecordClass::kOrganisation, RecordClass::kArea}) {
-    ListFilters f;
-    f.limit = Catalogue::kMaxPageSize;
-    while (true) {
-      RecordPage page = TRY(catalogue.List(cls, f, kPublic));
-      for (const StoredRecord& r : page.records)
-        if (!offer(RecordPath(r), r.updated_at)) return Ok();
-      if (page.next_cursor.empty()) break;
-      f.cursor = page.next_cursor;
-    }
-  }
-  return Ok();
+  return ForEachPublicHolder(
+      catalogue, [&](const StoredRecord& r) { return offer(RecordPath(r), r.updated_at); });
 }
 
 }  // namespace
@@ -1152,29 +1154,23 @@ Result<std::string> Sitemap(Catalogue& catalogue, const std::string& site, size_
                             size_t per_file) {
   per_file = std::clamp<size_t>(per_file, 1, kSitemapUrls);
   // How many URLs: the pages, the public items (one count), organisations and areas (listed).
-  size_t total = 4;
+  size_t total = kSitemapPages.size();
   {
     SearchParams p;
     p.limit = 1;
     p.facets = false;
     total += TRY(catalogue.Search(p, kPublic)).total;
-    for (RecordClass cls : {RecordClass::kOrganisation, RecordClass::kArea}) {
-      ListFilters f;
-      f.limit = Catalogue::kMaxPageSize;
-      while (true) {
-        RecordPage page = TRY(catalogue.List(cls, f, kPublic));
-        total += page.records.size();
-        if (page.next_cursor.empty()) break;
-        f.cursor = page.next_cursor;
-      }
-    }
   }
+  TRY(ForEachPublicHolder(catalogue, [&](const StoredRecord&) {
+    ++total;
+    return true;
+  }));
   const size_t files = (total + per_file - 1) / per_file;
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   if (file == 0 && files > 1) {
     xml += "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
     for (size_t i = 1; i <= files; ++i) {
-      xml += "  <sitemap><loc>" + XmlEscape(site + std::string(kSitemapFilesPath) +
+      xml += "  <sitemap><loc>" + Escaped(site + std::string(kSitemapFilesPath) +
                                             std::to_string(i) + ".xml") +
              "</loc></sitemap>\n";
     }
@@ -1192,8 +1188,8 @@ Result<std::string> Sitemap(Catalogue& catalogue, const std::string& site, size_
   size_t written = 0;
   xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   TRY(ForEachSitemapUrl(catalogue, first, [&](const std::string& path, const std::string& updated) {
-    xml += "  <url><loc>" + XmlEscape(site + path) + "</loc>";
-    if (updated.size() >= 10) xml += "<lastmod>" + XmlEscape(updated.substr(0, 10)) + "</lastmod>";
+    xml += "  <url><loc>" + Escaped(site + path) + "</loc>";
+    if (updated.size() >= 10) xml += "<lastmod>" + Escaped(updated.substr(0, 10)) + "</lastmod>";
     xml += "</url>\n";
     return ++written < per_file;
   }));
