@@ -112,9 +112,9 @@ Result<std::vector<MediaAsset>> PublicMedia(Context& ctx, const std::string& pid
 }
 
 // A built manifest is kept (Services::render_cache) under a key naming what it was built from:
-// the item's revision and its public media (media rows are only ever added, so their number
-// and the newest id say which), and is used only while the custodian's revision, kept beside
-// the body, is still the current one. An edit, a withdrawal, a new file or a renamed custodian
+// the item's revision and its public media (media rows are only ever added, so their ids say
+// which), and is used only while the custodian's revision, kept beside the body, is still the
+// current one. An edit, a withdrawal, a new file or a renamed custodian
 // is never answered from here, whichever process made it.
 std::string ManifestKey(const std::string& site, const std::string& pid, int64_t revision,
                         const std::vector<MediaAsset>& media) {
@@ -124,11 +124,11 @@ std::string ManifestKey(const std::string& site, const std::string& pid, int64_t
   return key;
 }
 
-// "pid revision" of the item's custodian (whether or not it is public now), "-" for none.
-std::string CustodianStamp(Context& ctx, const std::string& custodian) {
-  if (custodian.empty()) return "-";
-  Result<int64_t> rev = ctx.catalogue.store().CurrentRevision(custodian);
-  return custodian + " " + (rev ? std::to_string(*rev) : "0");
+// The current revision of record `pid`, 0 when there is none (or no pid).
+int64_t RevisionOrZero(Context& ctx, const std::string& pid) {
+  if (pid.empty()) return 0;
+  Result<int64_t> rev = ctx.catalogue.store().CurrentRevision(pid);
+  return rev ? *rev : 0;
 }
 
 Response Manifest(const Request& req, Context& ctx) {
@@ -143,12 +143,8 @@ Response Manifest(const Request& req, Context& ctx) {
     if (revision && listed) {
       key = ManifestKey(site, *pid, *revision, *listed);
       if (std::optional<RenderCache::Entry> hit = cache->Find(key, *revision)) {
-        // The entry's etag field holds "custodian-stamp\netag".
-        size_t nl = hit->etag.find('\n');
-        std::string custodian = nl == std::string::npos ? "" : hit->etag.substr(0, nl);
-        std::string stamp_pid = custodian.substr(0, custodian.find(' '));
-        if (nl != std::string::npos && CustodianStamp(ctx, stamp_pid == "-" ? "" : stamp_pid) == custodian)
-          return Document(std::move(hit->body), hit->etag.substr(nl + 1), req);
+        if (RevisionOrZero(ctx, hit->also_pid) == hit->also_revision)
+          return Document(std::move(hit->body), hit->etag, req);
       }
     }
   }
@@ -168,9 +164,9 @@ Response Manifest(const Request& req, Context& ctx) {
   in.provider = Instance(site);
   // Stamped before its name is read: a rename in between makes the entry older, never newer,
   // than the stamp says, so it is rebuilt at the next request rather than served stale.
-  const std::string custodian_stamp =
-      cache ? CustodianStamp(ctx, item->document.value("custodian", "")) : "";
-  if (std::string custodian = item->document.value("custodian", ""); !custodian.empty()) {
+  const std::string custodian = item->document.value("custodian", "");
+  const int64_t custodian_revision = cache ? RevisionOrZero(ctx, custodian) : 0;
+  if (!custodian.empty()) {
     Result<StoredRecord> org = ctx.catalogue.Get(RecordClass::kOrganisation, custodian, kReader);
     if (org && !org->deleted) {
       auto [vi, en] = NamesOf(org->document);
@@ -183,7 +179,7 @@ Response Manifest(const Request& req, Context& ctx) {
   std::string body = manifest->dump(-1, ' ', false, json::error_handler_t::replace);
   std::string etag = StrongEtag(body);
   if (cache && !key.empty())
-    cache->Put(key, RenderCache::Entry{item->revision, body, custodian_stamp + "\n" + etag});
+    cache->Put(key, RenderCache::Entry{item->revision, body, etag, custodian, custodian_revision});
   return Document(std::move(body), etag, req);
 }
 

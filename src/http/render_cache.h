@@ -28,6 +28,10 @@ class RenderCache {
     int64_t revision = 0;
     std::string body;
     std::string etag;
+    // A second record the answer was built from (a manifest's custodian), "" for none, and its
+    // revision then (0: it had none). The user of the entry compares it with the current one.
+    std::string also_pid;
+    int64_t also_revision = 0;
   };
 
   explicit RenderCache(size_t max_bytes = 64 << 20);

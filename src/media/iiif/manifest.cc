@@ -1,7 +1,6 @@
 // IIIF Presentation API 3.0 manifests and collections (manifest.h).
 #include "media/iiif/manifest.h"
 
-#include <cstdio>
 #include <cstdlib>
 
 namespace disan::media::iiif {
@@ -79,22 +78,9 @@ std::string PlaceLabel(const json& p) {
   return before.empty() ? label : label + " (" + before + ")";
 }
 
-std::string Year(int64_t year) {
-  char buf[40];
-  if (year < 0)
-    std::snprintf(buf, sizeof buf, "%lld TCN", static_cast<long long>(-year));
-  else
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(year));
-  return buf;
-}
-
-std::string YearEn(int64_t year) {
-  char buf[40];
-  if (year < 0)
-    std::snprintf(buf, sizeof buf, "%lld BCE", static_cast<long long>(-year));
-  else
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(year));
-  return buf;
+// A year, negative ones as "<n> <before_era>" ("TCN" in Vietnamese, "BCE" in English).
+std::string Year(int64_t year, const char* before_era) {
+  return year < 0 ? std::to_string(-year) + " " + before_era : std::to_string(year);
 }
 
 json Metadata(const Schema& schema, const StoredRecord& item, const Names& names,
@@ -133,8 +119,11 @@ json Metadata(const Schema& schema, const StoredRecord& item, const Names& names
     if (has_from || has_to) {
       int64_t from = dating[has_from ? "from_year" : "to_year"].get<int64_t>();
       int64_t to = dating[has_to ? "to_year" : "from_year"].get<int64_t>();
-      std::string vi = from == to ? "năm " + Year(from) : "từ " + Year(from) + " đến " + Year(to);
-      std::string en = from == to ? YearEn(from) : YearEn(from) + " to " + YearEn(to);
+      auto vi_year = [](int64_t y) { return Year(y, "TCN"); };
+      auto en_year = [](int64_t y) { return Year(y, "BCE"); };
+      std::string vi =
+          from == to ? "năm " + vi_year(from) : "từ " + vi_year(from) + " đến " + vi_year(to);
+      std::string en = from == to ? en_year(from) : en_year(from) + " to " + en_year(to);
       if (!value.contains("vi")) Append(value, "vi", vi);
       Append(value, "en", en);
     }
