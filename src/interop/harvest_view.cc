@@ -11,18 +11,25 @@ using nlohmann::json;
 
 bool PublicDocument(const json& document) { return Catalogue::IsPublicDocument(document); }
 
+// The member `key` of `d` when it is an array, else an empty one (no copy either way).
+const json& ArrayAt(const json& d, const char* key) {
+  static const json empty = json::array();
+  auto it = d.find(key);
+  return it != d.end() && it->is_array() ? *it : empty;
+}
+
 }  // namespace
 
 std::vector<std::string> HarvestView::SetsOf(const json& d) {
   std::set<std::string> sets;
   if (!d.is_object()) return {};
   if (d.contains("kind") && d["kind"].is_string()) sets.insert("kind:" + d["kind"].get<std::string>());
-  for (const json& r : d.value("recognitions", json::array())) {
+  for (const json& r : ArrayAt(d, "recognitions")) {
     if (r.is_object() && r.contains("level") && r["level"].is_string()) {
       sets.insert("level:" + r["level"].get<std::string>());
     }
   }
-  for (const json& p : d.value("places", json::array())) {
+  for (const json& p : ArrayAt(d, "places")) {
     if (p.is_object() && p.contains("commune_2025_code") && p["commune_2025_code"].is_string()) {
       sets.insert("commune:" + p["commune_2025_code"].get<std::string>());
     }
@@ -63,6 +70,14 @@ Result<HarvestRecord> HarvestView::Classify(StoredRecord record) {
   if (record.deleted && PublicDocument(record.document)) {
     out.exposure = Exposure::kWithdrawn;
     out.sets = SetsOf(record.document);
+    out.record = std::move(record);
+    return out;
+  }
+  // The record's own document is its newest snapshot (of a tombstone: the one it had when
+  // deleted), checked above; a record with no older snapshot was never public, and most hidden
+  // records are such drafts, so their history need not be read.
+  const int64_t newest_snapshot = record.deleted ? record.revision - 1 : record.revision;
+  if (newest_snapshot <= 1) {
     out.record = std::move(record);
     return out;
   }

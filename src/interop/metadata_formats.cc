@@ -9,9 +9,20 @@ namespace {
 using nlohmann::json;
 using Attributes = XmlBuilder::Attributes;
 
-std::string Str(const json& object, const char* key) {
-  if (!object.is_object() || !object.contains(key) || !object[key].is_string()) return "";
-  return object[key].get<std::string>();
+// The string member `key` of `object`, or "" (a reference: no copy per field).
+const std::string& Str(const json& object, const char* key) {
+  static const std::string none;
+  if (!object.is_object()) return none;
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get_ref<const std::string&>() : none;
+}
+
+// The array member `key` of `d`, or an empty array (no copy either way).
+const json& ArrayAt(const json& d, const char* key) {
+  static const json empty = json::array();
+  if (!d.is_object()) return empty;
+  auto it = d.find(key);
+  return it != d.end() && it->is_array() ? *it : empty;
 }
 
 const Term* FindTerm(const Schema& schema, std::string_view vocabulary, const std::string& id) {
@@ -102,7 +113,7 @@ void WriteDublinCore(XmlBuilder& xml, const Schema& schema, const StoredRecord& 
                           {"xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"},
                           {"xsi:schemaLocation", std::string(kOaiDcNamespace) + " " + std::string(kOaiDcSchema)}});
   // Titles: the preferred name first, each in its language.
-  const json names = d.value("names", json::array());
+  const json& names = ArrayAt(d, "names");
   for (int pass = 0; pass < 2; ++pass) {
     for (const json& n : names) {
       bool preferred = n.is_object() && n.value("preferred", false);
@@ -112,12 +123,12 @@ void WriteDublinCore(XmlBuilder& xml, const Schema& schema, const StoredRecord& 
       xml.Element("dc:title", Str(n, "value"), lang);
     }
   }
-  for (const json& t : d.value("description", json::array())) {
+  for (const json& t : ArrayAt(d, "description")) {
     Attributes lang;
     if (!Str(t, "lang").empty()) lang.push_back({"xml:lang", Str(t, "lang")});
     xml.Element("dc:description", Str(t, "value"), lang);
   }
-  for (const json& rec : d.value("recognitions", json::array())) {
+  for (const json& rec : ArrayAt(d, "recognitions")) {
     const Term* level = FindTerm(schema, "recognition_levels", Str(rec, "level"));
     std::string when = Str(rec, "date");
     if (when.empty() && rec.contains("year") && rec["year"].is_number_integer()) {
@@ -134,11 +145,11 @@ void WriteDublinCore(XmlBuilder& xml, const Schema& schema, const StoredRecord& 
   for (const char* type : {"relic_type", "artifact_type", "intangible_type", "documentary_type"}) {
     TermElements(xml, "dc:subject", schema, std::string(type) + "s", Str(d, type));
   }
-  for (const json& e : d.value("ethnic_groups", json::array())) {
+  for (const json& e : ArrayAt(d, "ethnic_groups")) {
     if (e.is_string()) TermElements(xml, "dc:subject", schema, "ethnic_groups", e.get<std::string>());
   }
   // Coverage: where (each place as written, then its coordinates) and when.
-  for (const json& p : d.value("places", json::array())) {
+  for (const json& p : ArrayAt(d, "places")) {
     std::string now = Join({Str(p, "address"), Str(p, "commune_2025"), Str(p, "province_2025")}, ", ");
     std::string before = Join({Str(p, "commune_old"), Str(p, "district_old"), Str(p, "province_old")}, ", ");
     if (!now.empty()) xml.Element("dc:coverage", now, {{"xml:lang", "vi"}});
@@ -164,7 +175,7 @@ void WriteDublinCore(XmlBuilder& xml, const Schema& schema, const StoredRecord& 
   TermElements(xml, "dc:type", schema, "kinds", Str(d, "kind"));
   if (Str(d, "kind") == "relic" || Str(d, "kind") == "artifact") xml.Element("dc:type", "PhysicalObject");
   if (!Str(d, "creator").empty()) xml.Element("dc:creator", Str(d, "creator"));
-  for (const json& m : d.value("materials", json::array())) {
+  for (const json& m : ArrayAt(d, "materials")) {
     if (m.is_string()) xml.Element("dc:format", m.get<std::string>());
   }
   if (d.contains("dimensions") && !Str(d["dimensions"], "text").empty()) {
@@ -174,18 +185,18 @@ void WriteDublinCore(XmlBuilder& xml, const Schema& schema, const StoredRecord& 
   // Identifiers: the persistent identifier, its resolver URL, then legacy numbers.
   xml.Element("dc:identifier", r.pid);
   xml.Element("dc:identifier", site_url + "/id/" + r.pid);
-  for (const json& l : d.value("legacy_ids", json::array())) {
+  for (const json& l : ArrayAt(d, "legacy_ids")) {
     if (!Str(l, "value").empty()) xml.Element("dc:identifier", Str(l, "value"));
   }
-  for (const json& l : d.value("languages", json::array())) {
+  for (const json& l : ArrayAt(d, "languages")) {
     if (l.is_string()) xml.Element("dc:language", l.get<std::string>());
   }
-  for (const json& s : d.value("sources", json::array())) {
+  for (const json& s : ArrayAt(d, "sources")) {
     std::string text = Join({Str(s, "title"), Str(s, "url")}, " — ");
     if (!text.empty()) xml.Element("dc:source", text);
   }
   if (!Str(d, "custodian").empty()) xml.Element("dc:relation", site_url + "/id/" + Str(d, "custodian"));
-  for (const json& a : d.value("areas", json::array())) {
+  for (const json& a : ArrayAt(d, "areas")) {
     if (a.is_string()) xml.Element("dc:relation", site_url + "/id/" + a.get<std::string>());
   }
   if (!Str(d, "licence").empty()) {
