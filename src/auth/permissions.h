@@ -50,6 +50,7 @@ enum class Action {
   kListAccounts,      // read accounts and their roles
   kManageAccounts,    // create accounts, change roles, issue password-reset links
   kReadAudit,         // read the audit log
+  kReadHarvests,      // how the harvests into this instance went (GET /api/v1/harvests)
   // Community contributions and their review (workflow/contributions.h, workflow/review.h).
   kContribute,             // submit a new item or a correction, revise it after comments
   kViewOwnContributions,   // my submissions and their review
@@ -67,6 +68,7 @@ inline constexpr Action kAllActions[] = {
     Action::kWithdraw,     Action::kTransition,      Action::kStaffWrite,
     Action::kSignIn,       Action::kViewOwnAccount,  Action::kManageOwnAccount,
     Action::kListAccounts, Action::kManageAccounts,  Action::kReadAudit,
+    Action::kReadHarvests,
     Action::kContribute,   Action::kViewOwnContributions, Action::kReadReviewQueue,
     Action::kReview,       Action::kRequestUse,      Action::kReadUseRequests,
     Action::kAnswerUseRequests, Action::kRegister};

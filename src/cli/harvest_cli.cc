@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/clock.h"
+#include "interop/harvest_runs.h"
 
 namespace disan::cli {
 
@@ -17,14 +18,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kRunIndex = "harvest_run_sources";
 constexpr size_t kMaxSourceSpec = 4096;
 constexpr size_t kMaxSourcesFile = size_t{1} << 20;
 constexpr size_t kMaxSources = 100;
-
-std::string SourceKey(const HarvestOptions& o) {
-  return "harvest_run " + o.url + " " + o.set + " " + o.format;
-}
 
 std::string Counts(const HarvestReport& r) {
   return std::to_string(r.pages) + " pages, " + std::to_string(r.created) + " created, " +
@@ -172,65 +168,41 @@ Result<std::vector<ScheduledHarvest>> ReadHarvestSources(const std::filesystem::
 
 Status RecordHarvestRun(MetadataStore& store, const HarvestOptions& o, const std::string& started,
                         const Result<HarvestReport>& outcome) {
-  json entry = {{"url", o.url},
-                {"set", o.set},
-                {"format", o.format},
-                {"started", started},
-                {"finished", NowRfc3339()},
-                {"ok", outcome.has_value()}};
+  interop::HarvestRun run;
+  run.url = o.url;
+  run.set = o.set;
+  run.format = o.format;
+  run.started = started;
+  run.finished = NowRfc3339();
+  run.ok = outcome.has_value();
   if (outcome) {
-    entry["complete"] = outcome->complete;
-    entry["summary"] = Counts(*outcome);
+    run.complete = outcome->complete;
+    run.summary = Counts(*outcome);
   } else {
-    entry["error"] = {{"en", outcome.error().message_en}, {"vi", outcome.error().message_vi}};
+    run.error_en = outcome.error().message_en;
+    run.error_vi = outcome.error().message_vi;
   }
-  std::string key = SourceKey(o);
-  json index = json::array();
-  if (std::optional<std::string> text = TRY(store.GetSetting(kRunIndex))) {
-    index = json::parse(*text, nullptr, false);
-    if (!index.is_array()) index = json::array();
-  }
-  bool listed = std::find(index.begin(), index.end(), json(key)) != index.end();
-  if (!listed) index.push_back(key);
-  return store.Write([&](StoreWriter& w) -> Status {
-    TRY(w.PutSetting(key, entry.dump()));
-    if (!listed) TRY(w.PutSetting(kRunIndex, index.dump()));
-    return Ok();
-  });
+  return interop::PutHarvestRun(store, run);
 }
 
 Status PrintHarvestStatus(MetadataStore& store, std::ostream& out) {
-  json index = json::array();
-  if (std::optional<std::string> text = TRY(store.GetSetting(kRunIndex))) {
-    index = json::parse(*text, nullptr, false);
-    if (!index.is_array()) index = json::array();
-  }
-  if (index.empty()) {
+  std::vector<interop::HarvestRun> runs = TRY(interop::HarvestRuns(store));
+  if (runs.empty()) {
     out << "no harvest has run here yet / chưa có lần thu thập nào\n";
     return Ok();
   }
-  for (const json& key : index) {
-    if (!key.is_string()) continue;
-    std::optional<std::string> text = TRY(store.GetSetting(key.get<std::string>()));
-    if (!text) continue;
-    json e = json::parse(*text, nullptr, false);
-    if (!e.is_object()) continue;
-    std::string url = e.value("url", ""), set = e.value("set", ""), format = e.value("format", "");
-    out << url << (set.empty() ? "" : " set=" + set) << " format=" << format << "\n";
-    out << "  last run / lần chạy cuối: " << e.value("started", "") << " – "
-        << e.value("finished", "") << ": ";
-    if (e.value("ok", false)) {
-      out << (e.value("complete", false) ? "ok, " : "ok (part of the list), ")
-          << e.value("summary", "") << "\n";
+  for (const interop::HarvestRun& r : runs) {
+    out << r.url << (r.set.empty() ? "" : " set=" + r.set) << " format=" << r.format << "\n";
+    out << "  last run / lần chạy cuối: " << r.started << " – " << r.finished << ": ";
+    if (r.ok) {
+      out << (r.complete ? "ok, " : "ok (part of the list), ") << r.summary << "\n";
     } else {
-      json err = e.contains("error") && e["error"].is_object() ? e["error"] : json::object();
-      out << "failed / thất bại: " << err.value("en", "") << " / " << err.value("vi", "") << "\n";
+      out << "failed / thất bại: " << r.error_en << " / " << r.error_vi << "\n";
     }
-    std::optional<HarvestSource> state = TRY(store.GetHarvestSource(url, set, format));
-    if (state && !state->last_response_date.empty()) {
-      out << "  next run asks from / lần sau thu thập từ: " << state->last_response_date << "\n";
+    if (!r.next_from.empty()) {
+      out << "  next run asks from / lần sau thu thập từ: " << r.next_from << "\n";
     }
-    if (state && !state->resumption_token.empty()) {
+    if (r.resumes) {
       out << "  an interrupted run resumes at the next run / lần chạy dở sẽ tiếp tục ở lần sau\n";
     }
   }

@@ -4,6 +4,7 @@
 
 #include "core/pid.h"
 #include "http/problem.h"
+#include "interop/harvest_runs.h"
 #include "interop/jsonld.h"
 #include "interop/tabular_export.h"
 
@@ -86,7 +87,32 @@ Response ItemJsonLdResponse(const std::string& pid, const Request& req, Context&
   return resp;
 }
 
+namespace {
+
+// GET /api/v1/harvests: each repository harvested into this one and how its last run went,
+// what `disan harvest --status` prints. Takes no parameters.
+Response ListHarvests(const Request& req, Context& ctx) {
+  if (!req.query.empty()) {
+    const std::string name = req.query.begin()->first.substr(0, 64);
+    const std::string en = "is not a parameter of this list (it takes none)";
+    const std::string vi = "không phải tham số của danh sách này (danh sách không nhận tham số)";
+    return ProblemResponse(
+        Error{ErrorCode::kInvalid, name + ": " + en, name + ": " + vi, {{name, "unknown_parameter", en, vi}}},
+        req.path);
+  }
+  Result<std::vector<interop::HarvestRun>> runs = interop::HarvestRuns(ctx.catalogue.store());
+  if (!runs) return ProblemResponse(runs.error(), req.path);
+  json sources = json::array();
+  for (const interop::HarvestRun& r : *runs) sources.push_back(interop::HarvestRunJson(r));
+  Response resp = JsonResponse({{"sources", sources}});
+  resp.SetHeader("Cache-Control", "no-store");
+  return resp;
+}
+
+}  // namespace
+
 void AddInteropRoutes(std::vector<Route>& routes) {
+  routes.push_back({"GET", "/api/v1/harvests", Access::Of(auth::Action::kReadHarvests), ListHarvests});
   routes.push_back({"GET", "/api/v1/items/{pid}.jsonld", Access::kPublic, ItemJsonLd});
   routes.push_back(
       {"GET", "/api/v1/export.csv", Access::kPublic, [](const Request& req, Context& ctx) {

@@ -635,6 +635,21 @@ void AddStaffFormPaths(json& paths) {
 }
 
 // The record page's lifecycle and delete forms (http/staff_lifecycle_routes.cc).
+// How the harvests into this instance went (http/interop_routes.cc, interop/harvest_runs.h).
+void AddHarvestPaths(json& paths) {
+  const json secured = json::array({{{"bearerAuth", json::array()}}, {{"sessionCookie", json::array()}}});
+  paths["/api/v1/harvests"]["get"] = {
+      {"summary", "Each repository harvested into this one (administrators and curators): the "
+                  "source, its last run (started, finished, ok, complete, summary or error in "
+                  "English and Vietnamese), the datestamp the next run asks from, and whether an "
+                  "interrupted list resumes; what `disan harvest --status` prints"},
+      {"security", secured},
+      {"responses", {{"200", {{"description", "sources[], in the order they first ran"}}},
+                     {"422", Problem("A query parameter: the list takes none")},
+                     {"401", Problem("Not signed in")},
+                     {"403", Problem("Not allowed by the permission table")}}}};
+}
+
 void AddStaffLifecyclePaths(json& paths) {
   const json form = {{"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}};
   const json page_error = {{"description", "The record page again with the problem in both languages (an HTML page)"}};
@@ -862,6 +877,7 @@ json Build() {
   AddStaffPaths(paths);
   AddStaffFormPaths(paths);
   AddStaffLifecyclePaths(paths);
+  AddHarvestPaths(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";

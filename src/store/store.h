@@ -393,6 +393,9 @@ class StoreWriter {
     return RefTarget{r.cls, r.deleted};
   }
   virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
+  // A setting as this transaction sees it (its own writes included), for a read-modify-write
+  // that no other writer may interleave.
+  virtual Result<std::optional<std::string>> GetSetting(const std::string& key) = 0;
   virtual Status PutToken(const std::string& token_hash, const std::string& label) = 0;
   // Records a new media asset of a live record. Its id must have been reserved (ReservePid):
   // kInvalid when it was not, kConflict when an asset with that id exists, kNotFound / kGone

@@ -38,6 +38,8 @@ std::optional<bool> Expected(Action action, Role role, RecordState state, bool o
     case Action::kManageAccounts:
     case Action::kReadAudit:
       return role == Role::kAdministrator;
+    case Action::kReadHarvests:
+      return admin;
     case Action::kCreateRecord:
       return admin || (editor && (none || (own && state == RecordState::kDraft))) ||
              (role == Role::kContributor && (none || state == RecordState::kDraft));

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "interop/harvest/dc_mapping.h"
+#include "interop/harvest_runs.h"
 #include "interop/harvest/harvester.h"
 #include "interop/harvest/oai_response.h"
 #include "store/sqlite/sqlite_store.h"
@@ -674,6 +675,62 @@ TEST(HarvestCommand, ServeRunsSeveralSourcesAndTellsHowEachWent) {
   auto with_url = testing::RunCommand(testing::DisanBin() + " harvest --status --data " + data +
                                       " " + OaiUrl(a.port));
   EXPECT_EQ(with_url.status, 1) << with_url.output;
+}
+
+// Runs of several sources that finish at the same moment all stay listed (each run reads the
+// list inside its own transaction), and staff read the same list over the API.
+TEST(HarvestStatus, ConcurrentRunsAllStayListedAndStaffReadThemOverTheApi) {
+  testing::TestServer c;
+  constexpr int kSources = 6, kRuns = 15;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kSources; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < kRuns; ++n) {
+        interop::HarvestRun run;
+        run.url = "https://kho" + std::to_string(t) + ".example.vn/oai";
+        run.format = "disan";
+        run.started = "2026-11-26T07:00:00.000Z";
+        run.finished = "2026-11-26T07:00:0" + std::to_string(n % 10) + ".000Z";
+        run.ok = t % 2 == 0;
+        run.complete = true;
+        run.summary = std::to_string(n) + " pages";
+        run.error_en = "cannot reach the source";
+        run.error_vi = "không kết nối được nguồn";
+        if (!interop::PutHarvestRun(c.catalogue->store(), run)) failures.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::vector<interop::HarvestRun> runs = interop::HarvestRuns(c.catalogue->store()).value();
+  std::set<std::string> urls;
+  for (const interop::HarvestRun& r : runs) urls.insert(r.url);
+  EXPECT_EQ(runs.size(), size_t{kSources});
+  EXPECT_EQ(urls.size(), size_t{kSources});
+
+  testing::HttpReply listed = testing::SendHttp(c.port, "GET", "/api/v1/harvests",
+                                                {{"Authorization", "Bearer " + c.token}}, "");
+  ASSERT_EQ(listed.status, 200) << listed;
+  EXPECT_EQ(listed.Header("Cache-Control"), "no-store");
+  ASSERT_EQ(listed.doc["sources"].size(), size_t{kSources}) << listed;
+  for (const json& s : listed.doc["sources"]) {
+    const bool ok = s["last_run"]["ok"].get<bool>();
+    EXPECT_EQ(s["source"]["format"], "disan");
+    EXPECT_EQ(s["last_run"]["summary"].is_string(), ok) << s;
+    EXPECT_EQ(s["last_run"].contains("error"), !ok) << s;
+    if (!ok) {
+      EXPECT_EQ(s["last_run"]["error"]["vi"], "không kết nối được nguồn");
+    }
+    EXPECT_EQ(s["next_from"], "");
+    EXPECT_EQ(s["resumes"], false);
+  }
+  EXPECT_EQ(testing::SendHttp(c.port, "GET", "/api/v1/harvests", {}, "").status, 401);
+  testing::HttpReply odd = testing::SendHttp(c.port, "GET", "/api/v1/harvests?url=x",
+                                             {{"Authorization", "Bearer " + c.token}}, "");
+  EXPECT_EQ(odd.status, 422) << odd;
+  EXPECT_TRUE(odd.IsProblem()) << odd;
+  EXPECT_TRUE(odd.NamesParameter("url")) << odd;
 }
 
 TEST(HarvestCommand, BadSourcesAreRefusedBeforeTheServerStarts) {

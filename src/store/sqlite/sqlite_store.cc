@@ -963,6 +963,13 @@ class SqliteWriter final : public StoreWriter {
     return s->Exec();
   }
 
+  Result<std::optional<std::string>> GetSetting(const std::string& key) override {
+    auto s = TRY(c_.Prepare("SELECT value FROM settings WHERE key = ?"));
+    s->Bind(1, key);
+    if (!TRY(s->Step())) return std::optional<std::string>();
+    return std::optional<std::string>(s->Text(0));
+  }
+
   Status PutToken(const std::string& token_hash, const std::string& label) override {
     // Tokens without an account are the built-in administrator's (account 1).
     auto s = TRY(c_.Prepare(
