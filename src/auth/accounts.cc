@@ -369,7 +369,8 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
   // for the factor now on count.
   std::optional<ApiToken> recovery;
   if (needs_code) {
-    std::optional<std::string> key = Base32Decode(factor->secret);
+    std::optional<std::string> key =
+        TRY(SecondFactorKey(*factor, settings_.secret_box.get()));
     if (!key || !MatchTotp(*key, totp_code.substr(0, 16), now_step, factor->last_step)) {
       if (std::string rc = RecoveryCodeKey(totp_code); !rc.empty()) {
         std::optional<ApiToken> t = TRY(store_.FindApiToken(HashSecret(rc)));
@@ -411,7 +412,8 @@ Result<SignInOutcome> Accounts::SignIn(const std::string& login_in, const std::s
       }
     } else if (needs_code) {
       std::optional<SecondFactor> f = TRY(w.GetSecondFactor(account->id));
-      std::optional<std::string> key = f ? Base32Decode(f->secret) : std::nullopt;
+      std::optional<std::string> key =
+          f ? TRY(SecondFactorKey(*f, settings_.secret_box.get())) : std::nullopt;
       std::optional<int64_t> step =
           key ? MatchTotp(*key, totp_code.substr(0, 16), now_step, f->last_step) : std::nullopt;
       if (!step) {

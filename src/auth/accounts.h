@@ -6,12 +6,14 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "auth/audit_log.h"
 #include "auth/permissions.h"
+#include "auth/secret_box.h"
 #include "store/store.h"
 
 namespace disan::auth {
@@ -28,6 +30,9 @@ struct AuthSettings {
   std::chrono::seconds failure_window{std::chrono::minutes(15)};
   std::chrono::seconds reset_link_lifetime{std::chrono::hours(24)};
   std::function<Clock::time_point()> now = [] { return Clock::now(); };  // tests move time
+  // Seals the TOTP secrets at rest (the data directory's key file, auth/secret_box.h); without
+  // one no second factor can be enrolled.
+  std::shared_ptr<const SecretBox> secret_box;
 };
 
 // "2026-11-25T18:09:17.123Z", the store's time format, for any instant.

@@ -273,9 +273,15 @@ Result<Enrolment> SelfService::EnrolTotp(const Authenticated& who, const std::st
     return Fail(ErrorCode::kConflict, "a second factor is already on for this account",
                 "tài khoản này đã bật xác thực hai lớp");
   }
+  const SecretBox* box = accounts_.settings().secret_box.get();
+  if (!box) {
+    return Fail(ErrorCode::kUnavailable,
+                "this server has no key file to keep second-factor secrets with",
+                "máy chủ này không có tệp khóa để lưu bí mật xác thực hai lớp");
+  }
   std::string key = NewTotpSecret();
   TRY(store_.Write([&](StoreWriter& w) -> Status {
-    TRY(w.PutSecondFactor({a.id, Base32Encode(key), false, 0, ""}));
+    TRY(w.PutSecondFactor({a.id, box->Seal(Base32Encode(key)), false, 0, ""}));
     return AppendAudit(w, {a.login, "auth.totp_enrol", a.login, address, json::object()});
   }));
   return Enrolment{Base32Encode(key), OtpAuthUri("Disan", a.login, key)};
@@ -298,7 +304,8 @@ Result<std::vector<std::string>> SelfService::ConfirmTotp(const Authenticated& w
       return Fail(ErrorCode::kConflict, "there is no second factor waiting for confirmation",
                   "không có xác thực hai lớp nào đang chờ xác nhận");
     }
-    std::optional<std::string> key = Base32Decode(f->secret);
+    std::optional<std::string> key =
+        TRY(SecondFactorKey(*f, accounts_.settings().secret_box.get()));
     std::optional<int64_t> step = key ? MatchTotp(*key, code, now, f->last_step) : std::nullopt;
     if (!step) {
       return Fail(Field(ErrorCode::kInvalid, "code", "wrong",
@@ -331,7 +338,8 @@ Status SelfService::DisableTotp(const Authenticated& who, const std::string& pas
       return Fail(ErrorCode::kConflict, "no second factor is on for this account",
                   "tài khoản này chưa bật xác thực hai lớp");
     }
-    std::optional<std::string> key = Base32Decode(f->secret);
+    std::optional<std::string> key =
+        TRY(SecondFactorKey(*f, accounts_.settings().secret_box.get()));
     if (!key || !MatchTotp(*key, code, now, f->last_step)) {
       return Fail(Field(ErrorCode::kInvalid, "code", "wrong",
                         "is not a fresh code of your authenticator app",

@@ -380,12 +380,13 @@ Result<SearchPage> Catalogue::Search(const SearchParams& p, const Actor& actor) 
 
 Result<std::vector<std::pair<std::string, std::string>>> Catalogue::Suggest(const std::string& typed,
                                                                             size_t limit,
-                                                                            const Actor& actor) {
+                                                                            const Actor& actor,
+                                                                            RecordClass cls) {
   search::ParsedQuery query = TRY(search::ParseQuery(typed));
   std::vector<std::pair<std::string, std::string>> out;
   if (query.empty()) return out;
   SearchRequest request;
-  request.cls = RecordClass::kItem;
+  request.cls = cls;
   request.query = std::move(query);
   request.last = search::LastWord::kPrefix;
   request.names_only = true;

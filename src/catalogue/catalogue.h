@@ -176,9 +176,11 @@ class Catalogue {
                            const Actor& actor, const std::string& reason);
 
   Result<SearchPage> Search(const SearchParams& params, const Actor& actor);
-  // Up to `limit` preferred names of public items matching what has been typed so far.
-  Result<std::vector<std::pair<std::string, std::string>>> Suggest(const std::string& typed,
-                                                                    size_t limit, const Actor& actor);
+  // Up to `limit` preferred names of public items (or records of `cls`: the staff forms'
+  // record links) matching what has been typed so far.
+  Result<std::vector<std::pair<std::string, std::string>>> Suggest(
+      const std::string& typed, size_t limit, const Actor& actor,
+      RecordClass cls = RecordClass::kItem);
   // Recomputes every record's filter terms and search entry in one transaction.
   Result<size_t> Reindex();
 

@@ -25,6 +25,7 @@
 #include "catalogue/exporter.h"
 #include "auth/audit_log.h"
 #include "auth/permissions.h"
+#include "auth/secret_box.h"
 #include "catalogue/importer.h"
 #include "cli/user_command.h"
 #include "cli/bag_cli.h"
@@ -109,7 +110,18 @@ struct Instance {
   std::unique_ptr<Catalogue> catalogue;
   std::unique_ptr<preservation::StorageRoot> ocfl;
   std::unique_ptr<media::MediaService> media;
+  std::shared_ptr<const auth::SecretBox> secret_box;  // DIR/secret.key (TOTP secrets)
 };
+
+// The data directory's key (made 0600 when missing); second factors stored in the clear
+// before sealing existed are sealed now, and a key that does not open the sealed ones is
+// refused here, before anything runs.
+Result<std::shared_ptr<const auth::SecretBox>> OpenSecretBox(const std::string& dir,
+                                                            MetadataStore& store) {
+  auto box = TRY(auth::SecretBox::OpenKeyFile(fs::path(dir) / auth::SecretBox::kKeyFileName));
+  TRY(auth::SealSecondFactors(store, *box));
+  return box;
+}
 
 Result<std::unique_ptr<preservation::StorageRoot>> OpenPreservation(const std::string& dir) {
   // Data directories made before the preservation store existed get an empty one.
@@ -126,6 +138,7 @@ Result<Instance> OpenInstance(const std::string& dir) {
   }
   Instance inst;
   inst.store = TRY(OpenSqliteStore(db.string()));
+  inst.secret_box = TRY(OpenSecretBox(dir, *inst.store));
   std::optional<std::string> ns = TRY(inst.store->GetSetting("pid_namespace"));
   inst.catalogue = std::make_unique<Catalogue>(*inst.store, Schema::Builtin(), ns.value_or(kDefaultNamespace));
   workflow::AuditRecordChanges(*inst.catalogue);
@@ -160,6 +173,7 @@ Result<std::string> Init(const std::string& dir, const std::string& ns) {
   }
   auto store = TRY(OpenSqliteStore((fs::path(dir) / kDatabaseFile).string()));
   TRY(store->Write([&](StoreWriter& w) { return w.PutSetting("pid_namespace", ns); }));
+  TRY(OpenSecretBox(dir, *store));
   TRY(OpenPreservation(dir));
   Catalogue catalogue(*store, Schema::Builtin(), ns);
   std::string token = TRY(catalogue.IssueToken("init"));
@@ -215,6 +229,7 @@ Status Serve(Instance& inst, const Options& o) {
                 "--tile-url phải là mẫu địa chỉ http:// hoặc https://, không phải '" + o.tile_url + "'");
   }
   so.iiif = &images;
+  so.secret_box = inst.secret_box;
   TRY(interop::ValidateOaiSettings(so.oai));
   if (!o.public_url.empty() && !std::regex_match(o.public_url, std::regex(R"(https?://[^\s"'<>]+)"))) {
     return Fail(ErrorCode::kInvalid, "--public-url must be an http:// or https:// URL, not '" + o.public_url + "'",

@@ -669,6 +669,59 @@ void AddStaffLifecyclePaths(json& paths) {
                      {"410", page_error}, {"413", page_error}, {"415", page_error}, {"422", page_error}}}};
 }
 
+// Contributed files for published items, held until review publishes them (review_routes.cc,
+// docs/review.md), and the staff pages that go with them.
+void AddContributedMediaPaths(json& paths) {
+  const json secured = json::array({{{"bearerAuth", json::array()}}, {{"sessionCookie", json::array()}}});
+  const json denied = Problem("Not signed in (401) or not allowed (403)");
+  const json bad = Problem("Malformed parameter, unknown licence, a file of a type the server does "
+                           "not accept or a file name that is not a name (naming the field, in "
+                           "English and Vietnamese); nothing is stored");
+  json params = json::array({Param("pid", "path", "The published item's PID")});
+  for (const char* q : {"licence", "rights_holder", "attribution"})
+    params.push_back(Param(q, "query", std::string("The contribution's ") + q, true));
+  for (const char* q : {"caption_vi", "caption_en", "creator", "date", "role", "filename", "note"})
+    params.push_back(Param(q, "query", std::string("The file's ") + q, false));
+  paths["/api/v1/items/{pid}/media-contributions"]["post"] = {
+      {"summary", "Contribute a file (photograph, recording) to a published item: the body is the "
+                  "file; it is held (not public) until the review steps of the item's kind "
+                  "approve and a curator publishes it. Answers the submission."},
+      {"security", secured},
+      {"parameters", params},
+      {"requestBody", {{"required", true}, {"content", {{"application/octet-stream", json::object()}}}}},
+      {"responses", {{"201", {{"description", "The submission (type media), with the held file"}}},
+                     {"401", denied}, {"403", denied},
+                     {"404", Problem("No published item with this PID")},
+                     {"413", Problem("The file is larger than the server's limit")},
+                     {"422", bad}, {"503", Problem("This server keeps no media files")}}}};
+  paths["/quan-tri/ban-ghi/{pid}/gui-tep"]["get"] = {
+      {"summary", "The contribution page of a published item: a form (licence, rights holder, "
+                  "attribution, captions, note) whose script sends the file to "
+                  "POST /api/v1/items/{pid}/media-contributions"},
+      {"security", secured}, {"parameters", {Param("pid", "path", "The published item's PID")}},
+      {"responses", {{"200", {{"description", "An HTML page"}}}, {"401", denied}, {"403", denied},
+                     {"404", {{"description", "The page saying there is no such published item"}}}}}};
+  // New organisation and area records from the staff pages (staff_edit_routes.cc).
+  const json html = {{"description", "An HTML page"}};
+  const json page_error = {{"description", "The form again with the problem in both languages (an HTML page)"}};
+  const json session = json::array({{{"sessionCookie", json::array()}}, {{"bearerAuth", json::array()}}});
+  const json form = {{"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}};
+  const json new_params = json::array(
+      {Param("class", "path", "to-chuc (organisation) or khu-vuc (area)"),
+       Param("kind", "path", "A kind of that class (schema/vocabularies)")});
+  paths["/quan-tri/ban-ghi/moi/{class}/{kind}"]["get"] = {
+      {"summary", "New organisation or area form of a kind, drawn from the schema as for items"},
+      {"security", session}, {"parameters", new_params},
+      {"responses", {{"200", html}, {"403", page_error}, {"404", page_error}}}};
+  paths["/quan-tri/ban-ghi/moi/{class}/{kind}"]["post"] = {
+      {"summary", "Create an organisation or an area from the form (fields as for the edit form, "
+                  "csrf_token); the same call as POST /api/v1/organisations or /areas"},
+      {"security", session}, {"parameters", new_params}, {"requestBody", form},
+      {"responses", {{"303", {{"description", "Created: to its edit form (?created=1)"}}},
+                     {"400", page_error}, {"403", page_error}, {"404", page_error},
+                     {"413", page_error}, {"415", page_error}, {"422", page_error}}}};
+}
+
 // IIIF Image API 3.0, thumbnails and background jobs (http/iiif_routes.cc, docs/iiif.md).
 void AddIiif(json& paths) {
   const json id = Param("id", "path", "Media identifier, which is also the IIIF identifier");
@@ -827,7 +880,9 @@ json Build() {
   paths["/api/v1/suggest"]["get"] = {
       {"summary", "Autocomplete: names of items matching what has been typed (last word as a prefix)"},
       {"parameters", {Param("q", "query", "What has been typed, e.g. cong ch"),
-                      Param("limit", "query", "1-20 (default 10)", false, "integer")}},
+                      Param("limit", "query", "1-20 (default 10)", false, "integer"),
+                      Param("class", "query", "item (default), organisation or area: the records "
+                                              "to suggest (the staff forms' record links)")}},
       {"responses", {{"200", {{"description", "{suggestions: [{pid, name}]}"}}}, {"422", Problem("Bad query")}}}};
   paths["/api/v1/changes"]["get"] = {
       {"summary", "Change feed (W3C Activity Streams 2.0): Create, Update, Delete of public items, oldest first"},
@@ -878,6 +933,7 @@ json Build() {
   AddStaffFormPaths(paths);
   AddStaffLifecyclePaths(paths);
   AddHarvestPaths(paths);
+  AddContributedMediaPaths(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/pid.h"
 #include "http/problem.h"
+#include "media/media_service.h"
 #include "workflow/review.h"
 
 namespace disan::http {
@@ -516,6 +517,71 @@ Response DisableTotp(const Request& req, Context& ctx) {
   return JsonResponse({{"second_factor", "off"}});
 }
 
+// A contributor's file (photograph, recording) for a published item, held until its review
+// publishes it (docs/review.md). The file is the body, as for POST /api/v1/items/{pid}/media;
+// the query carries the upload's description (caption_vi, caption_en, creator, date, role,
+// filename) and the contribution's rights (licence, rights_holder, attribution) and note.
+// Everything that can be refused is refused before the file is read; the held asset and its
+// submission are recorded in one transaction.
+Response SubmitMedia(const Request& req, Context& ctx) {
+  std::string pid = OR_PROBLEM(PidOf(req));
+  if (req.query.contains("visibility")) {
+    return ProblemResponse(
+        Error{ErrorCode::kInvalid, "visibility: is decided by the review, not by contributors",
+              "visibility: do việc thẩm định quyết định, cộng tác viên không được gửi",
+              {{"visibility", "read_only", "is decided by the review, not by contributors",
+                "do việc thẩm định quyết định, cộng tác viên không được gửi"}}},
+        req.path);
+  }
+  json rights_body = json::object();
+  Request upload = req;
+  std::string note;
+  for (const char* name : {"licence", "rights_holder", "attribution", "note"}) {
+    auto [first, last] = req.query.equal_range(name);
+    if (first == last) continue;
+    if (std::next(first) != last) {
+      return ProblemResponse(
+          Error{ErrorCode::kInvalid, std::string(name) + ": is given more than once",
+                std::string(name) + ": được gửi nhiều lần",
+                {{name, "repeated", "is given more than once", "được gửi nhiều lần"}}},
+          req.path);
+    }
+    if (std::string_view(name) == "note") {
+      note = first->second;
+    } else {
+      rights_body[name] = first->second;
+    }
+    // licence and rights_holder also describe the file; the others are the contribution's.
+    if (std::string_view(name) == "attribution" || std::string_view(name) == "note")
+      upload.query.erase(name);
+  }
+  workflow::Rights rights =
+      OR_PROBLEM(workflow::ParseRights(rights_body, workflow::ConsentRule::kOptional));
+  if (!note.empty()) {
+    note = OR_PROBLEM(workflow::TextMember(json{{"note", note}}, "note", workflow::kMaxLongText,
+                                           workflow::Presence::kOptional));
+  }
+  workflow::Review review = ReviewOf(ctx);
+  OR_PROBLEM(review.CheckMediaTarget(pid));
+  const workflow::Person who = PersonOf(ctx);
+  int64_t submission = 0;
+  Response r = UploadItemMedia(
+      upload, ctx, [&](media::Upload file, const media::MediaInput& input) -> Result<MediaAsset> {
+        media::MediaInput described = input;
+        if (described.creator.empty()) described.creator = rights.attribution;
+        return ctx.media->AddHeld(pid, std::move(file), described, ctx.actor,
+                                  [&](StoreWriter& w, const MediaAsset& asset) -> Status {
+                                    submission = TRY(review.SubmitMediaIn(w, who, pid, rights,
+                                                                          note, asset));
+                                    return Ok();
+                                  });
+      });
+  if (r.status != 201) return r;
+  Submission s = OR_PROBLEM(ctx.catalogue.store().GetSubmission(submission));
+  json shown = OR_PROBLEM(review.Render(s, workflow::View::kContributor));
+  return Created(shown, "/api/v1/submissions/" + std::to_string(s.id));
+}
+
 }  // namespace
 
 void AddReviewRoutes(std::vector<Route>& r) {
@@ -542,6 +608,8 @@ void AddReviewRoutes(std::vector<Route>& r) {
                AnswerUseRequest});
   r.push_back({"POST", "/api/v1/submissions/{id}/media", Access::Of(Action::kContribute),
                UploadToSubmission, Body::kStreamed});
+  r.push_back({"POST", "/api/v1/items/{pid}/media-contributions", Access::Of(Action::kContribute),
+               SubmitMedia, Body::kStreamed});
   r.push_back({"POST", "/api/v1/auth/register", Access::Of(Action::kRegister), Register});
   r.push_back({"GET", "/api/v1/auth/export", Access::Of(Action::kViewOwnAccount), ExportMine});
   r.push_back(

@@ -18,6 +18,7 @@
 #include "http/staff_edit_routes.h"
 #include "http/staff_lifecycle_routes.h"
 #include "http/staff_admin_routes.h"
+#include "http/staff_contribution_routes.h"
 #include "http/content_digest.h"
 #include "http/interop_routes.h"
 #include "http/portal_routes.h"
@@ -648,7 +649,23 @@ Response Suggest(const Request& req, Context& ctx) {
     }
     limit = static_cast<size_t>(n);
   }
-  auto suggestions = OR_PROBLEM(ctx.catalogue.Suggest(req.Query("q").value_or(""), limit, ctx.actor));
+  // class: which records to suggest (the staff forms' record links); items by default.
+  RecordClass cls = RecordClass::kItem;
+  if (auto c = req.Query("class")) {
+    if (*c == "organisation") {
+      cls = RecordClass::kOrganisation;
+    } else if (*c == "area") {
+      cls = RecordClass::kArea;
+    } else if (*c != "item") {
+      return ProblemResponse(
+          BadParameter("class", "must be item, organisation or area",
+                       "phải là item, organisation hoặc area")
+              .error(),
+          req.path);
+    }
+  }
+  auto suggestions =
+      OR_PROBLEM(ctx.catalogue.Suggest(req.Query("q").value_or(""), limit, ctx.actor, cls));
   json out = json::array();
   for (const auto& [pid, name] : suggestions) out.push_back({{"pid", pid}, {"name", name}});
   return Json({{"suggestions", out}});
@@ -776,7 +793,7 @@ bool ReadBody(const Request& req, const Request::BodySink& sink) {
   return req.body.empty() || sink(req.body.data(), req.body.size());
 }
 
-Response UploadMedia(const Request& req, Context& ctx) {
+Response UploadMediaWith(const Request& req, Context& ctx, const MediaAdder& add) {
   if (auto none = NoMediaService(ctx, req)) return *none;
   std::string pid = OR_PROBLEM(PidParam(req));
   media::MediaInput input = OR_PROBLEM(MediaInputFromQuery(req));
@@ -844,11 +861,14 @@ Response UploadMedia(const Request& req, Context& ctx) {
         {{"sent_digest", FormatContentDigest(sent)},
          {"computed_digest", FormatContentDigest(computed)}});
   }
-  MediaAsset asset = OR_PROBLEM(ctx.media->Add(pid, std::move(upload), input, ctx.actor));
+  MediaAsset asset = OR_PROBLEM(add ? add(std::move(upload), input)
+                                    : ctx.media->Add(pid, std::move(upload), input, ctx.actor));
   Response resp = Json(RenderMedia(asset, ctx.catalogue.schema()), 201);
   resp.SetHeader("Location", "/api/v1/media/" + asset.id);
   return resp;
 }
+
+Response UploadMedia(const Request& req, Context& ctx) { return UploadMediaWith(req, ctx, {}); }
 
 Response ListItemMedia(const Request& req, Context& ctx) {
   if (auto none = NoMediaService(ctx, req)) return *none;
@@ -939,6 +959,7 @@ const std::vector<Route>& Routes() {
     AddStaffEditRoutes(r);
     AddStaffLifecycleRoutes(r);
     AddStaffAdminRoutes(r);
+    AddStaffContributionRoutes(r);
     return r;
   }();
   return routes;
@@ -997,7 +1018,9 @@ Body BodyOf(const Request& req) {
 }
 
 Response JsonResponse(const json& body, int status) { return Json(body, status); }
-Response UploadItemMedia(const Request& req, Context& ctx) { return UploadMedia(req, ctx); }
+Response UploadItemMedia(const Request& req, Context& ctx, const MediaAdder& add) {
+  return UploadMediaWith(req, ctx, add);
+}
 
 Result<json> ParseJsonBody(const Request& req) {
   if (std::optional<Response> wrong = WrongMediaType(req, false)) {

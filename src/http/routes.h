@@ -17,6 +17,8 @@
 
 namespace disan::media {
 class MediaService;
+class Upload;
+struct MediaInput;
 namespace iiif {
 class ImageService;
 }
@@ -103,8 +105,11 @@ std::string SiteUrl(const Request& req, const Services& services);
 
 // The streamed upload of POST /api/v1/items/{pid}/media (req.params["pid"] names the item), for
 // route files whose own rule decides who may upload to which item (review_routes.cc: a
-// contributor to the draft of their own submission).
-Response UploadItemMedia(const Request& req, Context& ctx);
+// contributor to the draft of their own submission). `add` records the received file in place
+// of MediaService::Add (a contributor's held file: MediaService::AddHeld).
+using MediaAdder =
+    std::function<Result<MediaAsset>(media::Upload upload, const media::MediaInput& input)>;
+Response UploadItemMedia(const Request& req, Context& ctx, const MediaAdder& add = {});
 
 // The OpenAPI 3.1 document (openapi.cc).
 const std::string& OpenApiDocument();

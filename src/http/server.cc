@@ -34,6 +34,13 @@
 namespace disan::http {
 namespace {
 
+auth::AuthSettings WithSecretBox(std::shared_ptr<const auth::SecretBox> box) {
+  auth::AuthSettings settings;
+  settings.secret_box = std::move(box);
+  return settings;
+}
+
+
 // Bodies refused or left unread up to this size are read and dropped so that the connection
 // stays usable; past it the connection is closed instead.
 constexpr uint64_t kMaxDrainBytes = 16 << 20;
@@ -121,7 +128,7 @@ struct HttpServer::Impl {
         oai(c, options.oai),
         changes(c),
         services{c, oai, changes, options.public_url, m, &render_cache},
-        accounts(c.store()) {
+        accounts(c.store(), WithSecretBox(options.secret_box)) {
     services.accounts = &accounts;
     services.static_dir = options.static_dir;
     services.tile_url = options.tile_url;

@@ -16,6 +16,10 @@
 #include "catalogue/catalogue.h"
 #include "interop/oai_provider.h"
 
+namespace disan::auth {
+class SecretBox;
+}
+
 namespace disan::media {
 class MediaService;
 namespace iiif {
@@ -47,6 +51,9 @@ struct ServerOptions {
   // shown whole (past them it goes by kind and page): the defaults; tests lower them.
   size_t sitemap_urls = 50000;
   size_t catalogue_rows = 2000;
+  // Seals the TOTP secrets at rest (the data directory's key file); nullptr: no second factor
+  // can be enrolled.
+  std::shared_ptr<const auth::SecretBox> secret_box;
 };
 
 class HttpServer {

@@ -16,6 +16,7 @@
 #include "http/staff_lifecycle_routes.h"
 #include "http/staff_page.h"
 #include "media/media_service.h"
+#include "portal/pages.h"
 #include "portal/renderer.h"
 #include "workflow/contributions.h"
 #include "workflow/lifecycle.h"
@@ -64,6 +65,91 @@ std::string KindLabel(const Schema& schema, RecordClass cls, const std::string& 
   return t ? (lang == Lang::kVi ? t->label_vi : t->label_en) : kind;
 }
 
+// Where the empty form of a new record of `cls` and `kind` is: items under the new-record path
+// directly, organisations and areas under a segment of their own.
+constexpr std::string_view kNewOrganisationSegment = "to-chuc";
+constexpr std::string_view kNewAreaSegment = "khu-vuc";
+
+std::string NewRecordPath(RecordClass cls, const std::string& kind) {
+  std::string base = std::string(kStaffNewRecordPath) + "/";
+  if (cls == RecordClass::kOrganisation) base += std::string(kNewOrganisationSegment) + "/";
+  if (cls == RecordClass::kArea) base += std::string(kNewAreaSegment) + "/";
+  return base + PercentEncode(kind);
+}
+
+// Record links typed as names: each "ref" input that is not a PID is looked up among the
+// records of its class (the same search as /api/v1/suggest) and replaced by the PID of the one
+// record that has exactly that name (NFC, spaces around it ignored). An unknown or ambiguous
+// name is an error beside its input, in both languages, and the form keeps what was typed.
+std::vector<FieldError> ResolveRecordLinks(Context& ctx, RecordClass cls, const std::string& kind,
+                                           json& document) {
+  std::vector<FieldError> errors;
+  for (const RefInput& ref : RefInputs(ctx.catalogue.schema(), cls, kind, document)) {
+    const std::string typed(Trim(ref.text));
+    if (typed.empty() || ParsePid(typed)) continue;  // a PID: the catalogue checks its target
+    const std::string name = ToNfc(typed).value_or(typed);
+    std::vector<std::string> exact;
+    if (auto found = ctx.catalogue.Suggest(name, 20, ctx.actor, ref.cls)) {
+      for (const auto& [pid, preferred] : *found) {
+        Result<StoredRecord> r = ctx.catalogue.store().Get(pid);
+        if (!r) continue;
+        for (const json& n : r->document.value("names", json::array())) {
+          if (n.is_object() && n.value("value", "") == name) {
+            exact.push_back(pid);
+            break;
+          }
+        }
+      }
+    }
+    if (exact.size() == 1) {
+      document[json::json_pointer(ref.path)] = exact[0];
+      continue;
+    }
+    const std::string shown = name.substr(0, 200);
+    const bool none = exact.empty();
+    const std::string of_en = std::string(RecordClassName(ref.cls));
+    const std::string of_vi = ref.cls == RecordClass::kOrganisation ? "tổ chức"
+                               : ref.cls == RecordClass::kArea      ? "khu vực"
+                                                                    : "di sản";
+    errors.push_back(
+        {ref.path, none ? "unknown_name" : "ambiguous_name",
+         none ? "no " + of_en + " is named '" + shown +
+                    "': type its PID or its exact name (suggestions appear as you type)"
+              : std::to_string(exact.size()) + " records (" + of_en + ") are named '" + shown +
+                    "': type the PID of the one you mean",
+         none ? "không có " + of_vi + " nào tên '" + shown +
+                    "': hãy nhập mã PID hoặc đúng tên (gợi ý hiện ra khi gõ)"
+              : "có " + std::to_string(exact.size()) + " bản ghi (" + of_vi + ") tên '" + shown +
+                    "': hãy nhập mã PID của bản ghi bạn muốn"});
+  }
+  return errors;
+}
+
+// The form refused for its record links: 422, the messages beside the inputs.
+FormState RecordLinkErrors(Lang lang, std::vector<FieldError> errors, std::string reason) {
+  FormState state;
+  state.status = 422;
+  const std::string n = std::to_string(errors.size());
+  state.message = Message(lang, "error",
+                          "Nothing was saved: " + n + " record link(s) name no single record.",
+                          "Chưa lưu: " + n + " liên kết bản ghi không chỉ đúng một bản ghi.");
+  state.errors = std::move(errors);
+  state.reason = std::move(reason);
+  return state;
+}
+
+// The linked record's name beside each record link of the form (staff see every record).
+void NameRecordLinks(Context& ctx, json& rows, Lang lang) {
+  for (json& row : rows) {
+    if (!row.contains("ref_class")) continue;
+    const std::string value = row.value("value", "");
+    if (value.empty() || !ParsePid(value)) continue;
+    if (Result<StoredRecord> r = ctx.catalogue.store().Get(value); r && !r->deleted) {
+      row["ref_name"] = portal::DisplayName(r->document, lang);
+    }
+  }
+}
+
 // The media section of an item's form: its files and the upload form the script drives.
 json MediaModel(Context& ctx, const StoredRecord& record) {
   json out = {{"upload_url", "/api/v1/items/" + record.pid + "/media"},
@@ -107,12 +193,12 @@ Response FormPage(const Request& req, Context& ctx, RecordClass cls, const std::
   model["heading"] = title;
   model["message"] = std::move(state.message);
   model["kind_label"] = KindLabel(schema, cls, kind, lang);
-  model["action"] = record ? StaffEditPath(record->pid)
-                           : std::string(kStaffNewRecordPath) + "/" + PercentEncode(kind);
+  model["action"] = record ? StaffEditPath(record->pid) : NewRecordPath(cls, kind);
   model["is_new"] = record == nullptr;
   model["revision"] = std::to_string(revision);
   model["reason"] = state.reason;
   model["rows"] = FormRows(schema, cls, kind, document, state.errors, lang);
+  NameRecordLinks(ctx, model["rows"], lang);
   model["error_summary"] = ErrorSummary(state.errors, lang);
   model["changed"] = std::move(state.changed);
   if (record) {
@@ -148,8 +234,10 @@ Response GetEdit(const Request& req, Context& ctx) {
         "Bản ghi đã chuyển sang trạng thái " +
             Tr(Lang::kVi, "staff_record_state_" + r->document.value("status", "published")) + ".");
   } else if (req.Query("created")) {
-    state.message = Message(lang, "ok", "The record is created as a draft.",
-                            "Đã tạo bản ghi ở trạng thái nháp.");
+    state.message = r->cls == RecordClass::kItem
+                        ? Message(lang, "ok", "The record is created as a draft.",
+                                  "Đã tạo bản ghi ở trạng thái nháp.")
+                        : Message(lang, "ok", "The record is created.", "Đã tạo bản ghi.");
   }
   const std::string kind = r->document.value("kind", "");
   return FormPage(req, ctx, r->cls, kind, &*r, r->document, r->revision, std::move(state));
@@ -182,15 +270,20 @@ Response PostEdit(const Request& req, Context& ctx) {
     return FormPage(req, ctx, cls, kind, &*stored, stored->document, stored->revision,
                     std::move(state));
   }
-  const json sent = DocumentFromForm(schema, cls, kind, *form);
+  const json typed = DocumentFromForm(schema, cls, kind, *form);
   state.reason = FieldOf(*form, "reason").substr(0, 2000);
   Result<int64_t> revision = StaffFormRevision(*form);
   if (!PostAllowed(ctx, *form) || !revision) {
     const Error& e = !revision ? revision.error() : StaleForm();
     state.status = !revision ? 422 : 400;
     state.message = ErrorMessage(lang, e);
-    return FormPage(req, ctx, cls, kind, &*stored, sent, revision.value_or(stored->revision),
+    return FormPage(req, ctx, cls, kind, &*stored, typed, revision.value_or(stored->revision),
                     std::move(state));
+  }
+  json sent = typed;
+  if (std::vector<FieldError> links = ResolveRecordLinks(ctx, cls, kind, sent); !links.empty()) {
+    return FormPage(req, ctx, cls, kind, &*stored, typed, *revision,
+                    RecordLinkErrors(lang, std::move(links), state.reason));
   }
   Result<StoredRecord> saved =
       ctx.catalogue.Replace(cls, stored->pid, MergedDocument(schema, *stored, kind, sent),
@@ -234,35 +327,64 @@ Response NewRecordChooser(const Request& req, Context& ctx) {
   json model = portal::CommonModel(p, Tr(lang, "staff_new_title"), Tr(lang, "staff_new_intro"));
   model["signed_in_as"] = ctx.actor.name;
   model["csrf"] = CsrfOf(ctx);
-  json kinds = json::array();
-  for (const Term& t : ctx.catalogue.schema().KindVocabulary(RecordClass::kItem).terms) {
-    kinds.push_back({{"href", std::string(kStaffNewRecordPath) + "/" + t.id},
-                     {"label", lang == Lang::kVi ? t.label_vi : t.label_en}});
+  // One list per class of record: heritage items, organisations, areas.
+  json classes = json::array();
+  for (auto [cls, heading] : {std::pair{RecordClass::kItem, "staff_new_items"},
+                              {RecordClass::kOrganisation, "staff_new_organisations"},
+                              {RecordClass::kArea, "staff_new_areas"}}) {
+    json kinds = json::array();
+    for (const Term& t : ctx.catalogue.schema().KindVocabulary(cls).terms) {
+      kinds.push_back({{"href", NewRecordPath(cls, t.id)},
+                       {"label", lang == Lang::kVi ? t.label_vi : t.label_en}});
+    }
+    classes.push_back({{"heading", Tr(lang, heading)},
+                       {"id", "new-" + std::string(RecordClassName(cls))},
+                       {"kinds", kinds}});
   }
-  model["kinds"] = kinds;
+  model["classes"] = classes;
   return StaffPage(200, "staff_new", std::move(model), req, ctx, p);
 }
 
-Result<std::string> KindOf(const Request& req, const Schema& schema) {
+// The class a new-record path names: items have no segment of their own.
+Result<RecordClass> ClassOf(const Request& req) {
+  auto it = req.params.find("class");
+  if (it == req.params.end()) return RecordClass::kItem;
+  if (it->second == kNewOrganisationSegment) return RecordClass::kOrganisation;
+  if (it->second == kNewAreaSegment) return RecordClass::kArea;
+  return Fail(ErrorCode::kNotFound,
+              "'" + it->second.substr(0, 64) + "' is not a class of record (to-chuc, khu-vuc)",
+              "'" + it->second.substr(0, 64) + "' không phải loại bản ghi (to-chuc, khu-vuc)");
+}
+
+Result<std::string> KindOf(const Request& req, const Schema& schema, RecordClass cls) {
   const std::string& kind = req.params.at("kind");
-  if (!schema.KindVocabulary(RecordClass::kItem).FindId(kind)) {
+  const Vocabulary& kinds = schema.KindVocabulary(cls);
+  if (!kinds.FindId(kind)) {
+    std::string list;
+    for (const Term& t : kinds.terms) list += (list.empty() ? "" : ", ") + t.id;
     return Fail(ErrorCode::kNotFound,
-                "'" + kind.substr(0, 64) +
-                    "' is not a heritage kind (relic, artifact, intangible, documentary)",
-                "'" + kind.substr(0, 64) +
-                    "' không phải loại di sản (relic, artifact, intangible, documentary)");
+                "'" + kind.substr(0, 64) + "' is not a kind of " +
+                    std::string(RecordClassName(cls)) + " (" + list + ")",
+                "'" + kind.substr(0, 64) + "' không phải loại hợp lệ (" + list + ")");
   }
   return kind;
 }
 
 Response GetNew(const Request& req, Context& ctx) {
-  Result<std::string> kind = KindOf(req, ctx.catalogue.schema());
+  Result<RecordClass> cls = ClassOf(req);
+  if (!cls) return ErrorPage(req, ctx, cls.error());
+  Result<std::string> kind = KindOf(req, ctx.catalogue.schema(), *cls);
   if (!kind) return ErrorPage(req, ctx, kind.error());
-  return FormPage(req, ctx, RecordClass::kItem, *kind, nullptr, json::object(), 0, {});
+  return FormPage(req, ctx, *cls, *kind, nullptr, json::object(), 0, {});
 }
 
+// Creates the record: an item as a draft (the lifecycle publishes it); an organisation or an
+// area with the schema's default state, as POST /api/v1/organisations and /areas do (the
+// lifecycle moves items only).
 Response PostNew(const Request& req, Context& ctx) {
-  Result<std::string> kind = KindOf(req, ctx.catalogue.schema());
+  Result<RecordClass> cls = ClassOf(req);
+  if (!cls) return ErrorPage(req, ctx, cls.error());
+  Result<std::string> kind = KindOf(req, ctx.catalogue.schema(), *cls);
   if (!kind) return ErrorPage(req, ctx, kind.error());
   const Lang lang = PortalPageRequest(req, ctx.services).lang;
   FormState state;
@@ -270,26 +392,28 @@ Response PostNew(const Request& req, Context& ctx) {
   if (!form) {
     state.status = FormStatus(form.error());
     state.message = ErrorMessage(lang, form.error());
-    return FormPage(req, ctx, RecordClass::kItem, *kind, nullptr, json::object(), 0,
-                    std::move(state));
+    return FormPage(req, ctx, *cls, *kind, nullptr, json::object(), 0, std::move(state));
   }
-  json sent = DocumentFromForm(ctx.catalogue.schema(), RecordClass::kItem, *kind, *form);
+  json sent = DocumentFromForm(ctx.catalogue.schema(), *cls, *kind, *form);
   state.reason = FieldOf(*form, "reason").substr(0, 2000);
   if (!PostAllowed(ctx, *form)) {
     state.status = 400;
     state.message = ErrorMessage(lang, StaleForm());
-    return FormPage(req, ctx, RecordClass::kItem, *kind, nullptr, sent, 0, std::move(state));
+    return FormPage(req, ctx, *cls, *kind, nullptr, sent, 0, std::move(state));
   }
   json body = sent;
+  if (std::vector<FieldError> links = ResolveRecordLinks(ctx, *cls, *kind, body); !links.empty()) {
+    return FormPage(req, ctx, *cls, *kind, nullptr, sent, 0,
+                    RecordLinkErrors(lang, std::move(links), state.reason));
+  }
   body["kind"] = *kind;
-  body["status"] = "draft";  // a new record starts as a draft; the lifecycle publishes it
-  Result<StoredRecord> created =
-      ctx.catalogue.Create(RecordClass::kItem, body, ctx.actor, state.reason);
+  if (*cls == RecordClass::kItem) body["status"] = "draft";
+  Result<StoredRecord> created = ctx.catalogue.Create(*cls, body, ctx.actor, state.reason);
   if (created) return SeeOther(StaffEditPath(created->pid) + "?created=1");
   state.status = StatusFor(created.error().code);
   state.message = ErrorMessage(lang, created.error());
   state.errors = created.error().fields;
-  return FormPage(req, ctx, RecordClass::kItem, *kind, nullptr, sent, 0, std::move(state));
+  return FormPage(req, ctx, *cls, *kind, nullptr, sent, 0, std::move(state));
 }
 
 }  // namespace
@@ -359,6 +483,8 @@ void AddStaffEditRoutes(std::vector<Route>& routes) {
   routes.push_back({"GET", fresh, Access::Of(Action::kCreateRecord), NewRecordChooser});
   routes.push_back({"GET", fresh + "/{kind}", Access::Of(Action::kCreateRecord), GetNew});
   routes.push_back({"POST", fresh + "/{kind}", Access::Of(Action::kCreateRecord), PostNew});
+  routes.push_back({"GET", fresh + "/{class}/{kind}", Access::Of(Action::kCreateRecord), GetNew});
+  routes.push_back({"POST", fresh + "/{class}/{kind}", Access::Of(Action::kCreateRecord), PostNew});
   routes.push_back({"GET", edit, Access::Of(Action::kEditRecord), GetEdit});
   routes.push_back({"POST", edit, Access::Of(Action::kEditRecord), PostEdit});
 }

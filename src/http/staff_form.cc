@@ -206,7 +206,12 @@ struct Drawer {
         row["inputmode"] = type == "integer" ? "numeric" : "decimal";
       }
       if (type == "date") row["hint"] = "YYYY, YYYY-MM, YYYY-MM-DD";
-      if (type == "ref") row["hint"] = "PID";
+      if (type == "ref") {
+        // A record link: a PID or a record's exact name (the server resolves it); the script
+        // offers suggestions of that class as the person types.
+        row["hint"] = lang == Lang::kVi ? "mã PID hoặc đúng tên" : "PID or exact name";
+        row["ref_class"] = spec.value("class", "item");
+      }
       if (spec.contains("max_length")) row["maxlength"] = spec["max_length"].dump();
     }
     rows.push_back(std::move(row));
@@ -283,6 +288,39 @@ json DocumentFromForm(const Schema& schema, RecordClass cls, const std::string& 
     if (!v.is_null()) doc[k] = std::move(v);
   }
   return doc;
+}
+
+namespace {
+
+void CollectRefs(const Schema& schema, const json& spec, const std::string& path, const json& value,
+                 std::vector<RefInput>& out) {
+  const std::string type = spec.value("type", "");
+  if (type == "ref") {
+    if (value.is_string()) {
+      out.push_back({path, ParseRecordClass(spec.value("class", "item")).value_or(RecordClass::kItem),
+                     value.get<std::string>()});
+    }
+  } else if (type == "object" && value.is_object()) {
+    for (const auto& [k, sub] : Ordered(schema, spec.value("fields", json::object()))) {
+      if (value.contains(k)) CollectRefs(schema, sub, path + "/" + k, value[k], out);
+    }
+  } else if (type == "list" && value.is_array()) {
+    json of = Resolve(schema, spec.value("of", json::object()));
+    for (size_t i = 0; i < value.size(); ++i)
+      CollectRefs(schema, of, path + "/" + std::to_string(i), value[i], out);
+  }
+}
+
+}  // namespace
+
+std::vector<RefInput> RefInputs(const Schema& schema, RecordClass cls, const std::string& kind,
+                                const json& document) {
+  std::vector<RefInput> out;
+  if (!document.is_object()) return out;
+  for (const auto& [k, spec] : TopFields(schema, cls, kind)) {
+    if (document.contains(k)) CollectRefs(schema, spec, "/" + k, document[k], out);
+  }
+  return out;
 }
 
 json FormRows(const Schema& schema, RecordClass cls, const std::string& kind, const json& document,

@@ -38,6 +38,17 @@ nlohmann::json FormRows(const Schema& schema, RecordClass cls, const std::string
                         const nlohmann::json& document, const std::vector<FieldError>& errors,
                         portal::Lang lang);
 
+// A record link of a form (a "ref" field: custodian, areas, related items...): where it is,
+// the class of record it names, and what was typed there (a PID or a record's name).
+struct RefInput {
+  std::string path;  // JSON pointer, "/custodian", "/related/0/target"
+  RecordClass cls = RecordClass::kItem;
+  std::string text;
+};
+// Every record link of `document` (as DocumentFromForm made it), in form order.
+std::vector<RefInput> RefInputs(const Schema& schema, RecordClass cls, const std::string& kind,
+                                const nlohmann::json& document);
+
 // The id of the input for JSON pointer `path` ("/names/0/value" -> "f-names-0-value").
 std::string InputId(const std::string& path);
 

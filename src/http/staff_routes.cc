@@ -471,9 +471,27 @@ Response ReviewScreen(int status, const Request& req, Context& ctx, int64_t id, 
   model["state"] = Tr(lang, "staff_state_" + s.state);
   model["awaiting"] = s.awaiting_role.empty() ? "" : Tr(lang, "staff_role_" + s.awaiting_role);
   model["licence"] = shown->value("licence", json::object())
-                         .value(lang == Lang::kVi ? "label_vi" : "label_en", "");
+                         .value("label", json::object())
+                         .value(lang == Lang::kVi ? "vi" : "en", "");
   model["attribution"] = shown->value("attribution", "");
   model["stale"] = shown->value("stale", false);
+  if (shown->contains("media")) {
+    // A contributed file: the reviewer sees it (a staff session may read held media).
+    const json& m = (*shown)["media"];
+    const std::string type = m.value("media_type", "");
+    const json links = m.value("links", json::object());
+    model["media"] = {{"id", m.value("id", "")},
+                      {"name", m.value("original_name", "")},
+                      {"media_type", type},
+                      {"caption", m.value("caption", json::object())
+                                      .value(lang == Lang::kVi ? "vi" : "en", "")},
+                      {"file", links.value("file", "")},
+                      {"thumbnail", links.value("thumbnail", "")},
+                      {"is_image", type.starts_with("image/")},
+                      {"is_audio", type.starts_with("audio/")},
+                      {"is_video", type.starts_with("video/")},
+                      {"held", m.value("visibility", "") == "held"}};
+  }
   json diff = json::array();
   for (const json& c : shown->value("diff", json::array())) {
     diff.push_back({{"path", c.value("path", "")},

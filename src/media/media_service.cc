@@ -343,8 +343,23 @@ json MediaService::Describe(const MediaAsset& a) {
 
 Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, const MediaInput& input,
                                      const Actor& actor) {
+  return AddAs(pid, std::move(upload), input, actor, nullptr);
+}
+
+Result<MediaAsset> MediaService::AddHeld(const std::string& pid, Upload upload,
+                                         const MediaInput& input, const Actor& actor,
+                                         const WithAsset& in_same_transaction) {
+  MediaInput public_input = input;
+  public_input.visibility.clear();
+  return AddAs(pid, std::move(upload), public_input, actor, &in_same_transaction);
+}
+
+Result<MediaAsset> MediaService::AddAs(const std::string& pid, Upload upload,
+                                       const MediaInput& input, const Actor& actor,
+                                       const WithAsset* held) {
   StoredRecord item = TRY(Item(pid, actor));
   MediaInput in = TRY(Validate(input, item));
+  if (held) in.visibility = "held";
   preservation::Digests digests = TRY(upload.Finish());
   Inspected inspected = TRY(Inspect(upload.file_.path().string(), in.role));
   const MediaFormat* format = inspected.format;
@@ -367,6 +382,7 @@ Result<MediaAsset> MediaService::Add(const std::string& pid, Upload upload, cons
   TRY(catalogue_.store().Write([&](StoreWriter& w) -> Status {
     TRY(w.PutMedia(a));
     if (queue_derive) TRY(w.EnqueueJob(kDeriveJob, a.id));
+    if (held) TRY((*held)(w, a));
     return Ok();
   }));
   if (queue_derive && job_listener_) job_listener_();

@@ -89,6 +89,15 @@ class MediaService {
   Result<MediaAsset> Add(const std::string& pid, Upload upload, const MediaInput& input,
                          const Actor& actor);
 
+  // A contributor's file for a published item (docs/review.md): as Add, but the asset is
+  // recorded "held" (never served to the public, counted in no public facet) whatever `input`
+  // says, and `in_same_transaction` runs in the transaction that records it (the submission
+  // that will review it); when it fails nothing is recorded. The file stays in the item's
+  // OCFL object as a version of its own, described as held.
+  using WithAsset = std::function<Status(StoreWriter&, const MediaAsset&)>;
+  Result<MediaAsset> AddHeld(const std::string& pid, Upload upload, const MediaInput& input,
+                             const Actor& actor, const WithAsset& in_same_transaction);
+
   // A media asset as `actor` may see it: the public never sees restricted media, nor media of
   // records it may not see (kNotFound), nor of deleted records (kGone).
   Result<MediaAsset> Get(const std::string& id, const Actor& actor);
@@ -139,6 +148,8 @@ class MediaService {
  private:
   Result<StoredRecord> Item(const std::string& pid, const Actor& actor);
   Result<MediaInput> Validate(const MediaInput& input, const StoredRecord& item);
+  Result<MediaAsset> AddAs(const std::string& pid, Upload upload, const MediaInput& input,
+                           const Actor& actor, const WithAsset* held);
 
   Catalogue& catalogue_;
   preservation::StorageRoot& store_;

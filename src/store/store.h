@@ -169,7 +169,7 @@ struct MediaAsset {
   std::string date;     // when it was made: YYYY, YYYY-MM or YYYY-MM-DD ("" when unknown)
   std::string licence;  // a term of the licences vocabulary
   std::string rights_holder;
-  std::string visibility = "public";  // public or restricted (never served to the public)
+  std::string visibility = "public";  // public; restricted or held (never served to the public)
   // Technical metadata extracted from the file (dimensions, colour, capture date, GPS,
   // duration); {} until an extractor has run.
   nlohmann::json technical = nlohmann::json::object();
@@ -464,6 +464,10 @@ class StoreWriter {
   // and the name, organisation and e-mail of its commercial-use requests. The account row and
   // its submissions stay (they are referred to); the caller blanks the account itself.
   virtual Status EraseAccountData(int64_t account_id, const std::string& login) = 0;
+  // Contributed media (docs/review.md): changes the visibility of a media asset ("held" while
+  // its review runs, "public" once published) and refreshes its record's "media" search
+  // facet in the same transaction. kNotFound when there is no asset with this id.
+  virtual Status SetMediaVisibility(const std::string& media_id, const std::string& visibility) = 0;
 };
 
 

@@ -191,6 +191,46 @@ const ReviewSteps& ReviewConfig::StepsFor(const std::string& kind) const {
 Review::Review(Catalogue& catalogue, std::shared_ptr<const ReviewConfig> config)
     : catalogue_(catalogue), config_(std::move(config)) {}
 
+ReviewSteps Review::StepsOf(const Submission& s) const {
+  ReviewSteps steps = config_->StepsFor(s.kind);
+  // A contributed file is published by a curator, after the steps of its record's kind.
+  if (s.type == "media" && steps.roles.back() != "curator") steps.roles.push_back("curator");
+  return steps;
+}
+
+Status Review::CheckMediaTarget(const std::string& pid) {
+  Result<StoredRecord> r = catalogue_.store().Get(pid);
+  if (r && r->cls == RecordClass::kItem && Catalogue::IsPublic(*r)) return Ok();
+  if (!r && r.error().code != ErrorCode::kNotFound) return std::unexpected(r.error());
+  return Fail(ErrorCode::kNotFound, "no published item " + pid,
+              "không có hiện vật đã công bố " + pid);
+}
+
+Result<int64_t> Review::SubmitMediaIn(StoreWriter& w, const Person& who, const std::string& pid,
+                                      const Rights& rights, const std::string& note,
+                                      const MediaAsset& asset) {
+  StoredRecord r = TRY(CorrectableRecord(w, pid));
+  Submission s;
+  s.type = "media";
+  s.record_pid = pid;
+  s.kind = r.kind;
+  s.unit = UnitOf(RecordClass::kItem, pid, r.document);
+  s.contributor_id = who.principal.account_id;
+  s.state = "in_review";
+  s.awaiting_role = StepsOf(s).roles[0];
+  s.base_revision = r.revision;
+  s.proposal = {{"media", asset.id}};
+  s.rights = RightsJson(rights);
+  json e = Entry(who, "submit");
+  if (!note.empty()) e["reason"] = note;
+  e["media"] = asset.id;
+  s.history = json::array({e});
+  s.id = TRY(w.PutSubmission(s));
+  TRY(Audit(w, who, "contribution.submit", Ref(s.id),
+            {{"type", s.type}, {"record", pid}, {"media", asset.id}, {"licence", rights.licence}}));
+  return s.id;
+}
+
 Status Review::Notify(StoreWriter& w, const Submission& s, const std::string& event,
                       const std::string& en, const std::string& vi) {
   Notification n;
@@ -289,6 +329,15 @@ Result<Submission> Review::Revise(const Person& who, int64_t id, const json& bod
                   "đóng góp số " + std::to_string(id) + " đang ở trạng thái " + s.state +
                       ": chỉ sửa được đóng góp được yêu cầu sửa");
     }
+    if (s.type == "media" && (body.contains("licence") || body.contains("patch") ||
+                              body.contains("record"))) {
+      // The file was described and preserved with its rights; a new file is a new submission.
+      return Fail(FieldInvalid(body.contains("licence") ? "licence" : "patch", "read_only",
+                               "a contributed file keeps the rights and content it was sent "
+                               "with; send the file again as a new contribution",
+                               "tệp đóng góp giữ nguyên quyền và nội dung lúc gửi; hãy gửi lại "
+                               "tệp như một đóng góp mới"));
+    }
     if (body.contains("licence")) {
       Rights rights = TRY(RightsOf(body, s.kind, s.type == "new_item"));
       if (rights.consent && !rights.consent->document_media.empty()) {
@@ -319,14 +368,14 @@ Result<Submission> Review::Revise(const Person& who, int64_t id, const json& bod
       s.kind = r.kind;
       s.unit = UnitOf(RecordClass::kItem, s.record_pid, r.document);
       s.base_revision = r.revision;
-    } else if (body.contains("patch")) {
+    } else if (s.type == "correction" && body.contains("patch")) {
       json patch = TRY(CorrectionPatch(body));
       StoredRecord r = TRY(CorrectableRecord(w, s.record_pid));
       TRY(Corrected(catalogue_.schema(), r, patch));
       s.proposal = patch;
       s.base_revision = r.revision;
     }
-    const ReviewSteps& steps = config_->StepsFor(s.kind);
+    const ReviewSteps steps = StepsOf(s);
     s.state = "in_review";
     s.step = 0;
     s.awaiting_role = steps.roles[0];
@@ -344,7 +393,7 @@ Status Review::CheckMayAct(const Person& who, const Submission& s, Decision deci
     return Fail(ErrorCode::kForbidden, "you cannot review, approve or publish your own submission",
                 "bạn không được thẩm định, duyệt hoặc công bố đóng góp của chính mình");
   }
-  const ReviewSteps& steps = config_->StepsFor(s.kind);
+  const ReviewSteps steps = StepsOf(s);
   if (s.step < 0 || static_cast<size_t>(s.step) >= steps.roles.size()) {
     return Fail(ErrorCode::kConflict, "this submission has no review step left",
                 "đóng góp này không còn bước thẩm định nào");
@@ -395,7 +444,7 @@ Result<Submission> Review::Act(const Person& who, int64_t id, const ReviewAction
                       ", không chờ thẩm định");
     }
     TRY(CheckMayAct(who, s, action.decision));
-    const ReviewSteps& steps = config_->StepsFor(s.kind);
+    const ReviewSteps steps = StepsOf(s);
     const std::string role = steps.roles[static_cast<size_t>(s.step)];
     const std::string n = std::to_string(s.step + 1) + "/" + std::to_string(steps.roles.size());
     json e = Entry(who, std::string(DecisionName(action.decision)));
@@ -429,12 +478,25 @@ Result<Submission> Review::Act(const Person& who, int64_t id, const ReviewAction
                             (action.reason.empty() ? "" : ": " + action.reason);
           const json proposal = s.proposal;
           const bool is_new = s.type == "new_item";
+          const bool is_media = s.type == "media";
+          std::string media_id;
+          if (is_media) {
+            // The held file becomes public; the record gets a revision saying so, so that
+            // every cached answer and harvester sees the change.
+            media_id = proposal.value("media", "");
+            TRY(w.SetMediaVisibility(media_id, "public"));
+            why += " (media " + media_id + " published)";
+            detail["media"] = media_id;
+            e["media"] = media_id;
+          }
           int64_t revision = TRY(catalogue_.UpdateIn(
               w, RecordClass::kItem, s.record_pid,
               [&](const StoredRecord& current) -> Result<json> {
                 json doc = current.document;
                 if (is_new) {
                   doc["status"] = "published";
+                } else if (is_media) {
+                  // the document is unchanged: only its file list grows
                 } else {
                   doc.merge_patch(proposal);
                 }
@@ -446,11 +508,18 @@ Result<Submission> Review::Act(const Person& who, int64_t id, const ReviewAction
           audit_action = "review.accept";
           s.state = "accepted";
           s.awaiting_role = "";
-          TRY(Notify(w, s, "review.accept",
-                     is_new ? "accepted and published by " + who.actor.name
-                            : "accepted by " + who.actor.name + " and applied to the record",
-                     is_new ? "đã được " + who.actor.name + " chấp nhận và công bố"
-                            : "đã được " + who.actor.name + " chấp nhận và cập nhật vào bản ghi"));
+          if (is_media) {
+            TRY(Notify(w, s, "review.accept",
+                       "file " + media_id + " accepted and published by " + who.actor.name,
+                       "tệp " + media_id + " đã được " + who.actor.name + " chấp nhận và công bố"));
+          } else {
+            TRY(Notify(
+                w, s, "review.accept",
+                is_new ? "accepted and published by " + who.actor.name
+                       : "accepted by " + who.actor.name + " and applied to the record",
+                is_new ? "đã được " + who.actor.name + " chấp nhận và công bố"
+                       : "đã được " + who.actor.name + " chấp nhận và cập nhật vào bản ghi"));
+          }
         }
         break;
       case Decision::kReject:
@@ -482,7 +551,7 @@ Result<std::pair<Submission, View>> Review::Read(const Person& who, int64_t id) 
   if (who.principal.account_id != 0 && s->contributor_id == who.principal.account_id)
     return std::make_pair(*s, View::kContributor);
   if (auth::Allows(who.principal, auth::Action::kReadReviewQueue, {})) {
-    for (const std::string& role : config_->StepsFor(s->kind).roles) {
+    for (const std::string& role : StepsOf(*s).roles) {
       if (Holds(who.principal, role, s->unit)) return std::make_pair(*s, View::kReviewer);
     }
   }
@@ -491,7 +560,7 @@ Result<std::pair<Submission, View>> Review::Read(const Person& who, int64_t id) 
 }
 
 Result<json> Review::Render(const Submission& s, View view) {
-  const ReviewSteps& steps = config_->StepsFor(s.kind);
+  const ReviewSteps steps = StepsOf(s);
   json history = json::array();
   json comments = json::array();
   for (const json& e : s.history) {
@@ -532,6 +601,24 @@ Result<json> Review::Render(const Submission& s, View view) {
   json current = record.document;
   if (view == View::kContributor) Catalogue::RedactDocument(current);
   json proposed = current;
+  if (s.type == "media") {
+    // The file is what is reviewed; the record stays as it is.
+    const std::string id = s.proposal.value("media", "");
+    out["media"] = {{"id", id},
+                    {"links",
+                     {{"self", "/api/v1/media/" + id},
+                      {"file", "/api/v1/media/" + id + "/file"},
+                      {"thumbnail", "/api/v1/media/" + id + "/thumbnail"}}}};
+    if (Result<MediaAsset> a = catalogue_.store().GetMedia(id)) {
+      out["media"]["media_type"] = a->media_type;
+      out["media"]["original_name"] = a->original_name;
+      out["media"]["caption"] = {{"vi", a->caption_vi}, {"en", a->caption_en}};
+      out["media"]["size"] = a->size;
+      out["media"]["visibility"] = a->visibility;
+    }
+    out["diff"] = json::array();
+    return out;
+  }
   if (s.type == "correction") {
     proposed.merge_patch(s.proposal);
     out["proposal"] = s.proposal;

@@ -94,6 +94,17 @@ class Review {
   // and the record it makes must be valid.
   Result<Submission> SubmitCorrection(const Person& who, const std::string& pid,
                                       const nlohmann::json& body);
+  // A file (photograph, recording) for a published item, held until its review publishes it
+  // (docs/review.md). CheckMediaTarget is asked before the file is read (kNotFound unless
+  // `pid` is a published item); SubmitMediaIn runs inside the transaction that records the
+  // held asset (MediaService::AddHeld) and returns the submission's id.
+  Status CheckMediaTarget(const std::string& pid);
+  Result<int64_t> SubmitMediaIn(StoreWriter& w, const Person& who, const std::string& pid,
+                                const Rights& rights, const std::string& note,
+                                const MediaAsset& asset);
+  // The steps of a submission: its kind's, and for a file a curator's last (who publishes it).
+  ReviewSteps StepsOf(const Submission& s) const;
+
   // The contributor answers a request for changes: body {record} (new item) or {patch}
   // (correction), and optionally new rights; the review starts again at its first step.
   Result<Submission> Revise(const Person& who, int64_t id, const nlohmann::json& body);

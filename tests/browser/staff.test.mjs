@@ -241,3 +241,47 @@ test('a curator publishes a draft from its record page', { skip: noChromium }, a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a curator links a record by typing part of its custodian\'s name', { skip: noChromium }, async () => {
+  addUser('lienket.tinh', 'curator');
+  const items = await api('GET', '/api/v1/items?kind=relic&limit=5');
+  assert.equal(items.status, 200, JSON.stringify(items.body));
+  const item = items.body.items.at(-1);
+  const orgs = await api('GET', '/api/v1/organisations?limit=50');
+  assert.equal(orgs.status, 200, JSON.stringify(orgs.body));
+  const target = orgs.body.items.find((o) => o.pid !== item.custodian);
+  assert.ok(target, 'the demo has two organisations');
+  const name = target.names.find((n) => n.preferred)?.value || target.names[0].value;
+  const words = name.split(/\s+/);
+  const typed = words.length > 1 ? words.slice(0, -1).join(' ') + ' ' + words.at(-1).slice(0, 2)
+    : name.slice(0, Math.max(2, name.length - 2));
+
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, 'lienket.tinh', `/quan-tri/ban-ghi/${item.pid}/sua`);
+  await page.fill('#f-custodian', '');
+  await page.locator('#f-custodian').pressSequentially(typed, { delay: 20 });
+  const choice = page.locator(`[data-suggestions] button[data-pid="${target.pid}"]`);
+  await choice.waitFor({ timeout: 10000 });
+  await checkAxe(page, 'record-link-suggestions');
+  await choice.click();
+  assert.equal(await page.inputValue('#f-custodian'), target.pid);
+  await Promise.all([page.waitForURL(/\?saved=1$/), page.click('form.staff-record-form button[type=submit]')]);
+  const saved = await api('GET', `/api/v1/items/${item.pid}`);
+  assert.equal(saved.body.custodian, target.pid);
+  // The linked record's name is shown beside the link.
+  assert.equal((await page.locator('#f-custodian ~ [data-ref-name]').innerText()).trim(), name);
+
+  // Without the script's help: an exact name is resolved by the server, an unknown one is
+  // refused beside the input in both languages, the input kept.
+  await page.fill('#f-custodian', 'Không có đơn vị này <b>');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.staff-record-form button[type=submit]')]);
+  assert.match(await page.locator('#f-custodian-error').innerText(), /không có tổ chức nào tên/);
+  assert.match(await page.locator('#f-custodian-error').innerText(), /no organisation is named/);
+  assert.equal(await page.inputValue('#f-custodian'), 'Không có đơn vị này <b>');
+  await checkAxe(page, 'record-link-unknown');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -953,6 +953,44 @@ TEST_P(StoreContract, TheMediaFacetFollowsTheRecordsPublicMedia) {
   EXPECT_EQ(media_of(), (std::set<std::string>{"image=1", "360=1"}));
 }
 
+// Contributed media are held (counted nowhere public) until their review publishes them: the
+// visibility changes in place and the "media" facet follows it in the same transaction.
+TEST_P(StoreContract, HeldMediaJoinTheFacetWhenPublished) {
+  std::string pid = Create("bcdfghjk", "relic", {{"level", "national"}});
+  auto media_of = [&]() {
+    SearchRequest q;
+    q.public_only = false;
+    q.facet_fields = {"media"};
+    SearchResult r = store_->Search(q).value();
+    std::set<std::string> values;
+    for (const FacetCount& f : r.facets["media"]) values.insert(f.value);
+    return values;
+  };
+  const std::string a = PidFromBody("dn", "23456789");
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.ReservePid(a));
+    MediaAsset held = Media(a, pid);
+    held.visibility = "held";
+    return w.PutMedia(held);
+  }));
+  EXPECT_TRUE(media_of().empty());
+  EXPECT_EQ(store_->GetMedia(a).value().visibility, "held");
+  // A failed transaction changes nothing.
+  Status failed = store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.SetMediaVisibility(a, "public"));
+    return Fail(ErrorCode::kConflict, "stop", "dừng");
+  });
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(store_->GetMedia(a).value().visibility, "held");
+  EXPECT_TRUE(media_of().empty());
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) { return w.SetMediaVisibility(a, "public"); }));
+  EXPECT_EQ(store_->GetMedia(a).value().visibility, "public");
+  EXPECT_EQ(media_of(), (std::set<std::string>{"image"}));
+  Status unknown = store_->Write(
+      [&](StoreWriter& w) { return w.SetMediaVisibility(PidFromBody("dn", "00000000"), "public"); });
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),
                          [](const ::testing::TestParamInfo<Backend>& p) { return p.param.name; });
 

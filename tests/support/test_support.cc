@@ -1,5 +1,7 @@
 #include "support/test_support.h"
 
+#include "auth/secret_box.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -65,6 +67,11 @@ TestServer::TestServer(http::ServerOptions options, uint64_t max_upload_bytes) {
   options.host = "127.0.0.1";
   options.port = 0;
   options.threads = 8;
+  if (!options.secret_box) {
+    auto box = auth::SecretBox::OpenKeyFile(dir.path() / auth::SecretBox::kKeyFileName);
+    if (!box) throw std::runtime_error(box.error().Describe());
+    options.secret_box = *box;
+  }
   server = std::make_unique<http::HttpServer>(*catalogue, options, media.get());
   auto bound = server->Bind();
   if (!bound) throw std::runtime_error(bound.error().Describe());

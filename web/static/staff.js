@@ -1,5 +1,5 @@
-// Staff record forms (docs/staff-pages.md): adds and removes list entries, and uploads a media
-// file to the media API with a progress bar. Without this script the form still works: every
+// Staff record forms (docs/staff-pages.md): adds and removes list entries, suggests linked
+// records by name, and uploads a media file to the media API with a progress bar. Without this script the form still works: every
 // list offers one empty entry, and the page says how to upload without a browser script.
 (function () {
   'use strict';
@@ -47,6 +47,60 @@
     });
   }
 
+  // Record links (custodian, areas, related items): the input takes a PID or an exact name and
+  // works without this script; with it, names of that class are suggested from
+  // /api/v1/suggest as the person types, and choosing one puts its PID in the input and its
+  // name beside it. Delegated, so that list entries added later get it too.
+  let pending = null;
+  function suggestionsOf(input) {
+    const list = input.parentElement.querySelector('[data-suggestions]');
+    const name = input.parentElement.querySelector('[data-ref-name]');
+    return { list, name };
+  }
+  function choose(input, pid, label) {
+    const { list, name } = suggestionsOf(input);
+    input.value = pid;
+    if (name) name.textContent = label;
+    if (list) { list.hidden = true; list.textContent = ''; }
+    input.focus();
+  }
+  document.addEventListener('input', (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.suggest) return;
+    const { list, name } = suggestionsOf(input);
+    if (!list) return;
+    if (name) name.textContent = '';
+    const typed = input.value.trim();
+    clearTimeout(pending);
+    if (typed.length < 2 || /^[a-z0-9]+-[0-9a-z]+$/.test(typed)) {
+      list.hidden = true;
+      list.textContent = '';
+      return;
+    }
+    pending = setTimeout(async () => {
+      const query = new URLSearchParams({ q: typed, class: input.dataset.suggest, limit: '8' });
+      let found = [];
+      try {
+        const r = await fetch('/api/v1/suggest?' + query.toString(),
+                              { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+        if (r.ok) found = (await r.json()).suggestions || [];
+      } catch (_) { found = []; }
+      if (input.value.trim() !== typed) return;  // typed on meanwhile
+      list.textContent = '';
+      for (const s of found) {
+        const li = document.createElement('li');
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = s.name + ' (' + s.pid + ')';
+        b.dataset.pid = s.pid;
+        b.addEventListener('click', () => choose(input, s.pid, s.name));
+        li.append(b);
+        list.append(li);
+      }
+      list.hidden = found.length === 0;
+    }, 200);
+  });
+
   // Media upload: the file is the request body, its description the query string (the API's
   // contract, docs/iiif.md); the session's CSRF token goes in X-CSRF-Token.
   for (const form of document.querySelectorAll('form[data-upload]')) {
@@ -74,10 +128,13 @@
         say([texts.tooLarge + ' (' + max + ' B)', texts.tooLargeOther + ' (' + max + ' B)'], true);
         return;
       }
+      // Every other field of the form is a parameter of the upload (captions; on the
+      // contribution page also the licence, rights holder, attribution and note).
       const query = new URLSearchParams({ filename: file.name });
-      for (const name of ['caption_vi', 'caption_en']) {
-        const v = form.elements[name].value.trim();
-        if (v) query.set(name, v);
+      for (const el of form.querySelectorAll('input[name], select[name]')) {
+        if (el.type === 'file') continue;
+        const v = el.value.trim();
+        if (v) query.set(el.name, v);
       }
       const xhr = new XMLHttpRequest();
       xhr.open('POST', form.dataset.upload + '?' + query.toString());

@@ -343,6 +343,8 @@ Result<BagSummary> ExportBag(Catalogue& catalogue, preservation::StorageRoot& oc
   summary.bytes += size;
   for (const StoredRecord& r : items) {
     std::vector<MediaAsset> assets = TRY(store.ListMedia(r.pid));
+    // A contributor's file still under review (docs/review.md) is not part of the item yet.
+    std::erase_if(assets, [](const MediaAsset& a) { return a.visibility == "held"; });
     if (assets.empty()) continue;
     preservation::Inventory inventory = TRY(ocfl.ReadInventory(r.pid));
     fs::path dir = part / "data" / "media" / r.pid;

@@ -1388,6 +1388,18 @@ class SqliteWriter final : public StoreWriter {
     return f->Exec();
   }
 
+  Status SetMediaVisibility(const std::string& media_id, const std::string& visibility) override {
+    auto s = TRY(c_.Prepare("UPDATE media SET visibility = ? WHERE id = ? RETURNING record_id"));
+    s->Bind(1, visibility).Bind(2, media_id);
+    if (!TRY(s->Step())) {
+      return Fail(ErrorCode::kNotFound, "no media asset " + media_id,
+                  "không có tệp đa phương tiện " + media_id);
+    }
+    int64_t record_id = s->Int(0);
+    s.reset();
+    return RefreshMediaTerms(c_, record_id);
+  }
+
  private:
   static std::unexpected<Error> AccountExists(const std::string& login) {
     return Fail(Error{ErrorCode::kConflict, "an account with login '" + login + "' exists",
