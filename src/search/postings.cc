@@ -24,7 +24,8 @@ uint32_t PostingArena::NewBlock(int size_class) {
 uint8_t* PostingArena::Room(Postings& list, size_t bytes) {
   if (list.tail != 0) {
     uint8_t* tail = Block(list.tail);
-    if (kBlockHeader + list.used + bytes <= kClassSize[tail[4]]) return tail + kBlockHeader + list.used;
+    if (kBlockHeader + list.used + bytes <= kClassSize[tail[4]])
+      return tail + kBlockHeader + list.used;
   }
   // The next size class, or the smallest one that holds the posting.
   int size_class = 0;
@@ -48,7 +49,7 @@ uint8_t* PostingArena::Room(Postings& list, size_t bytes) {
 void PostingArena::Append(Postings& list, uint32_t slot, const std::vector<uint8_t>& body) {
   uint8_t gap[10];
   size_t n = 0;
-  for (uint64_t v = list.count == 0 ? uint64_t{slot} + 1 : slot - list.last; ; v >>= 7) {
+  for (uint64_t v = list.count == 0 ? uint64_t{slot} + 1 : slot - list.last;; v >>= 7) {
     if (v < 0x80) {
       gap[n++] = static_cast<uint8_t>(v);
       break;
@@ -73,7 +74,9 @@ void PostingArena::AppendWord(Postings& list, uint32_t slot, uint8_t impact, uin
   // The largest block holds any real posting; positions past it are dropped (a record would
   // need millions of occurrences of one word to get there).
   constexpr size_t kMaxBody = kClassSize[kClasses - 1] - kBlockHeader - 16;
-  auto code = [](uint32_t p) { return static_cast<uint64_t>(p % kFieldStride) << 2 | p / kFieldStride; };
+  auto code = [](uint32_t p) {
+    return static_cast<uint64_t>(p % kFieldStride) << 2 | p / kFieldStride;
+  };
   const bool more = positions.size() > 1;
   uint64_t spell_code = spelling == 0 ? 0 : spelling == 1 ? 1 : spelling == kMixedSpelling ? 2 : 3;
   scratch_.clear();

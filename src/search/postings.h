@@ -76,12 +76,15 @@ class PostingArena {
   PostingArena& operator=(const PostingArena&) = delete;
 
   // A new record slot: its impact for a word found once in field f is single_impact[f].
-  void AddSlot(const uint8_t single_impact[4]) { single_impact_.insert(single_impact_.end(), single_impact, single_impact + 4); }
+  void AddSlot(const uint8_t single_impact[4]) {
+    single_impact_.insert(single_impact_.end(), single_impact, single_impact + 4);
+  }
 
   // Appends `slot` to a list of slots with an impact byte each (names).
   void AppendSlot(Postings& list, uint32_t slot, uint8_t impact);
   // Appends a word's posting: positions ascending, non-empty.
-  void AppendWord(Postings& list, uint32_t slot, uint8_t impact, uint8_t spelling, const std::vector<uint32_t>& positions);
+  void AppendWord(Postings& list, uint32_t slot, uint8_t impact, uint8_t spelling,
+                  const std::vector<uint32_t>& positions);
 
   // fn(slot, impact, spelling, positions) for every posting of a word list up to slot `last`.
   template <typename Fn>
@@ -97,10 +100,18 @@ class PostingArena {
         uint64_t head = GetVarint(p);
         uint8_t spelling = 0;
         switch (head & 3) {
-          case 0: spelling = 0; break;
-          case 1: spelling = 1; break;
-          case 2: spelling = kMixedSpelling; break;
-          default: spelling = *p++; break;
+          case 0:
+            spelling = 0;
+            break;
+          case 1:
+            spelling = 1;
+            break;
+          case 2:
+            spelling = kMixedSpelling;
+            break;
+          default:
+            spelling = *p++;
+            break;
         }
         uint64_t code = head >> 3;
         uint32_t field = static_cast<uint32_t>(code & 3);
@@ -154,7 +165,8 @@ class PostingArena {
       uint64_t v = GetVarint(p);
       if (v & 1) {
         uint64_t code = v >> 1;
-        position = static_cast<uint32_t>(code & 3) * kFieldStride + static_cast<uint32_t>(code >> 2);
+        position =
+            static_cast<uint32_t>(code & 3) * kFieldStride + static_cast<uint32_t>(code >> 2);
       } else {
         position += static_cast<uint32_t>(v >> 1);
       }
@@ -175,9 +187,9 @@ class PostingArena {
   static constexpr size_t kBlockHeader = 5;  // next block (u32), size class (u8)
   static constexpr int kClasses = 24;
   static constexpr int kGrowthClasses = 17;  // up to 4 KiB by growth; larger only to fit
-  static constexpr uint32_t kClassSize[kClasses] = {16,    24,    32,     48,     64,     96,      128,     192,
-                                                    256,   384,   512,    768,    1024,   1536,    2048,    3072,
-                                                    4096,  8192,  16384,  32768,  65536,  262144,  1048576, 4194304};
+  static constexpr uint32_t kClassSize[kClasses] = {
+      16,   24,   32,   48,   64,   96,   128,   192,   256,   384,    512,     768,
+      1024, 1536, 2048, 3072, 4096, 8192, 16384, 32768, 65536, 262144, 1048576, 4194304};
 
   struct FreePage {
     void operator()(uint8_t* p) const { std::free(p); }

@@ -43,7 +43,10 @@ class Vocabulary {
     return std::string_view(bytes_).substr(begin, ends_[id] - begin);
   }
   size_t size() const { return ends_.size(); }
-  size_t Bytes() const { return bytes_.capacity() + ends_.capacity() * sizeof(uint64_t) + table_.capacity() * sizeof(uint32_t); }
+  size_t Bytes() const {
+    return bytes_.capacity() + ends_.capacity() * sizeof(uint64_t) +
+           table_.capacity() * sizeof(uint32_t);
+  }
 
  private:
   static size_t Hash(std::string_view w) { return std::hash<std::string_view>{}(w); }
@@ -59,7 +62,7 @@ class Vocabulary {
   }
 
   std::string bytes_;
-  std::vector<uint64_t> ends_;  // word id's bytes end here
+  std::vector<uint64_t> ends_;   // word id's bytes end here
   std::vector<uint32_t> table_;  // word id + 1, or 0 for an empty bucket
 };
 

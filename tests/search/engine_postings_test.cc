@@ -35,7 +35,9 @@ EngineQuery Query(const std::string& text) {
   return q;
 }
 
-size_t Total(const Engine& e, const std::string& text) { return e.Search(Query(text)).value().total; }
+size_t Total(const Engine& e, const std::string& text) {
+  return e.Search(Query(text)).value().total;
+}
 
 std::vector<std::string> Split(const std::string& s) {
   std::vector<std::string> out;
@@ -81,8 +83,9 @@ TEST(EnginePostings, ARecordWithoutWordsIsCountedButMatchesNoWord) {
 }
 
 TEST(EnginePostings, ManyBlocksUpdatesAndRemovalsAgreeWithAPlainScan) {
-  const std::vector<std::string> vocabulary = {"di", "tich", "thac", "nuoc", "bon", "buon", "dak", "mil",
-                                               "cong", "chieng", "nha", "dai", "le", "hoi", "ho", "ta"};
+  const std::vector<std::string> vocabulary = {"di",  "tich", "thac", "nuoc",   "bon", "buon",
+                                               "dak", "mil",  "cong", "chieng", "nha", "dai",
+                                               "le",  "hoi",  "ho",   "ta"};
   uint64_t state = 12345;
   auto next = [&] {
     state = state * 6364136223846793005ull + 1442695040888963407ull;
@@ -109,9 +112,11 @@ TEST(EnginePostings, ManyBlocksUpdatesAndRemovalsAgreeWithAPlainScan) {
   for (int64_t id = 3001; id <= 3200; ++id) put(id);
   e.Finish();
 
-  auto has_phrase = [](const std::vector<std::string>& words, const std::vector<std::string>& phrase) {
+  auto has_phrase = [](const std::vector<std::string>& words,
+                       const std::vector<std::string>& phrase) {
     for (size_t i = 0; i + phrase.size() <= words.size(); ++i) {
-      if (std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<std::ptrdiff_t>(i))) return true;
+      if (std::equal(phrase.begin(), phrase.end(), words.begin() + static_cast<std::ptrdiff_t>(i)))
+        return true;
     }
     return false;
   };
@@ -163,8 +168,10 @@ TEST(EnginePostings, EverySpellingOfAWordRanksItsOwnRecordsFirst) {
 TEST(EnginePostings, FacetCountsOfASingleValuedFieldAddUpToTheTotal) {
   Engine e;
   for (int i = 1; i <= 500; ++i) {
-    EngineRecord r = Record(i, i % 4 ? "Di tích " + std::to_string(i) : "Thác " + std::to_string(i),
-                            i % 3 ? "" : "nước", {{"kind", i % 5 ? "relic" : "intangible"}, {"commune", "c" + std::to_string(i % 17)}});
+    EngineRecord r = Record(
+        i, i % 4 ? "Di tích " + std::to_string(i) : "Thác " + std::to_string(i),
+        i % 3 ? "" : "nước",
+        {{"kind", i % 5 ? "relic" : "intangible"}, {"commune", "c" + std::to_string(i % 17)}});
     r.lat = 12.0 + (i % 10) * 0.1;
     r.lon = 107.5;
     r.year_from = 1800 + i;
