@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
-#include <queue>
 #include <unordered_map>
 
 #include "search/postings.h"
@@ -18,12 +17,6 @@
 
 namespace disan::search {
 namespace {
-
-// Lets the vocabulary be searched with a string_view, without building a string.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 // A Roaring bitmap of slots, owned.
 class Bitmap {
