@@ -5,21 +5,18 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
-#include <queue>
 #include <unordered_map>
+
+#include "search/postings.h"
+#include "search/vocabulary.h"
 
 namespace disan::search {
 namespace {
-
-// Lets the vocabulary be searched with a string_view, without building a string.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 // A Roaring bitmap of slots, owned.
 class Bitmap {
@@ -48,150 +45,23 @@ class Bitmap {
   void AndNot(const Bitmap& o) { roaring_bitmap_andnot_inplace(r_, o.r_); }
   size_t AndSize(const Bitmap& o) const { return roaring_bitmap_and_cardinality(r_, o.r_); }
   size_t Bytes() const { return roaring_bitmap_size_in_bytes(r_); }
+  uint32_t Max() const { return roaring_bitmap_maximum(r_); }
 
+  // fn(slot) in ascending order, read a few hundred at a time so that fn is inlined.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
-    roaring_iterate(
-        r_,
-        [](uint32_t v, void* p) {
-          (*static_cast<Fn*>(p))(v);
-          return true;
-        },
-        &fn);
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(r_, &it);
+    uint32_t buffer[512];
+    while (uint32_t n = roaring_read_uint32_iterator(&it, buffer, 512)) {
+      for (uint32_t i = 0; i < n; ++i) fn(buffer[i]);
+    }
   }
 
  private:
   roaring_bitmap_t* r_;
 };
 
-// The slots of one word (or word pair), ascending, as varint gaps, each followed by a fixed
-// number of payload bytes (the list's `width`: impact and spelling for words, flags for pairs,
-// none for names). About 1.2 bytes a slot for frequent words instead of 4.
-void PutVarint(std::vector<uint8_t>& out, uint32_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<uint8_t>(v | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<uint8_t>(v));
-}
-
-uint32_t GetVarint(const uint8_t*& p) {
-  uint32_t v = 0;
-  int shift = 0;
-  while (*p & 0x80) {
-    v |= static_cast<uint32_t>(*p++ & 0x7F) << shift;
-    shift += 7;
-  }
-  return v | (static_cast<uint32_t>(*p++) << shift);
-}
-
-// Token positions: field f's token i is at f * kFieldStride + i, so that words of different
-// fields are never adjacent, and a position below kFieldStride is in a name.
-constexpr uint32_t kFieldStride = 1 << 16;
-
-class Postings {
- public:
-  void Append(uint32_t slot, const uint8_t* payload, size_t width) {
-    Reserve(5 + width);
-    PutVarint(bytes_, count_ == 0 ? slot : slot - last_);
-    bytes_.insert(bytes_.end(), payload, payload + width);
-    last_ = slot;
-    ++count_;
-  }
-  // A word's posting: slot, impact, spelling, then its positions (ascending) as varint gaps
-  // after their length in bytes.
-  void AppendWord(uint32_t slot, uint8_t impact, uint8_t spelling, const std::vector<uint32_t>& positions) {
-    scratch_.clear();
-    uint32_t previous = 0;
-    for (uint32_t p : positions) {
-      PutVarint(scratch_, p - previous);
-      previous = p;
-    }
-    Reserve(12 + scratch_.size());
-    PutVarint(bytes_, count_ == 0 ? slot : slot - last_);
-    bytes_.push_back(impact);
-    bytes_.push_back(spelling);
-    PutVarint(bytes_, static_cast<uint32_t>(scratch_.size()));
-    bytes_.insert(bytes_.end(), scratch_.begin(), scratch_.end());
-    last_ = slot;
-    ++count_;
-  }
-  // fn(slot, impact, spelling, positions, positions_bytes) for every posting of a word list, up
-  // to slot `last`.
-  template <typename Fn>
-  void ForEachWord(Fn&& fn, uint32_t last = UINT32_MAX) const {
-    const uint8_t* p = bytes_.data();
-    const uint8_t* end = p + bytes_.size();
-    uint32_t slot = 0;
-    for (bool first = true; p < end; first = false) {
-      uint32_t gap = GetVarint(p);
-      slot = first ? gap : slot + gap;
-      if (slot > last) return;
-      uint8_t impact = p[0], spelling = p[1];
-      p += 2;
-      uint32_t bytes = GetVarint(p);
-      fn(slot, impact, spelling, p, bytes);
-      p += bytes;
-    }
-  }
-  static void DecodePositions(const uint8_t* p, size_t bytes, std::vector<uint32_t>& out) {
-    out.clear();
-    const uint8_t* end = p + bytes;
-    uint32_t position = 0;
-    while (p < end) {
-      position += GetVarint(p);
-      out.push_back(position);
-    }
-  }
-  size_t size() const { return count_; }
-  bool empty() const { return count_ == 0; }
-  size_t Bytes() const { return sizeof(*this) + bytes_.capacity(); }
-  void Shrink() { bytes_.shrink_to_fit(); }
-
-  // fn(slot, payload) for every slot of a list with fixed-width payloads.
-  template <typename Fn>
-  void ForEach(size_t width, Fn&& fn) const {
-    const uint8_t* p = bytes_.data();
-    const uint8_t* end = p + bytes_.size();
-    uint32_t slot = 0;
-    for (bool first = true; p < end; first = false) {
-      uint32_t gap = GetVarint(p);
-      slot = first ? gap : slot + gap;
-      fn(slot, p);
-      p += width;
-    }
-  }
-  std::vector<uint32_t> Slots(bool words) const {
-    std::vector<uint32_t> slots;
-    slots.reserve(count_);
-    if (words) {
-      ForEachWord([&](uint32_t s, uint8_t, uint8_t, const uint8_t*, size_t) { slots.push_back(s); });
-    } else {
-      ForEach(0, [&](uint32_t s, const uint8_t*) { slots.push_back(s); });
-    }
-    return slots;
-  }
-  Bitmap ToBitmap(bool words) const {
-    std::vector<uint32_t> slots = Slots(words);
-    return Bitmap(slots.data(), slots.size());
-  }
-
- private:
-  // Grows by a quarter rather than doubling: the lists are most of the engine's memory.
-  void Reserve(size_t more) {
-    if (bytes_.size() + more > bytes_.capacity()) bytes_.reserve(bytes_.size() + more + bytes_.size() / 4 + 8);
-  }
-  static thread_local std::vector<uint8_t> scratch_;
-  std::vector<uint8_t> bytes_;
-  uint32_t last_ = 0, count_ = 0;
-};
-
-thread_local std::vector<uint8_t> Postings::scratch_;
-
-constexpr size_t kNameWidth = 0;
-// The spelling byte of a word's posting: 0 = without marks, k = the word's spelling k - 1,
-// kMixedSpelling = several spellings in the record (lists by spelling then say which).
-constexpr uint8_t kMixedSpelling = 255;
 
 // Field weights and BM25 constants. Average field lengths are fixed, so an impact never
 // changes after it is computed.
@@ -206,7 +76,7 @@ constexpr double kPinnedBoost = 1e6, kPhraseBoost = 1000, kExactBoost = 100;
 
 constexpr size_t kMaxPrefixExpansion = 64;
 constexpr size_t kFrequent = 8192;  // words in this many records get a bitmap as well
-constexpr int64_t kNoYear = std::numeric_limits<int64_t>::min();
+constexpr int32_t kNoYear = std::numeric_limits<int32_t>::min();
 
 std::vector<std::string_view> SplitSpaces(std::string_view s) {
   std::vector<std::string_view> out;
@@ -282,79 +152,146 @@ struct Engine::Impl {
   Bitmap live, is_public;
   std::map<int, Bitmap> by_class;
   std::vector<float> lat, lon;
-  std::vector<int64_t> year_from, year_to;
-  std::vector<int64_t> recognised, changed;
-  std::string key_arena;
-  std::vector<uint32_t> key_end;  // slot s's sort key is key_arena[key_end[s-1], key_end[s])
+  std::vector<int32_t> year_from, year_to;  // kNoYear when unknown
+  std::vector<int32_t> recognised;          // DateNumber
+  std::vector<int64_t> changed;             // TimeNumber
+  // Sort keys, in chunks that never move (a growing string would hold twice its size while it
+  // copies itself): slot s's key is key_chunks[at >> 40].substr((at >> 16) & 0xFFFFFF, at & 0xFFFF)
+  // with at = key_at[s].
+  static constexpr size_t kKeyChunk = size_t{4} << 20;
+  std::vector<std::string> key_chunks;
+  std::vector<uint64_t> key_at;
 
-  // Words (folded), their exact spellings, and adjacent pairs.
-  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> word_ids;
-  std::vector<std::string> words;
+  // Words (folded) and their exact spellings. Every posting list is in `arena`.
+  PostingArena arena;
+  Vocabulary words;
   std::vector<Postings> word_postings;   // AppendWord: impact, spelling, positions
-  std::vector<Postings> name_postings;   // slots whose names hold the word; kNameWidth
+  std::vector<Postings> name_postings;   // slots whose names hold the word, with its impact
+  std::array<Bitmap, 256> name_initial;  // slots with a word of this first byte in a name
   std::vector<uint32_t> plain_count;     // slots where the word was spelled without marks
-  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> exact_ids;
-  std::vector<std::string> exact_words;
+  Vocabulary exact_words;
   std::vector<uint32_t> exact_fold;      // exact id -> word id
   std::vector<uint32_t> exact_count;     // exact id -> slots spelled so
-  std::vector<std::vector<uint32_t>> spellings;  // word id -> its exact ids, in order of arrival
+  // A word's exact ids in order of arrival: the first, then each one's next (kNone ends).
+  std::vector<uint32_t> spelling_first, spelling_next;
   // Records that spell a word several ways ("Hoa Ban" and "văn hóa"): by exact id, and by word
   // for the spelling without marks, with the positions of that spelling (AppendWord).
-  std::vector<Postings> mixed_exact, mixed_plain;
-  size_t since_shrink = 0;
+  std::vector<Postings> mixed_exact;
+  std::unordered_map<uint32_t, Postings> mixed_plain;  // few words: not one list per word
+  const Postings* MixedPlain(uint32_t w) const {
+    auto it = mixed_plain.find(w);
+    return it == mixed_plain.end() ? nullptr : &it->second;
+  }
 
   // The slots of frequent words as bitmaps too, so a broad query does not decode its list to
   // know what matches.
   std::unordered_map<uint32_t, Bitmap> frequent;
   std::vector<uint32_t> becoming_frequent;
+  Bitmap ListBitmap(const Postings& list, bool word_list) const {
+    std::vector<uint32_t> slots;
+    slots.reserve(list.size());
+    arena.ForEachSlot(list, word_list, [&](uint32_t s) { slots.push_back(s); });
+    return Bitmap(slots.data(), slots.size());
+  }
   Bitmap WordBitmap(uint32_t w) const {
     auto it = frequent.find(w);
-    return it != frequent.end() ? it->second.Copy() : word_postings[w].ToBitmap(true);
+    return it != frequent.end() ? it->second.Copy() : ListBitmap(word_postings[w], true);
   }
 
   std::vector<uint32_t> sorted_words;  // word ids in byte order of the word, for prefixes
   bool sorted_dirty = false;
 
-  std::unordered_map<std::string, std::map<std::string, Bitmap>> terms;
+  // Filter terms: the slots of each (field, value), and its number for facet counts.
+  struct Term {
+    Bitmap slots;
+    uint32_t id = 0;
+  };
+  std::unordered_map<std::string, std::map<std::string, Term>> terms;
+  uint32_t term_count = 0;
+  // Each slot's term numbers, ascending, as varint gaps (the first one from -1).
+  std::vector<uint8_t> slot_terms;
+  std::vector<uint64_t> slot_terms_end;
+  // How many live slots of each class hold each term: [0] all of them, [1] the public ones.
+  // A facet count over most of a class is then this minus the count over the rest.
+  std::map<int, std::array<std::vector<uint32_t>, 2>> live_counts;
+
+  template <typename Fn>
+  void ForEachTerm(uint32_t slot, Fn&& fn) const {
+    const uint8_t* p = slot_terms.data() + (slot == 0 ? 0 : slot_terms_end[slot - 1]);
+    const uint8_t* end = slot_terms.data() + slot_terms_end[slot];
+    uint32_t t = UINT32_MAX;
+    while (p < end) {
+      t += static_cast<uint32_t>(GetVarint(p));
+      fn(t);
+    }
+  }
+  // Adds the terms of `slot` to its class's live counts (delta +1), or takes them away (-1).
+  void CountLive(uint32_t slot, int delta) {
+    for (auto& [cls, bitmap] : by_class) {
+      if (!bitmap.Contains(slot)) continue;
+      auto& counts = live_counts[cls];
+      const bool pub = is_public.Contains(slot);
+      for (auto& c : counts) c.resize(term_count, 0);
+      ForEachTerm(slot, [&](uint32_t t) {
+        counts[0][t] += static_cast<uint32_t>(delta);
+        if (pub) counts[1][t] += static_cast<uint32_t>(delta);
+      });
+    }
+  }
+  // counts[t] += the slots of `slots` that hold term t.
+  void CountTerms(const Bitmap& slots, std::vector<uint32_t>& counts) const {
+    slots.ForEach([&](uint32_t s) { ForEachTerm(s, [&](uint32_t t) { ++counts[t]; }); });
+  }
 
   size_t dead = 0;
 
   std::string_view SortKey(uint32_t s) const {
-    uint32_t b = s == 0 ? 0 : key_end[s - 1];
-    return std::string_view(key_arena).substr(b, key_end[s] - b);
+    const uint64_t at = key_at[s];
+    return std::string_view(key_chunks[at >> 40]).substr((at >> 16) & 0xFFFFFF, at & 0xFFFF);
   }
 
   uint32_t WordId(std::string_view w) {
-    auto it = word_ids.find(w);
-    if (it != word_ids.end()) return it->second;
-    uint32_t id = static_cast<uint32_t>(words.size());
-    words.emplace_back(w);
-    word_ids.emplace(words.back(), id);
+    uint32_t before = static_cast<uint32_t>(words.size());
+    uint32_t id = words.Add(w);
+    if (id < before) return id;
     word_postings.emplace_back();
     name_postings.emplace_back();
     plain_count.push_back(0);
-    spellings.emplace_back();
-    mixed_plain.emplace_back();
+    spelling_first.push_back(Vocabulary::kNone);
     sorted_dirty = true;
     return id;
   }
 
   uint32_t ExactId(std::string_view e, uint32_t word) {
-    auto it = exact_ids.find(e);
-    if (it != exact_ids.end()) return it->second;
-    uint32_t id = static_cast<uint32_t>(exact_words.size());
-    exact_words.emplace_back(e);
-    exact_ids.emplace(exact_words.back(), id);
+    uint32_t before = static_cast<uint32_t>(exact_words.size());
+    uint32_t id = exact_words.Add(e);
+    if (id < before) return id;
     exact_fold.push_back(word);
     exact_count.push_back(0);
     mixed_exact.emplace_back();
-    spellings[word].push_back(id);
+    spelling_next.push_back(Vocabulary::kNone);
+    uint32_t* link = &spelling_first[word];
+    while (*link != Vocabulary::kNone) link = &spelling_next[*link];
+    *link = id;
     return id;
   }
 
+  // The spelling byte of exact id `e` for `word` (its rank among the word's spellings + 1).
+  uint8_t SpellingByte(uint32_t word, uint32_t e) const {
+    size_t k = 0;
+    for (uint32_t x = spelling_first[word]; x != Vocabulary::kNone && x != e; x = spelling_next[x]) ++k;
+    return k + 1 < kMixedSpelling ? static_cast<uint8_t>(k + 1) : kMixedSpelling;
+  }
+  // The exact id that spelling byte `b` (1 ...) stands for, or kNone.
+  uint32_t SpellingOf(uint32_t word, uint8_t b) const {
+    uint32_t x = spelling_first[word];
+    for (size_t k = 1; x != Vocabulary::kNone && k < b; ++k) x = spelling_next[x];
+    return x;
+  }
+
   const Postings* FindWord(std::string_view w) const {
-    auto it = word_ids.find(w);
-    return it == word_ids.end() ? nullptr : &word_postings[it->second];
+    uint32_t id = words.Find(w);
+    return id == Vocabulary::kNone ? nullptr : &word_postings[id];
   }
 
   void Upsert(const EngineRecord& r);
@@ -366,8 +303,18 @@ struct Engine::Impl {
   Bitmap AlternativeMatch(const std::vector<Token>& tokens, bool phrase, bool prefix_last,
                           bool names_only) const;
   // The slots of `candidates` where the words stand in this order at consecutive positions
-  // (within a name when in_names). Unknown words match nothing.
-  Bitmap Adjacent(const std::vector<std::string>& words, const Bitmap& candidates, bool in_names) const;
+  // (within a name when in_names). Unknown words match nothing. `in_names_too`, when given,
+  // receives the part of the answer where they stand so within a name (one pass for both).
+  // `scoring`, when given, also adds idf[k] × impact of the k-th word to score[slot] for every
+  // slot up to `last` (the same pass over the lists), and sets `done`.
+  struct Scoring {
+    std::vector<float>* score = nullptr;
+    std::vector<float> idf;
+    uint32_t last = 0;
+    bool done = false;
+  };
+  Bitmap Adjacent(const std::vector<std::string>& words, const Bitmap& candidates, bool in_names,
+                  Bitmap* in_names_too = nullptr, Scoring* scoring = nullptr) const;
   // The positions of `word` in `slot` (empty when it is not there).
   std::vector<uint32_t> PositionsIn(const Postings& list, uint32_t slot) const;
   // How `word` is spelled at `position` of `slot`: its display form.
@@ -389,13 +336,39 @@ void Engine::Impl::Upsert(const EngineRecord& r) {
   constexpr float kNan = std::numeric_limits<float>::quiet_NaN();
   lat.push_back(r.lat && r.lon ? static_cast<float>(*r.lat) : kNan);
   lon.push_back(r.lat && r.lon ? static_cast<float>(*r.lon) : kNan);
-  year_from.push_back(r.year_from.value_or(kNoYear));
-  year_to.push_back(r.year_to.value_or(kNoYear));
-  recognised.push_back(DateNumber(r.recognition_date));
+  auto year = [](std::optional<int64_t> y) {
+    return y ? static_cast<int32_t>(std::clamp<int64_t>(*y, kNoYear + 1, std::numeric_limits<int32_t>::max())) : kNoYear;
+  };
+  year_from.push_back(year(r.year_from));
+  year_to.push_back(year(r.year_to));
+  recognised.push_back(static_cast<int32_t>(DateNumber(r.recognition_date)));
   changed.push_back(TimeNumber(r.updated_at));
-  key_arena += r.sort_key;
-  key_end.push_back(static_cast<uint32_t>(key_arena.size()));
-  for (const auto& [field, value] : r.terms) terms[field][value].Add(slot);
+  {
+    // Keys past 64 KiB are cut: no two names differ only that far in.
+    const std::string_view key = std::string_view(r.sort_key).substr(0, 0xFFFF);
+    if (key_chunks.empty() || key_chunks.back().size() + key.size() > kKeyChunk) {
+      key_chunks.emplace_back().reserve(kKeyChunk);
+    }
+    std::string& chunk = key_chunks.back();
+    key_at.push_back(static_cast<uint64_t>(key_chunks.size() - 1) << 40 | static_cast<uint64_t>(chunk.size()) << 16 | key.size());
+    chunk.append(key);
+  }
+  std::vector<uint32_t> ids;
+  for (const auto& [field, value] : r.terms) {
+    auto [it, added] = terms[field].try_emplace(value);
+    if (added) it->second.id = term_count++;
+    it->second.slots.Add(slot);
+    ids.push_back(it->second.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  uint32_t previous = UINT32_MAX;
+  for (uint32_t t : ids) {
+    PutVarint(slot_terms, t - previous);
+    previous = t;
+  }
+  slot_terms_end.push_back(slot_terms.size());
+  CountLive(slot, +1);
 
   // Words: term frequency per field, then one impact per word.
   struct Occurrence {
@@ -415,6 +388,11 @@ void Engine::Impl::Upsert(const EngineRecord& r) {
       occurrences.push_back({w, f * kFieldStride + static_cast<uint32_t>(i), e});
     }
   }
+  auto norm = [&](uint32_t f) { return kK1 * (1 - kB + kB * length[f] / kAverageLength[f]); };
+  auto impact = [](double weight) { return static_cast<uint8_t>(std::clamp(std::lround(weight * kImpactScale), 1L, 255L)); };
+  uint8_t single[4];
+  for (uint32_t f = 0; f < 4; ++f) single[f] = impact(kFieldWeight[f] / (1 + norm(f)));
+  arena.AddSlot(single);
   std::sort(occurrences.begin(), occurrences.end(), [](const Occurrence& a, const Occurrence& b) {
     return a.word != b.word ? a.word < b.word : a.position < b.position;
   });
@@ -437,12 +415,11 @@ void Engine::Impl::Upsert(const EngineRecord& r) {
         ++tf;
         ++i;
       }
-      double norm = kK1 * (1 - kB + kB * length[f] / kAverageLength[f]);
-      weight += kFieldWeight[f] * tf / (tf + norm);
+      weight += kFieldWeight[f] * tf / (tf + norm(f));
       if (f == 0) in_names = true;
     }
     uint8_t payload[2];
-    payload[0] = static_cast<uint8_t>(std::clamp(std::lround(weight * kImpactScale), 1L, 255L));
+    payload[0] = impact(weight);
     if (mixed) {
       payload[1] = kMixedSpelling;
       std::sort(spelled.begin(), spelled.end());
@@ -454,10 +431,10 @@ void Engine::Impl::Upsert(const EngineRecord& r) {
           if (occurrences[j].spelling == e) at.push_back(positions[k]);
         }
         if (e == kPlain) {
-          mixed_plain[w].AppendWord(slot, 0, 0, at);
+          arena.AppendWord(mixed_plain[w], slot, 0, 0, at);
           ++plain_count[w];
         } else {
-          mixed_exact[e].AppendWord(slot, 0, 0, at);
+          arena.AppendWord(mixed_exact[e], slot, 0, 0, at);
           ++exact_count[e];
         }
       }
@@ -465,39 +442,34 @@ void Engine::Impl::Upsert(const EngineRecord& r) {
       payload[1] = 0;
       ++plain_count[w];
     } else {
-      const std::vector<uint32_t>& known = spellings[w];
-      size_t k = static_cast<size_t>(std::find(known.begin(), known.end(), spelling) - known.begin());
-      payload[1] = k + 1 < kMixedSpelling ? static_cast<uint8_t>(k + 1) : kMixedSpelling;
+      payload[1] = SpellingByte(w, spelling);
       ++exact_count[spelling];
     }
-    word_postings[w].AppendWord(slot, payload[0], payload[1], positions);
+    arena.AppendWord(word_postings[w], slot, payload[0], payload[1], positions);
     if (auto f = frequent.find(w); f != frequent.end()) {
       f->second.Add(slot);
     } else if (word_postings[w].size() == kFrequent) {
       becoming_frequent.push_back(w);
     }
-    if (in_names) name_postings[w].Append(slot, nullptr, kNameWidth);
+    if (in_names) {
+      arena.AppendSlot(name_postings[w], slot, payload[0]);
+      if (!words[w].empty()) name_initial[static_cast<uint8_t>(words[w][0])].Add(slot);
+    }
   }
-  ++since_shrink;
 }
 
 void Engine::Impl::Remove(int64_t id) {
   auto it = slot_of.find(id);
   if (it == slot_of.end()) return;
+  CountLive(it->second, -1);
   live.Remove(it->second);
   slot_of.erase(it);
   ++dead;
 }
 
 void Engine::Impl::Finish() {
-  for (uint32_t w : becoming_frequent) frequent.emplace(w, word_postings[w].ToBitmap(true));
+  for (uint32_t w : becoming_frequent) frequent.emplace(w, ListBitmap(word_postings[w], true));
   becoming_frequent.clear();
-  if (since_shrink > 10000) {
-    for (auto* lists : {&word_postings, &name_postings, &mixed_exact, &mixed_plain}) {
-      for (Postings& p : *lists) p.Shrink();
-    }
-  }
-  since_shrink = 0;
   if (!sorted_dirty) return;
   sorted_words.resize(words.size());
   for (uint32_t i = 0; i < words.size(); ++i) sorted_words[i] = i;
@@ -509,13 +481,15 @@ void Engine::Impl::Finish() {
 Bitmap Engine::Impl::TokenMatch(const Token& t, bool prefix, bool names_only) const {
   const std::vector<Postings>& lists = names_only ? name_postings : word_postings;
   if (!prefix) {
-    auto it = word_ids.find(t.folded);
-    if (it == word_ids.end()) return Bitmap();
-    return names_only ? lists[it->second].ToBitmap(false) : WordBitmap(it->second);
+    uint32_t w = words.Find(t.folded);
+    if (w == Vocabulary::kNone) return Bitmap();
+    return names_only ? ListBitmap(lists[w], false) : WordBitmap(w);
   }
+  // One letter typed: every record with a word of that initial in a name.
+  if (names_only && t.folded.size() == 1) return name_initial[static_cast<uint8_t>(t.folded[0])].Copy();
   // Every word that starts with the prefix; the most frequent ones when there are many.
   auto first = std::lower_bound(sorted_words.begin(), sorted_words.end(), t.folded,
-                                [&](uint32_t w, const std::string& p) { return words[w] < p; });
+                                [&](uint32_t w, const std::string& p) { return words[w] < std::string_view(p); });
   std::vector<uint32_t> found;
   for (auto it = first; it != sorted_words.end() && words[*it].starts_with(t.folded); ++it) {
     if (!lists[*it].empty()) found.push_back(*it);
@@ -527,12 +501,13 @@ Bitmap Engine::Impl::TokenMatch(const Token& t, bool prefix, bool names_only) co
     found.resize(kMaxPrefixExpansion);
   }
   Bitmap out;
-  for (uint32_t w : found) out.Or(lists[w].ToBitmap(!names_only));
+  for (uint32_t w : found) out.Or(ListBitmap(lists[w], !names_only));
   return out;
 }
 
 Bitmap Engine::Impl::Adjacent(const std::vector<std::string>& phrase, const Bitmap& candidates,
-                              bool in_names) const {
+                              bool in_names, Bitmap* in_names_too, Scoring* scoring) const {
+  if (in_names_too) *in_names_too = Bitmap();
   if (phrase.empty()) return Bitmap();
   std::vector<const Postings*> lists;
   for (const std::string& w : phrase) {
@@ -545,27 +520,31 @@ Bitmap Engine::Impl::Adjacent(const std::vector<std::string>& phrase, const Bitm
   alive.reserve(candidates.Size());
   candidates.ForEach([&](uint32_t s) { alive.push_back(s); });
   std::vector<uint32_t> starts, start_end;  // start_end[i]: end of alive[i]'s starts
-  std::vector<uint32_t> positions;
+  if (scoring) scoring->done = true;
   for (size_t k = 0; k < lists.size(); ++k) {
     std::vector<uint32_t> next_alive, next_starts, next_end;
     size_t i = 0;
-    const uint32_t last = alive.empty() ? 0 : alive.back();
-    lists[k]->ForEachWord([&](uint32_t slot, uint8_t, uint8_t, const uint8_t* pos, size_t bytes) {
+    const float idf = scoring ? scoring->idf[k] : 0.0f;
+    std::vector<float>* score = idf > 0 ? scoring->score : nullptr;
+    uint32_t last = alive.empty() ? 0 : alive.back();
+    if (score) last = std::max(last, scoring->last);
+    arena.ForEachWord(*lists[k], [&](uint32_t slot, uint8_t impact, uint8_t, const PositionRef& at) {
+      if (score) (*score)[slot] += idf * impact;
       while (i < alive.size() && alive[i] < slot) ++i;
       if (i == alive.size() || alive[i] != slot) return;
-      Postings::DecodePositions(pos, bytes, positions);
       size_t before = next_starts.size();
       if (k == 0) {
-        for (uint32_t p : positions) {
+        PostingArena::ForEachPosition(at, [&](uint32_t p) {
           if (!in_names || p + lists.size() <= kFieldStride) next_starts.push_back(p);
-        }
+        });
       } else {
-        uint32_t b = i == 0 ? 0 : start_end[i - 1];
-        for (uint32_t j = b; j < start_end[i]; ++j) {
-          if (std::binary_search(positions.begin(), positions.end(), starts[j] + static_cast<uint32_t>(k))) {
-            next_starts.push_back(starts[j]);
-          }
-        }
+        // Both ascending: the starts whose k-th word is here.
+        uint32_t j = i == 0 ? 0 : start_end[i - 1];
+        const uint32_t end = start_end[i], offset = static_cast<uint32_t>(k);
+        PostingArena::ForEachPosition(at, [&](uint32_t p) {
+          while (j < end && starts[j] + offset < p) ++j;
+          if (j < end && starts[j] + offset == p) next_starts.push_back(starts[j++]);
+        });
       }
       if (next_starts.size() > before) {
         next_alive.push_back(slot);
@@ -575,34 +554,42 @@ Bitmap Engine::Impl::Adjacent(const std::vector<std::string>& phrase, const Bitm
     alive.swap(next_alive);
     starts.swap(next_starts);
     start_end.swap(next_end);
-    if (alive.empty()) break;
+    if (alive.empty() && !scoring) break;
+  }
+  if (in_names_too && !alive.empty()) {
+    // A phrase that starts in a name ends there: positions of other fields are far apart.
+    std::vector<uint32_t> named;
+    for (size_t i = 0; i < alive.size(); ++i) {
+      if (starts[i == 0 ? 0 : start_end[i - 1]] < kFieldStride) named.push_back(alive[i]);
+    }
+    *in_names_too = Bitmap(named.data(), named.size());
   }
   return Bitmap(alive.data(), alive.size());
 }
 
 std::vector<uint32_t> Engine::Impl::PositionsIn(const Postings& list, uint32_t slot) const {
   std::vector<uint32_t> out;
-  list.ForEachWord([&](uint32_t s, uint8_t, uint8_t, const uint8_t* pos, size_t bytes) {
-    if (s == slot) Postings::DecodePositions(pos, bytes, out);
+  arena.ForEachWord(list, [&](uint32_t s, uint8_t, uint8_t, const PositionRef& at) {
+    if (s == slot) PostingArena::DecodePositions(at, out);
   }, slot);
   return out;
 }
 
 std::string Engine::Impl::SpelledAt(uint32_t word, uint32_t slot, uint32_t position) const {
   uint8_t spelling = kMixedSpelling;
-  word_postings[word].ForEachWord([&](uint32_t s, uint8_t, uint8_t b, const uint8_t*, size_t) {
+  arena.ForEachWord(word_postings[word], [&](uint32_t s, uint8_t, uint8_t b, const PositionRef&) {
     if (s == slot) spelling = b;
   }, slot);
-  if (spelling == 0) return words[word];
-  if (spelling != kMixedSpelling && spelling <= spellings[word].size()) {
-    return DisplayForm(exact_words[spellings[word][spelling - 1u]]);
+  if (spelling == 0) return std::string(words[word]);
+  if (spelling != kMixedSpelling) {
+    if (uint32_t e = SpellingOf(word, spelling); e != Vocabulary::kNone) return DisplayForm(exact_words[e]);
   }
   auto has = [&](const Postings& list) {
     std::vector<uint32_t> at = PositionsIn(list, slot);
     return std::binary_search(at.begin(), at.end(), position);
   };
-  if (has(mixed_plain[word])) return words[word];
-  for (uint32_t e : spellings[word]) {
+  if (const Postings* plain = MixedPlain(word); plain && has(*plain)) return std::string(words[word]);
+  for (uint32_t e = spelling_first[word]; e != Vocabulary::kNone; e = spelling_next[e]) {
     if (has(mixed_exact[e])) return DisplayForm(exact_words[e]);
   }
   return DisplayOf(word);
@@ -639,26 +626,24 @@ Bitmap Engine::Impl::ExactMatch(const ParsedQuery& q) const {
         // spell the word that way among others.
         std::optional<uint8_t> wanted;
         const Postings* mixed = nullptr;
-        auto w = word_ids.find(t.folded);
-        if (w != word_ids.end()) {
+        const uint32_t w = words.Find(t.folded);
+        if (w != Vocabulary::kNone) {
           if (t.exact == t.folded) {
             wanted = 0;
-            mixed = &mixed_plain[w->second];
-          } else if (auto e = exact_ids.find(t.exact); e != exact_ids.end()) {
-            const std::vector<uint32_t>& known = spellings[w->second];
-            size_t k = static_cast<size_t>(std::find(known.begin(), known.end(), e->second) - known.begin());
-            wanted = k + 1 < kMixedSpelling ? static_cast<uint8_t>(k + 1) : kMixedSpelling;
-            mixed = &mixed_exact[e->second];
+            mixed = MixedPlain(w);
+          } else if (uint32_t e = exact_words.Find(t.exact); e != Vocabulary::kNone) {
+            wanted = SpellingByte(w, e);
+            mixed = &mixed_exact[e];
           }
         }
         std::vector<uint32_t> slots;
         if (wanted && *wanted != kMixedSpelling) {
-          word_postings[w->second].ForEachWord([&](uint32_t s, uint8_t, uint8_t spelling, const uint8_t*, size_t) {
+          arena.ForEachWord(word_postings[w], [&](uint32_t s, uint8_t, uint8_t spelling, const PositionRef&) {
             if (spelling == *wanted) slots.push_back(s);
           });
         }
         Bitmap b(slots.data(), slots.size());
-        if (mixed) b.Or(mixed->ToBitmap(true));
+        if (mixed) b.Or(ListBitmap(*mixed, true));
         if (a) a->And(b); else a = std::move(b);
       }
       if (a) clause.Or(*a);
@@ -706,7 +691,7 @@ Bitmap Engine::Impl::Restrict(const EngineQuery& q, Bitmap candidates) const {
 std::string Engine::Impl::DisplayOf(uint32_t word) const {
   // The most frequent spelling of the word.
   size_t best_count = plain_count[word];
-  std::string best = words[word];
+  std::string best(words[word]);
   for (uint32_t e = 0; e < exact_words.size(); ++e) {
     if (exact_fold[e] != word) continue;
     size_t count = exact_count[e];
@@ -767,7 +752,7 @@ std::string Engine::Impl::Spelling(const ParsedQuery& q) const {
     both.ForEach([&](uint32_t slot) {
       if (sample.size() < 2000) sample.push_back(slot);
     });
-    Bitmap found = Adjacent({words[a], words[b]}, Bitmap(sample.data(), sample.size()), false);
+    Bitmap found = Adjacent({std::string(words[a]), std::string(words[b])}, Bitmap(sample.data(), sample.size()), false);
     std::optional<uint32_t> first;
     found.ForEach([&](uint32_t slot) {
       if (!first) first = slot;
@@ -845,27 +830,29 @@ EngineStats Engine::Stats() const {
   s.dead = m.dead;
   s.words = m.words.size();
   s.exact_words = m.exact_words.size();
-  auto add = [&](const std::vector<Postings>& lists) {
-    for (const Postings& p : lists) {
-      s.postings += p.size();
-      s.postings_bytes += p.Bytes();
-    }
-  };
-  add(m.word_postings);
-  add(m.name_postings);
-  add(m.mixed_exact);
-  add(m.mixed_plain);
+  for (const auto& [w, p] : m.mixed_plain) s.postings += p.size();
+  s.postings_bytes += m.mixed_plain.size() * (sizeof(Postings) + 32) + m.mixed_plain.bucket_count() * sizeof(void*);
+  for (const auto* lists : {&m.word_postings, &m.name_postings, &m.mixed_exact}) {
+    for (const Postings& p : *lists) s.postings += p.size();
+    s.postings_bytes += lists->capacity() * sizeof(Postings);
+  }
+  s.postings_bytes += m.arena.Bytes();
   for (const auto& [w, bitmap] : m.frequent) s.postings_bytes += bitmap.Bytes() + 32;
-  // Strings twice (the list and the hash key) with the hash node, the spelling lists.
-  for (const std::string& w : m.words) s.vocabulary_bytes += 2 * (sizeof(std::string) + (w.size() > 15 ? w.size() : 0)) + 24;
-  s.vocabulary_bytes += m.words.size() * (sizeof(std::vector<uint32_t>) + 2 * sizeof(uint32_t));
-  for (const std::string& w : m.exact_words) s.vocabulary_bytes += 2 * sizeof(std::string) + 24 + w.size() + 12;
-  s.slot_bytes = m.slot_id.size() * (sizeof(int64_t) + 2 * sizeof(float) + 4 * sizeof(int64_t) + sizeof(uint32_t)) +
-                 m.slot_of.size() * 32 + m.key_arena.capacity() + m.live.Bytes() + m.is_public.Bytes();
+  for (const Bitmap& b : m.name_initial) s.postings_bytes += b.Bytes();
+  s.vocabulary_bytes = m.words.Bytes() + m.exact_words.Bytes() +
+                       (m.plain_count.capacity() + m.spelling_first.capacity() + m.spelling_next.capacity() +
+                        m.exact_fold.capacity() + m.exact_count.capacity() + m.sorted_words.capacity()) * sizeof(uint32_t);
+  s.slot_bytes = m.slot_id.capacity() * sizeof(int64_t) + (m.lat.capacity() + m.lon.capacity()) * sizeof(float) +
+                 (m.year_from.capacity() + m.year_to.capacity() + m.recognised.capacity()) * sizeof(int32_t) +
+                 m.changed.capacity() * sizeof(int64_t) + m.key_at.capacity() * sizeof(uint64_t) +
+                 m.slot_of.size() * 32 + m.slot_of.bucket_count() * sizeof(void*) + m.key_chunks.size() * Impl::kKeyChunk +
+                 m.live.Bytes() + m.is_public.Bytes();
   for (const auto& [cls, bitmap] : m.by_class) s.slot_bytes += bitmap.Bytes();
   for (const auto& [field, values] : m.terms) {
-    for (const auto& [value, bitmap] : values) s.term_bytes += bitmap.Bytes() + sizeof(std::string) + value.size() + 48;
+    for (const auto& [value, term] : values) s.term_bytes += term.slots.Bytes() + sizeof(std::string) + value.size() + 48;
   }
+  s.term_bytes += m.slot_terms.capacity() + m.slot_terms_end.capacity() * sizeof(uint64_t);
+  for (const auto& [cls, counts] : m.live_counts) s.term_bytes += (counts[0].capacity() + counts[1].capacity()) * sizeof(uint32_t);
   s.memory_bytes = s.postings_bytes + s.vocabulary_bytes + s.slot_bytes + s.term_bytes;
   return s;
 }
@@ -919,13 +906,14 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
   Bitmap candidates = cls == m.by_class.end() ? Bitmap() : cls->second.Copy();
   candidates.And(m.live);
   if (q.public_only) candidates.And(m.is_public);
+  const size_t visible = candidates.Size();
   for (const auto& [field, values] : q.filters) {
     Bitmap any;
     auto f = m.terms.find(field);
     if (f != m.terms.end()) {
       for (const std::string& v : values) {
         auto it = f->second.find(v);
-        if (it != f->second.end()) any.Or(it->second);
+        if (it != f->second.end()) any.Or(it->second.slots);
       }
     }
     candidates.And(any);
@@ -963,12 +951,30 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
   candidates = m.Restrict(q, std::move(candidates));
   result.total = candidates.Size();
 
+  // Facet counts: each hit's terms counted, or, when the hits are most of what may be seen,
+  // the live counts less the terms of the records that are not hits.
+  std::vector<uint32_t> term_counts;
+  if (!q.facet_fields.empty() && result.total > 0) {
+    term_counts.assign(m.term_count, 0);
+    auto live = m.live_counts.find(q.cls);
+    if (live != m.live_counts.end() && result.total * 2 > visible) {
+      Bitmap rest = cls->second.Copy();
+      rest.And(m.live);
+      if (q.public_only) rest.And(m.is_public);
+      rest.AndNot(candidates);
+      m.CountTerms(rest, term_counts);
+      const std::vector<uint32_t>& all = live->second[q.public_only ? 1 : 0];
+      for (uint32_t t = 0; t < term_counts.size(); ++t) term_counts[t] = (t < all.size() ? all[t] : 0) - term_counts[t];
+    } else {
+      m.CountTerms(candidates, term_counts);
+    }
+  }
   for (const std::string& field : q.facet_fields) {
     std::vector<EngineFacetCount>& counts = result.facets[field];
     auto f = m.terms.find(field);
     if (f == m.terms.end() || result.total == 0) continue;
-    for (const auto& [value, bitmap] : f->second) {
-      if (size_t n = candidates.AndSize(bitmap)) counts.push_back({value, n});
+    for (const auto& [value, term] : f->second) {
+      if (size_t n = term_counts[term.id]) counts.push_back({value, n});
     }
     std::sort(counts.begin(), counts.end(), [](const EngineFacetCount& a, const EngineFacetCount& b) {
       return a.count != b.count ? a.count > b.count : a.value < b.value;
@@ -986,13 +992,33 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
       run.back() == &pq.clauses.back().alternatives.back().back()) {
     run.pop_back();
   }
-  // The hits where those words stand together, and where they do in a name.
+  // Scores, when ranking by relevance: idf × impact summed over the words (each word once).
+  std::vector<float> score;
+  std::vector<std::string> scored;
+  const bool by_relevance = q.sort == EngineSort::kRelevance && result.total > 0;
+  const double live_records = static_cast<double>(std::max<size_t>(m.slot_of.size(), 1));
+  auto idf_of = [&](const Postings& p) {
+    double df = static_cast<double>(p.size());
+    return static_cast<float>(std::log(1.0 + (live_records - df + 0.5) / (df + 0.5)) / kImpactScale);
+  };
+  if (by_relevance) score.assign(m.slot_id.size(), 0.0f);
+  // The hits where those words stand together, and where they do in a name; the words' scores
+  // come from the same pass over their lists.
   std::optional<Bitmap> together, together_in_name;
   if (run.size() >= 2 && result.total > 0) {
     std::vector<std::string> phrase;
-    for (const Token* t : run) phrase.push_back(t->folded);
-    together = m.Adjacent(phrase, candidates, false);
-    together_in_name = m.Adjacent(phrase, *together, true);
+    Impl::Scoring scoring;
+    scoring.score = &score;
+    for (const Token* t : run) {
+      phrase.push_back(t->folded);
+      const Postings* p = m.FindWord(t->folded);
+      bool again = std::find(phrase.begin(), phrase.end() - 1, t->folded) != phrase.end() - 1;
+      scoring.idf.push_back(p && !again ? idf_of(*p) : 0.0f);
+    }
+    scoring.last = candidates.Max();
+    together_in_name.emplace();
+    together = m.Adjacent(phrase, candidates, false, &*together_in_name, by_relevance ? &scoring : nullptr);
+    if (scoring.done) scored = phrase;
   }
   // A correction when nothing matched, or when words typed together never stand together.
   if (q.suggest_spelling && q.last == LastWord::kWhole && !pq.empty() &&
@@ -1000,12 +1026,8 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
     result.spelling = m.Spelling(pq);
   }
 
-  // Scores, when ranking by relevance.
-  std::vector<float> score;
-  if (q.sort == EngineSort::kRelevance && result.total > 0) {
-    score.assign(m.slot_id.size(), 0.0f);
-    const double n = static_cast<double>(std::max<size_t>(m.slot_of.size(), 1));
-    std::vector<std::string> seen;
+  if (by_relevance) {
+    std::vector<std::string> seen = scored;
     for (const Clause& c : pq.clauses) {
       if (c.excluded) continue;
       for (const std::vector<Token>& alt : c.alternatives) {
@@ -1014,9 +1036,15 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
           seen.push_back(t.folded);
           const Postings* p = m.FindWord(t.folded);
           if (!p) continue;
-          double df = static_cast<double>(p->size());
-          float idf = static_cast<float>(std::log(1.0 + (n - df + 0.5) / (df + 0.5)) / kImpactScale);
-          p->ForEachWord([&](uint32_t slot, uint8_t impact, uint8_t, const uint8_t*, size_t) { score[slot] += idf * impact; });
+          const float idf = idf_of(*p);
+          auto add = [&](uint32_t slot, uint8_t impact) { score[slot] += idf * impact; };
+          if (q.names_only) {
+            // Every hit has each whole word in a name (that list is far shorter), but for the
+            // word being typed.
+            m.arena.ForEachSlotImpact(m.name_postings[static_cast<size_t>(p - m.word_postings.data())], add);
+          } else {
+            m.arena.ForEachWord(*p, [&](uint32_t slot, uint8_t impact, uint8_t, const PositionRef&) { add(slot, impact); });
+          }
         }
       }
     }
@@ -1062,6 +1090,12 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
   std::vector<Key> heap;  // a max-heap by `before`: the last of the best `want` on top
   auto heap_less = [&](const Key& a, const Key& b) { return before(a, b); };
   candidates.ForEach([&](uint32_t s) {
+    // Most candidates cannot enter a full page: compare the score or number before building a key.
+    if (heap.size() == want) {
+      if (q.sort == EngineSort::kRelevance && score[s] < heap.front().score) return;
+      if (q.sort == EngineSort::kRecognised && m.recognised[s] < heap.front().number) return;
+      if (q.sort == EngineSort::kChanged && m.changed[s] < heap.front().number) return;
+    }
     Key k = key_of(s);
     if (after && !before(*after, k)) return;
     if (heap.size() < want) {
