@@ -168,9 +168,20 @@ Result<bool> JobRunner::RunOne() {
     outcome = Fail(ErrorCode::kInvalid, "unknown job kind '" + job.kind + "'",
                    "loại tác vụ không xác định '" + job.kind + "'");
   }
+  bool stopped = false;
+  {
+    std::lock_guard lock(mutex_);
+    stopped = stopping_;
+  }
   if (outcome) {
     job.state = "done";
     job.last_error.clear();
+  } else if (stopped) {
+    // Cut short by the server's stop: not the job's fault, so not an attempt.
+    job.state = "queued";
+    job.attempts = std::max<int64_t>(0, job.attempts - 1);
+    job.next_attempt_at = Rfc3339After(0);
+    job.last_error = "interrupted: the server stopped / bị gián đoạn: máy chủ đã dừng";
   } else {
     const Error& e = outcome.error();
     bool may_recover = e.code == ErrorCode::kUnavailable || e.code == ErrorCode::kInternal;
@@ -222,6 +233,12 @@ void JobRunner::Loop() {
     std::cerr << "jobs: could not lower the job thread's priority: " << std::strerror(errno)
               << std::endl;
   }
+  // A stop request kills the tool a job is waiting for (ffmpeg on a long recording) instead of
+  // waiting for it; the job goes back to the queue for the next start (RunOne).
+  StopToolsWhen([this] {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  });
   if (Result<size_t> n = Recover(); !n) {
     std::cerr << "jobs: recovery failed: " << n.error().Describe() << std::endl;
   }

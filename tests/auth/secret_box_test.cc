@@ -80,7 +80,9 @@ class TotpAtRest : public testing::AuthTest {
                 {{"login", login}, {"password", testing::kPassword}, {"totp", code}});
   }
   int64_t AccountId(const std::string& login) const {
-    for (const Account& a : server_.store->ListAccounts().value())
+    // Held in a variable: a range over .value() of the temporary would dangle.
+    const std::vector<Account> accounts = server_.store->ListAccounts().value();
+    for (const Account& a : accounts)
       if (a.login == login) return a.id;
     return 0;
   }

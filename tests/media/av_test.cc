@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
+#include <optional>
+#include <atomic>
 #include <vips/vips8>
 
 #include "media/jobs.h"
@@ -66,6 +69,35 @@ TEST(RunToolTest, ToolsAreBoundedInTimeAndOutput) {
   ASSERT_TRUE(three);
   EXPECT_EQ(three->exit_status, 3);
   EXPECT_EQ(three->errors, "lỗi\n");
+}
+
+// A server told to stop kills the tool its job thread waits for, rather than waiting for it
+// (a 2 GB recording's waveform takes minutes on a busy machine); other threads' tools run on.
+TEST(RunToolTest, AStopRequestKillsTheToolThisThreadRuns) {
+  std::atomic<bool> stop{false};
+  StopToolsWhen([&] { return stop.load(); });
+  std::thread asker([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+  });
+  std::optional<Result<ToolResult>> elsewhere;
+  std::thread other([&] {
+    ToolRun brief;
+    brief.argv = {"sh", "-c", "sleep 2; printf xong"};
+    elsewhere = RunTool(brief);
+  });
+  ToolRun slow;
+  slow.argv = {"sleep", "30"};
+  Result<ToolResult> stopped = RunTool(slow);
+  asker.join();
+  other.join();
+  StopToolsWhen({});
+  ASSERT_FALSE(stopped) << "sleep 30 ran to its end";
+  EXPECT_EQ(stopped.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(stopped.error().message_en.find("the server is stopping"), std::string::npos);
+  EXPECT_NE(stopped.error().message_vi.find("máy chủ đang dừng"), std::string::npos);
+  ASSERT_TRUE(*elsewhere) << elsewhere->error().Describe();
+  EXPECT_EQ((*elsewhere)->output, "xong");
 }
 
 TEST(WaveformTest, PeaksAreCentredBarsAndSilenceIsALine) {

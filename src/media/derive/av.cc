@@ -202,6 +202,12 @@ Status MakeWaveform(const std::string& master, const fs::path& out, double durat
 
 }  // namespace
 
+namespace {
+thread_local std::function<bool()> t_stop_tools;
+}  // namespace
+
+void StopToolsWhen(std::function<bool()> stop) { t_stop_tools = std::move(stop); }
+
 Result<ToolResult> RunTool(const ToolRun& run) {
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
@@ -239,6 +245,7 @@ Result<ToolResult> RunTool(const ToolRun& run) {
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(run.timeout_seconds);
   std::string why_stopped_en, why_stopped_vi;
+  bool asked_to_stop = false;
   bool out_open = true, err_open = true;
   char buf[64 * 1024];
   while ((out_open || err_open) && why_stopped_en.empty()) {
@@ -249,6 +256,12 @@ Result<ToolResult> RunTool(const ToolRun& run) {
       why_stopped_en =
           run.argv[0] + " ran longer than " + std::to_string(run.timeout_seconds) + " s";
       why_stopped_vi = run.argv[0] + " chạy quá " + std::to_string(run.timeout_seconds) + " giây";
+      break;
+    }
+    if (t_stop_tools && t_stop_tools()) {
+      asked_to_stop = true;
+      why_stopped_en = run.argv[0] + " was stopped: the server is stopping";
+      why_stopped_vi = run.argv[0] + " bị dừng: máy chủ đang dừng";
       break;
     }
     pollfd fds[2] = {{out_open ? out[0] : -1, POLLIN, 0}, {err_open ? err[0] : -1, POLLIN, 0}};
@@ -290,6 +303,7 @@ Result<ToolResult> RunTool(const ToolRun& run) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  if (asked_to_stop) return Fail(ErrorCode::kUnavailable, why_stopped_en, why_stopped_vi);
   if (!why_stopped_en.empty()) {
     return Fail(Error{ErrorCode::kInvalid,
                       why_stopped_en,

@@ -41,9 +41,15 @@ struct ToolResult {
   std::string errors;    // the start of standard error
 };
 
-// kUnavailable when the tool cannot be started (not installed); kInvalid when it runs past
-// its time or its output limit, or the sink stopped it (it is killed).
+// kUnavailable when the tool cannot be started (not installed) or the thread's stop request
+// (StopToolsWhen) stopped it; kInvalid when it runs past its time or its output limit, or the
+// sink stopped it. A tool that is stopped is killed.
 Result<ToolResult> RunTool(const ToolRun& run);
+
+// Tools that this thread runs from now on are killed, within a second, once `stop()` returns
+// true: the job runner's thread asks this, so that a server told to stop does not wait for a
+// long transcode of a 2 GB recording. An empty function: never.
+void StopToolsWhen(std::function<bool()> stop);
 
 // Reads a sound or video file's streams with ffprobe: {"duration" (seconds), "container",
 // "audio_codec", "sample_rate", "channels", and for a video stream "video_codec", "width",
