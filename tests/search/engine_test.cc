@@ -5,30 +5,14 @@
 
 #include <set>
 
+#include "search/engine_records.h"
 #include "search/vietnamese.h"
 
 namespace disan::search {
 namespace {
 
-EngineRecord Record(int64_t id, const std::string& name, const std::string& description = "",
-                    std::vector<std::pair<std::string, std::string>> terms = {}) {
-  EngineRecord r;
-  r.id = id;
-  r.folded[0] = FoldedText(name);
-  r.exact[0] = ExactText(name);
-  r.folded[2] = FoldedText(description);
-  r.exact[2] = ExactText(description);
-  r.terms = std::move(terms);
-  r.sort_key = name;
-  r.updated_at = "2026-01-01T00:00:00.000Z";
-  return r;
-}
-
-EngineQuery Query(const std::string& text) {
-  EngineQuery q;
-  q.query = ParseQuery(text).value();
-  return q;
-}
+using testing::Query;
+using testing::Record;
 
 std::vector<int64_t> Ids(const Engine& e, const EngineQuery& q) { return e.Search(q).value().ids; }
 
