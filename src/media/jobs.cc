@@ -85,6 +85,24 @@ void PreserveRecordChanges(Catalogue& catalogue) {
   });
 }
 
+// The item's file descriptions follow their rows: a file held for review and then published
+// is described again as public, so that the preservation store alone rebuilds what the public
+// saw (DESIGN.md, "Rebuildable"). Only descriptions that differ are written.
+static Status RedescribeMedia(MetadataStore& store, preservation::StorageRoot& ocfl,
+                              const std::string& pid, preservation::VersionBuilder& version) {
+  for (const MediaAsset& a : TRY(store.ListMedia(pid))) {
+    const std::string path = "media/" + a.id + ".json";
+    const nlohmann::json now = MediaService::Describe(a);
+    if (Result<std::string> kept = ocfl.ReadSmallFile(pid, path); kept) {
+      if (nlohmann::json::parse(*kept, nullptr, false) == now) continue;
+    } else if (kept.error().code != ErrorCode::kNotFound) {
+      return std::unexpected(kept.error());
+    }
+    TRY(version.AddBytes(path, now.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
+  }
+  return Ok();
+}
+
 Status JobRunner::PreserveRecord(const std::string& pid) {
   StoredRecord current = TRY(store_.Get(pid));
   if (current.cls != RecordClass::kItem) return Ok();
@@ -118,6 +136,7 @@ Status JobRunner::PreserveRecord(const std::string& pid) {
     at.delete_reason = deleted ? rev.reason : "";
     preservation::VersionBuilder version = ocfl_.BeginVersion(pid);
     TRY(version.AddBytes("record.json", RecordJson(at)));
+    if (n == current.revision) TRY(RedescribeMedia(store_, ocfl_, pid, version));
     std::string message = "Record revision " + std::to_string(n) + " (" +
                           std::string(RevisionActionName(rev.action)) + ")" +
                           (rev.reason.empty() ? "" : ": " + rev.reason.substr(0, 200));

@@ -3,6 +3,7 @@
 // the review's steps approve and a curator publishes it; the reviewer sees it on the review
 // screen; nobody publishes their own; refused files leave nothing behind.
 #include "media/derive/image_probe.h"
+#include "media/jobs.h"
 #include "staff_fixture.h"
 #include "support/images.h"
 #include "workflow/review.h"
@@ -130,6 +131,19 @@ TEST_F(MediaContribution, HeldFromThePublicUntilACuratorPublishes) {
   // The record got a revision saying so (caches and harvesters see the change).
   HttpReply history = Admin("GET", "/api/v1/items/" + item_ + "/revisions");
   EXPECT_NE(history.body.find("media " + media + " published"), std::string::npos) << history;
+
+  // The preservation store follows once the record's version is written: the file's
+  // description there says public too, so a rebuild from OCFL alone shows what the public saw.
+  auto described = [&] {
+    return json::parse(server_.ocfl->ReadSmallFile(item_, "media/" + media + ".json").value());
+  };
+  EXPECT_EQ(described()["visibility"], "held");
+  testing::TempDir scratch;
+  media::Derivatives derivatives{scratch.path() / "derivatives"};
+  media::JobRunner runner(*server_.store, *server_.ocfl, derivatives, {50'000'000});
+  for (int jobs = 0; runner.RunOne().value() && jobs < 100; ++jobs) {
+  }
+  EXPECT_EQ(described()["visibility"], "public");
 }
 
 TEST_F(MediaContribution, RejectedFilesStayHeldForTheRecord) {
