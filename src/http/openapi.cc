@@ -635,6 +635,21 @@ void AddStaffFormPaths(json& paths) {
 }
 
 // The record page's lifecycle and delete forms (http/staff_lifecycle_routes.cc).
+// The audit log as a staff page (http/staff_audit_routes.cc).
+void AddStaffAuditPaths(json& paths) {
+  const json html = {{"description", "The page (text/html)"}};
+  const json secured = json::array({{{"bearerAuth", json::array()}}, {{"sessionCookie", json::array()}}});
+  paths["/quan-tri/nhat-ky"]["get"] = {
+      {"security", secured},
+      {"summary", "The audit log for administrators, oldest first, 100 entries a page, filtered "
+                  "by actor, action (prefix), target, from and until (dates); ?after=SEQ for the "
+                  "next page"},
+      {"responses", {{"200", html},
+                     {"303", {{"description", "A browser not signed in: to /dang-nhap?next=..."}}},
+                     {"403", html},
+                     {"422", {{"description", "A bad filter, named on the page in both languages"}}}}}};
+}
+
 // How the harvests into this instance went (http/interop_routes.cc, interop/harvest_runs.h).
 void AddHarvestPaths(json& paths) {
   const json secured = json::array({{{"bearerAuth", json::array()}}, {{"sessionCookie", json::array()}}});
@@ -934,6 +949,7 @@ json Build() {
   AddStaffLifecyclePaths(paths);
   AddHarvestPaths(paths);
   AddContributedMediaPaths(paths);
+  AddStaffAuditPaths(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";

@@ -18,6 +18,7 @@
 #include "http/staff_edit_routes.h"
 #include "http/staff_lifecycle_routes.h"
 #include "http/staff_admin_routes.h"
+#include "http/staff_audit_routes.h"
 #include "http/staff_contribution_routes.h"
 #include "http/content_digest.h"
 #include "http/interop_routes.h"
@@ -959,6 +960,7 @@ const std::vector<Route>& Routes() {
     AddStaffEditRoutes(r);
     AddStaffLifecycleRoutes(r);
     AddStaffAdminRoutes(r);
+    AddStaffAuditRoutes(r);
     AddStaffContributionRoutes(r);
     return r;
   }();

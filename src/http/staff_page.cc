@@ -96,6 +96,7 @@ Response StaffPage(int status, std::string_view name, json model, const Request&
   // The staff bar's links to what the person may reach (the routes ask the table again).
   model["nav_new_record"] = ctx.who && auth::Allows(ctx.principal, auth::Action::kCreateRecord, {});
   model["nav_users"] = ctx.who && auth::Allows(ctx.principal, auth::Action::kListAccounts, {});
+  model["nav_audit"] = ctx.who && auth::Allows(ctx.principal, auth::Action::kReadAudit, {});
   Response r = PortalPage(status, name, std::move(model), req, ctx.services, page);
   std::erase_if(r.headers, [](const auto& h) { return AsciiLower(h.first) == "cache-control"; });
   r.SetHeader("Cache-Control", "no-store");
