@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -345,6 +346,11 @@ Status Export(Instance& inst, const Options& o) {
   if (o.format == "jsonl") format = ExportFormat::kJsonLines;
   else if (o.format == "csv") format = ExportFormat::kCsv;
   else return Fail(ErrorCode::kInvalid, "--format must be csv or jsonl", "--format phải là csv hoặc jsonl");
+  // The whole catalogue, restricted records included, leaves a trace in the audit log.
+  const char* user = std::getenv("USER");
+  TRY(auth::AppendAudit(*inst.store, {std::string("cli:") + (user ? user : "?"), "export." + o.format,
+                                      o.output.empty() ? "(standard output)" : o.output, "",
+                                      {{"format", o.format}}}));
   if (o.output.empty()) return ExportCatalogue(*inst.catalogue, format, std::cout);
   std::string tmp = o.output + ".part";
   {

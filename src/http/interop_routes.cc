@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/audit_log.h"
 #include "core/pid.h"
 #include "http/problem.h"
 #include "interop/harvest_runs.h"
@@ -44,8 +45,17 @@ Response Export(interop::TableFormat format, const Request& req, Context& ctx) {
                 "khớp hơn 1.048.575 bản ghi"}}},
         req.path);
   }
-  Response r;
   const bool csv = format == interop::TableFormat::kCsv;
+  // Every export is in the audit log (issue #6): who, from where, which search, how many rows.
+  Status audited = auth::AppendAudit(
+      ctx.catalogue.store(),
+      {ctx.actor.name,
+       csv ? "export.csv" : "export.xlsx",
+       req.path,
+       req.remote_address,
+       {{"query", req.raw_query.substr(0, 1000)}, {"records", first->total}}});
+  if (!audited) return ProblemResponse(audited.error(), req.path);
+  Response r;
   r.content_type = csv ? "text/csv; charset=utf-8"
                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   r.SetHeader("Content-Disposition",

@@ -496,6 +496,10 @@ TEST(CliUpgrade, OutdatedSearchRowsAreRebuiltOnOpen) {
   EXPECT_NE(r.output.find("rebuilding the search index"), std::string::npos) << r.output;
   EXPECT_EQ(query("SELECT count(*) FROM search_docs"), "25");
   EXPECT_EQ(query("SELECT value FROM settings WHERE key = 'search_reindex_required'"), "0");
+  // The export is in the audit log, naming the file it wrote.
+  const std::string audited =
+      "SELECT count(*) FROM audit_log WHERE action = 'export.jsonl' AND target = '" + tmp.File("out.jsonl") + "'";
+  EXPECT_EQ(query(audited.c_str()), "1");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -117,6 +117,19 @@ TEST_F(ExportTest, ASearchExportsEveryPageOfItsResult) {
   HttpReply none = Get("/api/v1/export.csv?q=khongcogi");
   ASSERT_EQ(none.status, 200);
   EXPECT_EQ(std::count(none.body.begin(), none.body.end(), '\n'), 1) << "a header only";
+  // Each export is in the audit log, with its search and its size; refused ones are not.
+  EXPECT_EQ(Get("/api/v1/export.xlsx?sort=random").status, 422);
+  AuditQuery q;
+  q.action = "export.";
+  std::vector<AuditEntry> exports = server_.store->ListAudit(q).value();
+  ASSERT_EQ(exports.size(), 3u);
+  EXPECT_EQ(exports[0].action, "export.csv");
+  EXPECT_EQ(exports[0].actor, "anonymous");
+  EXPECT_EQ(exports[0].target, "/api/v1/export.csv");
+  json first = json::parse(exports[0].detail);
+  EXPECT_EQ(first["records"], 7);
+  EXPECT_NE(first["query"].get<std::string>().find("q=thac%20dray"), std::string::npos) << first;
+  EXPECT_EQ(json::parse(exports[2].detail)["records"], 0);
 }
 
 TEST_F(ExportTest, BadParametersAreProblemsNamingThem) {
