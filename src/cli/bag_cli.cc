@@ -1,6 +1,9 @@
 #include "cli/bag_cli.h"
 
+#include <cstdlib>
 #include <iostream>
+
+#include "auth/audit_log.h"
 
 namespace disan::cli {
 
@@ -15,6 +18,12 @@ Status BagExport(Catalogue& catalogue, preservation::StorageRoot& ocfl, const Ba
   }
   BagSummary s =
       TRY(interop::bagit::ExportBag(catalogue, ocfl, o.selection, o.output, o.source_organisation));
+  // Like every export, a bag leaves a trace in the audit log (docs/accounts.md).
+  const char* user = std::getenv("USER");
+  TRY(auth::AppendAudit(catalogue.store(),
+                        {std::string("cli:") + (user ? user : "?"), "export.bag", o.output, "",
+                         {{"pid", o.selection.pid}, {"set", o.selection.set}, {"all", o.selection.all},
+                          {"records", s.records}, {"files", s.files}}}));
   std::cout << "wrote " << o.output << ": " << s.records << " records, " << s.files
             << " media files, " << s.bytes << " bytes\n";
   return Ok();

@@ -148,6 +148,16 @@ TEST_F(BagTest, SetsAndEverything) {
   EXPECT_EQ(records.find(relic_), std::string::npos);
   std::string all = Bag("--all");
   EXPECT_EQ(Disan("bag verify " + all).status, 0);
+  {
+    // Each bag written is in the source's audit log.
+    auto store = OpenSqliteStore(source_ + "/disan.db").value();
+    AuditQuery q;
+    q.action = "export.bag";
+    std::vector<AuditEntry> bags = store->ListAudit(q).value();
+    ASSERT_EQ(bags.size(), 2u);
+    EXPECT_EQ(bags[1].target, all);
+    EXPECT_NE(bags[0].detail.find("kind:intangible"), std::string::npos) << bags[0].detail;
+  }
   ASSERT_EQ(Disan("bag import --data " + target_ + " " + all).status, 0);
   EXPECT_EQ(TargetItems(), 2u);
   auto none = Disan("bag export --data " + source_ + " --set kind:documentary --output " +
