@@ -1,5 +1,7 @@
 #include "http/auth_routes.h"
 
+#include <algorithm>
+
 #include <charconv>
 
 #include "auth/audit_log.h"
@@ -352,55 +354,7 @@ Response PostTransition(const Request& req, Context& ctx) {
 }
 
 Response ListAudit(const Request& req, Context& ctx) {
-  AuditQuery q;
-  q.actor = req.Query("actor").value_or("");
-  q.action = req.Query("action").value_or("");
-  q.target = req.Query("target").value_or("");
-  q.from = req.Query("from").value_or("");
-  q.until = req.Query("until").value_or("");
-  for (const auto& [name, value] : req.query) {
-    if (name != "actor" && name != "action" && name != "target" && name != "from" &&
-        name != "until" && name != "after" && name != "limit") {
-      std::string n = name.substr(0, 64);
-      return ProblemResponse(
-          FieldProblem(n, "unknown_parameter",
-                       "is not a filter (actor, action, target, from, until, after, limit)",
-                       "không phải bộ lọc (actor, action, target, from, until, after, limit)"),
-          req.path);
-    }
-    if (value.size() > 256) {
-      return ProblemResponse(
-          FieldProblem(name, "too_long", "is longer than 256 bytes", "dài quá 256 byte"), req.path);
-    }
-  }
-  for (const char* bound : {"from", "until"}) {
-    std::string v = req.Query(bound).value_or("");
-    if (!v.empty() && !auth::ParseTime(v) && !auth::ParseTime(v.substr(0, 19) + ".000Z")) {
-      return ProblemResponse(
-          FieldProblem(bound, "format", "must be a UTC time like 2026-01-01T00:00:00.000Z",
-                       "phải là thời điểm UTC dạng 2026-01-01T00:00:00.000Z"),
-          req.path);
-    }
-  }
-  for (const char* number : {"after", "limit"}) {
-    std::string v = req.Query(number).value_or("");
-    if (v.empty()) continue;
-    int64_t n = 0;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (ec != std::errc() || end != v.data() + v.size() || n < 0 ||
-        (std::string(number) == "limit" && (n < 1 || n > 1000))) {
-      return ProblemResponse(
-          FieldProblem(
-              number, "range",
-              std::string(number) == "limit" ? "must be 1 to 1000" : "must be a whole number",
-              std::string(number) == "limit" ? "phải từ 1 đến 1000" : "phải là số nguyên"),
-          req.path);
-    }
-    if (std::string(number) == "limit")
-      q.limit = static_cast<size_t>(n);
-    else
-      q.after_seq = n;
-  }
+  AuditQuery q = OR_PROBLEM(AuditQueryOf(req));
   std::vector<AuditEntry> entries = OR_PROBLEM(ctx.catalogue.store().ListAudit(q));
   json out = json::array();
   for (const AuditEntry& e : entries) {
@@ -435,6 +389,56 @@ Handler WithAccounts(Response (*fn)(const Request&, Context&)) {
 }
 
 }  // namespace
+
+Result<AuditQuery> AuditQueryOf(const Request& req, const std::vector<std::string>& also_allowed) {
+  AuditQuery q;
+  q.actor = req.Query("actor").value_or("");
+  q.action = req.Query("action").value_or("");
+  q.target = req.Query("target").value_or("");
+  for (const auto& [name, value] : req.query) {
+    if (name != "actor" && name != "action" && name != "target" && name != "from" &&
+        name != "until" && name != "after" && name != "limit" &&
+        std::find(also_allowed.begin(), also_allowed.end(), name) == also_allowed.end()) {
+      std::string n = name.substr(0, 64);
+      return std::unexpected(
+          FieldProblem(n, "unknown_parameter",
+                       "is not a filter (actor, action, target, from, until, after, limit)",
+                       "không phải bộ lọc (actor, action, target, from, until, after, limit)"));
+    }
+    if (value.size() > 256) {
+      return std::unexpected(FieldProblem(name, "too_long", "is longer than 256 bytes", "dài quá 256 byte"));
+    }
+  }
+  // A whole UTC time, or a date (2026-01-01, as a form's date input gives it: its midnight).
+  for (const char* bound : {"from", "until"}) {
+    std::string v = req.Query(bound).value_or("");
+    if (v.empty()) continue;
+    if (v.size() == 10) v += "T00:00:00.000Z";
+    if (!auth::ParseTime(v) && !auth::ParseTime(v.substr(0, 19) + ".000Z")) {
+      return std::unexpected(FieldProblem(bound, "format",
+                                          "must be a UTC time like 2026-01-01T00:00:00.000Z or a date like 2026-01-01",
+                                          "phải là thời điểm UTC dạng 2026-01-01T00:00:00.000Z hoặc ngày dạng 2026-01-01"));
+    }
+    (std::string(bound) == "from" ? q.from : q.until) = v;
+  }
+  for (const char* number : {"after", "limit"}) {
+    std::string v = req.Query(number).value_or("");
+    if (v.empty()) continue;
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || end != v.data() + v.size() || n < 0 ||
+        (std::string(number) == "limit" && (n < 1 || n > 1000))) {
+      return std::unexpected(FieldProblem(
+          number, "range", std::string(number) == "limit" ? "must be 1 to 1000" : "must be a whole number",
+          std::string(number) == "limit" ? "phải từ 1 đến 1000" : "phải là số nguyên"));
+    }
+    if (std::string(number) == "limit")
+      q.limit = static_cast<size_t>(n);
+    else
+      q.after_seq = n;
+  }
+  return q;
+}
 
 void AddAuthRoutes(std::vector<Route>& r) {
   r.push_back({"POST", "/api/v1/auth/login", Access::Of(Action::kSignIn), WithAccounts(Login)});
