@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "auth/credentials.h"
+#include "core/json_member.h"
 #include "core/pid.h"
 #include "core/text.h"
 #include "search/query.h"
@@ -100,27 +101,27 @@ std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
       terms.emplace(field, v.get<std::string>());
     }
   };
-  add("kind", d.value("kind", json()));
-  add("status", d.value("status", json()));
-  add("visibility", d.value("visibility", json()));
-  add("custodian", d.value("custodian", json()));
-  for (const json& r : d.value("recognitions", json::array())) add("level", r.value("level", json()));
-  for (const json& e : d.value("ethnic_groups", json::array())) add("ethnic", e);
-  for (const json& a : d.value("areas", json::array())) add("area", a);
-  for (const json& p : d.value("places", json::array())) {
+  add("kind", MemberOf(d, "kind"));
+  add("status", MemberOf(d, "status"));
+  add("visibility", MemberOf(d, "visibility"));
+  add("custodian", MemberOf(d, "custodian"));
+  for (const json& r : ListOf(d, "recognitions")) add("level", MemberOf(r, "level"));
+  for (const json& e : ListOf(d, "ethnic_groups")) add("ethnic", e);
+  for (const json& a : ListOf(d, "areas")) add("area", a);
+  for (const json& p : ListOf(d, "places")) {
     for (const char* f : {"province_2025", "commune_2025", "province_old", "district_old",
                           "commune_old", "province_2025_code", "commune_2025_code",
                           "province_old_code"}) {
       if (p.contains(f)) add("place", Fold(p[f].get<std::string>()));
     }
     // As written, for facets: the 2025 commune and the pre-2025 district.
-    add("commune", p.value("commune_2025", json()));
-    add("district", p.value("district_old", json()));
+    add("commune", MemberOf(p, "commune_2025"));
+    add("district", MemberOf(p, "district_old"));
   }
   for (const char* f : {"relic_type", "artifact_type", "intangible_type", "documentary_type"}) {
-    add("type", d.value(f, json()));
+    add("type", MemberOf(d, f));
   }
-  add("licence", d.value("licence", json()));
+  add("licence", MemberOf(d, "licence"));
   // Centuries the dating overlaps, e.g. "1901..2000" (at most 30, for coarse datings).
   if (d.contains("dating") && (d["dating"].contains("from_year") || d["dating"].contains("to_year"))) {
     const json& dating = d["dating"];
@@ -131,7 +132,7 @@ std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
       add("period", std::to_string(c * 100 + 1) + ".." + std::to_string(c * 100 + 100));
     }
   }
-  for (const json& l : d.value("legacy_ids", json::array())) {
+  for (const json& l : ListOf(d, "legacy_ids")) {
     add("legacy", LegacyKey(l.value("value", "")));
   }
   std::vector<FilterTerm> out;

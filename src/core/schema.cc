@@ -4,9 +4,13 @@
 #include <charconv>
 #include <functional>
 #include <cmath>
+#include <deque>
+#include <optional>
+#include <tuple>
 #include <regex>
 #include <stdexcept>
 
+#include "core/json_member.h"
 #include "core/pid.h"
 #include "core/text.h"
 
@@ -146,103 +150,282 @@ bool ValidUrl(std::string_view s) {
 
 }  // namespace
 
-// Walks one input document against the field definitions, collecting every problem.
+// record.json compiled: each field definition once, as a struct, with its "use" resolved, its
+// vocabulary, pattern and bounds looked up, and its messages' numbers printed.
+struct Schema::Compiled {
+  enum class Type { kObject, kList, kString, kText, kUrl, kDate, kTerm, kLanguage, kRef, kInteger, kNumber, kBoolean };
+  struct Spec;
+  struct Field {
+    std::string key;
+    const Spec* spec = nullptr;
+    bool required = false;  // on the field or on the type it uses
+  };
+  using Fields = std::vector<Field>;  // sorted by key, as the JSON object was
+  struct Spec {
+    Type type = Type::kString;
+    const Fields* fields = nullptr;  // kObject
+    const Spec* of = nullptr;        // kList
+    std::optional<double> min, max;
+    std::string min_text, max_text;  // as record.json writes them, for the messages
+    size_t max_length = 1000;
+    const std::regex* pattern = nullptr;
+    std::string pattern_text;
+    const Vocabulary* vocabulary = nullptr;  // kTerm, kLanguage
+    RecordClass ref_class = RecordClass::kItem;
+    bool required = false;
+    std::optional<json> default_value;
+  };
+  struct Class {
+    const Fields* fields = nullptr;
+    std::map<std::string, const Fields*, std::less<>> kinds;
+    Spec kind;  // the "kind" value: a term of the class's kind vocabulary
+  };
+
+  std::deque<Spec> specs;  // stable addresses
+  std::deque<Fields> field_lists;
+  std::map<const json*, const Spec*> by_node;
+  const Fields* common = nullptr;
+  std::map<RecordClass, Class> classes;
+
+  static const Field* Find(const Fields& fields, std::string_view key) {
+    auto it = std::lower_bound(fields.begin(), fields.end(), key,
+                               [](const Field& f, std::string_view k) { return f.key < k; });
+    return it != fields.end() && it->key == key ? &*it : nullptr;
+  }
+};
+
+namespace {
+
+using Compiled = Schema::Compiled;
+
+// Builds Schema::Compiled from record.json; the first problem is kept in `error`.
+class SchemaCompiler {
+ public:
+  SchemaCompiler(const json& record, const std::map<std::string, std::regex, std::less<>>& patterns,
+                 const std::map<std::string, Vocabulary, std::less<>>& vocabularies, Compiled& out)
+      : record_(record), patterns_(patterns), vocabularies_(vocabularies), out_(out) {}
+
+  std::string error;
+
+  const Compiled::Fields* FieldsOf(const json& node, const std::string& where) {
+    Compiled::Fields& fields = out_.field_lists.emplace_back();
+    if (!node.is_object()) return &fields;
+    for (const auto& [key, raw] : node.items()) {
+      const json* resolved = Resolve(raw, where + "/" + key);
+      if (resolved == nullptr) continue;
+      const Compiled::Spec* spec = SpecOf(*resolved, where + "/" + key);
+      if (spec == nullptr) continue;
+      fields.push_back({key, spec, spec->required || (raw.is_object() && raw.value("required", false))});
+    }
+    return &fields;
+  }
+
+  const Compiled::Spec* SpecOf(const json& node, const std::string& where) {
+    if (auto it = out_.by_node.find(&node); it != out_.by_node.end()) return it->second;
+    Compiled::Spec& spec = out_.specs.emplace_back();
+    out_.by_node[&node] = &spec;  // before the children: a type may contain itself
+    if (!node.is_object()) return Bad(where + " is not an object");
+    const std::string type = node.value("type", "");
+    static const std::map<std::string_view, Compiled::Type> kTypes = {
+        {"object", Compiled::Type::kObject}, {"list", Compiled::Type::kList},
+        {"string", Compiled::Type::kString}, {"text", Compiled::Type::kText},
+        {"url", Compiled::Type::kUrl},       {"date", Compiled::Type::kDate},
+        {"term", Compiled::Type::kTerm},     {"language", Compiled::Type::kLanguage},
+        {"ref", Compiled::Type::kRef},       {"integer", Compiled::Type::kInteger},
+        {"number", Compiled::Type::kNumber}, {"boolean", Compiled::Type::kBoolean}};
+    auto t = kTypes.find(type);
+    if (t == kTypes.end()) return Bad(where + " has the unknown type '" + type + "'");
+    spec.type = t->second;
+    spec.required = node.value("required", false);
+    if (auto d = node.find("default"); d != node.end()) spec.default_value = *d;
+    for (auto [name, bound, text] : {std::tuple{"min", &spec.min, &spec.min_text},
+                                     std::tuple{"max", &spec.max, &spec.max_text}}) {
+      auto it = node.find(name);
+      if (it == node.end()) continue;
+      if (!it->is_number()) return Bad(where + "/" + name + " is not a number");
+      *bound = it->get<double>();
+      *text = it->dump();
+    }
+    spec.max_length = spec.type == Compiled::Type::kText ? 100000 : 1000;
+    if (auto it = node.find("max_length"); it != node.end()) {
+      if (!it->is_number_unsigned()) return Bad(where + "/max_length is not a count");
+      spec.max_length = it->get<size_t>();
+    }
+    if (auto it = node.find("pattern"); it != node.end() && it->is_string()) {
+      spec.pattern_text = it->get<std::string>();
+      spec.pattern = &patterns_.at(spec.pattern_text);
+    }
+    switch (spec.type) {
+      case Compiled::Type::kObject:
+        spec.fields = FieldsOf(MemberOf(node, "fields"), where);
+        break;
+      case Compiled::Type::kList: {
+        const json* of = node.contains("of") ? Resolve(node["of"], where + "/of") : nullptr;
+        if (of == nullptr) return Bad(where + " is a list of nothing");
+        spec.of = SpecOf(*of, where + "/of");
+        break;
+      }
+      case Compiled::Type::kTerm:
+      case Compiled::Type::kLanguage: {
+        std::string id = spec.type == Compiled::Type::kLanguage ? "languages" : node.value("vocabulary", "");
+        auto v = vocabularies_.find(id);
+        if (v == vocabularies_.end()) return Bad(where + " names the missing vocabulary '" + id + "'");
+        spec.vocabulary = &v->second;
+        break;
+      }
+      case Compiled::Type::kRef: {
+        std::optional<RecordClass> cls = ParseRecordClass(node.value("class", ""));
+        if (!cls) return Bad(where + " refers to no record class");
+        spec.ref_class = *cls;
+        break;
+      }
+      default:
+        break;
+    }
+    return &spec;
+  }
+
+ private:
+  const json& record_;
+  const std::map<std::string, std::regex, std::less<>>& patterns_;
+  const std::map<std::string, Vocabulary, std::less<>>& vocabularies_;
+  Compiled& out_;
+
+  const json* Resolve(const json& raw, const std::string& where) {
+    if (!raw.is_object() || !raw.contains("use")) return &raw;
+    const json& use = raw["use"];
+    if (!use.is_string() || !record_.contains("types") || !record_["types"].contains(use.get<std::string>())) {
+      Bad(where + " uses a type record.json does not define");
+      return nullptr;
+    }
+    return &record_["types"][use.get<std::string>()];
+  }
+
+  const Compiled::Spec* Bad(std::string what) {
+    if (error.empty()) error = std::move(what);
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+// Walks one input document against the compiled field definitions, collecting every problem.
+// The path of the value being read is kept in one string that grows and shrinks, so that a
+// valid document costs no path strings.
 class Schema::Validator {
  public:
-  Validator(const Schema& schema, InputLeniency leniency) : schema_(schema), leniency_(leniency) {}
+  explicit Validator(InputLeniency leniency) : leniency_(leniency) {}
 
   std::vector<FieldError> errors;
   std::vector<RecordRef> refs;
+  std::string path;
 
-  // Validates an object against a map of field definitions; returns the normalised object.
-  json Object(const json& input, const std::vector<const json*>& field_maps, const std::string& path) {
+  // Validates an object against lists of field definitions; returns the normalised object.
+  // `skip` names a key read elsewhere (the record's kind), as if the input did not have it.
+  json Object(const json& input, std::initializer_list<const Compiled::Fields*> field_lists,
+              std::string_view skip = {}) {
     json out = json::object();
     if (!input.is_object()) {
-      Add(path, "type", "must be an object", "phải là một đối tượng (object)");
+      Add("type", "must be an object", "phải là một đối tượng (object)");
       return out;
     }
     for (const auto& [key, value] : input.items()) {
-      const json* spec = FindField(field_maps, key);
-      if (spec == nullptr) {
-        Add(path + "/" + key, "unknown_field", "unknown field '" + key + "'",
-            "trường không tồn tại '" + key + "'");
+      if (!skip.empty() && key == skip) continue;
+      const Compiled::Field* field = nullptr;
+      for (const Compiled::Fields* fields : field_lists) {
+        if ((field = Compiled::Find(*fields, key))) break;
+      }
+      Segment at(path, key);
+      if (field == nullptr) {
+        Add("unknown_field", "unknown field '" + key + "'", "trường không tồn tại '" + key + "'");
         continue;
       }
-      json v = Value(value, Resolve(*spec), path + "/" + key);
+      json v = Value(value, *field->spec);
       if (!IsEmpty(v)) out[key] = std::move(v);
     }
-    for (const json* fields : field_maps) {
-      for (const auto& [key, raw_spec] : fields->items()) {
-        const json& spec = Resolve(raw_spec);
+    for (const Compiled::Fields* fields : field_lists) {
+      for (const Compiled::Field& field : *fields) {
+        if (out.contains(field.key)) continue;
         // A field that was sent but was invalid already has its error; "required" would be noise.
-        if (out.contains(key) || (input.contains(key) && !input[key].is_null() && !IsEmpty(input[key]))) continue;
-        if (spec.contains("default")) {
-          out[key] = spec["default"];
-        } else if (spec.value("required", false) || raw_spec.value("required", false)) {
-          Add(path + "/" + key, "required", "is required", "là trường bắt buộc");
+        if (field.key != skip) {
+          auto sent = input.find(field.key);
+          if (sent != input.end() && !sent->is_null() && !IsEmpty(*sent)) continue;
+        }
+        if (field.spec->default_value) {
+          out[field.key] = *field.spec->default_value;
+        } else if (field.required) {
+          Segment at(path, field.key);
+          Add("required", "is required", "là trường bắt buộc");
         }
       }
     }
     return out;
   }
 
-  json Value(const json& input, const json& spec, const std::string& path) {
+  json Value(const json& input, const Compiled::Spec& spec) {
     if (input.is_null()) return json();
-    const std::string type = spec.value("type", "");
-    if (type == "object") {
-      std::vector<const json*> maps = {&spec["fields"]};
-      json out = Object(input, maps, path);
-      if (out.contains("from_year") && out.contains("to_year") &&
-          out["from_year"].get<int64_t>() > out["to_year"].get<int64_t>()) {
-        Add(path + "/to_year", "range", "must not be before from_year",
-            "không được nhỏ hơn from_year");
+    switch (spec.type) {
+      case Compiled::Type::kObject: {
+        json out = Object(input, {spec.fields});
+        auto from = out.find("from_year"), to = out.find("to_year");
+        if (from != out.end() && to != out.end() && from->get<int64_t>() > to->get<int64_t>()) {
+          Segment at(path, "to_year");
+          Add("range", "must not be before from_year", "không được nhỏ hơn from_year");
+        }
+        return out;
       }
-      return out;
-    }
-    if (type == "list") {
-      json in = input;
-      if (!in.is_array()) {
-        if (leniency_ == InputLeniency::kFromText && !in.is_object()) {
-          in = json::array({in});
+      case Compiled::Type::kList: {
+        json out = json::array();
+        auto one = [&](const json& element, size_t i) {
+          char digits[24];
+          auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+          Segment at(path, std::string_view(digits, static_cast<size_t>(end - digits)));
+          json v = Value(element, *spec.of);
+          if (!IsEmpty(v)) out.push_back(std::move(v));
+        };
+        if (input.is_array()) {
+          for (size_t i = 0; i < input.size(); ++i) one(input[i], i);
+        } else if (leniency_ == InputLeniency::kFromText && !input.is_object()) {
+          one(input, 0);
         } else {
-          Add(path, "type", "must be a list", "phải là một danh sách");
+          Add("type", "must be a list", "phải là một danh sách");
           return json();
         }
+        CheckBounds(static_cast<double>(out.size()), spec, "items", "phần tử");
+        return out;
       }
-      json out = json::array();
-      const json& of = Resolve(spec["of"]);
-      for (size_t i = 0; i < in.size(); ++i) {
-        json v = Value(in[i], of, path + "/" + std::to_string(i));
-        if (!IsEmpty(v)) out.push_back(std::move(v));
-      }
-      CheckBounds(static_cast<double>(out.size()), spec, path, "items", "phần tử");
-      return out;
+      case Compiled::Type::kInteger:
+      case Compiled::Type::kNumber:
+        return Number(input, spec);
+      case Compiled::Type::kBoolean:
+        return Boolean(input);
+      default:
+        break;
     }
-    if (type == "string" || type == "text" || type == "url" || type == "date" ||
-        type == "term" || type == "language" || type == "ref") {
-      std::string s;
-      if (input.is_string()) {
-        s = input.get<std::string>();
-      } else if (leniency_ == InputLeniency::kFromText && input.is_number()) {
-        s = input.dump();
-      } else {
-        Add(path, "type", "must be a string", "phải là chuỗi ký tự");
-        return json();
-      }
-      return Scalar(s, type, spec, path);
-    }
-    if (type == "integer" || type == "number") return Number(input, type, spec, path);
-    if (type == "boolean") return Boolean(input, path);
-    throw std::logic_error("schema: unknown type '" + type + "' at " + path);
+    if (input.is_string()) return Scalar(input.get_ref<const std::string&>(), spec);
+    if (leniency_ == InputLeniency::kFromText && input.is_number()) return Scalar(input.dump(), spec);
+    Add("type", "must be a string", "phải là chuỗi ký tự");
+    return json();
   }
 
  private:
-  const Schema& schema_;
   InputLeniency leniency_;
 
-  void Add(std::string path, std::string problem, std::string en, std::string vi) {
-    errors.push_back({path.empty() ? "/" : std::move(path), std::move(problem), std::move(en),
-                      std::move(vi)});
+  // Appends "/segment" to the path for its lifetime.
+  struct Segment {
+    Segment(std::string& path, std::string_view segment) : path_(path), size_(path.size()) {
+      path_ += '/';
+      path_ += segment;
+    }
+    ~Segment() { path_.resize(size_); }
+    Segment(const Segment&) = delete;
+    Segment& operator=(const Segment&) = delete;
+    std::string& path_;
+    size_t size_;
+  };
+
+  void Add(std::string problem, std::string en, std::string vi) {
+    errors.push_back({path.empty() ? "/" : path, std::move(problem), std::move(en), std::move(vi)});
   }
 
   static bool IsEmpty(const json& v) {
@@ -250,81 +433,70 @@ class Schema::Validator {
            (v.is_array() && v.empty()) || (v.is_object() && v.empty());
   }
 
-  static const json* FindField(const std::vector<const json*>& maps, const std::string& key) {
-    for (const json* m : maps) {
-      auto it = m->find(key);
-      if (it != m->end()) return &*it;
-    }
-    return nullptr;
-  }
-
-  const json& Resolve(const json& spec) const {
-    if (spec.contains("use")) return schema_.record_["types"][spec["use"].get<std::string>()];
-    return spec;
-  }
-
-  void CheckBounds(double n, const json& spec, const std::string& path, const std::string& unit_en,
+  void CheckBounds(double n, const Compiled::Spec& spec, const std::string& unit_en,
                    const std::string& unit_vi) {
-    if (spec.contains("min") && n < spec["min"].get<double>()) {
-      Add(path, "min", "must have at least " + spec["min"].dump() + " " + unit_en,
-          "phải có ít nhất " + spec["min"].dump() + " " + unit_vi);
+    if (spec.min && n < *spec.min) {
+      Add("min", "must have at least " + spec.min_text + " " + unit_en,
+          "phải có ít nhất " + spec.min_text + " " + unit_vi);
     }
-    if (spec.contains("max") && n > spec["max"].get<double>()) {
-      Add(path, "max", "must have at most " + spec["max"].dump() + " " + unit_en,
-          "chỉ được có tối đa " + spec["max"].dump() + " " + unit_vi);
+    if (spec.max && n > *spec.max) {
+      Add("max", "must have at most " + spec.max_text + " " + unit_en,
+          "chỉ được có tối đa " + spec.max_text + " " + unit_vi);
     }
   }
 
-  json Scalar(const std::string& raw, const std::string& type, const json& spec,
-              const std::string& path) {
-    Result<std::string> cleaned = type == "text" ? ToNfc(raw) : CleanLine(raw);
+  json Scalar(const std::string& raw, const Compiled::Spec& spec) {
+    const bool text = spec.type == Compiled::Type::kText;
+    Result<std::string> cleaned = text ? ToNfc(raw) : CleanLine(raw);
     if (!cleaned) {
-      Add(path, "encoding", "is not valid UTF-8 text", "không phải văn bản UTF-8 hợp lệ");
+      Add("encoding", "is not valid UTF-8 text", "không phải văn bản UTF-8 hợp lệ");
       return json();
     }
-    std::string s = type == "text" ? NormaliseText(*cleaned) : *cleaned;
+    std::string s = text ? NormaliseText(std::move(*cleaned)) : std::move(*cleaned);
     if (s.empty()) return json();
-    size_t max_length = spec.value("max_length", type == "text" ? size_t{100000} : size_t{1000});
-    if (s.size() > max_length * 4 || CodePoints(s) > max_length) {
-      Add(path, "max_length",
-          "is too long (at most " + std::to_string(max_length) + " characters)",
-          "quá dài (tối đa " + std::to_string(max_length) + " ký tự)");
+    if (s.size() > spec.max_length * 4 || CodePoints(s) > spec.max_length) {
+      Add("max_length", "is too long (at most " + std::to_string(spec.max_length) + " characters)",
+          "quá dài (tối đa " + std::to_string(spec.max_length) + " ký tự)");
       return json();
     }
-    if (spec.contains("pattern")) {
-      const std::regex& re = schema_.patterns_.at(spec["pattern"].get<std::string>());
-      if (!std::regex_match(s, re)) {
-        Add(path, "pattern", "'" + s + "' does not have the expected form " + spec["pattern"].get<std::string>(),
-            "'" + s + "' không đúng dạng " + spec["pattern"].get<std::string>());
-        return json();
+    if (spec.pattern != nullptr && !std::regex_match(s, *spec.pattern)) {
+      Add("pattern", "'" + s + "' does not have the expected form " + spec.pattern_text,
+          "'" + s + "' không đúng dạng " + spec.pattern_text);
+      return json();
+    }
+    switch (spec.type) {
+      case Compiled::Type::kDate:
+        if (!ValidDate(s)) {
+          Add("date", "'" + s + "' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+              "'" + s + "' không phải ngày hợp lệ (YYYY, YYYY-MM hoặc YYYY-MM-DD)");
+          return json();
+        }
+        break;
+      case Compiled::Type::kUrl:
+        if (!ValidUrl(s)) {
+          Add("url", "'" + s + "' is not an http(s) URL", "'" + s + "' không phải địa chỉ http(s)");
+          return json();
+        }
+        break;
+      case Compiled::Type::kTerm:
+      case Compiled::Type::kLanguage:
+        return TermValue(s, *spec.vocabulary);
+      case Compiled::Type::kRef: {
+        Result<std::string> pid = ParsePid(s);
+        if (!pid) {
+          Add("pid", pid.error().message_en, pid.error().message_vi);
+          return json();
+        }
+        refs.push_back({path, spec.ref_class, *pid});
+        return *pid;
       }
+      default:
+        break;
     }
-    if (type == "date" && !ValidDate(s)) {
-      Add(path, "date", "'" + s + "' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-          "'" + s + "' không phải ngày hợp lệ (YYYY, YYYY-MM hoặc YYYY-MM-DD)");
-      return json();
-    }
-    if (type == "url" && !ValidUrl(s)) {
-      Add(path, "url", "'" + s + "' is not an http(s) URL", "'" + s + "' không phải địa chỉ http(s)");
-      return json();
-    }
-    if (type == "term" || type == "language") {
-      std::string vocabulary_id = type == "language" ? "languages" : spec["vocabulary"].get<std::string>();
-      return TermValue(s, *schema_.FindVocabulary(vocabulary_id), path);
-    }
-    if (type == "ref") {
-      Result<std::string> pid = ParsePid(s);
-      if (!pid) {
-        Add(path, "pid", pid.error().message_en, pid.error().message_vi);
-        return json();
-      }
-      refs.push_back({path, *ParseRecordClass(spec["class"].get<std::string>()), *pid});
-      return *pid;
-    }
-    return s;
+    return json(std::move(s));
   }
 
-  json TermValue(const std::string& s, const Vocabulary& vocabulary, const std::string& path) {
+  json TermValue(const std::string& s, const Vocabulary& vocabulary) {
     const Term* term = vocabulary.FindId(s);
     if (term == nullptr && vocabulary.id == "languages") {
       for (const Term& t : vocabulary.terms) {
@@ -338,7 +510,7 @@ class Schema::Validator {
       expected += (i ? ", " : "") + vocabulary.terms[i].id;
     }
     if (vocabulary.terms.size() > 12) expected += ", …";
-    Add(path, "unknown_term",
+    Add("unknown_term",
         "'" + s + "' is not a value of the vocabulary '" + vocabulary.id + "' (expected one of: " +
             expected + ")",
         "'" + s + "' không có trong danh mục '" + vocabulary.label_vi + "' (các giá trị hợp lệ: " +
@@ -346,10 +518,11 @@ class Schema::Validator {
     return json();
   }
 
-  json Number(const json& input, const std::string& type, const json& spec, const std::string& path) {
+  json Number(const json& input, const Compiled::Spec& spec) {
+    const bool integer = spec.type == Compiled::Type::kInteger;
     json value = input;
     if (input.is_string() && leniency_ == InputLeniency::kFromText) {
-      std::string s(Trim(input.get<std::string>()));
+      std::string s(Trim(input.get_ref<const std::string&>()));
       if (s.empty()) return json();
       for (char& c : s) {
         if (c == ',') c = '.';  // Vietnamese decimal comma
@@ -359,56 +532,62 @@ class Schema::Validator {
       if (ec == std::errc() && end == s.data() + s.size()) value = d;
     }
     if (!value.is_number()) {
-      Add(path, "type", type == "integer" ? "must be an integer" : "must be a number",
-          type == "integer" ? "phải là số nguyên" : "phải là số");
+      Add("type", integer ? "must be an integer" : "must be a number",
+          integer ? "phải là số nguyên" : "phải là số");
       return json();
     }
     double d = value.get<double>();
     if (!std::isfinite(d)) {
-      Add(path, "type", "must be a finite number", "phải là số hữu hạn");
+      Add("type", "must be a finite number", "phải là số hữu hạn");
       return json();
     }
-    if (type == "integer") {
+    if (integer) {
       if (std::floor(d) != d || std::fabs(d) > 9e15) {
-        Add(path, "type", "must be an integer", "phải là số nguyên");
+        Add("type", "must be an integer", "phải là số nguyên");
         return json();
       }
       value = static_cast<int64_t>(d);
     }
     size_t before = errors.size();
-    if (spec.contains("min") && d < spec["min"].get<double>()) {
-      Add(path, "min", "must be at least " + spec["min"].dump(), "phải lớn hơn hoặc bằng " + spec["min"].dump());
+    if (spec.min && d < *spec.min) {
+      Add("min", "must be at least " + spec.min_text, "phải lớn hơn hoặc bằng " + spec.min_text);
     }
-    if (spec.contains("max") && d > spec["max"].get<double>()) {
-      Add(path, "max", "must be at most " + spec["max"].dump(), "phải nhỏ hơn hoặc bằng " + spec["max"].dump());
+    if (spec.max && d > *spec.max) {
+      Add("max", "must be at most " + spec.max_text, "phải nhỏ hơn hoặc bằng " + spec.max_text);
     }
     return errors.size() == before ? value : json();
   }
 
-  json Boolean(const json& input, const std::string& path) {
+  json Boolean(const json& input) {
     if (input.is_boolean()) return input;
     if (input.is_string() && leniency_ == InputLeniency::kFromText) {
-      std::string f = Fold(input.get<std::string>());
+      std::string f = Fold(input.get_ref<const std::string&>());
       if (f.empty()) return json();
       if (f == "true" || f == "1" || f == "x" || f == "co" || f == "yes") return true;
       if (f == "false" || f == "0" || f == "khong" || f == "no") return false;
     }
-    Add(path, "type", "must be true or false", "phải là true hoặc false");
+    Add("type", "must be true or false", "phải là true hoặc false");
     return json();
   }
 
-  static std::string NormaliseText(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '\r') {
-        if (i + 1 < s.size() && s[i + 1] == '\n') continue;
-        out += '\n';
-      } else {
-        out += s[i];
+  // CR LF and lone CR become LF; surrounding whitespace goes. Most text has neither.
+  static std::string NormaliseText(std::string s) {
+    if (s.find('\r') != std::string::npos) {
+      std::string out;
+      out.reserve(s.size());
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\r') {
+          if (i + 1 < s.size() && s[i + 1] == '\n') continue;
+          out += '\n';
+        } else {
+          out += s[i];
+        }
       }
+      s = std::move(out);
     }
-    return std::string(Trim(out));
+    std::string_view trimmed = Trim(s);
+    if (trimmed.size() == s.size()) return s;
+    return std::string(trimmed);
   }
 
   static size_t CodePoints(const std::string& s) {
@@ -474,6 +653,33 @@ Result<std::shared_ptr<const Schema>> Schema::Load(const std::vector<EmbeddedFil
     return Fail(ErrorCode::kCorrupt, "schema refers to missing vocabulary or file: " + missing[0],
                 "lược đồ tham chiếu danh mục hoặc tệp không tồn tại: " + missing[0]);
   }
+  auto compiled = std::make_shared<Compiled>();
+  SchemaCompiler compiler(schema->record_, schema->patterns_, schema->vocabularies_, *compiled);
+  const json& record = schema->record_;
+  compiled->common = compiler.FieldsOf(MemberOf(record, "common"), "common");
+  if (record.contains("classes") && record["classes"].is_object()) {
+    for (const auto& [name, spec] : record["classes"].items()) {
+      std::optional<RecordClass> cls = ParseRecordClass(name);
+      if (!cls || !spec.is_object()) continue;
+      Compiled::Class& c = compiled->classes[*cls];
+      const std::string where = "classes/" + name;
+      c.fields = compiler.FieldsOf(MemberOf(spec, "fields"), where);
+      if (spec.contains("kinds") && spec["kinds"].is_object()) {
+        for (const auto& [kind, fields] : spec["kinds"].items()) {
+          c.kinds.emplace(kind, compiler.FieldsOf(fields, where + "/kinds/" + kind));
+        }
+      }
+      c.kind.type = Compiled::Type::kTerm;
+      c.kind.vocabulary = schema->FindVocabulary(spec.value("kind_vocabulary", ""));
+      if (c.kind.vocabulary == nullptr && compiler.error.empty()) {
+        compiler.error = where + " names no kind_vocabulary";
+      }
+    }
+  }
+  if (!compiler.error.empty()) {
+    return Fail(ErrorCode::kCorrupt, "record.json: " + compiler.error, "record.json: " + compiler.error);
+  }
+  schema->compiled_ = std::move(compiled);
   return std::shared_ptr<const Schema>(std::move(schema));
 }
 
@@ -497,13 +703,18 @@ const Vocabulary& Schema::KindVocabulary(RecordClass cls) const {
 }
 
 Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeniency leniency) const {
-  Validator v(*this, leniency);
+  Validator v(leniency);
   if (!input.is_object()) {
     return Fail(ErrorCode::kInvalid, "the record must be a JSON object",
                 "bản ghi phải là một đối tượng JSON");
   }
-  const json& class_spec = record_["classes"][std::string(RecordClassName(cls))];
-  const Vocabulary& kinds = KindVocabulary(cls);
+  auto class_it = compiled_->classes.find(cls);
+  if (class_it == compiled_->classes.end()) {
+    return Fail(ErrorCode::kInvalid,
+                "this schema has no records of class " + std::string(RecordClassName(cls)),
+                "lược đồ này không có bản ghi loại " + std::string(RecordClassName(cls)));
+  }
+  const Compiled::Class& class_spec = class_it->second;
   std::string kind;
   auto kind_it = input.find("kind");
   if (kind_it == input.end() || kind_it->is_null()) {
@@ -511,15 +722,17 @@ Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeni
   } else if (!kind_it->is_string()) {
     v.errors.push_back({"/kind", "type", "must be a string", "phải là chuỗi ký tự"});
   } else {
-    json k = v.Value(*kind_it, json{{"type", "term"}, {"vocabulary", kinds.id}}, "/kind");
+    v.path = "/kind";
+    json k = v.Value(*kind_it, class_spec.kind);
+    v.path.clear();
     if (k.is_string()) kind = k.get<std::string>();
   }
-  json rest = input;
-  rest.erase("kind");
-  static const json kNoFields = json::object();
-  const json& kind_fields =
-      !kind.empty() && class_spec["kinds"].contains(kind) ? class_spec["kinds"][kind] : kNoFields;
-  json out = v.Object(rest, {&record_["common"], &class_spec["fields"], &kind_fields}, "");
+  static const Compiled::Fields kNoFields;
+  auto kind_fields = kind.empty() ? class_spec.kinds.end() : class_spec.kinds.find(kind);
+  json out = v.Object(input,
+                      {compiled_->common, class_spec.fields,
+                       kind_fields == class_spec.kinds.end() ? &kNoFields : kind_fields->second},
+                      "kind");
   // A recognition level is only valid for the kinds its term applies to (a relic is not a
   // national treasure; an intangible element is not ranked "quốc gia đặc biệt").
   const std::string applies_key = cls == RecordClass::kItem ? kind : std::string(RecordClassName(cls));

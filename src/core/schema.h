@@ -1,8 +1,9 @@
 // The record schema and controlled vocabularies, loaded from the data files in schema/.
 //
 // Validation is driven entirely by schema/record.json (fields per record class and kind) and
-// schema/vocabularies/*.json: adding a field or a term needs no code change. A Schema is
-// immutable after loading and safe to share between threads.
+// schema/vocabularies/*.json: adding a field or a term needs no code change. Load compiles the
+// field definitions into structs once, so that validating a record walks pointers instead of
+// looking up JSON keys. A Schema is immutable after loading and safe to share between threads.
 #pragma once
 
 #include <map>
@@ -71,6 +72,10 @@ struct Validated {
 
 class Schema {
  public:
+  Schema() = default;
+  Schema(const Schema&) = delete;  // the compiled fields point into this object's maps
+  Schema& operator=(const Schema&) = delete;
+
   // Loads from the given files (as embedded from schema/). Fails with kCorrupt when a file is
   // malformed or refers to a vocabulary that does not exist.
   static Result<std::shared_ptr<const Schema>> Load(const std::vector<EmbeddedFile>& files);
@@ -93,6 +98,11 @@ class Schema {
 
  private:
   class Validator;
+ public:
+  struct Compiled;  // record.json's field definitions as structs (schema.cc)
+
+ private:
+  std::shared_ptr<const Compiled> compiled_;
   nlohmann::json record_;
   nlohmann::json crosswalk_;
   std::map<std::string, std::regex, std::less<>> patterns_;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <tuple>
 
+#include "core/json_member.h"
 #include "search/vietnamese.h"
 
 namespace disan::search {
@@ -21,11 +22,11 @@ void Add(std::string& column, const std::string& text) {
   column += text;
 }
 
-void AddTermLabels(const Schema& schema, const std::string& vocabulary, const json& value,
+void AddTermLabels(const Schema& schema, std::string_view vocabulary, const json& value,
                    std::string& column) {
   const Vocabulary* v = schema.FindVocabulary(vocabulary);
   if (v == nullptr || !value.is_string()) return;
-  if (const Term* t = v->FindId(value.get<std::string>())) {
+  if (const Term* t = v->FindId(value.get_ref<const std::string&>())) {
     Add(column, t->label_vi);
     Add(column, t->label_en);
   }
@@ -39,7 +40,7 @@ std::string Str(const json& j, const char* key) {
 }  // namespace
 
 std::string PreferredName(const json& d) {
-  const json names = d.value("names", json::array());
+  const json& names = ListOf(d, "names");
   for (const json& n : names) {
     if (n.value("preferred", false)) return Str(n, "value");
   }
@@ -69,23 +70,23 @@ std::string CollationKey(std::string_view text) {
 
 SearchDocument BuildSearchDocument(const Schema& schema, std::string_view pid, const json& d) {
   std::string raw[4];
-  for (const json& n : d.value("names", json::array())) Add(raw[0], Str(n, "value"));
+  for (const json& n : ListOf(d, "names")) Add(raw[0], Str(n, "value"));
   Add(raw[1], std::string(pid));
-  for (const json& l : d.value("legacy_ids", json::array())) Add(raw[1], Str(l, "value"));
-  for (const json& t : d.value("description", json::array())) Add(raw[2], Str(t, "value"));
+  for (const json& l : ListOf(d, "legacy_ids")) Add(raw[1], Str(l, "value"));
+  for (const json& t : ListOf(d, "description")) Add(raw[2], Str(t, "value"));
 
   std::string& other = raw[3];
-  AddTermLabels(schema, "kinds", d.value("kind", json()), other);
-  for (const char* f : {"relic_type", "artifact_type", "intangible_type", "documentary_type"}) {
-    static const std::map<std::string, std::string> kVocabulary = {
-        {"relic_type", "relic_types"}, {"artifact_type", "artifact_types"},
-        {"intangible_type", "intangible_types"}, {"documentary_type", "documentary_types"}};
-    AddTermLabels(schema, kVocabulary.at(f), d.value(f, json()), other);
+  AddTermLabels(schema, "kinds", MemberOf(d, "kind"), other);
+  static constexpr std::pair<const char*, const char*> kTypeVocabularies[] = {
+      {"relic_type", "relic_types"}, {"artifact_type", "artifact_types"},
+      {"intangible_type", "intangible_types"}, {"documentary_type", "documentary_types"}};
+  for (const auto& [field, vocabulary] : kTypeVocabularies) {
+    AddTermLabels(schema, vocabulary, MemberOf(d, field), other);
   }
-  for (const json& e : d.value("ethnic_groups", json::array())) AddTermLabels(schema, "ethnic_groups", e, other);
+  for (const json& e : ListOf(d, "ethnic_groups")) AddTermLabels(schema, "ethnic_groups", e, other);
   std::string recognition_date;
-  for (const json& r : d.value("recognitions", json::array())) {
-    AddTermLabels(schema, "recognition_levels", r.value("level", json()), other);
+  for (const json& r : ListOf(d, "recognitions")) {
+    AddTermLabels(schema, "recognition_levels", MemberOf(r, "level"), other);
     Add(other, Str(r, "decision"));
     std::string date = Str(r, "date");
     if (date.empty() && r.contains("year")) date = std::to_string(r["year"].get<int64_t>());
@@ -93,7 +94,7 @@ SearchDocument BuildSearchDocument(const Schema& schema, std::string_view pid, c
   }
   const bool generalised = Str(d, "location_precision") == "generalised";
   std::optional<double> lat, lon;
-  for (const json& p : d.value("places", json::array())) {
+  for (const json& p : ListOf(d, "places")) {
     for (const char* f : {"commune_2025", "commune_old", "district_old", "province_2025", "province_old"}) {
       Add(other, Str(p, f));
     }
@@ -108,11 +109,11 @@ SearchDocument BuildSearchDocument(const Schema& schema, std::string_view pid, c
     lon = std::round(*lon * 10) / 10;
   }
   if (d.contains("dating")) Add(other, Str(d["dating"], "text"));
-  for (const json& c : d.value("communities", json::array())) {
+  for (const json& c : ListOf(d, "communities")) {
     if (c.is_string()) Add(other, c.get<std::string>());
   }
-  for (const json& p : d.value("practitioners", json::array())) Add(other, Str(p, "name"));
-  for (const json& m : d.value("materials", json::array())) {
+  for (const json& p : ListOf(d, "practitioners")) Add(other, Str(p, "name"));
+  for (const json& m : ListOf(d, "materials")) {
     if (m.is_string()) Add(other, m.get<std::string>());
   }
 

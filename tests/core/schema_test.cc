@@ -195,6 +195,42 @@ TEST(Schema, BrokenSchemaFilesAreReportedAsCorrupt) {
   EXPECT_EQ(s.error().code, ErrorCode::kCorrupt);
   files = {{"record.json", R"({"common": {"x": {"type": "term", "vocabulary": "nope"}}, "classes": {}})"}};
   EXPECT_FALSE(Schema::Load(files));
+  // Field definitions are compiled at load: a definition validation could not follow is
+  // refused there, naming where it is, instead of failing on the first record that has it.
+  std::vector<EmbeddedFile> builtin = SchemaFiles();
+  for (const auto& [record, names] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"common": {"x": {"type": "colour"}}, "classes": {}})", "common/x has the unknown type 'colour'"},
+           {R"({"common": {"x": {"use": "nothing"}}, "classes": {}})", "common/x uses a type record.json does not define"},
+           {R"({"common": {"x": {"type": "list"}}, "classes": {}})", "common/x is a list of nothing"},
+           {R"({"common": {"x": {"type": "ref", "class": "person"}}, "classes": {}})", "common/x refers to no record class"},
+           {R"({"common": {"x": {"type": "integer", "min": "one"}}, "classes": {}})", "common/x/min is not a number"},
+       }) {
+    files = builtin;
+    for (EmbeddedFile& f : files) {
+      if (f.path == "record.json") f.content = record;
+    }
+    auto broken = Schema::Load(files);
+    ASSERT_FALSE(broken) << record;
+    EXPECT_EQ(broken.error().code, ErrorCode::kCorrupt);
+    EXPECT_NE(broken.error().message_en.find(names), std::string::npos) << broken.error().message_en;
+  }
+}
+
+TEST(Schema, ATypeUsedByManyFieldsAndNestedListsValidateAlike) {
+  // The compiled definitions are shared between the fields that use one type: each use must
+  // still report its own path.
+  json doc = {{"kind", "relic"},
+              {"names", {{{"lang", "vi"}, {"value", "Đình"}}, {{"lang", "xx"}, {"value", ""}}}},
+              {"description", {{{"lang", "vi"}}}}};
+  auto v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(v);
+  ASSERT_NE(FindError(v.error(), "/names/1/lang"), nullptr) << v.error().Describe();
+  EXPECT_EQ(FindError(v.error(), "/names/1/lang")->problem, "unknown_term");
+  ASSERT_NE(FindError(v.error(), "/names/1/value"), nullptr) << v.error().Describe();
+  EXPECT_EQ(FindError(v.error(), "/names/1/value")->problem, "required");
+  ASSERT_NE(FindError(v.error(), "/description/0/value"), nullptr) << v.error().Describe();
+  EXPECT_EQ(FindError(v.error(), "/description/0/value")->problem, "required");
+  EXPECT_EQ(FindError(v.error(), "/kind"), nullptr);
 }
 
 }  // namespace
