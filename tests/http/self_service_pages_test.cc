@@ -306,6 +306,41 @@ TEST_F(SelfServicePages, CuratorsListAndAnswerRequestsOnce) {
   EXPECT_EQ(Page("/quan-tri", asker).body.find("/quan-tri/de-nghi-su-dung"), std::string::npos);
 }
 
+TEST_F(SelfServicePages, TheCuratorsListPagesNewestFirst) {
+  const std::string pid = PublishedItem("rs_inc");
+  // More requests than a page holds, written straight into the store (the form is throttled).
+  ASSERT_TRUE(server_.store->Write([&](StoreWriter& w) -> Status {
+    for (int i = 1; i <= 55; ++i) {
+      UsageRequest r;
+      r.record_pid = pid;
+      r.name = "Người đề nghị " + std::to_string(i);
+      r.email = "n" + std::to_string(i) + "@example.vn";
+      r.purpose = "in lịch";
+      TRY(w.PutUsageRequest(r));
+    }
+    return Ok();
+  }));
+  CreateAccount("curator", "curator");
+  const std::string curator = SignIn("curator");
+  HttpReply first = Page("/quan-tri/de-nghi-su-dung?state=open", curator);
+  ASSERT_EQ(first.status, 200) << first;
+  EXPECT_NE(first.body.find("Người đề nghị 55 ·"), std::string::npos);
+  EXPECT_NE(first.body.find("Người đề nghị 6 ·"), std::string::npos);
+  EXPECT_EQ(first.body.find("Người đề nghị 5 ·"), std::string::npos) << "50 a page";
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      first.body, m,
+      std::regex(
+          R"re(href="/quan-tri/de-nghi-su-dung\?state=open&amp;before(?:=|&#x3D;)(\d+)")re")))
+      << first.body;
+  HttpReply second = Page("/quan-tri/de-nghi-su-dung?state=open&before=" + m[1].str(), curator);
+  ASSERT_EQ(second.status, 200) << second;
+  EXPECT_NE(second.body.find("Người đề nghị 5 ·"), std::string::npos);
+  EXPECT_NE(second.body.find("Người đề nghị 1 ·"), std::string::npos);
+  EXPECT_EQ(second.body.find("Người đề nghị 6 ·"), std::string::npos);
+  EXPECT_EQ(Page("/quan-tri/de-nghi-su-dung?before=x", curator).status, 422);
+}
+
 TEST_F(SelfServicePages, RegistrationSignsTheContributorIn) {
   Opened login = Open("/dang-nhap");
   EXPECT_NE(login.page.body.find("href=\"/dang-ky\""), std::string::npos);
