@@ -101,7 +101,9 @@ std::string When(const std::string& rfc3339) {
   return out;
 }
 
-json UsageRow(Context& ctx, const UsageRequest& r, Lang lang, bool may_answer) {
+// `filters`: the list's query, kept by the answer form so that the answer shows the same list.
+json UsageRow(Context& ctx, const UsageRequest& r, Lang lang, bool may_answer,
+              const std::string& filters) {
   std::string name = r.record_pid, href;
   if (Result<StoredRecord> rec = ctx.catalogue.store().Get(r.record_pid); rec && !rec->deleted) {
     std::string shown = portal::DisplayName(rec->document, lang);
@@ -110,7 +112,7 @@ json UsageRow(Context& ctx, const UsageRequest& r, Lang lang, bool may_answer) {
   }
   const bool open = r.state == "open";
   return {{"id", std::to_string(r.id)},
-          {"action", std::string(kStaffUsagePath) + "/" + std::to_string(r.id)},
+          {"action", std::string(kStaffUsagePath) + "/" + std::to_string(r.id) + filters},
           {"item_name", name},
           {"item_href", href},
           {"pid", r.record_pid},
@@ -156,7 +158,8 @@ Response UsagePage(int status, const Request& req, Context& ctx, json message,
     status = StatusFor(list.error().code);
     model["message"] = ErrorMessage(lang, list.error());
   } else {
-    for (const UsageRequest& r : *list) rows.push_back(UsageRow(ctx, r, lang, may_answer));
+    const std::string filters = UsageQuery(f, f.before);
+    for (const UsageRequest& r : *list) rows.push_back(UsageRow(ctx, r, lang, may_answer, filters));
     if (list->size() == q.limit)
       model["next"] = std::string(kStaffUsagePath) + UsageQuery(f, list->back().id);
   }
@@ -175,13 +178,16 @@ Response GetUsage(const Request& req, Context& ctx) {
 
 Response PostUsageAnswer(const Request& req, Context& ctx) {
   const Lang lang = PortalPageRequest(req, ctx.services).lang;
+  // The list the answer was given on (its filters travel in the form's action); a bad one is
+  // dropped rather than refusing the answer.
+  const UsageFilter shown = UsageFilterOf(req).value_or(UsageFilter{});
   Result<int64_t> id = PositiveId("id", req.params.at("id"));
-  if (!id) return UsagePage(404, req, ctx, ErrorMessage(lang, id.error()), {});
+  if (!id) return UsagePage(404, req, ctx, ErrorMessage(lang, id.error()), shown);
   Result<Form> form = FormOf(req, kMaxAccountForm);
   if (!form)
-    return UsagePage(FormStatus(form.error()), req, ctx, ErrorMessage(lang, form.error()), {});
+    return UsagePage(FormStatus(form.error()), req, ctx, ErrorMessage(lang, form.error()), shown);
   if (!PostAllowed(ctx, *form))
-    return UsagePage(400, req, ctx, ErrorMessage(lang, StaleForm()), {});
+    return UsagePage(400, req, ctx, ErrorMessage(lang, StaleForm()), shown);
   json body = {{"decision", FieldOf(*form, "decision")}};
   std::string answer = FieldOf(*form, "answer");
   // A grant needs no words (the page then answers a plain bilingual "granted"); a refusal
@@ -192,12 +198,13 @@ Response PostUsageAnswer(const Request& req, Context& ctx) {
   Result<workflow::UseAnswer> parsed = workflow::ParseUseAnswer(body);
   if (!parsed) {
     return UsagePage(StatusFor(parsed.error().code), req, ctx, ErrorMessage(lang, parsed.error()),
-                     {});
+                     shown);
   }
   workflow::Review review(ctx.catalogue, workflow::ReviewConfig::Builtin());
   Result<UsageRequest> done = review.AnswerUse(PersonOf(ctx), *id, *parsed);
   if (!done) {
-    return UsagePage(StatusFor(done.error().code), req, ctx, ErrorMessage(lang, done.error()), {});
+    return UsagePage(StatusFor(done.error().code), req, ctx, ErrorMessage(lang, done.error()),
+                     shown);
   }
   const std::string n = std::to_string(done->id);
   return UsagePage(200, req, ctx,
@@ -205,7 +212,7 @@ Response PostUsageAnswer(const Request& req, Context& ctx) {
                                              "Đã chấp thuận đề nghị số " + n + ".")
                                    : Message(lang, "ok", "Request #" + n + " is refused.",
                                              "Đã từ chối đề nghị số " + n + "."),
-                   {});
+                   shown);
 }
 
 // ---- My account ----

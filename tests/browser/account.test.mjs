@@ -144,7 +144,7 @@ test('someone not signed in asks to use an item commercially; a curator grants i
   await checkAxe(page, 'usage');
   await page.check(`#grant-${number}`);
   await page.fill(`#answer-${number}`, 'Đồng ý, xin ghi nguồn Bảo tàng tỉnh.');
-  await Promise.all([page.waitForLoadState('load'), page.click(`form[action="/quan-tri/de-nghi-su-dung/${number}"] button`)]);
+  await Promise.all([page.waitForLoadState('load'), page.click(`form[action="/quan-tri/de-nghi-su-dung/${number}?state=open"] button`)]);
   assert.match(await page.locator('[role=status]').innerText(), new RegExp('Đã chấp thuận đề nghị số ' + number));
   await checkAxe(page, 'usage-granted');
   assert.deepEqual(errors, []);

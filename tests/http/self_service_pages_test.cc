@@ -304,6 +304,21 @@ TEST_F(SelfServicePages, CuratorsListAndAnswerRequestsOnce) {
             std::string::npos);
   EXPECT_NE(dashboard.body.find("<strong>1</strong>"), std::string::npos);
   EXPECT_EQ(Page("/quan-tri", asker).body.find("/quan-tri/de-nghi-su-dung"), std::string::npos);
+
+  // An answer given on a filtered list shows the same list again.
+  HttpReply open_list = Page("/quan-tri/de-nghi-su-dung?state=open", curator);
+  EXPECT_NE(open_list.body.find("action=\"/quan-tri/de-nghi-su-dung/" + second + "?state"),
+            std::string::npos)
+      << open_list.body;
+  HttpReply refused =
+      Post("/quan-tri/de-nghi-su-dung/" + second + "?state=open",
+           Encode({{"csrf_token", token}, {"decision", "refuse"}, {"answer", "Mục đích chưa rõ"}}),
+           curator);
+  ASSERT_EQ(refused.status, 200) << refused;
+  EXPECT_NE(refused.body.find("Đã từ chối đề nghị số " + second), std::string::npos);
+  EXPECT_NE(refused.body.find("<option value=\"open\" selected>"), std::string::npos);
+  EXPECT_EQ(refused.body.find("id=\"usage-" + first + "\""), std::string::npos);
+  EXPECT_EQ(UsageRequests("?state=refused").size(), 1u);
 }
 
 TEST_F(SelfServicePages, TheCuratorsListPagesNewestFirst) {
