@@ -650,6 +650,63 @@ void AddStaffAuditPaths(json& paths) {
                      {"422", {{"description", "A bad filter, named on the page in both languages"}}}}}};
 }
 
+// The self-service pages (http/portal_use_routes.cc, http/staff_account_routes.cc): the
+// commercial-use request form, registration, the curators' list of requests and "my account".
+void AddSelfServicePaths(json& paths) {
+  const json html = {{"description", "An HTML page (Vietnamese by default; ?lang=en), Cache-Control: no-store"},
+                     {"content", {{"text/html", {{"schema", {{"type", "string"}}}}}}}};
+  const json form = {{"content", {{"application/x-www-form-urlencoded", {{"schema", {{"type", "object"}}}}}}}};
+  const json page_error = {{"description", "The page again with the problem in both languages, the typed values kept (an HTML page)"}};
+  const json session = json::array({{{"sessionCookie", json::array()}}, {{"bearerAuth", json::array()}}});
+  const json pid = Param("pid", "path", "The item's PID");
+  paths["/xin-phep-su-dung/{pid}"]["get"] = {
+      {"summary", "The commercial-use request form of a public item whose licence needs permission (409 page when it does not); sets the disan_form cookie when not signed in"},
+      {"parameters", {pid}},
+      {"responses", {{"200", html}, {"404", page_error}, {"409", page_error}}}};
+  paths["/xin-phep-su-dung/{pid}"]["post"] = {
+      {"summary", "Send a commercial-use request from the form: name, organisation, email, purpose, csrf_token (the session's, or the disan_form cookie's); the same call as POST /api/v1/items/{pid}/usage-requests; answers a confirmation page naming the request number"},
+      {"parameters", {pid}}, {"requestBody", form},
+      {"responses", {{"201", html}, {"400", page_error}, {"403", page_error}, {"404", page_error},
+                     {"409", page_error}, {"413", page_error}, {"415", page_error}, {"422", page_error},
+                     {"429", {{"description", "Too many requests: the page says when to try again (Retry-After)"}}}}}};
+  paths["/dang-ky"]["get"] = {{"summary", "Registration form of a contributor"}, {"responses", {{"200", html}}}};
+  paths["/dang-ky"]["post"] = {
+      {"summary", "Register as a contributor from the form: login, display_name, email, password, confirm_password, csrf_token; the same call as POST /api/v1/auth/register, then signs the person in"},
+      {"requestBody", form},
+      {"responses", {{"303", {{"description", "Registered and signed in: to /quan-tri/tai-khoan?welcome=1"}}},
+                     {"400", page_error}, {"403", page_error}, {"409", page_error}, {"413", page_error},
+                     {"415", page_error}, {"422", page_error},
+                     {"429", {{"description", "Too many registrations from this address (Retry-After)"}}}}}};
+  paths["/quan-tri/de-nghi-su-dung"]["get"] = {
+      {"summary", "Commercial-use requests for curators, newest first, 50 a page, with grant / refuse forms"},
+      {"security", session},
+      {"parameters", {Param("state", "query", "open, granted or refused"), Param("item", "query", "Item PID"),
+                      Param("before", "query", "Requests older than this number (the next page)")}},
+      {"responses", {{"200", html}, {"303", {{"description", "A browser not signed in: to /dang-nhap?next=..."}}},
+                     {"401", Problem("Not signed in")}, {"403", Problem("Not a curator")}, {"422", page_error}}}};
+  paths["/quan-tri/de-nghi-su-dung/{id}"]["post"] = {
+      {"summary", "Answer a commercial-use request once: decision (grant, refuse), answer (required to refuse), csrf_token; the same call as POST /api/v1/usage-requests/{id}/answer"},
+      {"security", session}, {"parameters", {Param("id", "path", "Request number")}}, {"requestBody", form},
+      {"responses", {{"200", html}, {"400", page_error}, {"403", page_error}, {"404", page_error},
+                     {"409", page_error}, {"413", page_error}, {"415", page_error}, {"422", page_error}}}};
+  paths["/quan-tri/tai-khoan"]["get"] = {
+      {"summary", "My account: profile, password, my data, personal API tokens, second factor (staff), deletion"},
+      {"security", session},
+      {"responses", {{"200", html}, {"303", {{"description", "A browser not signed in: to /dang-nhap?next=..."}}},
+                     {"401", Problem("Not signed in")}}}};
+  paths["/quan-tri/tai-khoan"]["post"] = {
+      {"summary", "Change my account: do = password (current_password, new_password, confirm_password) | token (label, scope, expires) | revoke (id) | delete (password) | totp_enrol (password) | totp_confirm (code) | totp_disable (password, code); csrf_token"},
+      {"security", session}, {"requestBody", form},
+      {"responses", {{"200", html}, {"201", html}, {"400", page_error}, {"403", page_error}, {"404", page_error},
+                     {"409", page_error}, {"413", page_error}, {"415", page_error}, {"422", page_error},
+                     {"503", page_error}}}};
+  paths["/quan-tri/tai-khoan/du-lieu"]["get"] = {
+      {"summary", "Download my data: the same JSON as GET /api/v1/auth/export, as an attachment"},
+      {"security", session},
+      {"responses", {{"200", {{"description", "application/json attachment disan-account.json"}}},
+                     {"401", Problem("Not signed in")}}}};
+}
+
 // How the harvests into this instance went (http/interop_routes.cc, interop/harvest_runs.h).
 void AddHarvestPaths(json& paths) {
   const json secured = json::array({{{"bearerAuth", json::array()}}, {{"sessionCookie", json::array()}}});
@@ -950,6 +1007,7 @@ json Build() {
   AddHarvestPaths(paths);
   AddContributedMediaPaths(paths);
   AddStaffAuditPaths(paths);
+  AddSelfServicePaths(paths);
 
   json doc;
   doc["openapi"] = "3.1.0";

@@ -20,6 +20,8 @@
 #include "http/staff_admin_routes.h"
 #include "http/staff_audit_routes.h"
 #include "http/staff_contribution_routes.h"
+#include "http/portal_use_routes.h"
+#include "http/staff_account_routes.h"
 #include "http/content_digest.h"
 #include "http/interop_routes.h"
 #include "http/portal_routes.h"
@@ -962,6 +964,8 @@ const std::vector<Route>& Routes() {
     AddStaffAdminRoutes(r);
     AddStaffAuditRoutes(r);
     AddStaffContributionRoutes(r);
+    AddPortalUseRoutes(r);
+    AddStaffAccountRoutes(r);
     return r;
   }();
   return routes;

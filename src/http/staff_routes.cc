@@ -15,6 +15,7 @@
 #include "http/http_parser.h"
 #include "http/portal_routes.h"
 #include "http/problem.h"
+#include "http/staff_account_routes.h"
 #include "http/staff_admin_routes.h"
 #include "http/staff_page.h"
 #include "portal/renderer.h"
@@ -425,6 +426,15 @@ Response Dashboard(const Request& req, Context& ctx) {
     fail(list.error());
   }
   model["notifications"] = notes;
+  // Commercial-use requests waiting for an answer, for those who may read them.
+  if (auth::Allows(ctx.principal, auth::Action::kReadUseRequests, {})) {
+    if (Result<int64_t> open = ctx.catalogue.store().CountUsageRequests("open")) {
+      model["usage"] = {{"open", std::to_string(*open)},
+                        {"href", std::string(kStaffUsagePath) + "?state=open"}};
+    } else {
+      fail(open.error());
+    }
+  }
   return StaffPage(status, "staff_dashboard", std::move(model), req, ctx, p);
 }
 

@@ -12,6 +12,7 @@
 #include "interop/xml.h"
 #include "portal/renderer.h"
 #include "portal/slug.h"
+#include "workflow/contributions.h"
 
 namespace disan::portal {
 
@@ -818,6 +819,10 @@ Result<json> ItemModel(Catalogue& catalogue, const StoredRecord& r, const PageRe
                         {"uri", uri}};
   }
   model["rights_holder"] = Str(d, "rights_holder");
+  // Items whose licence leaves commercial use to permission take requests (the form of
+  // http/portal_use_routes.cc); the link depends on the record alone, so the page stays cached.
+  if (workflow::CommercialUseNeedsPermission(Str(d, "licence")))
+    model["use_request"] = "/xin-phep-su-dung/" + r.pid;
   json legacy = json::array();
   for (const json& l : d.value("legacy_ids", json::array())) {
     legacy.push_back({{"scheme", TermLabel(schema, "legacy_id_schemes", Str(l, "scheme"), lang)},

@@ -558,6 +558,13 @@ class MetadataStore {
   virtual Result<std::optional<SecondFactor>> GetSecondFactor(int64_t account_id) = 0;
   // The account's sessions, newest first (what a person downloads of their own data).
   virtual Result<std::vector<Session>> ListSessions(int64_t account_id) = 0;
+  // Commercial-use requests newest first, for the curators' page: those with an id below
+  // `before_id` (0 = from the newest) matching query.state, record_pid and account_id, at most
+  // query.limit (query.after_id is not used).
+  virtual Result<std::vector<UsageRequest>> ListUsageRequestsNewestFirst(
+      const UsageRequestQuery& query, int64_t before_id) = 0;
+  // How many commercial-use requests are in `state` ("" = every state).
+  virtual Result<int64_t> CountUsageRequests(const std::string& state) = 0;
 };
 
 }  // namespace disan

@@ -792,6 +792,47 @@ TEST_P(StoreContract, AuditEntriesAreKeptInOrderAndFiltered) {
 
 // Background jobs (migration 6): queued once per asset and kind, taken oldest runnable first,
 // never before their next attempt, their outcome kept.
+// The curators' page lists commercial-use requests newest first, paged by id, and counts them.
+TEST_P(StoreContract, UsageRequestsNewestFirstAndCounted) {
+  const std::string a = Create("usagea");
+  const std::string b = Create("usageb");
+  std::vector<int64_t> made;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    for (int i = 0; i < 5; ++i) {
+      UsageRequest r;
+      r.record_pid = i % 2 == 0 ? a : b;
+      r.name = "Người " + std::to_string(i);
+      r.email = "n@example.vn";
+      r.purpose = "in lịch";
+      if (i == 1) r.state = "granted";
+      made.push_back(TRY(w.PutUsageRequest(r)));
+    }
+    return Ok();
+  }));
+  auto ids = [&](const UsageRequestQuery& q, int64_t before) {
+    std::vector<int64_t> out;
+    std::vector<UsageRequest> list = store_->ListUsageRequestsNewestFirst(q, before).value();
+    for (const UsageRequest& r : list) out.push_back(r.id);
+    return out;
+  };
+  UsageRequestQuery q;
+  EXPECT_EQ(ids(q, 0), (std::vector<int64_t>{made[4], made[3], made[2], made[1], made[0]}));
+  q.limit = 2;
+  EXPECT_EQ(ids(q, 0), (std::vector<int64_t>{made[4], made[3]}));
+  EXPECT_EQ(ids(q, made[3]), (std::vector<int64_t>{made[2], made[1]}));
+  EXPECT_EQ(ids(q, made[1]), (std::vector<int64_t>{made[0]}));
+  q = {};
+  q.state = "open";
+  q.record_pid = a;
+  EXPECT_EQ(ids(q, 0), (std::vector<int64_t>{made[4], made[2], made[0]}));
+  q.state = "granted";
+  EXPECT_TRUE(ids(q, 0).empty());
+  EXPECT_EQ(store_->CountUsageRequests("open").value(), 4);
+  EXPECT_EQ(store_->CountUsageRequests("granted").value(), 1);
+  EXPECT_EQ(store_->CountUsageRequests("refused").value(), 0);
+  EXPECT_EQ(store_->CountUsageRequests("").value(), 5);
+}
+
 TEST_P(StoreContract, JobsAreQueuedClaimedAndFinished) {
   std::string pid = Create("bcdfghjk");
   const std::string a = PidFromBody("dn", "23456789"), b = PidFromBody("dn", "3456789b");

@@ -1970,6 +1970,29 @@ class SqliteStore final : public MetadataStore {
     return out;
   }
 
+  Result<std::vector<UsageRequest>> ListUsageRequestsNewestFirst(const UsageRequestQuery& q,
+                                                                 int64_t before_id) override {
+    static const std::string sql = std::string(kSelectUsageRequest) +
+                                   "WHERE (?1 = 0 OR id < ?1) AND (?2 = '' OR state = ?2) AND "
+                                   "(?3 = '' OR record_pid = ?3) AND (?4 = 0 OR account_id = ?4) "
+                                   "ORDER BY id DESC LIMIT ?5";
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(sql.c_str()));
+    s->Bind(1, before_id).Bind(2, q.state).Bind(3, q.record_pid).Bind(4, q.account_id);
+    s->Bind(5, static_cast<int64_t>(q.limit));
+    std::vector<UsageRequest> out;
+    while (TRY(s->Step())) out.push_back(ReadUsageRequest(*s));
+    return out;
+  }
+
+  Result<int64_t> CountUsageRequests(const std::string& state) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare("SELECT count(*) FROM usage_requests WHERE ?1 = '' OR state = ?1"));
+    s->Bind(1, state);
+    TRY(s->Step());
+    return s->Int(0);
+  }
+
  private:
   static Status ReadGrants(Connection& c, Account& a) {
     auto s = TRY(c.Prepare(
