@@ -28,38 +28,8 @@ using nlohmann::json;
 using portal::Lang;
 using namespace staff;  // the helpers every staff page shares (staff_page.h)
 
-constexpr std::string_view kFormCookie = "disan_form";
-constexpr std::string_view kFormTokenPrefix = "f_";
 // A commercial-use request: as the API's limit for it (review_routes.cc).
 constexpr size_t kMaxUseForm = 16 * 1024;
-
-// The value of cookie `name`, or "" (RFC 6265: "a=b; c=d").
-std::string CookieOf(const Request& req, std::string_view name) {
-  const std::string header = req.Header("Cookie").value_or("");
-  for (const std::string& part : SplitTrimmed(header, ";")) {
-    size_t eq = part.find('=');
-    if (eq != std::string::npos && std::string_view(part).substr(0, eq) == name)
-      return part.substr(eq + 1);
-  }
-  return "";
-}
-
-std::string Cookie(std::string_view name, const std::string& value, int64_t max_age,
-                   const Services& services) {
-  return std::string(name) + "=" + value +
-         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age) +
-         (services.public_url.starts_with("https://") ? "; Secure" : "");
-}
-
-// The anonymous form's token: the browser's own when it has a well-formed one, else a new one
-// (the same cookie and shape as the sign-in page's, so either page's token serves both).
-std::string FormToken(const Request& req) {
-  std::string have = CookieOf(req, kFormCookie);
-  bool ok = have.size() == kFormTokenPrefix.size() + 32 && have.starts_with(kFormTokenPrefix) &&
-            std::all_of(have.begin(), have.end(),
-                        [](unsigned char c) { return std::isalnum(c) || c == '_'; });
-  return ok ? have : auth::NewSecret(std::string(kFormTokenPrefix));
-}
 
 // The token a post must carry: the session's once signed in, else the form cookie's.
 std::string ExpectedToken(const Request& req, const Context& ctx) {

@@ -108,7 +108,8 @@ json UsageRow(Context& ctx, const UsageRequest& r, Lang lang, bool may_answer,
   if (Result<StoredRecord> rec = ctx.catalogue.store().Get(r.record_pid); rec && !rec->deleted) {
     std::string shown = portal::DisplayName(rec->document, lang);
     if (!shown.empty()) name = shown;
-    href = portal::RecordPath(*rec);
+    // Only a public record has a public page; a withdrawn or restricted one would answer 404.
+    if (Catalogue::IsPublic(*rec)) href = portal::RecordPath(*rec);
   }
   const bool open = r.state == "open";
   return {{"id", std::to_string(r.id)},
@@ -116,6 +117,8 @@ json UsageRow(Context& ctx, const UsageRequest& r, Lang lang, bool may_answer,
           {"item_name", name},
           {"item_href", href},
           {"pid", r.record_pid},
+          // Percent-encoded: an address with "?cc=…" must not add recipients or a body.
+          {"email_href", "mailto:" + PercentEncode(r.email)},
           {"name", r.name},
           {"organisation", r.organisation},
           {"email", r.email},
@@ -254,10 +257,13 @@ Response AccountPage(int status, const Request& req, Context& ctx, json message,
   }
   const Account& account = **a;
   json roles = json::array();
-  bool staff = false;
+  // The same rules as SelfService's (auth/self_service.cc): a second factor is for staff, and
+  // an administrator cannot delete their own account.
+  bool staff = false, administrator = false;
   for (const RoleGrant& g : account.grants) {
     roles.push_back({{"label", Tr(lang, "staff_role_" + g.role)}, {"unit", g.unit}});
     staff |= g.role != "contributor";
+    administrator |= g.role == "administrator";
   }
   model["account"] = {{"login", account.login},
                       {"display_name", account.display_name},
@@ -265,7 +271,16 @@ Response AccountPage(int status, const Request& req, Context& ctx, json message,
                       {"created", account.created_at.substr(0, 10)},
                       {"roles", roles}};
   json tokens = json::array();
-  if (Result<std::vector<ApiToken>> list = ctx.services.accounts->Tokens(*ctx.who)) {
+  Result<std::vector<ApiToken>> list = ctx.services.accounts->Tokens(*ctx.who);
+  Result<std::optional<SecondFactor>> factor = ctx.catalogue.store().GetSecondFactor(account.id);
+  for (const Error* e : {list ? nullptr : &list.error(), factor ? nullptr : &factor.error()}) {
+    // A list that cannot be read is not shown as empty: that would offer to enrol a second
+    // factor that is already on.
+    if (e == nullptr || !model["message"].is_null()) continue;
+    model["message"] = ErrorMessage(lang, *e);
+    status = StatusFor(e->code);
+  }
+  if (list) {
     for (const ApiToken& t : *list) {
       tokens.push_back({{"id", std::to_string(t.id)},
                         {"label", t.label},
@@ -276,12 +291,11 @@ Response AccountPage(int status, const Request& req, Context& ctx, json message,
     }
   }
   model["tokens"] = tokens;
-  model["staff"] = staff;
-  std::optional<SecondFactor> factor =
-      ctx.catalogue.store().GetSecondFactor(account.id).value_or(std::nullopt);
-  model["factor_on"] = factor && factor->confirmed;
-  model["factor_pending"] = factor && !factor->confirmed;
-  model["may_delete"] = !auth::Allows(ctx.principal, auth::Action::kManageAccounts, {});
+  const std::optional<SecondFactor> second = factor ? *factor : std::nullopt;
+  model["factor_on"] = second && second->confirmed;
+  model["factor_pending"] = second && !second->confirmed;
+  model["staff"] = staff && factor.has_value();
+  model["may_delete"] = !administrator;
   return StaffPage(status, "staff_account", std::move(model), req, ctx, p);
 }
 
@@ -360,7 +374,14 @@ Response PostAccount(const Request& req, Context& ctx) {
     Result<auth::IssuedToken> t = accounts.IssueToken(
         *ctx.who, *label, scope == "write" ? auth::TokenScope::kWrite : auth::TokenScope::kRead,
         expires, req.remote_address);
-    if (!t) return fail(t.error());
+    if (!t) {
+      // The service names the API's field; the form's is "expires".
+      Error e = t.error();
+      for (FieldError& f : e.fields) {
+        if (f.path == "expires_at") f.path = "expires";
+      }
+      return fail(e);
+    }
     Shown shown;
     shown.new_token = {{"token", t->token}, {"label", t->record.label}};
     return AccountPage(201, req, ctx,
@@ -428,12 +449,16 @@ Response PostAccount(const Request& req, Context& ctx) {
 
 // The same JSON as GET /api/v1/auth/export, as an attachment.
 Response GetAccountData(const Request& req, Context& ctx) {
+  auto no_store = [](Response r) {
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  };
   if (!ctx.services.accounts || !ctx.who) {
-    return ProblemResponse(503, NoAccountsEn(), NoAccountsVi(), req.path);
+    return no_store(ProblemResponse(503, NoAccountsEn(), NoAccountsVi(), req.path));
   }
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
   Result<json> data = self.Export(*ctx.who, req.remote_address);
-  if (!data) return ProblemResponse(data.error(), req.path);
+  if (!data) return no_store(ProblemResponse(data.error(), req.path));
   Response r = JsonResponse(*data);
   r.SetHeader("Content-Disposition", "attachment; filename=\"disan-account.json\"");
   r.SetHeader("Cache-Control", "no-store");

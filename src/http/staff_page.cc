@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "auth/credentials.h"
+#include "core/text.h"
 #include "http/http_parser.h"
 #include "http/portal_routes.h"
 #include "http/problem.h"
@@ -124,5 +125,32 @@ bool PostAllowed(const Context& ctx, const Form& form) {
 }
 
 workflow::Person PersonOf(const Context& ctx) { return {ctx.principal, ctx.actor}; }
+
+std::string CookieOf(const Request& req, std::string_view name) {
+  const std::string header = req.Header("Cookie").value_or("");
+  for (const std::string& part : SplitTrimmed(header, ";")) {
+    size_t eq = part.find('=');
+    if (eq != std::string::npos && std::string_view(part).substr(0, eq) == name) {
+      return part.substr(eq + 1);
+    }
+  }
+  return "";
+}
+
+std::string Cookie(std::string_view name, const std::string& value, int64_t max_age,
+                   const Services& services) {
+  return std::string(name) + "=" + value +
+         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age) +
+         (services.public_url.starts_with("https://") ? "; Secure" : "");
+}
+
+std::string FormToken(const Request& req) {
+  constexpr std::string_view kPrefix = "f_";
+  std::string have = CookieOf(req, kFormCookie);
+  bool ok = have.size() == kPrefix.size() + 32 && have.starts_with(kPrefix) &&
+            std::all_of(have.begin(), have.end(),
+                        [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+  return ok ? have : auth::NewSecret(std::string(kPrefix));
+}
 
 }  // namespace disan::http::staff

@@ -54,4 +54,18 @@ bool PostAllowed(const Context& ctx, const Form& form);
 
 workflow::Person PersonOf(const Context& ctx);
 
+// The cookie that carries the token of forms posted before signing in (sign-in,
+// registration, commercial-use requests): one cookie and shape for all of them.
+inline constexpr std::string_view kFormCookie = "disan_form";
+
+// The value of cookie `name`, or "" (RFC 6265: "a=b; c=d").
+std::string CookieOf(const Request& req, std::string_view name);
+
+// A Set-Cookie value: HttpOnly, SameSite=Lax, and Secure when the public URL is https.
+std::string Cookie(std::string_view name, const std::string& value, int64_t max_age,
+                   const Services& services);
+
+// The anonymous form's token: the browser's own when it has a well-formed one, else a new one.
+std::string FormToken(const Request& req);
+
 }  // namespace disan::http::staff

@@ -28,38 +28,6 @@ using nlohmann::json;
 using portal::Lang;
 using namespace staff;  // the helpers every staff page shares (staff_page.h)
 
-constexpr std::string_view kFormCookie = "disan_form";
-constexpr std::string_view kFormTokenPrefix = "f_";
-
-// The value of cookie `name`, or "" (RFC 6265: "a=b; c=d").
-std::string CookieOf(const Request& req, std::string_view name) {
-  std::string header = req.Header("Cookie").value_or("");
-  for (const std::string& part : SplitTrimmed(header, ";")) {
-    size_t eq = part.find('=');
-    if (eq != std::string::npos && std::string_view(part).substr(0, eq) == name) {
-      return part.substr(eq + 1);
-    }
-  }
-  return "";
-}
-
-bool SecureCookies(const Services& services) { return services.public_url.starts_with("https://"); }
-
-std::string Cookie(std::string_view name, const std::string& value, int64_t max_age,
-                   const Services& services) {
-  return std::string(name) + "=" + value +
-         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age) +
-         (SecureCookies(services) ? "; Secure" : "");
-}
-
-// The sign-in form's token: the browser's own when it has a well-formed one, else a new one.
-std::string FormToken(const Request& req) {
-  std::string have = CookieOf(req, kFormCookie);
-  bool ok = have.size() == kFormTokenPrefix.size() + 32 && have.starts_with(kFormTokenPrefix) &&
-            std::all_of(have.begin(), have.end(),
-                        [](unsigned char c) { return std::isalnum(c) || c == '_'; });
-  return ok ? have : auth::NewSecret(std::string(kFormTokenPrefix));
-}
 
 // Where to go after signing in: a staff page the browser asked for (`next`), else the
 // dashboard. Only our own staff paths, so the form cannot be used to send people elsewhere.

@@ -7,12 +7,12 @@
 #include <functional>
 #include <set>
 
+#include "catalogue/licences.h"
 #include "core/pid.h"
 #include "core/text.h"
 #include "interop/xml.h"
 #include "portal/renderer.h"
 #include "portal/slug.h"
-#include "workflow/contributions.h"
 
 namespace disan::portal {
 
@@ -821,7 +821,7 @@ Result<json> ItemModel(Catalogue& catalogue, const StoredRecord& r, const PageRe
   model["rights_holder"] = Str(d, "rights_holder");
   // Items whose licence leaves commercial use to permission take requests (the form of
   // http/portal_use_routes.cc); the link depends on the record alone, so the page stays cached.
-  if (workflow::CommercialUseNeedsPermission(Str(d, "licence")))
+  if (CommercialUseNeedsPermission(Str(d, "licence")))
     model["use_request"] = "/xin-phep-su-dung/" + r.pid;
   json legacy = json::array();
   for (const json& l : d.value("legacy_ids", json::array())) {

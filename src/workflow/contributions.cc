@@ -1,5 +1,7 @@
 #include "workflow/contributions.h"
 
+#include "catalogue/licences.h"
+
 #include <algorithm>
 
 #include "auth/self_service.h"
@@ -69,9 +71,7 @@ Result<std::string> TextMember(const json& body, const std::string& name, size_t
 }
 
 bool CommercialUseNeedsPermission(std::string_view licence) {
-  if (licence == "rs_inc" || licence == "rs_inc_edu" || licence == "commercial") return true;
-  return licence.find("_nc") != std::string_view::npos || licence.starts_with("rs_noc_nc") ||
-         licence.starts_with("rs_inc_nc");
+  return disan::CommercialUseNeedsPermission(licence);
 }
 
 Result<Rights> ParseRights(const json& body, ConsentRule consent_rule) {

@@ -321,6 +321,32 @@ TEST_F(SelfServicePages, CuratorsListAndAnswerRequestsOnce) {
   EXPECT_EQ(UsageRequests("?state=refused").size(), 1u);
 }
 
+TEST_F(SelfServicePages, TheListsMailLinkCarriesOnlyTheAddressAndHiddenItemsAreNotLinked) {
+  const std::string pid = PublishedItem("rs_inc");
+  const std::string path = "/xin-phep-su-dung/" + pid;
+  CreateAccount("curator", "curator");
+  Opened o = Open(path);
+  Form form = With(UseForm(o.token), "email", "hoa@example.vn?cc=ke.gian%40example.com&body=chuyen-tien");
+  ASSERT_EQ(Post(path, Encode(form), o.cookies).status, 201);
+  const std::string curator = SignIn("curator");
+  HttpReply page = Page("/quan-tri/de-nghi-su-dung", curator);
+  ASSERT_EQ(page.status, 200) << page;
+  // Percent-encoded, the "?cc=" is part of the address a mail program is given, not a header.
+  EXPECT_NE(page.body.find("href=\"mailto:hoa%40example.vn%3Fcc%3Dke.gian%2540example.com%26body%3Dchuyen-tien\""),
+            std::string::npos)
+      << page.body;
+  EXPECT_EQ(page.body.find("mailto:hoa@example.vn?cc"), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"/di-san/"), std::string::npos) << "a published item is linked";
+  // Withdrawn, the item has no public page: the list names it without a link.
+  HttpReply withdrawn = Admin("POST", "/api/v1/items/" + pid + "/transitions",
+                              {{"to", "withdrawn"}, {"reason", "Tạm ngừng công bố"}});
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn;
+  page = Page("/quan-tri/de-nghi-su-dung", curator);
+  ASSERT_EQ(page.status, 200) << page;
+  EXPECT_EQ(page.body.find("href=\"/di-san/"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find(pid), std::string::npos);
+}
+
 TEST_F(SelfServicePages, TheCuratorsListPagesNewestFirst) {
   const std::string pid = PublishedItem("rs_inc");
   // More requests than a page holds, written straight into the store (the form is throttled).
