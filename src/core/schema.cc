@@ -211,11 +211,13 @@ class SchemaCompiler {
     Compiled::Fields& fields = out_.field_lists.emplace_back();
     if (!node.is_object()) return &fields;
     for (const auto& [key, raw] : node.items()) {
-      const json* resolved = Resolve(raw, where + "/" + key);
+      std::string at = where + "/" + key;
+      const json* resolved = Resolve(raw, at);  // `at` becomes types/NAME for a type used
       if (resolved == nullptr) continue;
-      const Compiled::Spec* spec = SpecOf(*resolved, where + "/" + key);
-      if (spec == nullptr) continue;
-      fields.push_back({key, spec, spec->required || (raw.is_object() && raw.value("required", false))});
+      const Compiled::Spec* spec = SpecOf(*resolved, at);
+      std::optional<bool> required = Flag(raw, "required", where + "/" + key);
+      if (spec == nullptr || !required) continue;
+      fields.push_back({key, spec, spec->required || *required});
     }
     return &fields;
   }
@@ -225,7 +227,8 @@ class SchemaCompiler {
     Compiled::Spec& spec = out_.specs.emplace_back();
     out_.by_node[&node] = &spec;  // before the children: a type may contain itself
     if (!node.is_object()) return Bad(where + " is not an object");
-    const std::string type = node.value("type", "");
+    const std::optional<std::string> type = Text(node, "type", where);
+    if (!type) return nullptr;
     static const std::map<std::string_view, Compiled::Type> kTypes = {
         {"object", Compiled::Type::kObject}, {"list", Compiled::Type::kList},
         {"string", Compiled::Type::kString}, {"text", Compiled::Type::kText},
@@ -233,10 +236,12 @@ class SchemaCompiler {
         {"term", Compiled::Type::kTerm},     {"language", Compiled::Type::kLanguage},
         {"ref", Compiled::Type::kRef},       {"integer", Compiled::Type::kInteger},
         {"number", Compiled::Type::kNumber}, {"boolean", Compiled::Type::kBoolean}};
-    auto t = kTypes.find(type);
-    if (t == kTypes.end()) return Bad(where + " has the unknown type '" + type + "'");
+    auto t = kTypes.find(*type);
+    if (t == kTypes.end()) return Bad(where + " has the unknown type '" + *type + "'");
     spec.type = t->second;
-    spec.required = node.value("required", false);
+    const std::optional<bool> required = Flag(node, "required", where);
+    if (!required) return nullptr;
+    spec.required = *required;
     if (auto d = node.find("default"); d != node.end()) spec.default_value = *d;
     for (auto [name, bound, text] : {std::tuple{"min", &spec.min, &spec.min_text},
                                      std::tuple{"max", &spec.max, &spec.max_text}}) {
@@ -248,33 +253,44 @@ class SchemaCompiler {
     }
     spec.max_length = spec.type == Compiled::Type::kText ? 100000 : 1000;
     if (auto it = node.find("max_length"); it != node.end()) {
-      if (!it->is_number_unsigned()) return Bad(where + "/max_length is not a count");
-      spec.max_length = it->get<size_t>();
+      const double n = it->is_number() ? it->get<double>() : -1;
+      if (n < 0 || n > 1e9 || std::floor(n) != n) return Bad(where + "/max_length is not a count");
+      spec.max_length = static_cast<size_t>(n);
     }
-    if (auto it = node.find("pattern"); it != node.end() && it->is_string()) {
+    if (auto it = node.find("pattern"); it != node.end()) {
+      if (!it->is_string()) return Bad(where + "/pattern is not a string");
       spec.pattern_text = it->get<std::string>();
       spec.pattern = &patterns_.at(spec.pattern_text);
     }
     switch (spec.type) {
       case Compiled::Type::kObject:
-        spec.fields = FieldsOf(MemberOf(node, "fields"), where);
+        if (!node.contains("fields") || !node["fields"].is_object()) {
+          return Bad(where + " is an object without fields");
+        }
+        spec.fields = FieldsOf(node["fields"], where + "/fields");
         break;
       case Compiled::Type::kList: {
-        const json* of = node.contains("of") ? Resolve(node["of"], where + "/of") : nullptr;
+        std::string at = where + "/of";
+        const json* of = node.contains("of") ? Resolve(node["of"], at) : nullptr;
         if (of == nullptr) return Bad(where + " is a list of nothing");
-        spec.of = SpecOf(*of, where + "/of");
+        spec.of = SpecOf(*of, at);
         break;
       }
       case Compiled::Type::kTerm:
       case Compiled::Type::kLanguage: {
-        std::string id = spec.type == Compiled::Type::kLanguage ? "languages" : node.value("vocabulary", "");
-        auto v = vocabularies_.find(id);
-        if (v == vocabularies_.end()) return Bad(where + " names the missing vocabulary '" + id + "'");
+        std::optional<std::string> id = spec.type == Compiled::Type::kLanguage
+                                             ? std::optional<std::string>("languages")
+                                             : Text(node, "vocabulary", where);
+        if (!id) return nullptr;
+        auto v = vocabularies_.find(*id);
+        if (v == vocabularies_.end()) return Bad(where + " names the missing vocabulary '" + *id + "'");
         spec.vocabulary = &v->second;
         break;
       }
       case Compiled::Type::kRef: {
-        std::optional<RecordClass> cls = ParseRecordClass(node.value("class", ""));
+        std::optional<std::string> name = Text(node, "class", where);
+        if (!name) return nullptr;
+        std::optional<RecordClass> cls = ParseRecordClass(*name);
         if (!cls) return Bad(where + " refers to no record class");
         spec.ref_class = *cls;
         break;
@@ -291,14 +307,40 @@ class SchemaCompiler {
   const std::map<std::string, Vocabulary, std::less<>>& vocabularies_;
   Compiled& out_;
 
-  const json* Resolve(const json& raw, const std::string& where) {
+  // The definition a field uses: its own, or the type it names with "use" (and then `where`
+  // becomes the type's place, so that a broken type is reported where it is written).
+  const json* Resolve(const json& raw, std::string& where) {
     if (!raw.is_object() || !raw.contains("use")) return &raw;
     const json& use = raw["use"];
     if (!use.is_string() || !record_.contains("types") || !record_["types"].contains(use.get<std::string>())) {
       Bad(where + " uses a type record.json does not define");
       return nullptr;
     }
+    where = "types/" + use.get<std::string>();
     return &record_["types"][use.get<std::string>()];
+  }
+
+  // Member `key` when it is absent ("") or a string; nullopt (and the error) otherwise.
+  std::optional<std::string> Text(const json& node, const char* key, const std::string& where) {
+    auto it = node.find(key);
+    if (it == node.end()) return std::string();
+    if (!it->is_string()) {
+      Bad(where + "/" + key + " is not a string");
+      return std::nullopt;
+    }
+    return it->get<std::string>();
+  }
+
+  // Member `key` when it is absent (false) or a boolean; nullopt (and the error) otherwise.
+  std::optional<bool> Flag(const json& node, const char* key, const std::string& where) {
+    if (!node.is_object()) return false;
+    auto it = node.find(key);
+    if (it == node.end()) return false;
+    if (!it->is_boolean()) {
+      Bad(where + "/" + key + " is not true or false");
+      return std::nullopt;
+    }
+    return it->get<bool>();
   }
 
   const Compiled::Spec* Bad(std::string what) {
@@ -657,27 +699,32 @@ Result<std::shared_ptr<const Schema>> Schema::Load(const std::vector<EmbeddedFil
   SchemaCompiler compiler(schema->record_, schema->patterns_, schema->vocabularies_, *compiled);
   const json& record = schema->record_;
   compiled->common = compiler.FieldsOf(MemberOf(record, "common"), "common");
-  if (record.contains("classes") && record["classes"].is_object()) {
-    for (const auto& [name, spec] : record["classes"].items()) {
-      std::optional<RecordClass> cls = ParseRecordClass(name);
-      if (!cls || !spec.is_object()) continue;
-      Compiled::Class& c = compiled->classes[*cls];
-      const std::string where = "classes/" + name;
-      c.fields = compiler.FieldsOf(MemberOf(spec, "fields"), where);
-      if (spec.contains("kinds") && spec["kinds"].is_object()) {
-        for (const auto& [kind, fields] : spec["kinds"].items()) {
-          c.kinds.emplace(kind, compiler.FieldsOf(fields, where + "/kinds/" + kind));
-        }
+  // Every class: the store, the API and the pages take records of all three.
+  for (RecordClass cls : {RecordClass::kItem, RecordClass::kOrganisation, RecordClass::kArea}) {
+    const std::string name(RecordClassName(cls));
+    const std::string where = "classes/" + name;
+    const json& spec = MemberOf(MemberOf(record, "classes"), name);
+    if (!spec.is_object()) {
+      if (compiler.error.empty()) compiler.error = where + " is missing";
+      continue;
+    }
+    Compiled::Class& c = compiled->classes[cls];
+    c.fields = compiler.FieldsOf(MemberOf(spec, "fields"), where + "/fields");
+    if (const json& kinds = MemberOf(spec, "kinds"); kinds.is_object()) {
+      for (const auto& [kind, fields] : kinds.items()) {
+        c.kinds.emplace(kind, compiler.FieldsOf(fields, where + "/kinds/" + kind));
       }
-      c.kind.type = Compiled::Type::kTerm;
-      c.kind.vocabulary = schema->FindVocabulary(spec.value("kind_vocabulary", ""));
-      if (c.kind.vocabulary == nullptr && compiler.error.empty()) {
-        compiler.error = where + " names no kind_vocabulary";
-      }
+    }
+    c.kind.type = Compiled::Type::kTerm;
+    const json& vocabulary = MemberOf(spec, "kind_vocabulary");
+    c.kind.vocabulary = vocabulary.is_string() ? schema->FindVocabulary(vocabulary.get<std::string>()) : nullptr;
+    if (c.kind.vocabulary == nullptr && compiler.error.empty()) {
+      compiler.error = where + " names no kind_vocabulary";
     }
   }
   if (!compiler.error.empty()) {
-    return Fail(ErrorCode::kCorrupt, "record.json: " + compiler.error, "record.json: " + compiler.error);
+    return Fail(ErrorCode::kCorrupt, "record.json has a definition validation cannot follow: " + compiler.error,
+                "record.json có định nghĩa không dùng được để kiểm tra dữ liệu: " + compiler.error);
   }
   schema->compiled_ = std::move(compiled);
   return std::shared_ptr<const Schema>(std::move(schema));
@@ -698,8 +745,7 @@ const Vocabulary* Schema::FindVocabulary(std::string_view id) const {
 }
 
 const Vocabulary& Schema::KindVocabulary(RecordClass cls) const {
-  const json& c = record_["classes"][std::string(RecordClassName(cls))];
-  return *FindVocabulary(c["kind_vocabulary"].get<std::string>());
+  return *compiled_->classes.at(cls).kind.vocabulary;  // Load requires it
 }
 
 Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeniency leniency) const {
@@ -708,13 +754,7 @@ Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeni
     return Fail(ErrorCode::kInvalid, "the record must be a JSON object",
                 "bản ghi phải là một đối tượng JSON");
   }
-  auto class_it = compiled_->classes.find(cls);
-  if (class_it == compiled_->classes.end()) {
-    return Fail(ErrorCode::kInvalid,
-                "this schema has no records of class " + std::string(RecordClassName(cls)),
-                "lược đồ này không có bản ghi loại " + std::string(RecordClassName(cls)));
-  }
-  const Compiled::Class& class_spec = class_it->second;
+  const Compiled::Class& class_spec = compiled_->classes.at(cls);  // Load requires every class
   std::string kind;
   auto kind_it = input.find("kind");
   if (kind_it == input.end() || kind_it->is_null()) {

@@ -204,6 +204,13 @@ TEST(Schema, BrokenSchemaFilesAreReportedAsCorrupt) {
            {R"({"common": {"x": {"type": "list"}}, "classes": {}})", "common/x is a list of nothing"},
            {R"({"common": {"x": {"type": "ref", "class": "person"}}, "classes": {}})", "common/x refers to no record class"},
            {R"({"common": {"x": {"type": "integer", "min": "one"}}, "classes": {}})", "common/x/min is not a number"},
+           {R"({"common": {"x": {"type": 5}}, "classes": {}})", "common/x/type is not a string"},
+           {R"({"common": {"x": {"type": "string", "required": "yes"}}, "classes": {}})", "common/x/required is not true or false"},
+           {R"({"common": {"x": {"type": "string", "pattern": ["^a$"]}}, "classes": {}})", "common/x/pattern is not a string"},
+           {R"({"common": {"x": {"type": "object"}}, "classes": {}})", "common/x is an object without fields"},
+           {R"({"common": {"x": {"type": "object", "fields": {"y": {"type": "pixel"}}}}, "classes": {}})", "common/x/fields/y has the unknown type 'pixel'"},
+           {R"({"types": {"t": {"type": "list"}}, "common": {"x": {"use": "t"}}, "classes": {}})", "types/t is a list of nothing"},
+           {R"({"common": {}, "classes": {}})", "classes/item is missing"},
        }) {
     files = builtin;
     for (EmbeddedFile& f : files) {
