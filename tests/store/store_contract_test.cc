@@ -247,6 +247,40 @@ TEST_P(StoreContract, UpdatesReplaceFilterTerms) {
   EXPECT_EQ(store_->List(q).value().records.size(), 1u);
 }
 
+TEST_P(StoreContract, EveryOneOfManyTermsIsFoundAndReplaced) {
+  // A record with many terms (a record of the province has about 14) is found by each of them,
+  // a repeated term is kept once, and an update replaces them all.
+  for (size_t count : {1u, 8u, 9u, 17u}) {
+    std::vector<FilterTerm> terms;
+    for (size_t i = 0; i < count; ++i) terms.push_back({"place", "xa-" + std::to_string(i)});
+    terms.push_back({"place", "xa-0"});  // a repeat is kept once
+    const std::string body = "bcdfg" + std::string(1, "hjkmn"[count % 5]) + std::string(1, "pqrst"[count % 4]) + "w";
+    const std::string pid = Create(body, "relic", terms);
+    for (size_t i = 0; i < count; ++i) {
+      ListQuery q;
+      q.filters = {{"place", "xa-" + std::to_string(i)}};
+      std::vector<std::string> found;
+      const RecordPage page = store_->List(q).value();
+      for (const StoredRecord& r : page.records) found.push_back(r.pid);
+      EXPECT_NE(std::find(found.begin(), found.end(), pid), found.end()) << count << " terms, term " << i;
+    }
+    Status s = store_->Write([&](StoreWriter& w) -> Status {
+      RecordWrite rw = NewRecord(pid, "relic", {{"place", "moi"}});
+      rw.action = RevisionAction::kUpdate;
+      TRY(w.Put(rw));
+      return Ok();
+    });
+    ASSERT_TRUE(s);
+    ListQuery last;
+    last.filters = {{"place", "xa-" + std::to_string(count - 1)}};
+    const RecordPage after = store_->List(last).value();
+    for (const StoredRecord& r : after.records) EXPECT_NE(r.pid, pid) << count;
+  }
+  ListQuery moved;
+  moved.filters = {{"place", "moi"}};
+  EXPECT_EQ(store_->List(moved).value().records.size(), 4u);
+}
+
 TEST_P(StoreContract, ConcurrentReadersAndWritersLoseNothing) {
   std::string pid = Create("bcdfghjk");
   std::atomic<int> successes{0};
