@@ -4,38 +4,14 @@
 // Screenshots (desktop 1280 px, phone 360 px) go to build/test-artifacts/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifacts, bin, noChromium, root, startDemoAndBrowser, stopDemoAndBrowser } from './support.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.DISAN_BIN || join(root, 'build/disan');
-const artifacts = process.env.DISAN_ARTIFACTS || join(root, 'build/test-artifacts');
-const chromiumPath = process.env.DISAN_CHROMIUM || '/usr/bin/chromium';
-const noChromium = existsSync(chromiumPath) ? false
-  : `SKIPPED: chromium is not installed at ${chromiumPath} (scripts/install-deps.sh installs it)`;
 if (noChromium) console.log(noChromium);
 
 let server, base, work, context;
-
-async function startDemo(dataDir) {
-  const child = spawn(bin, ['demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error('disan demo did not start: ' + stderr)), 60000);
-    lines.on('line', (line) => {
-      const m = line.match(/listening on (http:\/\/\S+)/);
-      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
-    });
-    child.on('exit', (code) => reject(new Error(`disan demo exited with ${code}: ${stderr}`)));
-  });
-  return { child, url };
-}
 
 async function getJson(path) {
   const resp = await fetch(base + path, { headers: { Accept: 'application/json' } });
@@ -59,28 +35,10 @@ async function prisonPath() {
 
 before(async () => {
   if (noChromium) return;
-  const { chromium } = await import('playwright-core');
-  work = mkdtempSync(join(tmpdir(), 'disan-browser-'));
-  ({ child: server, url: base } = await startDemo(join(work, 'data')));
-  mkdirSync(artifacts, { recursive: true });
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    locale: 'vi-VN',  // Accept-Language: the portal's default language, as most visitors have it
-    bypassCSP: true,  // axe-core is injected as a script; the pages themselves allow only 'self'
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  // No request may leave the machine: every asset is ours.
-  await context.route((url) => !url.href.startsWith(base) && !url.href.startsWith('data:') && !url.href.startsWith('blob:'),
-    (route) => { throw new Error('request outside the server: ' + route.request().url()); });
+  ({ server, base, work, context } = await startDemoAndBrowser('portal'));
 });
 
-after(async () => {
-  if (context) await context.close();
-  if (server) server.kill('SIGTERM');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+after(() => stopDemoAndBrowser({ server, work, context }));
 
 test('typing "nha nguc dak mil" reaches the item', { skip: noChromium }, async () => {
   const page = await newPage();

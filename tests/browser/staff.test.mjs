@@ -5,94 +5,25 @@
 // build/test-artifacts/staff-*.png. Run by ctest with the portal's browser tests.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.DISAN_BIN || join(root, 'build/disan');
-const artifacts = process.env.DISAN_ARTIFACTS || join(root, 'build/test-artifacts');
-const chromiumPath = process.env.DISAN_CHROMIUM || '/usr/bin/chromium';
-const noChromium = existsSync(chromiumPath) ? false
-  : `SKIPPED: chromium is not installed at ${chromiumPath} (scripts/install-deps.sh installs it)`;
-const password = 'mật khẩu thử nghiệm 2026';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  addUser as addUserTo, api as apiAt, artifacts, checkAxe as axeCheck, noChromium, password, signIn as signInAt, startDemoAndBrowser, stopDemoAndBrowser,
+} from './support.mjs';
 
 let server, base, work, context;
 
-async function startDemo(dataDir) {
-  const child = spawn(bin, ['demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error('disan demo did not start: ' + stderr)), 60000);
-    lines.on('line', (line) => {
-      const m = line.match(/listening on (http:\/\/\S+)/);
-      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
-    });
-    child.on('exit', (code) => reject(new Error(`disan demo exited with ${code}: ${stderr}`)));
-  });
-  return { child, url };
-}
-
-function addUser(login, role) {
-  execFileSync(bin, ['user', 'add', '--data', join(work, 'data'), login, '--role', role], { input: password + '\n' });
-}
-
-async function api(method, path, body, token) {
-  const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
-  if (token) headers.Authorization = 'Bearer ' + token;
-  const resp = await fetch(base + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  return { status: resp.status, body: await resp.json() };
-}
-
-async function checkAxe(page, name) {
-  await page.screenshot({ path: join(artifacts, `staff-${name}.png`), fullPage: true });
-  await page.addScriptTag({ path: join(root, 'node_modules/axe-core/axe.min.js') });
-  const result = await page.evaluate(() => window.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`), [], `${name} page`);
-}
-
-// Signs in through the form as `login`, ending the session of an earlier test first; lands on `next`.
-async function signIn(page, login, next) {
-  await page.goto(base + '/dang-nhap?next=' + encodeURIComponent(next));
-  if (await page.locator('#login').count() === 0) {
-    await Promise.all([page.waitForURL(/signed_out=1/), page.click('form[action="/dang-xuat"] button')]);
-    await page.goto(base + '/dang-nhap?next=' + encodeURIComponent(next));
-  }
-  await page.fill('#login', login);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForURL((u) => u.pathname === next), page.click('form.staff-form button[type=submit]')]);
-}
+const addUser = (login, role) => addUserTo(work, login, role);
+const api = (method, path, body, token) => apiAt(base, method, path, body, token);
+const checkAxe = (page, name) => axeCheck(page, 'staff-' + name);
+const signIn = (page, login, next) => signInAt(page, base, login, next);
 
 before(async () => {
   if (noChromium) return;
-  const { chromium } = await import('playwright-core');
-  work = mkdtempSync(join(tmpdir(), 'disan-staff-browser-'));
-  ({ child: server, url: base } = await startDemo(join(work, 'data')));
-  mkdirSync(artifacts, { recursive: true });
-  context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    locale: 'vi-VN',
-    bypassCSP: true,  // axe-core is injected as a script; the pages themselves allow only 'self'
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  await context.route((url) => !url.href.startsWith(base) && !url.href.startsWith('data:') && !url.href.startsWith('blob:'),
-    (route) => { throw new Error('request outside the server: ' + route.request().url()); });
+  ({ server, base, work, context } = await startDemoAndBrowser('staff'));
 });
 
-after(async () => {
-  if (context) await context.close();
-  if (server) server.kill('SIGTERM');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+after(() => stopDemoAndBrowser({ server, work, context }));
 
 test('a reviewer signs in, opens the dashboard and a submission, and approves it', { skip: noChromium }, async () => {
   addUser('ctv.thu', 'contributor');
