@@ -89,61 +89,49 @@ class PostingArena {
   // fn(slot, impact, spelling, positions) for every posting of a word list up to slot `last`.
   template <typename Fn>
   void ForEachWord(const Postings& list, Fn&& fn, uint32_t last = UINT32_MAX) const {
-    uint32_t slot = UINT32_MAX;  // the first gap is slot + 1
-    for (uint32_t b = list.head; b != 0;) {
-      const uint8_t* p = Block(b);
-      const uint8_t* end = p + kClassSize[p[4]];
-      b = Next(p);
-      for (p += kBlockHeader; p < end && *p;) {
-        slot += static_cast<uint32_t>(GetVarint(p));
-        if (slot > last) return;
-        uint64_t head = GetVarint(p);
-        uint8_t spelling = 0;
-        switch (head & 3) {
-          case 0:
-            spelling = 0;
-            break;
-          case 1:
-            spelling = 1;
-            break;
-          case 2:
-            spelling = kMixedSpelling;
-            break;
-          default:
-            spelling = *p++;
-            break;
-        }
-        uint64_t code = head >> 3;
-        uint32_t field = static_cast<uint32_t>(code & 3);
-        PositionRef at{field * kFieldStride + static_cast<uint32_t>(code >> 2), p, p};
-        uint8_t impact;
-        if (head & 4) {
-          impact = *p++;
-          uint64_t bytes = GetVarint(p);
-          at.rest = p;
-          p += bytes;
-          at.rest_end = p;
-        } else {
-          impact = single_impact_[static_cast<size_t>(slot) * 4 + field];
-        }
-        fn(slot, impact, spelling, at);
+    ForEachEntry(list, [&](uint32_t slot, const uint8_t*& p) {
+      if (slot > last) return false;
+      uint64_t head = GetVarint(p);
+      uint8_t spelling = 0;
+      switch (head & 3) {
+        case 0:
+          spelling = 0;
+          break;
+        case 1:
+          spelling = 1;
+          break;
+        case 2:
+          spelling = kMixedSpelling;
+          break;
+        default:
+          spelling = *p++;
+          break;
       }
-    }
+      uint64_t code = head >> 3;
+      uint32_t field = static_cast<uint32_t>(code & 3);
+      PositionRef at{field * kFieldStride + static_cast<uint32_t>(code >> 2), p, p};
+      uint8_t impact;
+      if (head & 4) {
+        impact = *p++;
+        uint64_t bytes = GetVarint(p);
+        at.rest = p;
+        p += bytes;
+        at.rest_end = p;
+      } else {
+        impact = single_impact_[static_cast<size_t>(slot) * 4 + field];
+      }
+      fn(slot, impact, spelling, at);
+      return true;
+    });
   }
 
   // fn(slot, impact) for every slot of a list of slots with impacts.
   template <typename Fn>
   void ForEachSlotImpact(const Postings& list, Fn&& fn) const {
-    uint32_t slot = UINT32_MAX;
-    for (uint32_t b = list.head; b != 0;) {
-      const uint8_t* p = Block(b);
-      const uint8_t* end = p + kClassSize[p[4]];
-      b = Next(p);
-      for (p += kBlockHeader; p < end && *p;) {
-        slot += static_cast<uint32_t>(GetVarint(p));
-        fn(slot, *p++);
-      }
-    }
+    ForEachEntry(list, [&](uint32_t slot, const uint8_t*& p) {
+      fn(slot, *p++);
+      return true;
+    });
   }
 
   // fn(slot) for every slot of a list (`words`: a word list, else a list of slots with impacts).
@@ -182,6 +170,22 @@ class PostingArena {
   size_t Bytes() const;
 
  private:
+  // Walks a list's blocks: entry(slot, p) for each posting, with p just past the slot's gap;
+  // entry moves p past the posting, and returns false to stop the walk.
+  template <typename Entry>
+  void ForEachEntry(const Postings& list, Entry&& entry) const {
+    uint32_t slot = UINT32_MAX;  // the first gap is slot + 1
+    for (uint32_t b = list.head; b != 0;) {
+      const uint8_t* p = Block(b);
+      const uint8_t* end = p + kClassSize[p[4]];
+      b = Next(p);
+      for (p += kBlockHeader; p < end && *p;) {
+        slot += static_cast<uint32_t>(GetVarint(p));
+        if (!entry(slot, p)) return;
+      }
+    }
+  }
+
   static constexpr size_t kPageBits = 25;  // 32 MiB pages
   static constexpr size_t kPageSize = size_t{1} << kPageBits;
   static constexpr size_t kBlockHeader = 5;  // next block (u32), size class (u8)
