@@ -8,6 +8,7 @@
 #include "core/pid.h"
 #include "core/text.h"
 #include "http/problem.h"
+#include "http/query_params.h"
 #include "workflow/lifecycle.h"
 
 namespace disan::http {
@@ -395,20 +396,7 @@ Result<AuditQuery> AuditQueryOf(const Request& req, const std::vector<std::strin
   q.actor = req.Query("actor").value_or("");
   q.action = req.Query("action").value_or("");
   q.target = req.Query("target").value_or("");
-  for (const auto& [name, value] : req.query) {
-    if (name != "actor" && name != "action" && name != "target" && name != "from" &&
-        name != "until" && name != "after" && name != "limit" &&
-        std::find(also_allowed.begin(), also_allowed.end(), name) == also_allowed.end()) {
-      std::string n = name.substr(0, 64);
-      return std::unexpected(
-          FieldProblem(n, "unknown_parameter",
-                       "is not a filter (actor, action, target, from, until, after, limit)",
-                       "không phải bộ lọc (actor, action, target, from, until, after, limit)"));
-    }
-    if (value.size() > 256) {
-      return std::unexpected(FieldProblem(name, "too_long", "is longer than 256 bytes", "dài quá 256 byte"));
-    }
-  }
+  TRY(OnlyParameters(req, {"actor", "action", "target", "from", "until", "after", "limit"}, also_allowed));
   // A whole UTC time, or a date (2026-01-01, as a form's date input gives it: its midnight).
   for (const char* bound : {"from", "until"}) {
     std::string v = req.Query(bound).value_or("");

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/pid.h"
 #include "http/problem.h"
+#include "http/query_params.h"
 #include "media/media_service.h"
 #include "workflow/review.h"
 
@@ -70,26 +71,6 @@ Result<std::string> PidOf(const Request& req) {
         workflow::FieldInvalid("pid", "pid", pid.error().message_en, pid.error().message_vi));
   }
   return *pid;
-}
-
-// Query parameters: only those named, each at most 256 bytes.
-Status OnlyParameters(const Request& req, std::initializer_list<std::string_view> names) {
-  for (const auto& [name, value] : req.query) {
-    bool known = false;
-    for (std::string_view n : names) known |= n == name;
-    std::string list;
-    for (std::string_view n : names) list += (list.empty() ? "" : ", ") + std::string(n);
-    if (!known) {
-      return Fail(workflow::FieldInvalid(name.substr(0, 64), "unknown_parameter",
-                                         "is not a parameter here (" + list + ")",
-                                         "không phải tham số ở đây (" + list + ")"));
-    }
-    if (value.size() > 256) {
-      return Fail(workflow::FieldInvalid(name.substr(0, 64), "too_long", "is longer than 256 bytes",
-                                         "dài quá 256 byte"));
-    }
-  }
-  return Ok();
 }
 
 Result<std::pair<int64_t, size_t>> Paging(const Request& req) {

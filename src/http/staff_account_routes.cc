@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "http/portal_routes.h"
 #include "http/problem.h"
+#include "http/query_params.h"
 #include "http/staff_page.h"
 #include "portal/renderer.h"
 #include "workflow/contributions.h"
@@ -54,17 +55,7 @@ struct UsageFilter {
 
 Result<UsageFilter> UsageFilterOf(const Request& req) {
   UsageFilter f;
-  for (const auto& [name, value] : req.query) {
-    if (name != "state" && name != "item" && name != "before" && name != "lang") {
-      return Fail(workflow::FieldInvalid(name.substr(0, 64), "unknown_parameter",
-                                         "is not a filter (state, item, before)",
-                                         "không phải bộ lọc (state, item, before)"));
-    }
-    if (value.size() > 256) {
-      return Fail(workflow::FieldInvalid(name.substr(0, 64), "too_long", "is longer than 256 bytes",
-                                         "dài quá 256 byte"));
-    }
-  }
+  TRY(OnlyParameters(req, {"state", "item", "before"}, {"lang"}));
   f.state = req.Query("state").value_or("");
   if (!f.state.empty() && f.state != "open" && f.state != "granted" && f.state != "refused") {
     return Fail(workflow::FieldInvalid("state", "unknown_term", "must be open, granted or refused",

@@ -15,6 +15,7 @@
 #include "http/http_parser.h"
 #include "http/portal_routes.h"
 #include "http/problem.h"
+#include "http/query_params.h"
 #include "http/staff_account_routes.h"
 #include "http/staff_admin_routes.h"
 #include "http/staff_page.h"
@@ -262,17 +263,7 @@ json SubmissionRow(Context& ctx, const Submission& s, Lang lang, bool link) {
 Result<workflow::QueueFilter> DashboardFilter(const Request& req, const Catalogue& catalogue) {
   workflow::QueueFilter f;
   f.limit = 100;
-  for (const auto& [name, value] : req.query) {
-    if (name != "unit" && name != "kind" && name != "older_than_days" && name != "lang") {
-      return Fail(workflow::FieldInvalid(name.substr(0, 64), "unknown_parameter",
-                                         "is not a filter (unit, kind, older_than_days)",
-                                         "không phải bộ lọc (unit, kind, older_than_days)"));
-    }
-    if (value.size() > 256) {
-      return Fail(workflow::FieldInvalid(name.substr(0, 64), "too_long", "is longer than 256 bytes",
-                                         "dài quá 256 byte"));
-    }
-  }
+  TRY(OnlyParameters(req, {"unit", "kind", "older_than_days"}, {"lang"}));
   if (std::string unit = req.Query("unit").value_or(""); !unit.empty()) {
     Result<std::string> pid = ParsePid(unit);
     if (!pid) {

@@ -50,7 +50,7 @@ TEST_F(StaffAudit, AdministratorsBrowseAndFilterTheLog) {
             std::string::npos);
   HttpReply odd = Page("/quan-tri/nhat-ky?colour=red", session);
   EXPECT_EQ(odd.status, 422);
-  EXPECT_NE(odd.body.find("colour: is not a filter (actor, action, target, from, until, after, limit)"),
+  EXPECT_NE(odd.body.find("colour: is not a parameter here (actor, action, target, from, until, after, limit)"),
             std::string::npos) << odd.body;
   HttpReply long_filter = Page("/quan-tri/nhat-ky?actor=" + std::string(300, 'a'), session);
   EXPECT_EQ(long_filter.status, 422);
