@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "http/problem.h"
 #include "http/query_params.h"
+#include "workflow/contributions.h"
 #include "workflow/lifecycle.h"
 
 namespace disan::http {
@@ -27,12 +28,6 @@ constexpr size_t kMaxAuthBody = 8 * 1024;
     std::move(r_).value();                                 \
   })
 
-Error FieldProblem(const std::string& field, const std::string& keyword, const std::string& en,
-                   const std::string& vi) {
-  return Error{
-      ErrorCode::kInvalid, field + ": " + en, field + ": " + vi, {{field, keyword, en, vi}}};
-}
-
 // The body as a JSON object of at most `max` bytes.
 Result<json> SmallObject(const Request& req, size_t max = kMaxAuthBody) {
   if (req.body.size() > max) {
@@ -44,7 +39,7 @@ Result<json> SmallObject(const Request& req, size_t max = kMaxAuthBody) {
   }
   json body = TRY(ParseJsonBody(req));
   if (!body.is_object()) {
-    return Fail(FieldProblem("body", "type", "must be a JSON object", "phải là đối tượng JSON"));
+    return Fail(workflow::FieldInvalid("body", "type", "must be a JSON object", "phải là đối tượng JSON"));
   }
   return body;
 }
@@ -54,10 +49,10 @@ Result<std::string> StringField(const json& body, const std::string& name, bool 
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) {
     if (!required) return std::string();
-    return Fail(FieldProblem(name, "required", "is required", "là trường bắt buộc"));
+    return Fail(workflow::FieldInvalid(name, "required", "is required", "là trường bắt buộc"));
   }
   if (!it->is_string()) {
-    return Fail(FieldProblem(name, "type", "must be a string", "phải là chuỗi ký tự"));
+    return Fail(workflow::FieldInvalid(name, "type", "must be a string", "phải là chuỗi ký tự"));
   }
   return it->get<std::string>();
 }
@@ -66,14 +61,14 @@ Result<std::vector<RoleGrant>> GrantsField(const json& body) {
   auto it = body.find("roles");
   if (it == body.end() || !it->is_array()) {
     return Fail(
-        FieldProblem("roles", "type", "must be a list of {\"role\": ..., \"unit\": PID or absent}",
+        workflow::FieldInvalid("roles", "type", "must be a list of {\"role\": ..., \"unit\": PID or absent}",
                      "phải là danh sách {\"role\": ..., \"unit\": mã định danh hoặc bỏ trống}"));
   }
   std::vector<RoleGrant> out;
   for (const json& g : *it) {
     if (!g.is_object() || !g.contains("role") || !g["role"].is_string() ||
         (g.contains("unit") && !g["unit"].is_string() && !g["unit"].is_null())) {
-      return Fail(FieldProblem("roles", "type", "each role must be {\"role\": NAME, \"unit\": PID}",
+      return Fail(workflow::FieldInvalid("roles", "type", "each role must be {\"role\": NAME, \"unit\": PID}",
                                "mỗi vai trò phải có dạng {\"role\": TÊN, \"unit\": MÃ}"));
     }
     std::string unit = g.value("unit", json()).is_string() ? g["unit"].get<std::string>() : "";
@@ -223,7 +218,7 @@ Response CreateToken(const Request& req, Context& ctx) {
   if (scope.empty()) scope = "read";
   if (scope != "read" && scope != "write") {
     return ProblemResponse(
-        FieldProblem("scope", "unknown_term", "must be read or write", "phải là read hoặc write"),
+        workflow::FieldInvalid("scope", "unknown_term", "must be read or write", "phải là read hoặc write"),
         req.path);
   }
   // A token never holds more than the credential that made it.
@@ -259,7 +254,7 @@ Result<int64_t> IdParam(const Request& req, const std::string& name) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size() || v <= 0) {
     return Fail(
-        FieldProblem(name, "type", "must be a positive whole number", "phải là số nguyên dương"));
+        workflow::FieldInvalid(name, "type", "must be a positive whole number", "phải là số nguyên dương"));
   }
   return v;
 }
@@ -337,7 +332,7 @@ Response PostTransition(const Request& req, Context& ctx) {
     }
     if (!expected && v != "*") {
       return ProblemResponse(
-          FieldProblem("If-Match", "etag", "must be an ETag as sent by GET, e.g. \"r3\"",
+          workflow::FieldInvalid("If-Match", "etag", "must be an ETag as sent by GET, e.g. \"r3\"",
                        "phải là ETag như GET trả về, ví dụ \"r3\""),
           req.path);
     }
@@ -403,7 +398,7 @@ Result<AuditQuery> AuditQueryOf(const Request& req, const std::vector<std::strin
     if (v.empty()) continue;
     if (v.size() == 10) v += "T00:00:00.000Z";
     if (!auth::ParseTime(v) && !auth::ParseTime(v.substr(0, 19) + ".000Z")) {
-      return std::unexpected(FieldProblem(bound, "format",
+      return std::unexpected(workflow::FieldInvalid(bound, "format",
                                           "must be a UTC time like 2026-01-01T00:00:00.000Z or a date like 2026-01-01",
                                           "phải là thời điểm UTC dạng 2026-01-01T00:00:00.000Z hoặc ngày dạng 2026-01-01"));
     }
@@ -416,7 +411,7 @@ Result<AuditQuery> AuditQueryOf(const Request& req, const std::vector<std::strin
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || end != v.data() + v.size() || n < 0 ||
         (std::string(number) == "limit" && (n < 1 || n > 1000))) {
-      return std::unexpected(FieldProblem(
+      return std::unexpected(workflow::FieldInvalid(
           number, "range", std::string(number) == "limit" ? "must be 1 to 1000" : "must be a whole number",
           std::string(number) == "limit" ? "phải từ 1 đến 1000" : "phải là số nguyên"));
     }
