@@ -5,16 +5,13 @@
 
 #include <stdexcept>
 
-namespace disan::auth {
-namespace {
+#include "auth/sodium.h"
 
-// sodium_init is idempotent and thread-safe; a failure means no safe randomness at all.
+namespace disan::auth {
 void EnsureSodium() {
   static const bool ready = sodium_init() >= 0;
   if (!ready) throw std::runtime_error("libsodium could not be initialised");
 }
-
-}  // namespace
 
 Status CheckNewPassword(const std::string& password) {
   size_t code_points = 0;

@@ -9,17 +9,13 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "auth/sodium.h"
 #include "auth/totp.h"
 
 namespace disan::auth {
 namespace {
 
 constexpr std::string_view kPrefix = "sealed:v1:";
-
-void EnsureSodium() {
-  static const bool ready = sodium_init() >= 0;
-  if (!ready) throw std::runtime_error("libsodium could not be initialised");
-}
 
 std::unexpected<Error> CannotUse(const std::string& path, const std::string& why) {
   return Fail(ErrorCode::kUnavailable, "cannot use the key file " + path + ": " + why,

@@ -3,6 +3,7 @@
 // each; these return references, with a shared empty value when the member is absent.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,13 @@ inline const nlohmann::json& MemberOf(const nlohmann::json& object, std::string_
   if (!object.is_object()) return kNull;
   auto it = object.find(key);
   return it == object.end() ? kNull : *it;
+}
+
+// The member when it is a string, else "".
+inline const std::string& StringOf(const nlohmann::json& object, std::string_view key) {
+  static const std::string kNone;
+  const nlohmann::json& m = MemberOf(object, key);
+  return m.is_string() ? m.get_ref<const std::string&>() : kNone;
 }
 
 // The member when it is an array, else an empty array.

@@ -166,6 +166,14 @@ std::string_view Trim(std::string_view text) {
   return text.substr(b, e - b + 1);
 }
 
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::string PercentEncode(std::string_view text) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;

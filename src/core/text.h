@@ -35,6 +35,10 @@ std::vector<std::string> SplitTrimmed(std::string_view text, std::string_view se
 
 std::string_view Trim(std::string_view text);
 
+// ASCII letters lowered, every other byte as it is: for protocol tokens, header names and hex
+// digests, never for Vietnamese text (Fold() is for that).
+std::string AsciiLower(std::string_view text);
+
 // Percent-encodes every byte but RFC 3986 unreserved characters, so that links built from
 // Vietnamese text are plain ASCII.
 std::string PercentEncode(std::string_view text);

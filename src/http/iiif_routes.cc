@@ -157,12 +157,6 @@ json RenderJob(const Job& j) {
             {subject, (record ? "/api/v1/items/" : "/api/v1/media/") + j.media_id}}}};
 }
 
-Response JsonResponse(const json& body) {
-  Response r;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 std::optional<int64_t> WholeNumber(const std::string& s) {
   int64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

@@ -361,7 +361,7 @@ Response UploadToSubmission(const Request& req, Context& ctx) {
   return r;
 }
 
-std::optional<Response> NoAccounts(const Request& req, const Context& ctx) {
+std::optional<Response> NoSignedInAccount(const Request& req, const Context& ctx) {
   if (ctx.services.accounts && ctx.who) return std::nullopt;
   if (ctx.services.accounts) {
     return ProblemResponse(401, "sign in first", "hãy đăng nhập trước", req.path);
@@ -420,7 +420,7 @@ Response Register(const Request& req, Context& ctx) {
 }
 
 Response ExportMine(const Request& req, Context& ctx) {
-  if (auto none = NoAccounts(req, ctx)) return *none;
+  if (auto none = NoSignedInAccount(req, ctx)) return *none;
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
   json data = OR_PROBLEM(self.Export(*ctx.who, req.remote_address));
   Response r = JsonResponse(data);
@@ -441,7 +441,7 @@ Result<std::string> PasswordOf(const json& body, const std::string& name) {
 Response DeleteMine(const Request& req, Context& ctx) {
   json body = OR_PROBLEM(ObjectBody(req, kMaxSmallBody));
   std::string password = OR_PROBLEM(PasswordOf(body, "password"));
-  if (auto none = NoAccounts(req, ctx)) return *none;
+  if (auto none = NoSignedInAccount(req, ctx)) return *none;
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
   OR_PROBLEM(self.Delete(*ctx.who, password, req.remote_address));
   Response r = JsonResponse({{"deleted", true},
@@ -455,7 +455,7 @@ Response DeleteMine(const Request& req, Context& ctx) {
 Response EnrolTotp(const Request& req, Context& ctx) {
   json body = OR_PROBLEM(ObjectBody(req, kMaxSmallBody));
   std::string password = OR_PROBLEM(PasswordOf(body, "password"));
-  if (auto none = NoAccounts(req, ctx)) return *none;
+  if (auto none = NoSignedInAccount(req, ctx)) return *none;
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
   auth::Enrolment e = OR_PROBLEM(self.EnrolTotp(*ctx.who, password, req.remote_address));
   Response r =
@@ -474,7 +474,7 @@ Response ConfirmTotp(const Request& req, Context& ctx) {
   json body = OR_PROBLEM(ObjectBody(req, kMaxSmallBody));
   std::string code =
       OR_PROBLEM(workflow::TextMember(body, "code", 16, workflow::Presence::kRequired));
-  if (auto none = NoAccounts(req, ctx)) return *none;
+  if (auto none = NoSignedInAccount(req, ctx)) return *none;
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
   std::vector<std::string> codes = OR_PROBLEM(self.ConfirmTotp(*ctx.who, code, req.remote_address));
   Response r = JsonResponse(
@@ -492,7 +492,7 @@ Response DisableTotp(const Request& req, Context& ctx) {
   std::string password = OR_PROBLEM(PasswordOf(body, "password"));
   std::string code =
       OR_PROBLEM(workflow::TextMember(body, "code", 16, workflow::Presence::kRequired));
-  if (auto none = NoAccounts(req, ctx)) return *none;
+  if (auto none = NoSignedInAccount(req, ctx)) return *none;
   auth::SelfService self(*ctx.services.accounts, ctx.catalogue.store());
   OR_PROBLEM(self.DisableTotp(*ctx.who, password, code, req.remote_address));
   return JsonResponse({{"second_factor", "off"}});

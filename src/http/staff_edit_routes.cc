@@ -41,13 +41,6 @@ struct FormState {
   std::string reason;              // the reason for the change, as typed
 };
 
-// The value of a diff as text: strings as they are, anything else as compact JSON.
-std::string ValueText(const json& v) {
-  if (v.is_null()) return "";
-  return v.is_string() ? v.get<std::string>()
-                       : v.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 json ErrorSummary(const std::vector<FieldError>& errors, Lang lang) {
   json out = json::array();
   for (const FieldError& e : errors) {

@@ -16,9 +16,10 @@ namespace disan::http::staff {
 using nlohmann::json;
 using portal::Lang;
 
-std::string AsciiLower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+std::string ValueText(const json& v) {
+  if (v.is_null()) return "";
+  return v.is_string() ? v.get<std::string>()
+                       : v.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::string Tr(Lang lang, const std::string& key) {

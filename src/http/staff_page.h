@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "http/routes.h"
 #include "portal/pages.h"
 #include "workflow/review.h"
@@ -19,7 +20,10 @@ using Form = std::multimap<std::string, std::string>;
 // A sign-in form is small; anything bigger is refused before it is parsed.
 inline constexpr size_t kMaxFormBody = 8 * 1024;
 
-std::string AsciiLower(std::string s);
+// A value of a record diff as text: strings as they are, anything else as compact JSON; "" for
+// none.
+std::string ValueText(const nlohmann::json& v);
+
 // The translation of `key` (web/i18n) in `lang`.
 std::string Tr(portal::Lang lang, const std::string& key);
 

@@ -399,13 +399,6 @@ Response Dashboard(const Request& req, Context& ctx) {
 
 // ---- Review screen of one submission ----
 
-// A value of the diff as text: strings as they are, anything else as compact JSON; "" = none.
-std::string ValueText(const json& v) {
-  if (v.is_null()) return "";
-  return v.is_string() ? v.get<std::string>()
-                       : v.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // How many per-field comment rows the request-changes form offers.
 constexpr int kCommentRows = 3;
 // A review form: the decision, a reason and comments; far below the API's own limit.

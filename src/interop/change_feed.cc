@@ -10,7 +10,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kContext = "https://www.w3.org/ns/activitystreams";
-constexpr size_t kScanBatch = 500;
+constexpr size_t kFeedScanBatch = 500;
 
 std::string PageUrl(const std::string& site_url, const std::string& cursor, size_t limit) {
   return site_url + "/api/v1/changes?cursor=" + cursor + "&limit=" + std::to_string(limit);
@@ -30,7 +30,7 @@ std::unexpected<Error> BadCursor() {
 Result<json> ChangeFeed::Collection(const std::string& site_url) {
   int64_t total = 0;
   ChangeQuery q;
-  q.limit = kScanBatch;
+  q.limit = kFeedScanBatch;
   for (;;) {
     std::vector<StoredRecord> batch = TRY(catalogue_.store().ListChanges(q));
     for (StoredRecord& r : batch) {

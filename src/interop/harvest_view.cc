@@ -3,6 +3,7 @@
 #include <set>
 
 #include "catalogue/catalogue.h"
+#include "core/json_member.h"
 
 namespace disan::interop {
 namespace {
@@ -11,25 +12,18 @@ using nlohmann::json;
 
 bool PublicDocument(const json& document) { return Catalogue::IsPublicDocument(document); }
 
-// The member `key` of `d` when it is an array, else an empty one (no copy either way).
-const json& ArrayAt(const json& d, const char* key) {
-  static const json empty = json::array();
-  auto it = d.find(key);
-  return it != d.end() && it->is_array() ? *it : empty;
-}
-
 }  // namespace
 
 std::vector<std::string> HarvestView::SetsOf(const json& d) {
   std::set<std::string> sets;
   if (!d.is_object()) return {};
   if (d.contains("kind") && d["kind"].is_string()) sets.insert("kind:" + d["kind"].get<std::string>());
-  for (const json& r : ArrayAt(d, "recognitions")) {
+  for (const json& r : ListOf(d, "recognitions")) {
     if (r.is_object() && r.contains("level") && r["level"].is_string()) {
       sets.insert("level:" + r["level"].get<std::string>());
     }
   }
-  for (const json& p : ArrayAt(d, "places")) {
+  for (const json& p : ListOf(d, "places")) {
     if (p.is_object() && p.contains("commune_2025_code") && p["commune_2025_code"].is_string()) {
       sets.insert("commune:" + p["commune_2025_code"].get<std::string>());
     }

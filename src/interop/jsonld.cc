@@ -3,15 +3,12 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/json_member.h"
+
 namespace disan::interop {
 namespace {
 
 using nlohmann::json;
-
-std::string Str(const json& object, const char* key) {
-  if (!object.is_object() || !object.contains(key) || !object[key].is_string()) return "";
-  return object[key].get<std::string>();
-}
 
 json Lang(const std::string& value, const std::string& lang) {
   if (lang.empty()) return value;
@@ -82,7 +79,7 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
     if (n.is_object() && n.value("preferred", false)) have_preferred = true;
   }
   for (const json& n : d.value("names", json::array())) {
-    json value = Lang(Str(n, "value"), Str(n, "lang"));
+    json value = Lang(StringOf(n, "value"), StringOf(n, "lang"));
     bool preferred = n.is_object() && n.value("preferred", false);
     (preferred || (!have_preferred && names.empty()) ? names : alternates).push_back(value);
     json appellation = {{"@type", "crm:E33_E41_Linguistic_Appellation"},
@@ -99,12 +96,12 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
   appellations.push_back(
       {{"@type", "crm:E42_Identifier"}, {"crm:P190_has_symbolic_content", r.pid}});
   for (const json& l : d.value("legacy_ids", json::array())) {
-    if (Str(l, "value").empty()) continue;
+    if (StringOf(l, "value").empty()) continue;
     json identifier = {{"@type", "crm:E42_Identifier"},
-                       {"crm:P190_has_symbolic_content", Str(l, "value")}};
-    if (!Str(l, "scheme").empty()) {
+                       {"crm:P190_has_symbolic_content", StringOf(l, "value")}};
+    if (!StringOf(l, "scheme").empty()) {
       identifier["crm:P2_has_type"] =
-          TermNode(schema, site_url, "legacy_id_schemes", Str(l, "scheme"), "crm:E55_Type");
+          TermNode(schema, site_url, "legacy_id_schemes", StringOf(l, "scheme"), "crm:E55_Type");
     }
     appellations.push_back(identifier);
   }
@@ -116,7 +113,7 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
 
   json descriptions = json::array(), statements = json::array();
   for (const json& t : d.value("description", json::array())) {
-    json value = Lang(Str(t, "value"), Str(t, "lang"));
+    json value = Lang(StringOf(t, "value"), StringOf(t, "lang"));
     descriptions.push_back(value);
     statements.push_back(
         {{"@type", "crm:E33_Linguistic_Object"}, {"crm:P190_has_symbolic_content", value}});
@@ -129,9 +126,9 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
   // Classification: the kind and its type as CRM types, their labels as schema:genre.
   json classified = json::array({TermNode(schema, site_url, "kinds", r.kind, "crm:E55_Type")});
   for (const char* f : {"relic_type", "artifact_type", "intangible_type", "documentary_type"}) {
-    if (!Str(d, f).empty())
+    if (!StringOf(d, f).empty())
       classified.push_back(
-          TermNode(schema, site_url, std::string(f) + "s", Str(d, f), "crm:E55_Type"));
+          TermNode(schema, site_url, std::string(f) + "s", StringOf(d, f), "crm:E55_Type"));
   }
   out["crm:P2_has_type"] = classified;
   json genres = json::array();
@@ -145,11 +142,11 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
   for (const json& p : d.value("places", json::array())) {
     std::string label;
     for (const char* f : {"address", "commune_2025", "province_2025"}) {
-      if (!Str(p, f).empty()) label += (label.empty() ? "" : ", ") + Str(p, f);
+      if (!StringOf(p, f).empty()) label += (label.empty() ? "" : ", ") + StringOf(p, f);
     }
     if (label.empty()) {
       for (const char* f : {"commune_old", "district_old", "province_old"}) {
-        if (!Str(p, f).empty()) label += (label.empty() ? "" : ", ") + Str(p, f);
+        if (!StringOf(p, f).empty()) label += (label.empty() ? "" : ", ") + StringOf(p, f);
       }
     }
     json place = {{"@type", "schema:Place"}};
@@ -183,7 +180,7 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
     bool has_from = dating.contains("from_year") && dating["from_year"].is_number_integer();
     bool has_to = dating.contains("to_year") && dating["to_year"].is_number_integer();
     json span = {{"@type", "crm:E52_Time-Span"}};
-    if (!Str(dating, "text").empty()) span["rdfs:label"] = Lang(Str(dating, "text"), "vi");
+    if (!StringOf(dating, "text").empty()) span["rdfs:label"] = Lang(StringOf(dating, "text"), "vi");
     if (has_from || has_to) {
       int64_t from =
           has_from ? dating["from_year"].get<int64_t>() : dating["to_year"].get<int64_t>();
@@ -191,8 +188,8 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
       out["schema:temporalCoverage"] = from == to ? Year(from) : Year(from) + "/" + Year(to);
       span["crm:P82a_begin_of_the_begin"] = {{"@value", Year(from)}, {"@type", "xsd:gYear"}};
       span["crm:P82b_end_of_the_end"] = {{"@value", Year(to)}, {"@type", "xsd:gYear"}};
-    } else if (!Str(dating, "text").empty()) {
-      out["schema:temporalCoverage"] = Str(dating, "text");
+    } else if (!StringOf(dating, "text").empty()) {
+      out["schema:temporalCoverage"] = StringOf(dating, "text");
     }
     if (span.size() > 1) {
       out["crm:P108i_was_produced_by"] = {{"@type", "crm:E12_Production"},
@@ -203,9 +200,9 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
   // Recognitions (rankings, inscriptions) as schema:award text in both languages.
   json awards = json::array();
   for (const json& rec : d.value("recognitions", json::array())) {
-    const Term* level = FindTerm(schema, "recognition_levels", Str(rec, "level"));
-    std::string decision = Str(rec, "decision").empty() ? "" : " (" + Str(rec, "decision") + ")";
-    awards.push_back(Lang((level ? level->label_vi : Str(rec, "level")) + decision, "vi"));
+    const Term* level = FindTerm(schema, "recognition_levels", StringOf(rec, "level"));
+    std::string decision = StringOf(rec, "decision").empty() ? "" : " (" + StringOf(rec, "decision") + ")";
+    awards.push_back(Lang((level ? level->label_vi : StringOf(rec, "level")) + decision, "vi"));
     if (level) awards.push_back(Lang(level->label_en + decision, "en"));
   }
   if (!awards.empty()) out["schema:award"] = awards;
@@ -219,7 +216,7 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
   if (!ethnic.empty()) out["schema:about"] = ethnic;
 
   // Rights: the licence URI (Creative Commons, RightsStatements.org) and the holder.
-  if (const Term* licence = FindTerm(schema, "licences", Str(d, "licence"));
+  if (const Term* licence = FindTerm(schema, "licences", StringOf(d, "licence"));
       licence && !licence->uri.empty()) {
     out["schema:license"] = {{"@id", licence->uri}};
     out["crm:P104_is_subject_to"] = {{"@id", licence->uri},
@@ -227,12 +224,12 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
                                      {"rdfs:label", json::array({Lang(licence->label_vi, "vi"),
                                                                  Lang(licence->label_en, "en")})}};
   }
-  if (!Str(d, "rights_holder").empty()) {
+  if (!StringOf(d, "rights_holder").empty()) {
     out["schema:copyrightHolder"] = {{"@type", "schema:Organization"},
-                                     {"schema:name", Str(d, "rights_holder")}};
+                                     {"schema:name", StringOf(d, "rights_holder")}};
   }
-  if (!Str(d, "custodian").empty()) {
-    json keeper = {{"@id", site_url + "/id/" + Str(d, "custodian")}};
+  if (!StringOf(d, "custodian").empty()) {
+    json keeper = {{"@id", site_url + "/id/" + StringOf(d, "custodian")}};
     out[r.kind == "relic" ? "schema:maintainer" : "schema:holdingArchive"] = keeper;
     out["crm:P50_has_current_keeper"] = keeper;
   }
@@ -243,13 +240,13 @@ json ItemJsonLd(const Schema& schema, const StoredRecord& r, const std::string& 
   if (!within.empty()) out["schema:isPartOf"] = within;
   json sources = json::array();
   for (const json& s : d.value("sources", json::array())) {
-    if (!Str(s, "url").empty())
-      sources.push_back({{"@id", Str(s, "url")}});
-    else if (!Str(s, "title").empty())
-      sources.push_back(Str(s, "title"));
+    if (!StringOf(s, "url").empty())
+      sources.push_back({{"@id", StringOf(s, "url")}});
+    else if (!StringOf(s, "title").empty())
+      sources.push_back(StringOf(s, "title"));
   }
   if (!sources.empty()) out["schema:citation"] = sources;
-  if (!Str(d, "creator").empty()) out["schema:creator"] = Str(d, "creator");
+  if (!StringOf(d, "creator").empty()) out["schema:creator"] = StringOf(d, "creator");
   json languages = json::array();
   for (const json& l : d.value("languages", json::array())) {
     if (l.is_string()) languages.push_back(l);

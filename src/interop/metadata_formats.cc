@@ -3,27 +3,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/json_member.h"
+
 namespace disan::interop {
 namespace {
 
 using nlohmann::json;
 using Attributes = XmlBuilder::Attributes;
-
-// The string member `key` of `object`, or "" (a reference: no copy per field).
-const std::string& Str(const json& object, const char* key) {
-  static const std::string none;
-  if (!object.is_object()) return none;
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get_ref<const std::string&>() : none;
-}
-
-// The array member `key` of `d`, or an empty array (no copy either way).
-const json& ArrayAt(const json& d, const char* key) {
-  static const json empty = json::array();
-  if (!d.is_object()) return empty;
-  auto it = d.find(key);
-  return it != d.end() && it->is_array() ? *it : empty;
-}
 
 const Term* FindTerm(const Schema& schema, std::string_view vocabulary, const std::string& id) {
   const Vocabulary* v = schema.FindVocabulary(vocabulary);
@@ -113,45 +99,45 @@ void WriteDublinCore(XmlBuilder& xml, const Schema& schema, const StoredRecord& 
                           {"xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"},
                           {"xsi:schemaLocation", std::string(kOaiDcNamespace) + " " + std::string(kOaiDcSchema)}});
   // Titles: the preferred name first, each in its language.
-  const json& names = ArrayAt(d, "names");
+  const json& names = ListOf(d, "names");
   for (int pass = 0; pass < 2; ++pass) {
     for (const json& n : names) {
       bool preferred = n.is_object() && n.value("preferred", false);
       if (preferred != (pass == 0)) continue;
       Attributes lang;
-      if (!Str(n, "lang").empty()) lang.push_back({"xml:lang", Str(n, "lang")});
-      xml.Element("dc:title", Str(n, "value"), lang);
+      if (!StringOf(n, "lang").empty()) lang.push_back({"xml:lang", StringOf(n, "lang")});
+      xml.Element("dc:title", StringOf(n, "value"), lang);
     }
   }
-  for (const json& t : ArrayAt(d, "description")) {
+  for (const json& t : ListOf(d, "description")) {
     Attributes lang;
-    if (!Str(t, "lang").empty()) lang.push_back({"xml:lang", Str(t, "lang")});
-    xml.Element("dc:description", Str(t, "value"), lang);
+    if (!StringOf(t, "lang").empty()) lang.push_back({"xml:lang", StringOf(t, "lang")});
+    xml.Element("dc:description", StringOf(t, "value"), lang);
   }
-  for (const json& rec : ArrayAt(d, "recognitions")) {
-    const Term* level = FindTerm(schema, "recognition_levels", Str(rec, "level"));
-    std::string when = Str(rec, "date");
+  for (const json& rec : ListOf(d, "recognitions")) {
+    const Term* level = FindTerm(schema, "recognition_levels", StringOf(rec, "level"));
+    std::string when = StringOf(rec, "date");
     if (when.empty() && rec.contains("year") && rec["year"].is_number_integer()) {
       when = std::to_string(rec["year"].get<int64_t>());
     }
-    std::string decision = Str(rec, "decision");
+    std::string decision = StringOf(rec, "decision");
     xml.Element("dc:description",
-                "Xếp hạng, ghi danh: " + Join({level ? level->label_vi : Str(rec, "level"), decision, when}, ", "),
+                "Xếp hạng, ghi danh: " + Join({level ? level->label_vi : StringOf(rec, "level"), decision, when}, ", "),
                 {{"xml:lang", "vi"}});
     xml.Element("dc:description",
-                "Recognition: " + Join({level ? level->label_en : Str(rec, "level"), decision, when}, ", "),
+                "Recognition: " + Join({level ? level->label_en : StringOf(rec, "level"), decision, when}, ", "),
                 {{"xml:lang", "en"}});
   }
   for (const char* type : {"relic_type", "artifact_type", "intangible_type", "documentary_type"}) {
-    TermElements(xml, "dc:subject", schema, std::string(type) + "s", Str(d, type));
+    TermElements(xml, "dc:subject", schema, std::string(type) + "s", StringOf(d, type));
   }
-  for (const json& e : ArrayAt(d, "ethnic_groups")) {
+  for (const json& e : ListOf(d, "ethnic_groups")) {
     if (e.is_string()) TermElements(xml, "dc:subject", schema, "ethnic_groups", e.get<std::string>());
   }
   // Coverage: where (each place as written, then its coordinates) and when.
-  for (const json& p : ArrayAt(d, "places")) {
-    std::string now = Join({Str(p, "address"), Str(p, "commune_2025"), Str(p, "province_2025")}, ", ");
-    std::string before = Join({Str(p, "commune_old"), Str(p, "district_old"), Str(p, "province_old")}, ", ");
+  for (const json& p : ListOf(d, "places")) {
+    std::string now = Join({StringOf(p, "address"), StringOf(p, "commune_2025"), StringOf(p, "province_2025")}, ", ");
+    std::string before = Join({StringOf(p, "commune_old"), StringOf(p, "district_old"), StringOf(p, "province_old")}, ", ");
     if (!now.empty()) xml.Element("dc:coverage", now, {{"xml:lang", "vi"}});
     if (!before.empty()) xml.Element("dc:coverage", before + " (trước 2025)", {{"xml:lang", "vi"}});
     if (p.contains("point") && p["point"].is_object() && p["point"].contains("lat") &&
@@ -163,7 +149,7 @@ void WriteDublinCore(XmlBuilder& xml, const Schema& schema, const StoredRecord& 
   }
   if (d.contains("dating") && d["dating"].is_object()) {
     const json& dating = d["dating"];
-    if (!Str(dating, "text").empty()) xml.Element("dc:coverage", Str(dating, "text"));
+    if (!StringOf(dating, "text").empty()) xml.Element("dc:coverage", StringOf(dating, "text"));
     bool has_from = dating.contains("from_year") && dating["from_year"].is_number_integer();
     bool has_to = dating.contains("to_year") && dating["to_year"].is_number_integer();
     if (has_from || has_to) {
@@ -172,43 +158,43 @@ void WriteDublinCore(XmlBuilder& xml, const Schema& schema, const StoredRecord& 
       xml.Element("dc:date", from == to ? Year(from) : Year(from) + "/" + Year(to));
     }
   }
-  TermElements(xml, "dc:type", schema, "kinds", Str(d, "kind"));
-  if (Str(d, "kind") == "relic" || Str(d, "kind") == "artifact") xml.Element("dc:type", "PhysicalObject");
-  if (!Str(d, "creator").empty()) xml.Element("dc:creator", Str(d, "creator"));
-  for (const json& m : ArrayAt(d, "materials")) {
+  TermElements(xml, "dc:type", schema, "kinds", StringOf(d, "kind"));
+  if (StringOf(d, "kind") == "relic" || StringOf(d, "kind") == "artifact") xml.Element("dc:type", "PhysicalObject");
+  if (!StringOf(d, "creator").empty()) xml.Element("dc:creator", StringOf(d, "creator"));
+  for (const json& m : ListOf(d, "materials")) {
     if (m.is_string()) xml.Element("dc:format", m.get<std::string>());
   }
-  if (d.contains("dimensions") && !Str(d["dimensions"], "text").empty()) {
-    xml.Element("dc:format", Str(d["dimensions"], "text"));
+  if (d.contains("dimensions") && !StringOf(d["dimensions"], "text").empty()) {
+    xml.Element("dc:format", StringOf(d["dimensions"], "text"));
   }
-  if (!Str(d, "extent").empty()) xml.Element("dc:format", Str(d, "extent"));
+  if (!StringOf(d, "extent").empty()) xml.Element("dc:format", StringOf(d, "extent"));
   // Identifiers: the persistent identifier, its resolver URL, then legacy numbers.
   xml.Element("dc:identifier", r.pid);
   xml.Element("dc:identifier", site_url + "/id/" + r.pid);
-  for (const json& l : ArrayAt(d, "legacy_ids")) {
-    if (!Str(l, "value").empty()) xml.Element("dc:identifier", Str(l, "value"));
+  for (const json& l : ListOf(d, "legacy_ids")) {
+    if (!StringOf(l, "value").empty()) xml.Element("dc:identifier", StringOf(l, "value"));
   }
-  for (const json& l : ArrayAt(d, "languages")) {
+  for (const json& l : ListOf(d, "languages")) {
     if (l.is_string()) xml.Element("dc:language", l.get<std::string>());
   }
-  for (const json& s : ArrayAt(d, "sources")) {
-    std::string text = Join({Str(s, "title"), Str(s, "url")}, " — ");
+  for (const json& s : ListOf(d, "sources")) {
+    std::string text = Join({StringOf(s, "title"), StringOf(s, "url")}, " — ");
     if (!text.empty()) xml.Element("dc:source", text);
   }
-  if (!Str(d, "custodian").empty()) xml.Element("dc:relation", site_url + "/id/" + Str(d, "custodian"));
-  for (const json& a : ArrayAt(d, "areas")) {
+  if (!StringOf(d, "custodian").empty()) xml.Element("dc:relation", site_url + "/id/" + StringOf(d, "custodian"));
+  for (const json& a : ListOf(d, "areas")) {
     if (a.is_string()) xml.Element("dc:relation", site_url + "/id/" + a.get<std::string>());
   }
-  if (!Str(d, "licence").empty()) {
-    if (const Term* t = FindTerm(schema, "licences", Str(d, "licence"))) {
+  if (!StringOf(d, "licence").empty()) {
+    if (const Term* t = FindTerm(schema, "licences", StringOf(d, "licence"))) {
       if (!t->uri.empty()) xml.Element("dc:rights", t->uri);
       xml.Element("dc:rights", t->label_vi, {{"xml:lang", "vi"}});
       xml.Element("dc:rights", t->label_en, {{"xml:lang", "en"}});
     } else {
-      xml.Element("dc:rights", Str(d, "licence"));
+      xml.Element("dc:rights", StringOf(d, "licence"));
     }
   }
-  if (!Str(d, "rights_holder").empty()) xml.Element("dc:rights", Str(d, "rights_holder"));
+  if (!StringOf(d, "rights_holder").empty()) xml.Element("dc:rights", StringOf(d, "rights_holder"));
   xml.End("oai_dc:dc");
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <regex>
 
+#include "core/json_member.h"
 #include "core/parallel.h"
 #include "core/pid.h"
 #include "interop/metadata_formats.h"
@@ -33,11 +34,6 @@ std::string Hex(const unsigned char* bytes, size_t n) {
     out += hex[bytes[i] & 15];
   }
   return out;
-}
-
-std::string Str(const json& object, const char* key) {
-  if (!object.is_object() || !object.contains(key) || !object[key].is_string()) return "";
-  return object[key].get<std::string>();
 }
 
 }  // namespace
@@ -263,7 +259,7 @@ Result<std::string> OaiProvider::ListSets(Context& c) {
         } else if (family == "commune") {
           std::string commune;
           for (const json& p : r.document.value("places", json::array())) {
-            if (Str(p, "commune_2025_code") == value) commune = Str(p, "commune_2025");
+            if (StringOf(p, "commune_2025_code") == value) commune = StringOf(p, "commune_2025");
           }
           names[spec] = commune.empty() ? value : commune + " (" + value + ")";
         }

@@ -15,12 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool IsHex(std::string_view s, size_t length) {
   return s.size() == length && std::all_of(s.begin(), s.end(), [](char c) {
            return std::isxdigit(static_cast<unsigned char>(c)) != 0;
@@ -108,9 +102,9 @@ bool IsRfc3339(std::string_view text) {
 std::string Inventory::ContentPathOf(std::string_view digest) const {
   auto it = manifest.find(std::string(digest));
   if (it != manifest.end() && !it->second.empty()) return it->second.front();
-  std::string want = Lower(digest);
+  std::string want = AsciiLower(digest);
   for (const auto& [d, paths] : manifest) {
-    if (Lower(d) == want && !paths.empty()) return paths.front();
+    if (AsciiLower(d) == want && !paths.empty()) return paths.front();
   }
   return "";
 }
@@ -269,7 +263,7 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
                     "khóa manifest '" + digest + "' không phải chuỗi băm " + inv.digest_algorithm);
         continue;
       }
-      if (!manifest_lower.emplace(Lower(digest), digest).second) {
+      if (!manifest_lower.emplace(AsciiLower(digest), digest).second) {
         check.Error("E096", "digest " + digest + " appears twice in the manifest (ignoring case)",
                     "chuỗi băm " + digest +
                         " xuất hiện hai lần trong manifest (không phân biệt hoa thường)");
@@ -300,7 +294,7 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
                           "' không nằm trong thư mục nội dung của một phiên bản");
           continue;
         }
-        int& first = first_version_of.try_emplace(Lower(digest), number_of[version]).first->second;
+        int& first = first_version_of.try_emplace(AsciiLower(digest), number_of[version]).first->second;
         first = std::min(first, number_of[version]);
         out.push_back(path);
         all_paths.push_back(path);
@@ -353,7 +347,7 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
       } else {
         std::vector<std::string> logical;
         for (const auto& [digest, paths] : v["state"].items()) {
-          auto known = manifest_lower.find(Lower(digest));
+          auto known = manifest_lower.find(AsciiLower(digest));
           if (known == manifest_lower.end() || known->second != digest) {
             check.Error("E050", where + ": state digest " + digest + " is not in the manifest",
                         where + ": chuỗi băm " + digest + " trong state không có trong manifest");
@@ -423,7 +417,7 @@ Result<Inventory> ParseInventory(std::string_view text, Findings& findings) {
                     "' không phải chuỗi băm kèm mảng đường dẫn");
             continue;
           }
-          if (!seen.insert(Lower(digest)).second) {
+          if (!seen.insert(AsciiLower(digest)).second) {
             check.Error(
                 "E097",
                 "fixity " + algorithm + ": digest " + digest + " appears twice (ignoring case)",
@@ -466,7 +460,7 @@ std::pair<std::string, std::string> CheckSidecar(std::string_view sidecar,
   std::optional<Hasher> h = Hasher::ForAlgorithm(algorithm);
   h->Update(inventory_bytes.data(), inventory_bytes.size());
   std::string actual = h->FinishHex();
-  if (Lower(s.substr(0, ws)) != actual) {
+  if (AsciiLower(s.substr(0, ws)) != actual) {
     return {"inventory.json does not match its sidecar digest (sidecar " +
                 std::string(s.substr(0, ws)) + ", inventory.json " + actual + ")",
             "inventory.json không khớp chuỗi băm trong tệp kèm (tệp kèm " +

@@ -56,6 +56,9 @@ struct Inventory {
   std::string Serialize() const;
 };
 
+// The largest inventory.json the store and fsck read; a bigger one is refused, not loaded.
+inline constexpr size_t kMaxInventoryBytes = 64 << 20;
+
 // Parses inventory.json. Every problem is appended to `findings` (with an empty path; the
 // caller knows which file it read); the inventory is returned when none was an error.
 Result<Inventory> ParseInventory(std::string_view text, Findings& findings);

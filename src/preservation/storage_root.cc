@@ -17,6 +17,7 @@
 #include <set>
 
 #include "core/clock.h"
+#include "core/text.h"
 #include "preservation/sync_io.h"
 
 namespace disan::preservation {
@@ -27,7 +28,6 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kRootDeclarationText = "ocfl_1.1\n";
-constexpr size_t kMaxInventoryBytes = 64 << 20;
 
 
 const std::string& HostName() {
@@ -41,12 +41,6 @@ const std::string& HostName() {
     return s;
   }();
   return name;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // An flock(2) on the staging area's lock file, released when destroyed.
@@ -413,7 +407,7 @@ Result<CommitResult> VersionBuilder::Commit(const VersionInfo& info) {
   std::map<std::string, std::string> state;
   if (current) state = inv.HeadVersion().state;
   std::map<std::string, std::string> known;  // lowercase digest -> manifest key
-  for (const auto& [digest, paths] : inv.manifest) known[Lower(digest)] = digest;
+  for (const auto& [digest, paths] : inv.manifest) known[AsciiLower(digest)] = digest;
 
   // The new state first: a digest the object already holds is pointed at, not stored again.
   std::map<std::string, Change*> to_store;  // new digest -> the change that brings it

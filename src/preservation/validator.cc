@@ -12,6 +12,7 @@
 #include <set>
 #include <vector>
 
+#include "core/text.h"
 #include "preservation/digest.h"
 #include "preservation/inventory.h"
 #include "preservation/layout.h"
@@ -33,14 +34,7 @@ size_t ValidationReport::Warnings() const { return findings.size() - Errors(); }
 
 namespace {
 
-constexpr size_t kMaxInventoryBytes = 64 << 20;
 constexpr int kMaxDepth = 64;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The entries of a directory, sorted by name so that reports come out in a stable order.
 std::vector<fs::directory_entry> Entries(const fs::path& dir, std::error_code& ec) {
@@ -414,11 +408,11 @@ class Validator {
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> expected;
     for (const auto& [digest, paths] : inv.manifest) {
       for (const std::string& p : paths)
-        expected[p].push_back({inv.digest_algorithm, Lower(digest)});
+        expected[p].push_back({inv.digest_algorithm, AsciiLower(digest)});
     }
     for (const auto& [algorithm, block] : inv.fixity) {
       for (const auto& [digest, paths] : block) {
-        for (const std::string& p : paths) expected[p].push_back({algorithm, Lower(digest)});
+        for (const std::string& p : paths) expected[p].push_back({algorithm, AsciiLower(digest)});
       }
     }
     std::set<std::string> on_disk;

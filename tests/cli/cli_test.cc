@@ -21,64 +21,38 @@
 namespace disan {
 namespace {
 
+using testing::Lines;
+using testing::RunDisan;
+using testing::ShellQuote;
+
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-// Single-quotes a word for /bin/sh.
-std::string Q(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
-// Runs `disan ARGS` (stdout and stderr together), never for longer than a minute.
-testing::CommandResult Disan(const std::string& args) {
-  return testing::RunCommand("timeout 60 " + Q(testing::DisanBin()) + " " + args);
-}
-
 // Runs `disan ARGS` and returns its standard output only (stderr is discarded).
 testing::CommandResult DisanStdout(const std::string& args) {
-  return testing::RunCommand("timeout 60 " + Q(testing::DisanBin()) + " " + args + " 2>/dev/null",
-                             /*merge_stderr=*/false);
+  return RunDisan(args, /*with_stderr=*/false);
 }
 
 size_t CountLines(const std::string& s) {
   return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
 }
 
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t end = s.find('\n', start);
-    if (end == std::string::npos) end = s.size();
-    out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 // A data directory `name` created with `disan init` inside a test's temp dir.
 std::string InitData(const testing::TempDir& tmp, const std::string& name = "data") {
   std::string dir = tmp.File(name);
-  testing::CommandResult r = Disan("init " + Q(dir));
+  testing::CommandResult r = RunDisan("init " + ShellQuote(dir));
   EXPECT_EQ(r.status, 0) << r.output;
   return dir;
 }
 
 testing::CommandResult Import(const std::string& dir, const std::string& file,
                               const std::string& flags = "") {
-  return Disan("import --data " + Q(dir) + " " + Q(file) + (flags.empty() ? "" : " " + flags));
+  return RunDisan("import --data " + ShellQuote(dir) + " " + ShellQuote(file) + (flags.empty() ? "" : " " + flags));
 }
 
 // `disan export --format jsonl` of a data directory, as text ("" after reporting a failure).
 std::string ExportJsonl(const std::string& dir) {
-  testing::CommandResult r = DisanStdout("export --data " + Q(dir) + " --format jsonl");
+  testing::CommandResult r = DisanStdout("export --data " + ShellQuote(dir) + " --format jsonl");
   EXPECT_EQ(r.status, 0) << "export of " << dir << " failed";
   return r.output;
 }
@@ -127,7 +101,7 @@ std::string Row(const std::string& name, const std::string& ranking) {
 TEST(CliInit, PrintsATokenAndRefusesASecondInit) {
   testing::TempDir tmp;
   const std::string dir = tmp.File("data");
-  testing::CommandResult first = Disan("init " + Q(dir));
+  testing::CommandResult first = RunDisan("init " + ShellQuote(dir));
   ASSERT_EQ(first.status, 0) << first.output;
   std::smatch m;
   static const std::regex token_line(R"((^|\n)API token[^\n]*: (disan_[a-z0-9]+)\n)");
@@ -137,7 +111,7 @@ TEST(CliInit, PrintsATokenAndRefusesASecondInit) {
       << m[2];
   EXPECT_TRUE(std::filesystem::exists(dir + "/disan.db"));
 
-  testing::CommandResult second = Disan("init " + Q(dir));
+  testing::CommandResult second = RunDisan("init " + ShellQuote(dir));
   EXPECT_NE(second.status, 0) << second.output;
   EXPECT_EQ(CountLines(second.output), 1u) << second.output;
   EXPECT_NE(second.output.find("already"), std::string::npos) << second.output;
@@ -150,14 +124,14 @@ TEST(CliInit, PrintsATokenAndRefusesASecondInit) {
 TEST(CliInit, RefusesABadNamespaceAndKeepsAGoodOne) {
   testing::TempDir tmp;
   const std::string bad = tmp.File("bad");
-  testing::CommandResult r = Disan("init " + Q(bad) + " --namespace 'Bad NS'");
+  testing::CommandResult r = RunDisan("init " + ShellQuote(bad) + " --namespace 'Bad NS'");
   EXPECT_NE(r.status, 0) << r.output;
   EXPECT_EQ(CountLines(r.output), 1u) << r.output;
   EXPECT_NE(r.output.find("namespace"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(bad + "/disan.db"));
 
   const std::string good = tmp.File("good");
-  ASSERT_EQ(Disan("init " + Q(good) + " --namespace hcm").status, 0);
+  ASSERT_EQ(RunDisan("init " + ShellQuote(good) + " --namespace hcm").status, 0);
   const std::string csv = tmp.File("one.csv");
   testing::WriteFile(csv, DemoHeader() + Row("Di tích thử", "Quốc gia"));
   ASSERT_EQ(Import(good, csv).status, 0);
@@ -373,7 +347,7 @@ TEST(CliImport, MappingFileImportsAMuseumSheet) {
       json{{"columns", {{"Tên di tích", "name_vi"}, {"Loại", "category"}, {"Xếp hạng", "ranking"}}},
            {"defaults", {{"province_old", "Đắk Nông"}}}}
           .dump());
-  testing::CommandResult r = Import(dir, sheet, "--mapping " + Q(mapping));
+  testing::CommandResult r = Import(dir, sheet, "--mapping " + ShellQuote(mapping));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("imported 2 records"), std::string::npos) << r.output;
   // The unmapped column is reported, not silently dropped.
@@ -400,7 +374,7 @@ TEST(CliImport, MappingFileImportsAMuseumSheet) {
   // A mapping that is not a JSON object is refused with one line.
   const std::string broken = tmp.File("broken.json");
   testing::WriteFile(broken, "[1, 2");
-  testing::CommandResult bad = Import(bare, sheet, "--mapping " + Q(broken));
+  testing::CommandResult bad = Import(bare, sheet, "--mapping " + ShellQuote(broken));
   EXPECT_NE(bad.status, 0);
   EXPECT_EQ(CountLines(bad.output), 1u) << bad.output;
 }
@@ -532,7 +506,7 @@ TEST(CliRoundTrip, CsvExportImportsToTheSameRecords) {
   ASSERT_EQ(Import(a, DemoCsv()).status, 0);
   const std::string csv = tmp.File("a.csv");
   testing::CommandResult exported =
-      Disan("export --data " + Q(a) + " --format csv --output " + Q(csv));
+      RunDisan("export --data " + ShellQuote(a) + " --format csv --output " + ShellQuote(csv));
   ASSERT_EQ(exported.status, 0) << exported.output;
   const std::string csv_text = testing::ReadFile(csv);
   ASSERT_TRUE(csv_text.starts_with("\xEF\xBB\xBFpid,class,kind,")) << csv_text.substr(0, 40);
@@ -570,7 +544,7 @@ TEST(CliRoundTrip, CsvKeepsTextThatLooksLikeAFormula) {
   ASSERT_EQ(imported.status, 0) << imported.output;
 
   const std::string csv = tmp.File("a.csv");
-  ASSERT_EQ(Disan("export --data " + Q(a) + " --format csv --output " + Q(csv)).status, 0);
+  ASSERT_EQ(RunDisan("export --data " + ShellQuote(a) + " --format csv --output " + ShellQuote(csv)).status, 0);
   const std::string b = InitData(tmp, "b");
   testing::CommandResult r = Import(b, csv);
   ASSERT_EQ(r.status, 0) << r.output;
@@ -598,7 +572,7 @@ TEST(CliDemo, ServesTheDemoDataAndStopsCleanlyOnSigterm) {
   const std::string dir = tmp.File("demo");
   int port = 0;
   {
-    testing::BackgroundCommand demo(Q(testing::DisanBin()) + " demo --data " + Q(dir) +
+    testing::BackgroundCommand demo(ShellQuote(testing::DisanBin()) + " demo --data " + ShellQuote(dir) +
                                     " --listen 127.0.0.1:0");
     std::optional<std::string> token_line = demo.WaitForLine("API token", 30s);
     ASSERT_TRUE(token_line.has_value()) << demo.output();
@@ -635,7 +609,7 @@ TEST(CliDemo, ServesTheDemoDataAndStopsCleanlyOnSigterm) {
   }
 
   // A second start serves the existing directory without importing the demo again.
-  testing::BackgroundCommand again(Q(testing::DisanBin()) + " demo --data " + Q(dir) +
+  testing::BackgroundCommand again(ShellQuote(testing::DisanBin()) + " demo --data " + ShellQuote(dir) +
                                    " --listen 127.0.0.1:0");
   std::optional<std::string> listening = again.WaitForLine("listening on http://", 30s);
   ASSERT_TRUE(listening.has_value()) << again.output();
@@ -656,7 +630,7 @@ TEST(CliDemo, ServesTheDemoDataAndStopsCleanlyOnSigterm) {
 TEST(CliServe, RefusesAPortInUse) {
   testing::TempDir tmp;
   const std::string dir = InitData(tmp);
-  testing::BackgroundCommand first(Q(testing::DisanBin()) + " serve --data " + Q(dir) +
+  testing::BackgroundCommand first(ShellQuote(testing::DisanBin()) + " serve --data " + ShellQuote(dir) +
                                    " --listen 127.0.0.1:0");
   std::optional<std::string> listening = first.WaitForLine("listening on http://", 30s);
   ASSERT_TRUE(listening.has_value()) << first.output();
@@ -666,7 +640,7 @@ TEST(CliServe, RefusesAPortInUse) {
   // A second server cannot take the port: it says so in one line and exits non-zero, rather
   // than start beside the first (status 124: still serving when `timeout` ended it).
   testing::CommandResult busy =
-      testing::RunCommand("timeout 5 " + Q(testing::DisanBin()) + " serve --data " + Q(dir) +
+      testing::RunCommand("timeout 5 " + ShellQuote(testing::DisanBin()) + " serve --data " + ShellQuote(dir) +
                           " --listen 127.0.0.1:" + std::to_string(port));
   EXPECT_NE(busy.status, 124) << "a second server started on a port in use:\n" << busy.output;
   EXPECT_NE(busy.status, 0) << busy.output;
@@ -684,7 +658,7 @@ TEST(CliServe, StopsOnSigtermRightAfterListening) {
   testing::TempDir tmp;
   const std::string dir = InitData(tmp);
   for (int round = 0; round < 50; ++round) {
-    testing::BackgroundCommand server(Q(testing::DisanBin()) + " serve --data " + Q(dir) +
+    testing::BackgroundCommand server(ShellQuote(testing::DisanBin()) + " serve --data " + ShellQuote(dir) +
                                       " --listen 127.0.0.1:0");
     ASSERT_TRUE(server.WaitForLine("listening on http://", 30s).has_value()) << server.output();
     server.Signal(SIGTERM);
@@ -696,7 +670,7 @@ TEST(CliServe, StopsOnSigtermRightAfterListening) {
 TEST(CliServe, RefusesAMissingDirectoryAndABadListenAddress) {
   testing::TempDir tmp;
   testing::CommandResult missing =
-      Disan("serve --data " + Q(tmp.File("nowhere")) + " --listen 127.0.0.1:0");
+      RunDisan("serve --data " + ShellQuote(tmp.File("nowhere")) + " --listen 127.0.0.1:0");
   EXPECT_NE(missing.status, 0) << missing.output;
   EXPECT_EQ(CountLines(missing.output), 1u) << missing.output;
   EXPECT_NE(missing.output.find("nowhere"), std::string::npos) << missing.output;
@@ -706,7 +680,7 @@ TEST(CliServe, RefusesAMissingDirectoryAndABadListenAddress) {
   const std::string dir = InitData(tmp);
   for (const char* listen :
        {"nonsense", "127.0.0.1:", "127.0.0.1:99999", ":8080", "127.0.0.1:80x"}) {
-    testing::CommandResult r = Disan("serve --data " + Q(dir) + " --listen " + Q(listen));
+    testing::CommandResult r = RunDisan("serve --data " + ShellQuote(dir) + " --listen " + ShellQuote(listen));
     EXPECT_NE(r.status, 0) << listen << ": " << r.output;
     EXPECT_NE(r.status, 124) << listen << ": the server started instead of refusing";
     EXPECT_EQ(CountLines(r.output), 1u) << listen << ": " << r.output;
@@ -725,7 +699,7 @@ TEST(CliServe, RefusesBadPublishingOptions) {
       {"--public-url ftp://example.org", "--public-url must be"},
       {"--public-url 'http://x\"><script>'", "--public-url must be"}};
   for (const auto& [option, message] : cases) {
-    testing::CommandResult r = Disan("serve --data " + Q(dir) + " --listen 127.0.0.1:0 " + option);
+    testing::CommandResult r = RunDisan("serve --data " + ShellQuote(dir) + " --listen 127.0.0.1:0 " + option);
     EXPECT_NE(r.status, 0) << option << ": " << r.output;
     EXPECT_NE(r.status, 124) << option << ": the server started instead of refusing";
     EXPECT_EQ(CountLines(r.output), 1u) << option << ": " << r.output;
@@ -737,7 +711,7 @@ TEST(CliServe, RefusesBadPublishingOptions) {
 // the command line itself
 
 TEST(CliUsage, HelpListsEverySubcommandAndUnknownOnesFail) {
-  testing::CommandResult help = Disan("--help");
+  testing::CommandResult help = RunDisan("--help");
   EXPECT_EQ(help.status, 0) << help.output;
   for (const char* sub : {"init", "serve", "import", "export", "fsck", "demo"}) {
     EXPECT_TRUE(std::regex_search(help.output, std::regex(std::string("\\n\\s+") + sub + "\\s")))
@@ -745,16 +719,16 @@ TEST(CliUsage, HelpListsEverySubcommandAndUnknownOnesFail) {
         << help.output;
   }
 
-  testing::CommandResult unknown = Disan("frobnicate");
+  testing::CommandResult unknown = RunDisan("frobnicate");
   EXPECT_NE(unknown.status, 0) << unknown.output;
   EXPECT_NE(unknown.output.find("subcommand"), std::string::npos) << unknown.output;
 
-  testing::CommandResult none = Disan("");
+  testing::CommandResult none = RunDisan("");
   EXPECT_NE(none.status, 0) << none.output;
 
   testing::TempDir tmp;
   const std::string dir = InitData(tmp);
-  testing::CommandResult format = Disan("export --data " + Q(dir) + " --format xml");
+  testing::CommandResult format = RunDisan("export --data " + ShellQuote(dir) + " --format xml");
   EXPECT_NE(format.status, 0) << format.output;
   EXPECT_EQ(CountLines(format.output), 1u) << format.output;
 
@@ -762,7 +736,7 @@ TEST(CliUsage, HelpListsEverySubcommandAndUnknownOnesFail) {
   EXPECT_NE(no_file.status, 0) << no_file.output;
   EXPECT_EQ(CountLines(no_file.output), 1u) << no_file.output;
 
-  testing::CommandResult no_data = Disan("export --data " + Q(tmp.File("nowhere")));
+  testing::CommandResult no_data = RunDisan("export --data " + ShellQuote(tmp.File("nowhere")));
   EXPECT_NE(no_data.status, 0) << no_data.output;
   EXPECT_EQ(CountLines(no_data.output), 1u) << no_data.output;
 }

@@ -12,25 +12,19 @@
 namespace disan {
 namespace {
 
+using testing::Lines;
+using testing::RunDisan;
+using testing::ShellQuote;
+
 namespace fs = std::filesystem;
 using preservation::StorageRoot;
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-testing::CommandResult Disan(const std::string& args) {
-  return testing::RunCommand("timeout 120 " + Quote(testing::DisanBin()) + " " + args);
-}
 
 // A data directory whose preservation store holds two objects of two versions each.
 class FsckTest : public ::testing::Test {
  protected:
   void SetUp() override {
     data_ = tmp_.File("data");
-    testing::CommandResult init = Disan("init " + Quote(data_));
+    testing::CommandResult init = RunDisan("init " + ShellQuote(data_));
     ASSERT_EQ(init.status, 0) << init.output;
     auto root = StorageRoot::Open(fs::path(data_) / "ocfl", StorageRoot::OpenMode::kExisting);
     ASSERT_TRUE(root) << root.error().Describe();
@@ -48,7 +42,7 @@ class FsckTest : public ::testing::Test {
   }
 
   testing::CommandResult Fsck(const std::string& flags = "") {
-    return Disan("fsck --data " + Quote(data_) + (flags.empty() ? "" : " " + flags));
+    return RunDisan("fsck --data " + ShellQuote(data_) + (flags.empty() ? "" : " " + flags));
   }
 
   // fsck fails and names `path` on a line that starts with "error: ".
@@ -77,9 +71,9 @@ TEST_F(FsckTest, ACleanStoreExitsZero) {
   EXPECT_NE(r.output.find(": 0 errors, 2 warnings"), std::string::npos) << r.output;
 
   // A freshly initialised data directory has an empty, valid store.
-  testing::CommandResult init = Disan("init " + Quote(tmp_.File("fresh")));
+  testing::CommandResult init = RunDisan("init " + ShellQuote(tmp_.File("fresh")));
   ASSERT_EQ(init.status, 0) << init.output;
-  testing::CommandResult fresh = Disan("fsck --data " + Quote(tmp_.File("fresh")));
+  testing::CommandResult fresh = RunDisan("fsck --data " + ShellQuote(tmp_.File("fresh")));
   EXPECT_EQ(fresh.status, 0) << fresh.output;
   EXPECT_NE(fresh.output.find("checked 0 objects"), std::string::npos) << fresh.output;
 }
@@ -142,8 +136,8 @@ TEST_F(FsckTest, RepairCompletesAnInterruptedWrite) {
 TEST_F(FsckTest, OnlyMediaCommandsTouchTheStore) {
   root_.reset();
   fs::remove_all(fs::path(data_) / "ocfl");
-  EXPECT_EQ(Disan("export --data " + Quote(data_)).status, 0);
-  EXPECT_EQ(Disan("reindex --data " + Quote(data_)).status, 0);
+  EXPECT_EQ(RunDisan("export --data " + ShellQuote(data_)).status, 0);
+  EXPECT_EQ(RunDisan("reindex --data " + ShellQuote(data_)).status, 0);
   EXPECT_FALSE(fs::exists(fs::path(data_) / "ocfl"));
   // fsck reports a missing store; it never creates one.
   testing::CommandResult r = Fsck();
@@ -153,10 +147,10 @@ TEST_F(FsckTest, OnlyMediaCommandsTouchTheStore) {
 }
 
 TEST_F(FsckTest, RefusesADirectoryThatIsNotADataDirectory) {
-  testing::CommandResult r = Disan("fsck --data " + Quote(tmp_.File("nothing")));
+  testing::CommandResult r = RunDisan("fsck --data " + ShellQuote(tmp_.File("nothing")));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("not a Disan data directory"), std::string::npos) << r.output;
-  testing::CommandResult missing = Disan("fsck");
+  testing::CommandResult missing = RunDisan("fsck");
   EXPECT_NE(missing.status, 0) << missing.output;
 }
 
@@ -165,14 +159,14 @@ TEST_F(FsckTest, RefusesADirectoryThatIsNotADataDirectory) {
 // the media id.
 TEST_F(FsckTest, EveryCatalogueMediaRowMustHaveItsFileWithTheSameDigest) {
   testing::WriteFile(tmp_.File("item.jsonl"), testing::RelicDocument().dump() + "\n");
-  ASSERT_EQ(Disan("import --data " + Quote(data_) + " " + Quote(tmp_.File("item.jsonl"))).status, 0);
+  ASSERT_EQ(RunDisan("import --data " + ShellQuote(data_) + " " + ShellQuote(tmp_.File("item.jsonl"))).status, 0);
   testing::CommandResult exported = testing::RunCommand(
-      "timeout 120 " + Quote(testing::DisanBin()) + " export --data " + Quote(data_), false);
+      "timeout 120 " + ShellQuote(testing::DisanBin()) + " export --data " + ShellQuote(data_), false);
   std::string item = testing::ParseJsonLines(exported.output).at(0).at("pid");
   testing::WriteFile(tmp_.File("a.pdf"), "%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n");
   testing::CommandResult added = testing::RunCommand(
-      "timeout 120 " + Quote(testing::DisanBin()) + " media add --data " + Quote(data_) + " " +
-          item + " " + Quote(tmp_.File("a.pdf")),
+      "timeout 120 " + ShellQuote(testing::DisanBin()) + " media add --data " + ShellQuote(data_) + " " +
+          item + " " + ShellQuote(tmp_.File("a.pdf")),
       false);
   ASSERT_EQ(added.status, 0) << added.output;
   std::string id = added.output.substr(0, added.output.find('\t'));

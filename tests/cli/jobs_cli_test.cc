@@ -15,36 +15,28 @@
 namespace disan {
 namespace {
 
+using testing::Lines;
+using testing::RunDisan;
+using testing::ShellQuote;
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-testing::CommandResult Disan(const std::string& args, bool with_stderr = true) {
-  return testing::RunCommand("timeout 300 " + Quote(testing::DisanBin()) + " " + args +
-                                 (with_stderr ? "" : " 2>/dev/null"),
-                             with_stderr);
-}
 
 class JobsCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     data_ = tmp_.File("data");
-    testing::CommandResult init = Disan("init " + Quote(data_));
+    testing::CommandResult init = RunDisan("init " + ShellQuote(data_));
     ASSERT_EQ(init.status, 0) << init.output;
     std::smatch m;
     ASSERT_TRUE(
         std::regex_search(init.output, m, std::regex("API token[^\\n]*: (disan_[a-z0-9]+)")));
     token_ = m[1];
     testing::WriteFile(tmp_.File("item.jsonl"), testing::RelicDocument().dump() + "\n");
-    ASSERT_EQ(Disan("import --data " + Quote(data_) + " " + Quote(tmp_.File("item.jsonl"))).status,
+    ASSERT_EQ(RunDisan("import --data " + ShellQuote(data_) + " " + ShellQuote(tmp_.File("item.jsonl"))).status,
               0);
-    item_ = testing::ParseJsonLines(Disan("export --data " + Quote(data_), false).output)
+    item_ = testing::ParseJsonLines(RunDisan("export --data " + ShellQuote(data_), false).output)
                 .at(0)
                 .at("pid");
   }
@@ -54,10 +46,10 @@ class JobsCliTest : public ::testing::Test {
     std::string args;
     for (const auto& [name, bytes] : files) {
       testing::WriteFile(tmp_.File(name), bytes);
-      args += " " + Quote(tmp_.File(name));
+      args += " " + ShellQuote(tmp_.File(name));
     }
     testing::CommandResult r =
-        Disan("media add --data " + Quote(data_) + " " + item_ + args, false);
+        RunDisan("media add --data " + ShellQuote(data_) + " " + item_ + args, false);
     EXPECT_EQ(r.status, 0) << r.output;
     std::vector<std::string> ids;
     std::istringstream in(r.output);
@@ -74,13 +66,13 @@ TEST_F(JobsCliTest, DeriveMakesEveryImagesDerivativesAndReportsTheBrokenOnes) {
   std::vector<std::string> ids =
       Add({{"good.jpg", jpeg}, {"cut.jpg", jpeg.substr(0, jpeg.size() / 3)}});
   ASSERT_EQ(ids.size(), 2u);
-  testing::CommandResult jobs = Disan("jobs --data " + Quote(data_), false);
+  testing::CommandResult jobs = RunDisan("jobs --data " + ShellQuote(data_), false);
   ASSERT_EQ(jobs.status, 0) << jobs.output;
   EXPECT_NE(jobs.output.find(ids[0]), std::string::npos);
   EXPECT_EQ(std::regex_search(jobs.output, std::regex("\tqueued\tderive\t")), true) << jobs.output;
-  EXPECT_EQ(Disan("jobs --data " + Quote(data_) + " --state sleeping").status, 1);
+  EXPECT_EQ(RunDisan("jobs --data " + ShellQuote(data_) + " --state sleeping").status, 1);
 
-  testing::CommandResult all = Disan("derive --data " + Quote(data_) + " --all", false);
+  testing::CommandResult all = RunDisan("derive --data " + ShellQuote(data_) + " --all", false);
   EXPECT_EQ(all.status, 1) << all.output;  // one failed
   EXPECT_NE(all.output.find(ids[0] + "\tok"), std::string::npos) << all.output;
   EXPECT_NE(all.output.find(ids[1] + "\tfailed: "), std::string::npos) << all.output;
@@ -90,20 +82,20 @@ TEST_F(JobsCliTest, DeriveMakesEveryImagesDerivativesAndReportsTheBrokenOnes) {
 
   // Deleted derivatives come back; progress goes to standard error.
   fs::remove_all(fs::path(data_) / "derivatives");
-  testing::CommandResult one = Disan("derive --data " + Quote(data_) + " " + ids[0]);
+  testing::CommandResult one = RunDisan("derive --data " + ShellQuote(data_) + " " + ids[0]);
   EXPECT_EQ(one.status, 0) << one.output;
   EXPECT_NE(one.output.find("[1/1] " + ids[0]), std::string::npos) << one.output;
   EXPECT_TRUE(fs::exists(fs::path(data_) / "derivatives" / ids[0] / "pyramid.tif"));
   // Bad arguments.
-  EXPECT_EQ(Disan("derive --data " + Quote(data_)).status, 1);
-  EXPECT_EQ(Disan("derive --data " + Quote(data_) + " ../x").status, 1);
-  EXPECT_EQ(Disan("derive --data " + Quote(data_) + " --all " + ids[0]).status, 1);
+  EXPECT_EQ(RunDisan("derive --data " + ShellQuote(data_)).status, 1);
+  EXPECT_EQ(RunDisan("derive --data " + ShellQuote(data_) + " ../x").status, 1);
+  EXPECT_EQ(RunDisan("derive --data " + ShellQuote(data_) + " --all " + ids[0]).status, 1);
 }
 
 TEST_F(JobsCliTest, ServeRunsTheJobsQueuedWhileItWasDown) {
   std::vector<std::string> ids = Add({{"a.jpg", testing::PictureJpeg(800, 600)}});
   ASSERT_EQ(ids.size(), 1u);
-  testing::BackgroundCommand server(Quote(testing::DisanBin()) + " serve --data " + Quote(data_) +
+  testing::BackgroundCommand server(ShellQuote(testing::DisanBin()) + " serve --data " + ShellQuote(data_) +
                                     " --listen 127.0.0.1:0");
   std::optional<std::string> line = server.WaitForLine("listening on http://", 30s);
   ASSERT_TRUE(line) << server.output();

@@ -21,30 +21,15 @@
 namespace disan {
 namespace {
 
+using testing::Lines;
+using testing::RunDisan;
+using testing::ShellQuote;
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string Bin() { return Quote(testing::DisanBin()); }
-
-// Runs `disan ARGS`; stdout only, or stdout and stderr together.
-testing::CommandResult Disan(const std::string& args, bool with_stderr = true) {
-  return testing::RunCommand(
-      "timeout 300 " + Bin() + " " + args + (with_stderr ? "" : " 2>/dev/null"), with_stderr);
-}
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
+std::string Bin() { return ShellQuote(testing::DisanBin()); }
 
 // A peak resident set size, from /proc/<pid>/status ("VmHWM: 12345 kB"), in KiB.
 long PeakKiB(pid_t pid) {
@@ -60,7 +45,7 @@ class MediaCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     data_ = tmp_.File("data");
-    testing::CommandResult init = Disan("init " + Quote(data_));
+    testing::CommandResult init = RunDisan("init " + ShellQuote(data_));
     ASSERT_EQ(init.status, 0) << init.output;
     std::smatch m;
     ASSERT_TRUE(
@@ -71,9 +56,9 @@ class MediaCliTest : public ::testing::Test {
     doc["licence"] = "cc_by_nc_4_0";
     testing::WriteFile(tmp_.File("item.jsonl"), doc.dump() + "\n");
     testing::CommandResult import =
-        Disan("import --data " + Quote(data_) + " " + Quote(tmp_.File("item.jsonl")));
+        RunDisan("import --data " + ShellQuote(data_) + " " + ShellQuote(tmp_.File("item.jsonl")));
     ASSERT_EQ(import.status, 0) << import.output;
-    testing::CommandResult exported = Disan("export --data " + Quote(data_), false);
+    testing::CommandResult exported = RunDisan("export --data " + ShellQuote(data_), false);
     item_ = testing::ParseJsonLines(exported.output).at(0).at("pid");
   }
 
@@ -94,7 +79,7 @@ class MediaCliTest : public ::testing::Test {
 
   testing::CommandResult Add(const std::string& files, const std::string& flags = "",
                              bool with_stderr = false) {
-    return Disan("media add --data " + Quote(data_) + " " + item_ + " " + files +
+    return RunDisan("media add --data " + ShellQuote(data_) + " " + item_ + " " + files +
                      (flags.empty() ? "" : " " + flags),
                  with_stderr);
   }
@@ -106,9 +91,9 @@ class MediaCliTest : public ::testing::Test {
 
   // Starts `disan serve` (after `prefix`, e.g. a ulimit) and returns its port, 0 on failure.
   int Serve(std::unique_ptr<testing::BackgroundCommand>& server, const std::string& prefix = "") {
-    std::string command = Bin() + " serve --data " + Quote(data_) + " --listen 127.0.0.1:0";
+    std::string command = Bin() + " serve --data " + ShellQuote(data_) + " --listen 127.0.0.1:0";
     server = std::make_unique<testing::BackgroundCommand>(
-        prefix.empty() ? command : "sh -c " + Quote(prefix + " && exec " + command));
+        prefix.empty() ? command : "sh -c " + ShellQuote(prefix + " && exec " + command));
     std::optional<std::string> line = server->WaitForLine("listening on http://", 30s);
     if (!line) {
       ADD_FAILURE() << server->output();
@@ -127,7 +112,7 @@ TEST_F(MediaCliTest, AddsEveryFileAndPrintsOneLinePerFile) {
   std::string jpeg = File("cổng chính.jpg", testing::SampleJpeg());
   std::string pdf = File("lý lịch.pdf", testing::SamplePdf());
   std::string glb = File("tượng.glb", testing::SampleGlb());
-  testing::CommandResult r = Add(Quote(jpeg) + " " + Quote(pdf) + " " + Quote(glb),
+  testing::CommandResult r = Add(ShellQuote(jpeg) + " " + ShellQuote(pdf) + " " + ShellQuote(glb),
                                  "--caption-vi 'Ảnh tư liệu' --date 2023");
   ASSERT_EQ(r.status, 0) << r.output;
   std::vector<std::string> lines = Lines(r.output);
@@ -152,7 +137,7 @@ TEST_F(MediaCliTest, AddsEveryFileAndPrintsOneLinePerFile) {
   EXPECT_EQ(described["licence"], "cc_by_nc_4_0");
   EXPECT_EQ(testing::ReadFile(store->FilePath(item_, "media/" + ids[2] + ".glb")->string()),
             testing::SampleGlb());
-  testing::CommandResult fsck = Disan("fsck --data " + Quote(data_));
+  testing::CommandResult fsck = RunDisan("fsck --data " + ShellQuote(data_));
   EXPECT_EQ(fsck.status, 0) << fsck.output;
   // Three files, three descriptions, and the unchanged record.json stored once.
   EXPECT_NE(fsck.output.find("checked 1 object, 7 files"), std::string::npos) << fsck.output;
@@ -161,33 +146,33 @@ TEST_F(MediaCliTest, AddsEveryFileAndPrintsOneLinePerFile) {
 TEST_F(MediaCliTest, RefusesBadFilesButKeepsTheGoodOnes) {
   std::string good = File("good.png", testing::SamplePng());
   std::string evil = File("evil.jpg", testing::SampleElf());
-  testing::CommandResult r = Add(Quote(good) + " " + Quote(evil));
+  testing::CommandResult r = Add(ShellQuote(good) + " " + ShellQuote(evil));
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(Lines(r.output).size(), 1u) << r.output;  // stdout: the good file only
-  testing::CommandResult both = Add(Quote(good) + " " + Quote(evil), "", true);
+  testing::CommandResult both = Add(ShellQuote(good) + " " + ShellQuote(evil), "", true);
   EXPECT_NE(both.output.find(evil + ": the file is application/x-executable"), std::string::npos)
       << both.output;
   EXPECT_NE(both.output.find("1 of 2 files were not added"), std::string::npos) << both.output;
-  EXPECT_EQ(Disan("fsck --data " + Quote(data_)).status, 0);
+  EXPECT_EQ(RunDisan("fsck --data " + ShellQuote(data_)).status, 0);
 }
 
 TEST_F(MediaCliTest, AMissingFileOrABadDescriptionAddsNothing) {
   std::string good = File("good.png", testing::SamplePng());
   for (const std::string& args :
-       {Quote(good) + " " + Quote(tmp_.File("missing.jpg")), Quote(good) + " --date 'ngày 5'",
-        Quote(good) + " --role poster", Quote(good) + " --licence mine",
-        Quote(good) + " --visibility hidden",
-        Quote(good) + " --caption-vi " + std::string(2001, 'a'),
-        Quote(good) + " --creator $(printf '\\377\\376')"}) {
+       {ShellQuote(good) + " " + ShellQuote(tmp_.File("missing.jpg")), ShellQuote(good) + " --date 'ngày 5'",
+        ShellQuote(good) + " --role poster", ShellQuote(good) + " --licence mine",
+        ShellQuote(good) + " --visibility hidden",
+        ShellQuote(good) + " --caption-vi " + std::string(2001, 'a'),
+        ShellQuote(good) + " --creator $(printf '\\377\\376')"}) {
     testing::CommandResult r = Add(args, "", true);
     EXPECT_EQ(r.status, 1) << args << "\n" << r.output;
     EXPECT_NE(r.output.find(" / "), std::string::npos) << r.output;  // English / Vietnamese
   }
-  testing::CommandResult unknown = Disan("media add --data " + Quote(data_) + " " +
-                                         PidFromBody("dn", "23456789") + " " + Quote(good));
+  testing::CommandResult unknown = RunDisan("media add --data " + ShellQuote(data_) + " " +
+                                         PidFromBody("dn", "23456789") + " " + ShellQuote(good));
   EXPECT_EQ(unknown.status, 1) << unknown.output;
   testing::CommandResult malformed =
-      Disan("media add --data " + Quote(data_) + " dn-nope " + Quote(good));
+      RunDisan("media add --data " + ShellQuote(data_) + " dn-nope " + ShellQuote(good));
   EXPECT_EQ(malformed.status, 1) << malformed.output;
   EXPECT_NE(malformed.output.find("PID"), std::string::npos) << malformed.output;
   EXPECT_FALSE(Store()->ReadInventory(item_));
@@ -195,22 +180,22 @@ TEST_F(MediaCliTest, AMissingFileOrABadDescriptionAddsNothing) {
 
 TEST_F(MediaCliTest, ReportsProgressOfBigFilesOnStandardError) {
   std::string wav = SparseWav("long.wav", 40 << 20);
-  testing::CommandResult r = Add(Quote(wav), "--role recording", true);
+  testing::CommandResult r = Add(ShellQuote(wav), "--role recording", true);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find(wav + ": 50% (20.0 MiB of 40.0 MiB)"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(wav + ": 100%"), std::string::npos) << r.output;
-  testing::CommandResult quiet = Add(Quote(wav), "--role recording");  // stdout alone: the id line
+  testing::CommandResult quiet = Add(ShellQuote(wav), "--role recording");  // stdout alone: the id line
   ASSERT_EQ(quiet.status, 0);
   EXPECT_EQ(Lines(quiet.output).size(), 1u) << quiet.output;
 }
 
 TEST_F(MediaCliTest, AKilledAddLeavesThePreviousVersionIntact) {
   std::string first = File("first.jpg", testing::SampleJpeg());
-  ASSERT_EQ(Add(Quote(first)).status, 0);
+  ASSERT_EQ(Add(ShellQuote(first)).status, 0);
   std::string big = SparseWav("big.wav", uint64_t{600} << 20);
   {
-    testing::BackgroundCommand add(Bin() + " media add --data " + Quote(data_) + " " + item_ + " " +
-                                   Quote(big));
+    testing::BackgroundCommand add(Bin() + " media add --data " + ShellQuote(data_) + " " + item_ + " " +
+                                   ShellQuote(big));
     ASSERT_TRUE(add.WaitForLine("10%", 60s)) << add.output();
     add.Signal(SIGKILL);
     add.Wait(10s);
@@ -219,12 +204,12 @@ TEST_F(MediaCliTest, AKilledAddLeavesThePreviousVersionIntact) {
   auto store = Store();
   preservation::Inventory inv = *store->ReadInventory(item_);
   EXPECT_EQ(inv.head, "v1");
-  testing::CommandResult fsck = Disan("fsck --data " + Quote(data_));
+  testing::CommandResult fsck = RunDisan("fsck --data " + ShellQuote(data_));
   EXPECT_EQ(fsck.status, 0) << fsck.output;
   // The next run removes the debris (the store is opened afresh) and adds as usual.
   std::string second = File("second.png", testing::SamplePng());
-  ASSERT_EQ(Add(Quote(second)).status, 0);
-  fsck = Disan("fsck --data " + Quote(data_));
+  ASSERT_EQ(Add(ShellQuote(second)).status, 0);
+  fsck = RunDisan("fsck --data " + ShellQuote(data_));
   EXPECT_EQ(fsck.status, 0) << fsck.output;
   EXPECT_NE(fsck.output.find(": 0 errors, 0 warnings"), std::string::npos) << fsck.output;
   EXPECT_EQ(Store()->ReadInventory(item_)->head, "v2");
@@ -289,7 +274,7 @@ TEST_F(MediaCliTest, TwoGigabytesStreamThroughAServerWhoseMemoryStaysFlat) {
 }
 
 TEST_F(MediaCliTest, ADiskThatFillsUpMidUploadStoresNothing) {
-  ASSERT_EQ(Add(Quote(File("first.jpg", testing::SampleJpeg()))).status, 0);
+  ASSERT_EQ(Add(ShellQuote(File("first.jpg", testing::SampleJpeg()))).status, 0);
   std::unique_ptr<testing::BackgroundCommand> server;
   // Files may not grow past 10 MiB (512-byte blocks): the upload hits the wall half-way.
   const int port = Serve(server, "ulimit -f 20480");
@@ -313,7 +298,7 @@ TEST_F(MediaCliTest, ADiskThatFillsUpMidUploadStoresNothing) {
   server->Signal(SIGTERM);
   EXPECT_EQ(server->Wait(30s), 0);
   EXPECT_EQ(Store()->ReadInventory(item_)->head, "v2");
-  testing::CommandResult fsck = Disan("fsck --data " + Quote(data_));
+  testing::CommandResult fsck = RunDisan("fsck --data " + ShellQuote(data_));
   EXPECT_EQ(fsck.status, 0) << fsck.output;
   EXPECT_NE(fsck.output.find(": 0 errors, 0 warnings"), std::string::npos) << fsck.output;
 }

@@ -39,9 +39,7 @@ json Content(const json& record) {
   return out;
 }
 
-json Name(const std::string& value) {
-  return json::array({{{"lang", "vi"}, {"value", value}, {"preferred", true}}});
-}
+using testing::Name;
 
 class ApiTest : public ::testing::Test {
  protected:

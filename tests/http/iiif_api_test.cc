@@ -22,10 +22,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Reply = testing::HttpReply;
 
-vips::VImage Decode(const std::string& bytes) {
-  // Decoded now: libvips reads buffers lazily and the bytes may be a temporary.
-  return vips::VImage::new_from_buffer(bytes.data(), bytes.size(), "").copy_memory();
-}
+using testing::Decode;
 
 class IiifApiTest : public ::testing::Test {
  protected:

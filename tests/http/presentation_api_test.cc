@@ -27,9 +27,7 @@ namespace {
 using nlohmann::json;
 using Reply = testing::HttpReply;
 
-vips::VImage Decode(const std::string& bytes) {
-  return vips::VImage::new_from_buffer(bytes.data(), bytes.size(), "").copy_memory();
-}
+using testing::Decode;
 
 class PresentationApiTest : public ::testing::Test {
  protected:

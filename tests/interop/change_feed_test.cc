@@ -17,21 +17,19 @@ namespace {
 using nlohmann::json;
 using testing::HttpReply;
 
-constexpr const char* kSite = "https://disan.example.org";
+constexpr const char* kFeedSite = "https://disan.example.org";
 
-http::ServerOptions Options() {
+http::ServerOptions FeedServerOptions() {
   http::ServerOptions o;
-  o.public_url = std::string(kSite) + "/";  // a trailing slash is tolerated
+  o.public_url = std::string(kFeedSite) + "/";  // a trailing slash is tolerated
   return o;
 }
 
-json Name(const std::string& value) {
-  return json::array({{{"lang", "vi"}, {"value", value}, {"preferred", true}}});
-}
+using testing::Name;
 
 class ChangeFeedTest : public ::testing::Test {
  protected:
-  ChangeFeedTest() : server_(Options()) {}
+  ChangeFeedTest() : server_(FeedServerOptions()) {}
 
   HttpReply Get(const std::string& path) const {
     HttpReply r = testing::SendHttp(server_.port, "GET", path, {}, "");
@@ -43,8 +41,8 @@ class ChangeFeedTest : public ::testing::Test {
   }
   // A page by its absolute URL, as a client follows `next`.
   HttpReply Follow(const std::string& url) const {
-    EXPECT_TRUE(url.starts_with(kSite)) << url;
-    return Get(url.substr(std::string(kSite).size()));
+    EXPECT_TRUE(url.starts_with(kFeedSite)) << url;
+    return Get(url.substr(std::string(kFeedSite).size()));
   }
 
   HttpReply Api(const std::string& method, const std::string& path, const json& body = json()) const {
@@ -79,7 +77,7 @@ class ChangeFeedTest : public ::testing::Test {
       HttpReply page = Follow(url);
       EXPECT_EQ(page.status, 200) << page;
       EXPECT_EQ(page.doc["type"], "OrderedCollectionPage");
-      EXPECT_EQ(page.doc["partOf"], std::string(kSite) + "/api/v1/changes");
+      EXPECT_EQ(page.doc["partOf"], std::string(kFeedSite) + "/api/v1/changes");
       for (const json& a : page.doc["orderedItems"]) {
         std::string id = a["object"]["id"];
         out.push_back(a["type"].get<std::string>() + " " + id.substr(id.rfind('/') + 1));
@@ -107,20 +105,20 @@ TEST_F(ChangeFeedTest, CollectionAndPagesInChangeOrderWithCreateUpdateDelete) {
   HttpReply collection = Get("/api/v1/changes");
   ASSERT_EQ(collection.status, 200) << collection;
   EXPECT_EQ(collection.doc["type"], "OrderedCollection");
-  EXPECT_EQ(collection.doc["id"], std::string(kSite) + "/api/v1/changes");
+  EXPECT_EQ(collection.doc["id"], std::string(kFeedSite) + "/api/v1/changes");
   EXPECT_EQ(collection.doc["totalItems"], 3) << "the draft was never public";
   std::string first = collection.doc["first"];
-  EXPECT_EQ(first, std::string(kSite) + "/api/v1/changes?cursor=start&limit=100");
+  EXPECT_EQ(first, std::string(kFeedSite) + "/api/v1/changes?cursor=start&limit=100");
 
-  std::vector<std::string> all = ReadAll(std::string(kSite) + "/api/v1/changes?cursor=start&limit=2");
+  std::vector<std::string> all = ReadAll(std::string(kFeedSite) + "/api/v1/changes?cursor=start&limit=2");
   EXPECT_EQ(all, (std::vector<std::string>{"Create " + c, "Update " + a, "Delete " + b}));
 
   HttpReply page = Get("/api/v1/changes?cursor=start&limit=3");
   ASSERT_EQ(page.doc["orderedItems"].size(), 3u);
   const json& update = page.doc["orderedItems"][1];
-  EXPECT_EQ(update["id"], std::string(kSite) + "/api/v1/items/" + a + "/revisions/2");
-  EXPECT_EQ(update["object"]["id"], std::string(kSite) + "/id/" + a);
-  EXPECT_EQ(update["object"]["url"], std::string(kSite) + "/api/v1/items/" + a);
+  EXPECT_EQ(update["id"], std::string(kFeedSite) + "/api/v1/items/" + a + "/revisions/2");
+  EXPECT_EQ(update["object"]["id"], std::string(kFeedSite) + "/id/" + a);
+  EXPECT_EQ(update["object"]["url"], std::string(kFeedSite) + "/api/v1/items/" + a);
   EXPECT_EQ(update["object"]["name"], "A sửa");
   HttpReply item = Api("GET", "/api/v1/items/" + a);
   EXPECT_EQ(update["endTime"], item.doc["updated_at"]);
@@ -136,7 +134,7 @@ TEST_F(ChangeFeedTest, AClientPollingItsLastNextGetsExactlyWhatChanged) {
   std::string a = Create(testing::RelicDocument("A"));
   std::string b = Create(testing::RelicDocument("B"));
   std::string tail;
-  EXPECT_EQ(ReadAll(std::string(kSite) + "/api/v1/changes?cursor=start&limit=1", &tail),
+  EXPECT_EQ(ReadAll(std::string(kFeedSite) + "/api/v1/changes?cursor=start&limit=1", &tail),
             (std::vector<std::string>{"Create " + a, "Create " + b}));
   // Nothing new yet: an empty page without next.
   HttpReply empty = Follow(tail);
@@ -154,7 +152,7 @@ TEST_F(ChangeFeedTest, AClientPollingItsLastNextGetsExactlyWhatChanged) {
       << "a draft published for the first time is a Create";
   // A record public again after a withdrawal is an Update (it was public before).
   Patch(a, {{"visibility", "public"}});
-  EXPECT_EQ(ReadAll(std::string(kSite) + "/api/v1/changes?cursor=start").back(), "Update " + a);
+  EXPECT_EQ(ReadAll(std::string(kFeedSite) + "/api/v1/changes?cursor=start").back(), "Update " + a);
 }
 
 TEST_F(ChangeFeedTest, GeneralisedLocationsAndStaffTokensChangeNothing) {

@@ -16,7 +16,7 @@ namespace {
 using nlohmann::json;
 using testing::HttpReply;
 
-constexpr const char* kSite = "https://disan.example.org";
+constexpr const char* kLdSite = "https://disan.example.org";
 constexpr const char* kSchema = "https://schema.org/";
 constexpr const char* kCrm = "http://www.cidoc-crm.org/cidoc-crm/";
 constexpr const char* kRdfType = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>";
@@ -29,15 +29,15 @@ std::string Lit(const std::string& text, const std::string& lang = "") {
   return "\"" + text + "\"" + (lang.empty() ? "" : "@" + lang);
 }
 
-http::ServerOptions Options() {
+http::ServerOptions LdServerOptions() {
   http::ServerOptions o;
-  o.public_url = kSite;
+  o.public_url = kLdSite;
   return o;
 }
 
 class JsonLdTest : public ::testing::Test {
  protected:
-  JsonLdTest() : server_(Options()) {}
+  JsonLdTest() : server_(LdServerOptions()) {}
 
   std::string Create(const json& doc) {
     return server_.catalogue->Create(RecordClass::kItem, doc, server_.staff, "t").value().pid;
@@ -93,9 +93,9 @@ TEST_F(JsonLdTest, ItemsAreLinkedDataThatAJsonLdProcessorReads) {
   EXPECT_EQ(Get("/id/" + relic_pid, "application/json").doc["pid"], relic_pid);
   EXPECT_EQ(Get("/id/" + relic_pid, "text/html").status, 303);
 
-  const std::string relic_id = std::string("<") + kSite + "/id/" + relic_pid + ">";
-  const std::string site_id = std::string("<") + kSite + "/id/" + site_pid + ">";
-  const std::string artefact_id = std::string("<") + kSite + "/id/" + artefact_pid + ">";
+  const std::string relic_id = std::string("<") + kLdSite + "/id/" + relic_pid + ">";
+  const std::string site_id = std::string("<") + kLdSite + "/id/" + site_pid + ">";
+  const std::string artefact_id = std::string("<") + kLdSite + "/id/" + artefact_pid + ">";
   json cases = json::array();
   cases.push_back(
       {{"name", "relic"},

@@ -58,9 +58,7 @@ std::ostream& operator<<(std::ostream& os, const OaiReply& r) { return os << r.h
 
 std::string Id(const std::string& pid) { return std::string("oai:") + kRepository + ":" + pid; }
 
-json Name(const std::string& value, const std::string& lang = "vi") {
-  return json::array({{{"lang", lang}, {"value", value}, {"preferred", true}}});
-}
+using testing::Name;
 
 class OaiPmhTest : public ::testing::Test {
  protected:

@@ -34,6 +34,11 @@ inline std::string Encoded(VipsBlob* blob) {
   return out;
 }
 
+// Encoded image bytes decoded now: libvips reads buffers lazily and `bytes` may be a temporary.
+inline vips::VImage Decode(const std::string& bytes) {
+  return vips::VImage::new_from_buffer(bytes.data(), bytes.size(), "").copy_memory();
+}
+
 inline std::string PictureJpeg(int width, int height, int quality = 90) {
   return Encoded(Picture(width, height).jpegsave_buffer(vips::VImage::option()->set("Q", quality)));
 }

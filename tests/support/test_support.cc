@@ -97,6 +97,25 @@ CommandResult RunCommand(const std::string& command, bool merge_stderr) {
   return result;
 }
 
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+CommandResult RunDisan(const std::string& args, bool with_stderr) {
+  return RunCommand("timeout 300 " + ShellQuote(DisanBin()) + " " + args +
+                        (with_stderr ? "" : " 2>/dev/null"),
+                    with_stderr);
+}
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
 std::string SourceDir() { return DISAN_SOURCE_DIR; }
 std::string DisanBin() { return DISAN_BIN; }
 std::string Fixture(const std::string& name) { return SourceDir() + "/tests/fixtures/" + name; }
@@ -161,9 +180,13 @@ HttpReply SendHttp(int port, const std::string& method, const std::string& path,
   return r;
 }
 
+nlohmann::json Name(const std::string& value, const std::string& lang) {
+  return nlohmann::json::array({{{"lang", lang}, {"value", value}, {"preferred", true}}});
+}
+
 nlohmann::json RelicDocument(const std::string& name_vi) {
   return {{"kind", "relic"},
-          {"names", {{{"lang", "vi"}, {"value", name_vi}, {"preferred", true}}}},
+          {"names", Name(name_vi)},
           {"relic_type", "historical"},
           {"recognitions", {{{"level", "national"}, {"decision", "10/2005/QĐ-BVHTT"}, {"date", "2005-03-17"}}}},
           {"places", {{{"commune_old", "Đắk Lao"}, {"district_old", "Đắk Mil"}, {"province_old", "Đắk Nông"}}}}};

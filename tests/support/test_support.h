@@ -67,6 +67,13 @@ struct CommandResult {
   std::string output;
 };
 CommandResult RunCommand(const std::string& command, bool merge_stderr = true);
+// `s` as one word for sh: in single quotes, with its own single quotes escaped.
+std::string ShellQuote(const std::string& s);
+// Runs `disan ARGS` (ARGS already quoted), bounded by timeout(1) so that a hung command fails
+// its test instead of hanging the suite.
+CommandResult RunDisan(const std::string& args, bool with_stderr = true);
+// The lines of `s`, without their newlines.
+std::vector<std::string> Lines(const std::string& s);
 
 std::string Fixture(const std::string& name);  // absolute path under tests/fixtures
 std::string DisanBin();
@@ -92,6 +99,9 @@ std::ostream& operator<<(std::ostream& os, const HttpReply& r);
 // Sends one request over real HTTP to 127.0.0.1:port.
 HttpReply SendHttp(int port, const std::string& method, const std::string& path,
                    std::multimap<std::string, std::string> headers, const std::string& body);
+
+// A record's `names`: one preferred name.
+nlohmann::json Name(const std::string& value, const std::string& lang = "vi");
 
 // A minimal valid relic document.
 nlohmann::json RelicDocument(const std::string& name_vi = "Nhà ngục Đắk Mil");
