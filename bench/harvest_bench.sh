@@ -5,6 +5,8 @@
 #      the resumption tokens (records/s; the server's resident memory sampled every page), and
 #      as the reference in the same run, the same records paged through the JSON list API
 #      (GET /api/v1/items?limit=100, which reads the same store the same way);
+#   1b. ListSets, and the first page of one commune set (completeListSize counted), beside the
+#      first page of the whole list (milliseconds, medians of 5);
 #   2. `disan harvest` of A (disan format, lossless) into an empty data directory B
 #      (records/s, peak RSS), then a second, incremental run (nothing changed).
 #
@@ -124,6 +126,33 @@ awk -v n="$oai_records" -v p="$oai_pages" -v s="$oai_s" -v a="$rss_first" -v m="
   printf "   server RSS:  first page %.1f MiB, max %.1f MiB, last page %.1f MiB\n", a / 1024, m / 1024, z / 1024
   printf "   reference:   GET /api/v1/items?limit=100, %d records in %.2f s = %.0f records/s; ratio %.2f\n\n", an, as, ref, rps / ref
 }'
+
+# ListSets and the first page of one commune set (its completeListSize counted), beside the
+# first page of the whole list as the in-run reference: medians of 5, one connection.
+cat > "$WORK/sets.py" << 'PY'
+import http.client, re, sys, time
+conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+def timed(path, n=5):
+    times = []
+    for _ in range(n):
+        start = time.monotonic()
+        conn.request("GET", path)
+        body = conn.getresponse().read()
+        times.append(time.monotonic() - start)
+    return sorted(times)[n // 2] * 1000, body
+sets_ms, body = timed("/oai?verb=ListSets")
+communes = re.findall(rb"<setSpec>(commune:[0-9]+)</setSpec>", body)
+spec = communes[0].decode() if communes else "commune"
+set_ms, page = timed("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&set=" + spec)
+size = re.search(rb'completeListSize="([0-9]+)"', page)
+whole_ms, _ = timed("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc")
+print(f"{sets_ms:.1f} {len(communes)} {spec} {set_ms:.1f} {size.group(1).decode() if size else '-'} {whole_ms:.1f}")
+PY
+read -r sets_ms communes spec set_ms set_size whole_ms < <(python3 "$WORK/sets.py" "$PORT")
+echo "== ListSets: $sets_ms ms ($communes commune sets)"
+echo "   first page of set $spec (completeListSize $set_size): $set_ms ms"
+echo "   reference: first page of the whole list: $whole_ms ms"
+echo
 
 B=$WORK/b
 "$DISAN" init "$B" > /dev/null

@@ -148,7 +148,7 @@ Derived Derive(const Schema& schema, const std::string& line, size_t n) {
     r.exact[f] = out.doc.exact[f];
   }
   for (const FilterTerm& t : Catalogue::TermsOf(d)) {
-    if (t.field != "legacy") r.terms.emplace_back(t.field, t.value);  // as the store does
+    if (IsEngineTerm(t.field)) r.terms.emplace_back(t.field, t.value);  // as the store does
   }
   r.sort_key = out.doc.sort_key;
   r.recognition_date = out.doc.recognition_date;

@@ -117,6 +117,8 @@ std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
     // As written, for facets: the 2025 commune and the pre-2025 district.
     add("commune", MemberOf(p, "commune_2025"));
     add("district", MemberOf(p, "district_old"));
+    // The code, for OAI-PMH's commune sets (listed and counted from the index).
+    add("commune_code", MemberOf(p, "commune_2025_code"));
   }
   for (const char* f : {"relic_type", "artifact_type", "intangible_type", "documentary_type"}) {
     add("type", MemberOf(d, f));

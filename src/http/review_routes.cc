@@ -9,6 +9,7 @@
 #include "core/pid.h"
 #include "http/problem.h"
 #include "http/query_params.h"
+#include "http/staff_page.h"
 #include "media/media_service.h"
 #include "workflow/review.h"
 
@@ -17,6 +18,7 @@ namespace {
 
 using auth::Action;
 using nlohmann::json;
+using staff::PersonOf;
 
 // Body limits: a new item with many names and sources fits in 1 MiB; a review action with a
 // hundred comments of 4,000 bytes in 512 KiB; a commercial-use request in 16 KiB.
@@ -84,8 +86,6 @@ Result<std::pair<int64_t, size_t>> Paging(const Request& req) {
 workflow::Review ReviewOf(Context& ctx) {
   return workflow::Review(ctx.catalogue, workflow::ReviewConfig::Builtin());
 }
-
-workflow::Person PersonOf(const Context& ctx) { return {ctx.principal, ctx.actor}; }
 
 Response Created(const json& body, const std::string& location) {
   Response r = JsonResponse(body, 201);

@@ -59,6 +59,17 @@ struct FilterTerm {
   std::string value;
 };
 
+// Whether the search engine holds a filter term field (filters, facets). Legacy numbers (one per
+// record, looked up through the store's ListQuery) and 2025 commune codes (OAI-PMH's sets)
+// stay in the store's term index only.
+inline bool IsEngineTerm(std::string_view field) { return field != "legacy" && field != "commune_code"; }
+
+// One value of a term field, with one record that holds it (ListTermValues).
+struct TermValue {
+  std::string value;
+  std::string pid;
+};
+
 // A change to one record, made inside Write().
 struct RecordWrite {
   std::string pid;
@@ -493,6 +504,12 @@ class MetadataStore {
   // (value "" = any value of the field); the keyset and skip_live_with are ignored.
   virtual Result<size_t> CountLiveChanges(const ChangeQuery& query,
                                           const std::vector<FilterTerm>& all_of) = 0;
+  // The distinct values of term `field` among the live records of class `cls` having every
+  // term of `all_of` (value "" = any value), in byte order, each with the pid of one such
+  // record. A few index lookups per value, not a read of every record: OAI-PMH's ListSets at
+  // a million records.
+  virtual Result<std::vector<TermValue>> ListTermValues(RecordClass cls, const std::string& field,
+                                                        const std::vector<FilterTerm>& all_of) = 0;
   // Runs a search. Fails with kInvalid on a malformed cursor or index expression.
   virtual Result<SearchResult> Search(const SearchRequest& request) = 0;
   // Builds what searching needs in memory now (the server calls it at start, so the first

@@ -476,6 +476,44 @@ TEST(CliUpgrade, OutdatedSearchRowsAreRebuiltOnOpen) {
   EXPECT_EQ(query(audited.c_str()), "1");
 }
 
+// Migration 12 added commune codes to the filter terms (OAI-PMH's commune sets): a database
+// of version 11 gets its terms rebuilt when it is next opened.
+TEST(CliUpgrade, Version12AddsCommuneCodesToTheTerms) {
+  testing::TempDir tmp;
+  const std::string dir = InitData(tmp);
+  std::string lines;
+  for (const char* code : {"24853", "24856"}) {
+    json relic = testing::RelicDocument(std::string("Di tích ở xã ") + code);
+    relic["places"] = {{{"commune_2025", "Xã thử"}, {"commune_2025_code", code}}};
+    lines += relic.dump() + "\n";
+  }
+  testing::WriteFile(tmp.File("communes.jsonl"), lines);
+  ASSERT_EQ(Import(dir, tmp.File("communes.jsonl")).status, 0);
+  auto query = [&](const char* sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open((dir + "/disan.db").c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+  };
+  const std::string codes = query("SELECT count(*) FROM record_terms WHERE field = 'commune_code'");
+  ASSERT_EQ(codes, "2");
+  query("DELETE FROM record_terms WHERE field = 'commune_code'");
+  query("DELETE FROM schema_migrations WHERE version = 12");
+  testing::CommandResult r = RunDisan("export --data " + ShellQuote(dir) + " --format jsonl --output " +
+                                      ShellQuote(tmp.File("out.jsonl")));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("rebuilding the search index"), std::string::npos) << r.output;
+  EXPECT_EQ(query("SELECT count(*) FROM record_terms WHERE field = 'commune_code'"), codes);
+  EXPECT_EQ(query("SELECT max(version) FROM schema_migrations"), "12");
+}
+
 // ---------------------------------------------------------------------------------------------
 // export and import again
 

@@ -424,6 +424,49 @@ TEST_P(StoreContract, CountLiveChangesAndSkipLiveWith) {
   EXPECT_EQ(store_->ListChanges(q).value().at(0).pid, d) << "the keyset still applies";
 }
 
+TEST_P(StoreContract, ListTermValuesOfLiveRecordsOfAClassHavingTerms) {
+  const std::vector<FilterTerm> open = {{"status", "published"}, {"visibility", "public"}};
+  auto with = [&](std::vector<FilterTerm> terms, const std::string& commune) {
+    terms.insert(terms.end(), open.begin(), open.end());
+    terms.push_back({"commune_code", commune});
+    return terms;
+  };
+  std::string a = Create("bcdfghjk", "relic", with({{"level", "national"}}, "24853"));
+  Create("cdfghjkm", "relic", {{"status", "published"}, {"visibility", "restricted"}, {"commune_code", "11111"}});
+  std::string c = Create("dfghjkmn", "artifact", with({}, "24853"));
+  std::string d = Create("fghjkmnp", "relic", with({{"level", "provincial"}}, "22222"));
+  ASSERT_TRUE(Change(d, RevisionAction::kDelete, 1));
+  Status org = store_->Write([&](StoreWriter& w) -> Status {
+    std::string pid = PidFromBody("dn", "ghjkmnpq");
+    TRY(w.ReservePid(pid));
+    RecordWrite rw = NewRecord(pid, "museum", with({}, "33333"));
+    rw.cls = RecordClass::kOrganisation;
+    TRY(w.Put(rw));
+    return Ok();
+  });
+  ASSERT_TRUE(org);
+
+  auto values = [&](RecordClass cls, const std::string& field, const std::vector<FilterTerm>& all_of) {
+    std::vector<TermValue> found = store_->ListTermValues(cls, field, all_of).value();
+    std::vector<std::string> out;
+    for (const TermValue& v : found) out.push_back(v.value);
+    return out;
+  };
+  // Not the restricted item's code, nor the deleted one's, nor the organisation's.
+  EXPECT_EQ(values(RecordClass::kItem, "commune_code", open), (std::vector<std::string>{"24853"}));
+  EXPECT_EQ(values(RecordClass::kItem, "commune_code", {}), (std::vector<std::string>{"11111", "24853"}));
+  EXPECT_EQ(values(RecordClass::kItem, "level", open), (std::vector<std::string>{"national"}));
+  EXPECT_EQ(values(RecordClass::kOrganisation, "commune_code", open), (std::vector<std::string>{"33333"}));
+  EXPECT_TRUE(values(RecordClass::kItem, "no_such_field", open).empty());
+  std::vector<FilterTerm> artifacts = open;
+  artifacts.push_back({"kind", ""});
+  EXPECT_TRUE(values(RecordClass::kItem, "commune_code", artifacts).empty())
+      << "no record here has a kind term";
+  // The pid given is one of the records that hold the value.
+  const std::string holder = store_->ListTermValues(RecordClass::kItem, "commune_code", open).value().at(0).pid;
+  EXPECT_TRUE(holder == a || holder == c) << holder;
+}
+
 TEST_P(StoreContract, SettingsAndTokens) {
   EXPECT_FALSE(store_->GetSetting("pid_namespace").value().has_value());
   ASSERT_TRUE(store_->Write([](StoreWriter& w) { return w.PutSetting("pid_namespace", "dn"); }));

@@ -104,7 +104,7 @@ std::string ShellQuote(const std::string& s) {
 }
 
 CommandResult RunDisan(const std::string& args, bool with_stderr) {
-  return RunCommand("timeout 300 " + ShellQuote(DisanBin()) + " " + args +
+  return RunCommand("timeout 120 " + ShellQuote(DisanBin()) + " " + args +
                         (with_stderr ? "" : " 2>/dev/null"),
                     with_stderr);
 }

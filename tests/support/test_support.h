@@ -69,8 +69,8 @@ struct CommandResult {
 CommandResult RunCommand(const std::string& command, bool merge_stderr = true);
 // `s` as one word for sh: in single quotes, with its own single quotes escaped.
 std::string ShellQuote(const std::string& s);
-// Runs `disan ARGS` (ARGS already quoted), bounded by timeout(1) so that a hung command fails
-// its test instead of hanging the suite.
+// Runs `disan ARGS` (ARGS already quoted), bounded by timeout(1) at 120 s, well below ctest's
+// limit, so that a hung command fails its test with its output instead of hanging the suite.
 CommandResult RunDisan(const std::string& args, bool with_stderr = true);
 // The lines of `s`, without their newlines.
 std::vector<std::string> Lines(const std::string& s);

@@ -325,6 +325,13 @@ INSERT INTO settings(key, value) SELECT 'search_reindex_required', '1'
 DROP INDEX records_by_change;
 CREATE INDEX records_by_change ON records(class, updated_at, pid, deleted);
 )sql",
+    // 12: the filter terms gain `commune_code`, so that OAI-PMH lists and counts its commune
+    // sets from the index: every record's terms are rebuilt at the next start.
+    R"sql(
+INSERT INTO settings(key, value) SELECT 'search_reindex_required', '1'
+  WHERE EXISTS (SELECT 1 FROM records)
+  ON CONFLICT(key) DO UPDATE SET value = '1';
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -624,9 +631,7 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
       t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
       TRY(t->Exec());
       t->Reset();
-      // Legacy numbers are looked up in record_terms (ListQuery), never faceted: one value per
-      // record would cost the engine a bitmap each.
-      if (term.field != "legacy") packed_terms += term.field + kValueSeparator + term.value + kTermSeparator;
+      if (IsEngineTerm(term.field)) packed_terms += term.field + kValueSeparator + term.value + kTermSeparator;
     }
     // A record being created has no media yet.
     if (state == IndexState::kExisting) packed_terms += TRY(PackedMediaTerms(c, id));
@@ -1629,6 +1634,38 @@ class SqliteStore final : public MetadataStore {
     for (size_t i = 0; i < binds.size(); ++i) s.Bind(static_cast<int>(i + 4), binds[i]);
     TRY(s.Step());
     return static_cast<size_t>(s.Int(0));
+  }
+
+  Result<std::vector<TermValue>> ListTermValues(RecordClass cls, const std::string& field,
+                                                const std::vector<FilterTerm>& all_of) override {
+    auto c = TRY(Acquire());
+    // The next value after ?2 (a seek in the primary key, however many records hold each).
+    auto next = TRY(c->Prepare(
+        "SELECT value FROM record_terms WHERE field = ?1 AND value > ?2 ORDER BY value LIMIT 1"));
+    // One live record of the class holding it and every term of `all_of`: the holders are
+    // walked in the key's order (CROSS JOIN keeps SQLite from starting at `records`) and the
+    // first that qualifies ends it, instead of listing every holder of a value first.
+    std::vector<std::string> binds;
+    const std::string sql =
+        "SELECT records.pid FROM record_terms t CROSS JOIN records ON records.id = t.record_id "
+        "WHERE t.field = ?1 AND t.value = ?2 AND records.class = ?3 AND records.deleted = 0" +
+        TermLookups(all_of, 4, binds) + " LIMIT 1";
+    sqlite3_stmt* raw = TRY(c->PrepareOnce(sql));
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(raw, sqlite3_finalize);
+    Stmt holder(c->db(), raw);
+    std::vector<TermValue> out;
+    std::string after;
+    for (;;) {
+      next->Bind(1, field).Bind(2, after);
+      if (!TRY(next->Step())) break;
+      after = next->Text(0);
+      next->Reset();
+      holder.Bind(1, field).Bind(2, after).Bind(3, std::string(RecordClassName(cls)));
+      for (size_t i = 0; i < binds.size(); ++i) holder.Bind(static_cast<int>(i + 4), binds[i]);
+      if (TRY(holder.Step())) out.push_back({after, holder.Text(0)});
+      holder.Reset();
+    }
+    return out;
   }
 
   Status PrepareSearch(const std::atomic<bool>& cancel) override {
