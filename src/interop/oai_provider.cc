@@ -366,8 +366,12 @@ Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t
                                                 const std::vector<FilterTerm>& skip_live_with) {
   if (count_all && skip_live_with.empty()) {
     if (std::optional<std::vector<FilterTerm>> terms = SetTerms(s.set)) {
-      Scan scan = TRY(ScanList(s, want, false));
-      scan.total = TRY(CountList(s, *terms));
+      // Counted first: a list that holds nothing (a set no public item is in) is answered
+      // from its count, where looking for its first page would read every record.
+      const int64_t total = TRY(CountList(s, *terms));
+      Scan scan;
+      if (total > 0) scan = TRY(ScanList(s, want, false));
+      scan.total = total;
       return scan;
     }
   }
