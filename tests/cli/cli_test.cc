@@ -442,25 +442,29 @@ TEST(CliImport, DemoDataBecomesItemsOrganisationAndArea) {
   EXPECT_EQ((*road)["sources"].size(), 3u);
 }
 
+// The first column of the first row of `sql` run on DIR/disan.db directly ("" when none):
+// for the upgrade tests, which change a database behind disan's back.
+std::string QueryDatabase(const std::string& dir, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open((dir + "/disan.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::string out;
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
 // A database whose search rows are outdated (an upgrade asked for them to be rebuilt) gets them
 // rebuilt by the next command that opens it, before anything searches.
 TEST(CliUpgrade, OutdatedSearchRowsAreRebuiltOnOpen) {
   testing::TempDir tmp;
   const std::string dir = InitData(tmp);
   ASSERT_EQ(Import(dir, DemoCsv()).status, 0);
-  auto query = [&](const char* sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((dir + "/disan.db").c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::string out;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return out;
-  };
+  auto query = [&](const char* sql) { return QueryDatabase(dir, sql); };
   query("DELETE FROM search_docs");
   query("INSERT INTO settings(key, value) VALUES ('search_reindex_required', '1') "
         "ON CONFLICT(key) DO UPDATE SET value = '1'");
@@ -489,19 +493,7 @@ TEST(CliUpgrade, Version12AddsCommuneCodesToTheTerms) {
   }
   testing::WriteFile(tmp.File("communes.jsonl"), lines);
   ASSERT_EQ(Import(dir, tmp.File("communes.jsonl")).status, 0);
-  auto query = [&](const char* sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((dir + "/disan.db").c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::string out;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return out;
-  };
+  auto query = [&](const char* sql) { return QueryDatabase(dir, sql); };
   const std::string codes = query("SELECT count(*) FROM record_terms WHERE field = 'commune_code'");
   ASSERT_EQ(codes, "2");
   query("DELETE FROM record_terms WHERE field = 'commune_code'");
