@@ -1,9 +1,6 @@
 #include "catalogue/importer.h"
 
-#include <condition_variable>
-#include <deque>
 #include <fstream>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <map>
@@ -11,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/bounded_queue.h"
 #include "core/csv.h"
 #include "core/text.h"
 
@@ -481,43 +479,6 @@ struct ImportStep {
   bool end = false;
 };
 
-// A bounded queue between the reading thread and the writing one; Close() on either side
-// stops the other.
-class StepQueue {
- public:
-  explicit StepQueue(size_t capacity) : capacity_(capacity) {}
-
-  bool Push(ImportStep step) {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return closed_ || steps_.size() < capacity_; });
-    if (closed_) return false;
-    steps_.push_back(std::move(step));
-    not_empty_.notify_one();
-    return true;
-  }
-
-  ImportStep Pop() {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return !steps_.empty(); });
-    ImportStep step = std::move(steps_.front());
-    steps_.pop_front();
-    not_full_.notify_one();
-    return step;
-  }
-
-  void Close() {
-    std::lock_guard lock(mutex_);
-    closed_ = true;
-    not_full_.notify_all();
-  }
-
- private:
-  const size_t capacity_;
-  std::mutex mutex_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<ImportStep> steps_;
-  bool closed_ = false;
-};
 
 }  // namespace
 
@@ -538,7 +499,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
   const bool jsonl = first == '{';
   const std::string reason = "import " + path;
   RowMapper mapper(catalogue.schema());
-  StepQueue queue(256);
+  BoundedQueue<ImportStep> queue(256);
 
   // --- The reading half: everything that needs no store. Sets report.format and rows.
   auto prepare = [&](ImportStep& step, RecordClass cls, const json& doc, InputLeniency leniency) {
@@ -680,7 +641,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
   });
   // However the writing half ends (an error, an exception), the reader is released and joined.
   struct JoinReader {
-    StepQueue& queue;
+    BoundedQueue<ImportStep>& queue;
     std::thread& reader;
     void operator()() {
       queue.Close();
@@ -703,7 +664,9 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
   size_t written_rows = 0;
   Status written = catalogue.store().Write([&](StoreWriter& w) -> Status {
     for (;;) {
-      ImportStep step = queue.Pop();
+      std::optional<ImportStep> popped = queue.Pop();
+      if (!popped) return Fail(ErrorCode::kInternal, "import stopped", "đã dừng nhập");
+      ImportStep step = std::move(*popped);
       if (step.end) {
         if (step.fatal) return std::unexpected(*step.fatal);
         break;

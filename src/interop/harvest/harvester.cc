@@ -1,6 +1,9 @@
 #include "interop/harvest/harvester.h"
 
-#include <future>
+#include <chrono>
+#include <thread>
+
+#include "core/bounded_queue.h"
 
 #include "core/pid.h"
 #include "interop/harvest/dc_mapping.h"
@@ -130,29 +133,157 @@ struct PreparedRecord {
 
 struct FetchedPage {
   OaiResponse response;
+  std::string sent_token;               // the resumption token that asked for it ("" = first)
   std::vector<PreparedRecord> records;  // one per response.records
 };
 
-// Fetches, parses and prepares one page; writes nothing.
-Result<FetchedPage> FetchPage(Catalogue& catalogue, const HarvestOptions& o,
-                              const std::vector<std::pair<std::string, std::string>>& arguments) {
-  FetchedPage page;
-  page.response = TRY(Ask(o, arguments));
+// Builds and prepares the records of a fetched page; writes nothing.
+void PreparePage(Catalogue& catalogue, const HarvestOptions& o, FetchedPage& page) {
   page.records.reserve(page.response.records.size());
   for (const OaiRecord& r : page.response.records) {
     PreparedRecord p;
     if (!r.deleted) {
       p.document = BuildDocument(catalogue, o, r, p.source_pid, p.unmapped);
       if (p.document) {
-        json input = *p.document;
-        if (!p.source_pid.empty()) input["pid"] = p.source_pid;
-        p.create = catalogue.PrepareCreate(RecordClass::kItem, input, InputLeniency::kStrict);
+        // The creation keeps the source's pid; the document itself is stored without it.
+        json& document = *p.document;
+        if (!p.source_pid.empty()) document["pid"] = p.source_pid;
+        p.create = catalogue.PrepareCreate(RecordClass::kItem, document, InputLeniency::kStrict);
+        document.erase("pid");
       }
     }
     page.records.push_back(std::move(p));
   }
-  return page;
 }
+
+// The fetch and prepare stages of a harvest (see Harvest). The fetch stage follows the
+// resumption tokens on its own and stops after a page that ends the run: an OAI-PMH error, no
+// token, a token the writer will refuse (too long, the same again), or the last page wanted.
+// Destroying the pipeline stops both stages and waits for them (a request in flight ends
+// within the fetch timeout).
+class Pipeline {
+ public:
+  Pipeline(Catalogue& catalogue, const HarvestOptions& o,
+           std::vector<std::pair<std::string, std::string>> first)
+      : fetched_(2), prepared_(2) {
+    fetch_ = std::jthread([this, &o, first = std::move(first)] { FetchAll(o, first); });
+    prepare_ = std::jthread([this, &catalogue, &o] { PrepareAll(catalogue, o); });
+  }
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  ~Pipeline() {
+    fetched_.Close();
+    prepared_.Close();
+  }
+
+  // The next page, if it is prepared already: nullopt when it is not (yet).
+  std::optional<Result<FetchedPage>> TryNext() { return prepared_.TryPop(); }
+
+  // The next page in order, or the error that ended a stage.
+  Result<FetchedPage> Next() {
+    std::optional<Result<FetchedPage>> page = prepared_.Pop();
+    if (!page) {
+      return Fail(ErrorCode::kInternal, "the harvest stopped fetching pages",
+                  "quá trình thu thập đã ngừng tải trang");
+    }
+    return std::move(*page);
+  }
+
+ private:
+  static std::unexpected<Error> Thrown(const std::exception& e) {
+    return Fail(ErrorCode::kInternal, std::string("harvest failed: ") + e.what(),
+                std::string("thu thập thất bại: ") + e.what());
+  }
+
+  void FetchAll(const HarvestOptions& o, std::vector<std::pair<std::string, std::string>> arguments) {
+    std::string sent_token;
+    for (size_t pages = 1;; ++pages) {
+      Result<FetchedPage> page = FetchedPage{};
+      try {
+        if (Result<OaiResponse> response = Ask(o, arguments))
+          page->response = std::move(*response);
+        else
+          page = std::unexpected(response.error());
+      } catch (const std::exception& e) {
+        page = Thrown(e);
+      }
+      std::string token;
+      if (page) {
+        page->sent_token = sent_token;
+        if (page->response.error_code.empty()) token = page->response.resumption_token.value_or("");
+      }
+      const bool last = token.empty() || token.size() > 4000 || token == sent_token ||
+                        (o.max_pages != 0 && pages >= o.max_pages);
+      if (!fetched_.Push(std::move(page)) || last) break;
+      arguments = {{"verb", "ListRecords"}, {"resumptionToken", token}};
+      sent_token = std::move(token);
+    }
+    fetched_.Close();  // after the last page: the prepare stage drains it, then ends
+  }
+
+  void PrepareAll(Catalogue& catalogue, const HarvestOptions& o) {
+    while (std::optional<Result<FetchedPage>> page = fetched_.Pop()) {
+      if (*page) {
+        try {
+          PreparePage(catalogue, o, **page);
+        } catch (const std::exception& e) {
+          *page = Thrown(e);
+        }
+      }
+      if (!prepared_.Push(std::move(*page))) break;
+    }
+    prepared_.Close();
+  }
+
+  BoundedQueue<Result<FetchedPage>> fetched_, prepared_;
+  std::jthread fetch_, prepare_;  // last: joined first, while the queues still exist
+};
+
+// The source's state once a page is written, and the token that follows it ("" = the list
+// ends with this page).
+struct PageState {
+  HarvestSource next;
+  std::string token;
+};
+
+// What a fetched page means for the run: the error that ends it (an OAI-PMH error, a token
+// too long or the same again), or the source's state after the page.
+Result<PageState> CheckPage(const FetchedPage& fetched, const HarvestSource& source,
+                            const HarvestReport& report) {
+  const OaiResponse& page = fetched.response;
+  const bool empty_list = page.error_code == "noRecordsMatch";
+  if (!page.error_code.empty() && !empty_list) {
+    std::unexpected<Error> e = OaiError(page);
+    if (page.error_code == "badResumptionToken" && report.resumed && report.pages == 0) {
+      e.error().message_en += " (the saved token of an interrupted run; run again with --restart)";
+      e.error().message_vi +=
+          " (mã tiếp tục của lần chạy bị gián đoạn; hãy chạy lại với --restart)";
+    }
+    return e;
+  }
+  PageState s{source, empty_list ? "" : page.resumption_token.value_or("")};
+  if (s.next.run_response_date.empty()) s.next.run_response_date = page.response_date;
+  if (s.token.size() > 4000) {
+    return Fail(ErrorCode::kInvalid, "the source's resumption token is longer than 4000 characters",
+                "mã tiếp tục (resumptionToken) của nguồn dài hơn 4000 ký tự");
+  }
+  if (s.token.empty()) {
+    s.next.last_response_date = s.next.run_response_date;
+    s.next.run_from.clear();
+    s.next.run_response_date.clear();
+  }
+  if (!s.token.empty() && s.token == fetched.sent_token) {
+    return Fail(ErrorCode::kInvalid, "the source gave the same resumption token again (a loop)",
+                "nguồn trả lại đúng mã tiếp tục vừa gửi (vòng lặp)");
+  }
+  s.next.resumption_token = s.token;
+  return s;
+}
+
+// A transaction of a harvest takes pages until it holds this many records or has run this
+// long (see Harvest).
+constexpr size_t kGroupRecords = 1000;
+constexpr std::chrono::milliseconds kGroupTime{500};
 
 class PageWriter {
  public:
@@ -190,13 +321,10 @@ class PageWriter {
       // A new record keeps the source's pid when no record here has it; the creation prepared
       // by the fetch thread is used when it still fits (it carries that pid, or a minted one).
       // (A document that was built always has its creation prepared.)
-      Result<std::string> created = Fail(ErrorCode::kConflict, "", "");
-      if (p.source_pid.empty() || !w_.Get(p.source_pid)) {
-        if (*p.create)
-          created = catalogue_.CreatePrepared(w_, std::move(**p.create), kHarvester, reason);
-        else
-          created = std::unexpected(p.create->error());
-      }
+      // (A pid held here already is refused by CreatePrepared as a conflict.)
+      Result<std::string> created =
+          *p.create ? catalogue_.CreatePrepared(w_, std::move(**p.create), kHarvester, reason)
+                    : std::unexpected(p.create->error());
       if (!created && created.error().code == ErrorCode::kConflict) {
         created = catalogue_.CreateIn(w_, RecordClass::kItem, *p.document, InputLeniency::kStrict,
                                       kHarvester, reason);
@@ -262,70 +390,75 @@ Result<HarvestReport> Harvest(Catalogue& catalogue, const HarvestOptions& o) {
     if (!o.set.empty()) arguments.push_back({"set", o.set});
     if (!report.from.empty()) arguments.push_back({"from", report.from});
   }
-  // The next page is fetched, parsed and prepared on a thread of its own while this one is
-  // written; it is used only when this one committed.
-  std::future<Result<FetchedPage>> ahead;
+  // Three stages, each on a thread of its own, with two pages at most waiting between them:
+  // the responses are fetched and parsed (following the resumption tokens), their records are
+  // prepared (documents built, creations validated and indexed), and this thread writes them.
+  // A transaction takes the pages that are ready, each with the source's state after it, up
+  // to kGroupRecords records or kGroupTime: a commit costs about what writing a hundred
+  // records does, so one a page would be a third of the work, and a transaction never waits
+  // for the network. A page fetched or prepared ahead is used only when the pages before it
+  // committed; a page that ends the run with an error is never written, and those before it
+  // in its transaction are committed first.
+  Pipeline pipeline(catalogue, o, arguments);
   for (;;) {
-    FetchedPage fetched = TRY(ahead.valid() ? ahead.get() : FetchPage(catalogue, o, arguments));
-    const OaiResponse& page = fetched.response;
-    bool empty_list = page.error_code == "noRecordsMatch";
-    if (!page.error_code.empty() && !empty_list) {
-      std::unexpected<Error> e = OaiError(page);
-      if (page.error_code == "badResumptionToken" && report.resumed && report.pages == 0) {
-        e.error().message_en +=
-            " (the saved token of an interrupted run; run again with --restart)";
-        e.error().message_vi +=
-            " (mã tiếp tục của lần chạy bị gián đoạn; hãy chạy lại với --restart)";
-      }
-      return e;
-    }
-    HarvestSource next = source;
-    if (next.run_response_date.empty()) next.run_response_date = page.response_date;
-    std::string token = empty_list ? "" : page.resumption_token.value_or("");
-    if (token.size() > 4000) {
-      return Fail(ErrorCode::kInvalid,
-                  "the source's resumption token is longer than 4000 characters",
-                  "mã tiếp tục (resumptionToken) của nguồn dài hơn 4000 ký tự");
-    }
-    if (token.empty()) {
-      next.last_response_date = next.run_response_date;
-      next.run_from.clear();
-      next.run_response_date.clear();
-    }
-    if (!token.empty() && arguments.size() == 2 && arguments[1].second == token) {
-      return Fail(ErrorCode::kInvalid, "the source gave the same resumption token again (a loop)",
-                  "nguồn trả lại đúng mã tiếp tục vừa gửi (vòng lặp)");
-    }
-    next.resumption_token = token;
-    const bool last_wanted = o.max_pages != 0 && report.pages + 1 >= o.max_pages;
-    if (!token.empty() && !last_wanted) {
-      std::vector<std::pair<std::string, std::string>> following = {{"verb", "ListRecords"},
-                                                                    {"resumptionToken", token}};
-      ahead = std::async(std::launch::async, [&catalogue, &o, following] {
-        return FetchPage(catalogue, o, following);
-      });
-    }
+    FetchedPage first = TRY(pipeline.Next());
+    PageState first_state = TRY(CheckPage(first, source, report));
     HarvestReport counted = report;
+    HarvestSource written = source;
+    std::vector<std::string> progress;
+    bool end = false;
+    std::optional<Error> stopped;  // met after pages of this transaction were written
+    const auto started = std::chrono::steady_clock::now();
     TRY(store.Write([&](StoreWriter& w) -> Status {
-      TRY(w.PutHarvestSource(next));
-      PageWriter writer(catalogue, w, next, counted);
-      for (size_t i = 0; i < page.records.size(); ++i)
-        TRY(writer.Apply(page.records[i], fetched.records[i]));
-      return Ok();
+      FetchedPage* page = &first;
+      PageState state = std::move(first_state);
+      FetchedPage more;
+      size_t records = 0;
+      for (;;) {
+        TRY(w.PutHarvestSource(state.next));
+        PageWriter writer(catalogue, w, state.next, counted);
+        const std::vector<OaiRecord>& list = page->response.records;
+        for (size_t i = 0; i < list.size(); ++i) TRY(writer.Apply(list[i], page->records[i]));
+        written = state.next;
+        records += list.size();
+        ++counted.pages;
+        progress.push_back("page " + std::to_string(counted.pages) + ": " +
+                           std::to_string(list.size()) + " records");
+        if (state.token.empty()) {
+          end = true;
+          return Ok();
+        }
+        if ((o.max_pages != 0 && counted.pages >= o.max_pages) || records >= kGroupRecords ||
+            std::chrono::steady_clock::now() - started >= kGroupTime) {
+          return Ok();
+        }
+        std::optional<Result<FetchedPage>> ready = pipeline.TryNext();
+        if (!ready) return Ok();  // not prepared yet: commit rather than wait holding the lock
+        if (!*ready) {
+          stopped = ready->error();
+          return Ok();
+        }
+        Result<PageState> checked = CheckPage(**ready, written, counted);
+        if (!checked) {
+          stopped = checked.error();
+          return Ok();
+        }
+        more = std::move(**ready);
+        page = &more;
+        state = std::move(*checked);
+      }
     }));
     report = std::move(counted);
-    source = next;
-    ++report.pages;
+    source = std::move(written);
     if (o.progress) {
-      o.progress("page " + std::to_string(report.pages) + ": " +
-                 std::to_string(page.records.size()) + " records");
+      for (const std::string& line : progress) o.progress(line);
     }
-    if (token.empty()) {
+    if (stopped) return std::unexpected(std::move(*stopped));
+    if (end) {
       report.complete = true;
       return report;
     }
     if (o.max_pages != 0 && report.pages >= o.max_pages) return report;
-    arguments = {{"verb", "ListRecords"}, {"resumptionToken", token}};
   }
 }
 
