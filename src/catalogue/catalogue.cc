@@ -20,13 +20,13 @@ namespace {
 
 // Fields the system owns; clients may send them back as they read them, but they are not
 // part of the validated document.
-constexpr const char* kSystemFields[] = {"pid", "class", "revision", "created_at", "updated_at",
-                                         "deleted", "links"};
+constexpr std::string_view kSystemFields[] = {"pid",        "class",   "revision", "created_at",
+                                              "updated_at", "deleted", "links"};
 
 json WithoutSystemFields(const json& input) {
   if (!input.is_object()) return input;
   json out = input;
-  for (const char* f : kSystemFields) out.erase(f);
+  for (std::string_view f : kSystemFields) out.erase(std::string(f));
   return out;
 }
 
@@ -174,7 +174,7 @@ Result<Catalogue::PreparedCreate> Catalogue::PrepareCreate(RecordClass cls, cons
                                                            InputLeniency leniency) const {
   PreparedCreate p;
   p.cls = cls;
-  p.validated = TRY(schema_->Validate(cls, WithoutSystemFields(input), leniency));
+  p.validated = TRY(schema_->Validate(cls, input, leniency, kSystemFields));
   if (input.is_object() && input.contains("pid")) {
     if (!input["pid"].is_string()) {
       return Fail(Error{ErrorCode::kInvalid, "pid must be a string", "pid phải là chuỗi ký tự",

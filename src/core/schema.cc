@@ -365,7 +365,7 @@ class Schema::Validator {
   // Validates an object against lists of field definitions; returns the normalised object.
   // `skip` names a key read elsewhere (the record's kind), as if the input did not have it.
   json Object(const json& input, std::initializer_list<const Compiled::Fields*> field_lists,
-              std::string_view skip = {}) {
+              std::string_view skip = {}, std::span<const std::string_view> ignored = {}) {
     json out = json::object();
     if (!input.is_object()) {
       Add("type", "must be an object", "phải là một đối tượng (object)");
@@ -373,6 +373,7 @@ class Schema::Validator {
     }
     for (const auto& [key, value] : input.items()) {
       if (!skip.empty() && key == skip) continue;
+      if (std::find(ignored.begin(), ignored.end(), key) != ignored.end()) continue;
       const Compiled::Field* field = nullptr;
       for (const Compiled::Fields* fields : field_lists) {
         if ((field = Compiled::Find(*fields, key))) break;
@@ -748,7 +749,8 @@ const Vocabulary& Schema::KindVocabulary(RecordClass cls) const {
   return *compiled_->classes.at(cls).kind.vocabulary;  // Load requires it
 }
 
-Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeniency leniency) const {
+Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeniency leniency,
+                                   std::span<const std::string_view> ignored) const {
   Validator v(leniency);
   if (!input.is_object()) {
     return Fail(ErrorCode::kInvalid, "the record must be a JSON object",
@@ -772,7 +774,7 @@ Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeni
   json out = v.Object(input,
                       {compiled_->common, class_spec.fields,
                        kind_fields == class_spec.kinds.end() ? &kNoFields : kind_fields->second},
-                      "kind");
+                      "kind", ignored);
   // A recognition level is only valid for the kinds its term applies to (a relic is not a
   // national treasure; an intangible element is not ranked "quốc gia đặc biệt").
   const std::string applies_key = cls == RecordClass::kItem ? kind : std::string(RecordClassName(cls));

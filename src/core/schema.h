@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <regex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,10 +92,12 @@ class Schema {
   // The vocabulary whose terms are the kinds of records of this class.
   const Vocabulary& KindVocabulary(RecordClass cls) const;
 
-  // Validates a record document (without system fields such as pid or revision) of the given
-  // class. On failure the error is kInvalid and lists every problem with its JSON path.
+  // Validates a record document of the given class. Top-level keys named in `ignored` (system
+  // fields such as pid or revision, which the caller reads itself) are passed over as if
+  // absent. On failure the error is kInvalid and lists every problem with its JSON path.
   Result<Validated> Validate(RecordClass cls, const nlohmann::json& input,
-                             InputLeniency leniency = InputLeniency::kStrict) const;
+                             InputLeniency leniency = InputLeniency::kStrict,
+                             std::span<const std::string_view> ignored = {}) const;
 
  private:
   class Validator;
