@@ -1,12 +1,12 @@
 #include "catalogue/importer.h"
 
 #include <fstream>
-#include <optional>
-#include <thread>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "core/bounded_queue.h"
 #include "core/csv.h"
@@ -478,7 +478,6 @@ struct ImportStep {
   std::optional<Error> fatal;       // the file cannot be read further: nothing is kept
   bool end = false;
 };
-
 
 }  // namespace
 

@@ -4,7 +4,6 @@
 #include <thread>
 
 #include "core/bounded_queue.h"
-
 #include "core/pid.h"
 #include "interop/harvest/dc_mapping.h"
 #include "interop/harvest/oai_response.h"
@@ -195,7 +194,8 @@ class Pipeline {
                 std::string("thu thập thất bại: ") + e.what());
   }
 
-  void FetchAll(const HarvestOptions& o, std::vector<std::pair<std::string, std::string>> arguments) {
+  void FetchAll(const HarvestOptions& o,
+                std::vector<std::pair<std::string, std::string>> arguments) {
     std::string sent_token;
     for (size_t pages = 1;; ++pages) {
       Result<FetchedPage> page = FetchedPage{};
