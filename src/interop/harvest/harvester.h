@@ -2,9 +2,9 @@
 // lossless `disan` format, or any repository in `oai_dc`) into this catalogue as items
 // attributed to that source. See docs/interop.md, "Harvesting".
 //
-// - Each page (one response) is applied in one store transaction together with the source's
-//   state (the next resumption token), so a failed page leaves nothing and a later run
-//   resumes after the last committed page.
+// - Pages (responses) are applied in store transactions of the pages ready to write, each
+//   page together with the source's state after it (the next resumption token), so a failed
+//   page leaves nothing and a later run resumes after the last committed page.
 // - A complete run stores the responseDate of its first response; the next run asks for
 //   changes from then on (incremental), deletions included.
 // - Harvested records keep the source's pid when it is free here (disan format), otherwise
