@@ -2,6 +2,9 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include <set>
 
 #include <cmath>
@@ -95,10 +98,11 @@ const std::vector<std::string>& Catalogue::FacetFields() {
 }
 
 std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
-  std::set<std::pair<std::string, std::string>> terms;
-  auto add = [&](const std::string& field, const json& v) {
+  std::vector<FilterTerm> terms;
+  terms.reserve(32);
+  auto add = [&](const char* field, const json& v) {
     if (v.is_string() && !v.get_ref<const std::string&>().empty()) {
-      terms.emplace(field, v.get<std::string>());
+      terms.push_back({field, v.get<std::string>()});
     }
   };
   add("kind", MemberOf(d, "kind"));
@@ -137,9 +141,13 @@ std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
   for (const json& l : ListOf(d, "legacy_ids")) {
     add("legacy", LegacyKey(l.value("value", "")));
   }
-  std::vector<FilterTerm> out;
-  for (const auto& [f, v] : terms) out.push_back({f, v});
-  return out;
+  // In (field, value) order, each once.
+  auto key = [](const FilterTerm& t) { return std::tie(t.field, t.value); };
+  std::sort(terms.begin(), terms.end(), [&](const FilterTerm& a, const FilterTerm& b) { return key(a) < key(b); });
+  terms.erase(std::unique(terms.begin(), terms.end(),
+                          [&](const FilterTerm& a, const FilterTerm& b) { return key(a) == key(b); }),
+              terms.end());
+  return terms;
 }
 
 Status Catalogue::CheckRefs(StoreWriter& writer, const std::vector<RecordRef>& refs) {
