@@ -3,11 +3,9 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <tuple>
-
-#include <set>
-
 #include <cmath>
+#include <set>
+#include <tuple>
 
 #include "auth/credentials.h"
 #include "core/json_member.h"
@@ -143,10 +141,12 @@ std::vector<FilterTerm> Catalogue::TermsOf(const json& d) {
   }
   // In (field, value) order, each once.
   auto key = [](const FilterTerm& t) { return std::tie(t.field, t.value); };
-  std::sort(terms.begin(), terms.end(), [&](const FilterTerm& a, const FilterTerm& b) { return key(a) < key(b); });
-  terms.erase(std::unique(terms.begin(), terms.end(),
-                          [&](const FilterTerm& a, const FilterTerm& b) { return key(a) == key(b); }),
-              terms.end());
+  std::sort(terms.begin(), terms.end(),
+            [&](const FilterTerm& a, const FilterTerm& b) { return key(a) < key(b); });
+  terms.erase(
+      std::unique(terms.begin(), terms.end(),
+                  [&](const FilterTerm& a, const FilterTerm& b) { return key(a) == key(b); }),
+      terms.end());
   return terms;
 }
 
