@@ -23,8 +23,6 @@ constexpr std::string_view kOaiSchema = "http://www.openarchives.org/OAI/2.0/OAI
 constexpr std::string_view kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 constexpr std::string_view kOaiIdentifierNamespace = "http://www.openarchives.org/OAI/2.0/oai-identifier";
 constexpr std::string_view kOaiIdentifierSchema = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd";
-// Records read from the store per query while scanning a list.
-constexpr size_t kScanBatch = 500;
 
 std::string Hex(const unsigned char* bytes, size_t n) {
   static const char* hex = "0123456789abcdef";
