@@ -7,11 +7,17 @@
 #      (GET /api/v1/items?limit=100, which reads the same store the same way);
 #   1b. ListSets, and the first page of one commune set (completeListSize counted), beside the
 #      first page of the whole list (milliseconds, medians of 5);
+#   1c. sets few records are in, spread out in change order (level:special_national, about 1 %
+#      of the generated records, and level:national_treasure, about 0.1 %): the first page and
+#      a middle one (of two pages, the second; medians of 5), and GET /api/v1/changes (the
+#      feed's totalItems counted, median of 3) beside its first page;
 #   2. `disan harvest` of A (disan format, lossless) into an empty data directory B
 #      (records/s, peak RSS), then a second, incremental run (nothing changed).
 #
-# Usage: bench/harvest_bench.sh [--count N] [--seed S] [--build DIR] [--data DIR] [--keep]
-#   --data  serve this existing data directory instead of generating and importing COUNT
+# Usage: bench/harvest_bench.sh [--count N] [--seed S] [--build DIR] [--data DIR] [--keep] [--sets-only]
+#   --data       serve this existing data directory instead of generating and importing COUNT
+#   --sets-only  only 1b and 1c (after the server's search engine is built): for comparing
+#                builds on one data directory
 # Targets (issue): >= 5000 records/s for ListRecords with flat server memory;
 # >= 2000 records/s for `disan harvest`. Not part of CI.
 set -euo pipefail
@@ -22,6 +28,7 @@ COUNT=100000
 SEED=1
 KEEP=0
 DATA=
+SETS_ONLY=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --count) COUNT=$2; shift 2 ;;
@@ -29,7 +36,8 @@ while [[ $# -gt 0 ]]; do
     --build) BUILD=$2; shift 2 ;;
     --data) DATA=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --sets-only) SETS_ONLY=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "harvest_bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -76,6 +84,13 @@ for _ in $(seq 100); do
 done
 [[ -n $PORT ]] || { cat "$WORK/server.log" >&2; exit 1; }
 echo "server A: http://127.0.0.1:$PORT (pid $SERVER_PID)"
+if [[ $SETS_ONLY == 1 ]]; then
+  # The search engine is built at start, on the same cores: let it finish first.
+  for _ in $(seq 1200); do
+    grep -q "search index ready" "$WORK/server.log" && break
+    sleep 0.5
+  done
+fi
 
 # The client: one keep-alive connection, follows tokens, counts records, samples the server's
 # VmRSS after every page. Prints: records pages seconds rss_first_kb rss_max_kb rss_last_kb.
@@ -115,6 +130,7 @@ seconds = time.monotonic() - start
 print(records, pages, f"{seconds:.3f}", samples[0], max(samples), samples[-1])
 PY
 
+if [[ $SETS_ONLY == 0 ]]; then
 python3 "$WORK/client.py" "$PORT" "$SERVER_PID" oai > /dev/null  # warm-up (page cache), not reported
 read -r oai_records oai_pages oai_s rss_first rss_max rss_last < <(python3 "$WORK/client.py" "$PORT" "$SERVER_PID" oai)
 read -r api_records api_pages api_s _ _ _ < <(python3 "$WORK/client.py" "$PORT" "$SERVER_PID" api)
@@ -126,6 +142,7 @@ awk -v n="$oai_records" -v p="$oai_pages" -v s="$oai_s" -v a="$rss_first" -v m="
   printf "   server RSS:  first page %.1f MiB, max %.1f MiB, last page %.1f MiB\n", a / 1024, m / 1024, z / 1024
   printf "   reference:   GET /api/v1/items?limit=100, %d records in %.2f s = %.0f records/s; ratio %.2f\n\n", an, as, ref, rps / ref
 }'
+fi
 
 # ListSets and the first page of one commune set (its completeListSize counted), beside the
 # first page of the whole list as the in-run reference: medians of 5, one connection.
@@ -153,6 +170,50 @@ echo "== ListSets: $sets_ms ms ($communes commune sets)"
 echo "   first page of set $spec (completeListSize $set_size): $set_ms ms"
 echo "   reference: first page of the whole list: $whole_ms ms"
 echo
+
+# Sets few records are in, far apart in change order: the first page, and a middle one (the
+# pages before it followed untimed; of two pages, the second), medians of 5; then the change feed's collection, whose
+# totalItems is counted, beside its first page. One connection.
+cat > "$WORK/sparse.py" << 'PY'
+import http.client, json, re, sys, time
+conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+def get(path):
+    conn.request("GET", path)
+    return conn.getresponse().read()
+def timed(path, n=5):
+    times = []
+    for _ in range(n):
+        start = time.monotonic()
+        body = get(path)
+        times.append(time.monotonic() - start)
+    return sorted(times)[n // 2] * 1000, body
+token_re = re.compile(rb"<resumptionToken[^>]*>([^<]+)</resumptionToken>")
+for spec in ("level:special_national", "level:national_treasure"):
+    first_ms, page = timed("/oai?verb=ListIdentifiers&metadataPrefix=oai_dc&set=" + spec)
+    size = re.search(rb'completeListSize="([0-9]+)"', page)
+    headers = page.count(b"<header")
+    pages = 1
+    tokens = []
+    while (m := token_re.search(page)):
+        tokens.append(m.group(1).decode())
+        page = get("/oai?verb=ListIdentifiers&resumptionToken=" + tokens[-1])
+        pages += 1
+    size = size.group(1).decode() if size else str(headers)
+    print(f"== set {spec}: {size} records in {pages} pages")
+    print(f"   first page (completeListSize counted): {first_ms:.1f} ms")
+    if tokens:
+        middle = tokens[len(tokens) // 2]
+        middle_ms, _ = timed("/oai?verb=ListIdentifiers&resumptionToken=" + middle)
+        print(f"   a later page ({len(tokens) // 2 + 2} of {pages}): {middle_ms:.1f} ms")
+changes_ms, body = timed("/api/v1/changes", 3)
+total = json.loads(body).get("totalItems")
+page_ms, _ = timed("/api/v1/changes?cursor=start")
+print(f"== GET /api/v1/changes (totalItems {total}): {changes_ms:.1f} ms")
+print(f"   reference: its first page, GET /api/v1/changes?cursor=start: {page_ms:.1f} ms")
+PY
+python3 "$WORK/sparse.py" "$PORT"
+echo
+[[ $SETS_ONLY == 1 ]] && exit 0
 
 B=$WORK/b
 "$DISAN" init "$B" > /dev/null

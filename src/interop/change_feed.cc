@@ -10,7 +10,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kContext = "https://www.w3.org/ns/activitystreams";
-constexpr size_t kFeedScanBatch = 500;
 
 std::string PageUrl(const std::string& site_url, const std::string& cursor, size_t limit) {
   return site_url + "/api/v1/changes?cursor=" + cursor + "&limit=" + std::to_string(limit);
@@ -28,20 +27,10 @@ std::unexpected<Error> BadCursor() {
 }  // namespace
 
 Result<json> ChangeFeed::Collection(const std::string& site_url) {
-  int64_t total = 0;
-  ChangeQuery q;
-  q.limit = kFeedScanBatch;
-  for (;;) {
-    std::vector<StoredRecord> batch = TRY(catalogue_.store().ListChanges(q));
-    for (StoredRecord& r : batch) {
-      std::string updated_at = r.updated_at, pid = r.pid;
-      HarvestRecord h = TRY(view_.Classify(std::move(r)));
-      if (h.exposure != Exposure::kNeverPublic) ++total;
-      q.after_updated_at = updated_at;
-      q.after_pid = pid;
-    }
-    if (batch.size() < q.limit) break;
-  }
+  // Every activity of the feed is an item OAI-PMH lists, and the other way round: counted the
+  // same way, from the index but for the hidden records (reading every record took a minute at
+  // a million records).
+  const int64_t total = TRY(view_.CountListed("", "", ""));
   return json{{"@context", kContext},
               {"id", site_url + "/api/v1/changes"},
               {"type", "OrderedCollection"},

@@ -1,5 +1,6 @@
 #include "interop/harvest_view.h"
 
+#include <optional>
 #include <set>
 
 #include "catalogue/catalogue.h"
@@ -12,7 +13,67 @@ using nlohmann::json;
 
 bool PublicDocument(const json& document) { return Catalogue::IsPublicDocument(document); }
 
+// Records read from the store per query while counting what is not counted from the index.
+constexpr size_t kCountBatch = 500;
+
+// The filter term field (Catalogue::TermsOf) of a set family of SetsOf: "kind", "level" and
+// "commune" (the 2025 commune code).
+std::optional<std::string> SetField(std::string_view family) {
+  if (family == "kind" || family == "level") return std::string(family);
+  if (family == "commune") return std::string("commune_code");
+  return std::nullopt;
+}
+
 }  // namespace
+
+const std::vector<FilterTerm>& HarvestView::PublicTerms() {
+  static const std::vector<FilterTerm> terms = {{"status", "published"}, {"visibility", "public"}};
+  return terms;
+}
+
+std::optional<std::vector<FilterTerm>> HarvestView::SetTerms(const std::string& set) {
+  if (set.empty()) return std::vector<FilterTerm>{};
+  const size_t colon = set.find(':');
+  std::optional<std::string> field = SetField(set.substr(0, colon));
+  if (!field) return std::nullopt;
+  return std::vector<FilterTerm>{{*field, colon == std::string::npos ? "" : set.substr(colon + 1)}};
+}
+
+ChangeQuery::SetFilter HarvestView::SetFilter(const std::string& set) {
+  std::optional<std::vector<FilterTerm>> terms = SetTerms(set);
+  if (!terms || terms->empty()) return {};
+  return {PublicTerms(), std::move(*terms)};
+}
+
+Result<int64_t> HarvestView::CountListed(const std::string& from, const std::string& before,
+                                         const std::string& set) {
+  std::optional<std::vector<FilterTerm>> set_terms = SetTerms(set);
+  if (!set_terms) return 0;
+  ChangeQuery q;
+  q.from = from;
+  q.before = before;
+  std::vector<FilterTerm> all_of = PublicTerms();
+  all_of.insert(all_of.end(), set_terms->begin(), set_terms->end());
+  auto total = static_cast<int64_t>(TRY(store_.CountLiveChanges(q, all_of)));
+  // The rest: tombstones and hidden records, each classified (withdrawn ones are listed, with
+  // the sets of their last public version).
+  q.skip_live_with = PublicTerms();
+  q.limit = kCountBatch;
+  for (;;) {
+    std::vector<StoredRecord> batch = TRY(store_.ListChanges(q));
+    if (batch.empty()) break;
+    q.after_updated_at = batch.back().updated_at;
+    q.after_pid = batch.back().pid;
+    const size_t read = batch.size();
+    for (StoredRecord& stored : batch) {
+      HarvestRecord r = TRY(Classify(std::move(stored)));
+      if (r.exposure == Exposure::kNeverPublic) continue;
+      if (set.empty() || InSet(r.sets, set)) ++total;
+    }
+    if (read < q.limit) break;
+  }
+  return total;
+}
 
 std::vector<std::string> HarvestView::SetsOf(const json& d) {
   std::set<std::string> sets;

@@ -11,6 +11,7 @@
 // Thread-safe: holds only a reference to the store.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,12 @@ class HarvestView {
   Result<HarvestRecord> Classify(StoredRecord record);
   // True when a revision before the current one was public (the change feed's Create/Update).
   Result<bool> WasPublicBefore(const StoredRecord& record);
+  // How many items changed in [from, before) ("" = unbounded) a harvester is told of (public
+  // or withdrawn), of set `set` ("" = all): the OAI-PMH list's completeListSize and the change
+  // feed's totalItems. The live public ones are counted from the term index; only the rest
+  // (tombstones, hidden records) is read and classified, so a million public records are not.
+  Result<int64_t> CountListed(const std::string& from, const std::string& before,
+                              const std::string& set);
 
   // The leaf sets a document belongs to: kind:<kind>, level:<recognition level>,
   // commune:<2025 commune code>.
@@ -47,6 +54,19 @@ class HarvestView {
   static bool InSet(const std::vector<std::string>& sets, std::string_view set);
   // "2025-07-01T08:00:00.123Z" -> "2025-07-01T08:00:00Z"
   static std::string Datestamp(const std::string& updated_at);
+
+  // The filter terms of a live record Classify calls public (Catalogue::IsPublicDocument).
+  // Validation fills both fields of every stored record (schema defaults), so a public record
+  // always has both terms; a record lacking one is read and classified.
+  static const std::vector<FilterTerm>& PublicTerms();
+  // The filter terms of the live public records in `set`: none for every record, the family's
+  // field for a family ("kind"), its value too for one set ("kind:relic"). Set values are
+  // vocabulary ids and commune codes, which hold no ':', so these terms select exactly what
+  // InSet does. nullopt: no record is in the set (its family is none of SetsOf's).
+  static std::optional<std::vector<FilterTerm>> SetTerms(const std::string& set);
+  // The ChangeQuery::set_filter of a list of `set`: empty for every record (and for a set no
+  // record is in, which callers answer from its count).
+  static ChangeQuery::SetFilter SetFilter(const std::string& set);
 
  private:
   MetadataStore& store_;

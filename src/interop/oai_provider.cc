@@ -23,8 +23,6 @@ constexpr std::string_view kOaiSchema = "http://www.openarchives.org/OAI/2.0/OAI
 constexpr std::string_view kXsiNamespace = "http://www.w3.org/2001/XMLSchema-instance";
 constexpr std::string_view kOaiIdentifierNamespace = "http://www.openarchives.org/OAI/2.0/oai-identifier";
 constexpr std::string_view kOaiIdentifierSchema = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd";
-// Records read from the store per query while scanning a list.
-constexpr size_t kScanBatch = 500;
 
 std::string Hex(const unsigned char* bytes, size_t n) {
   static const char* hex = "0123456789abcdef";
@@ -224,37 +222,6 @@ Result<std::string> OaiProvider::ListMetadataFormats(Context& c) {
   return c.Envelope(x.str(), true);
 }
 
-namespace {
-
-// The filter term field (catalogue/TermsOf) of a set family: HarvestView::SetsOf's "kind",
-// "level" and "commune" (the 2025 commune code).
-std::optional<std::string> SetField(std::string_view family) {
-  if (family == "kind" || family == "level") return std::string(family);
-  if (family == "commune") return std::string("commune_code");
-  return std::nullopt;
-}
-
-// The filter terms that select the live public records of a set: none for every record, the
-// family's field for a family, its value too for one set. nullopt: the set is counted by
-// reading each record.
-std::optional<std::vector<FilterTerm>> SetTerms(const std::string& set) {
-  if (set.empty()) return std::vector<FilterTerm>{};
-  const size_t colon = set.find(':');
-  std::optional<std::string> field = SetField(set.substr(0, colon));
-  if (!field) return std::nullopt;
-  return std::vector<FilterTerm>{{*field, colon == std::string::npos ? "" : set.substr(colon + 1)}};
-}
-
-// A live record is public when it has both terms (Catalogue::IsPublicDocument); a live record
-// without them, a withdrawn one or a tombstone is read and classified. Validation fills both
-// fields of every stored record (schema defaults), so a public record always has both terms.
-const std::vector<FilterTerm>& PublicTerms() {
-  static const std::vector<FilterTerm> terms = {{"status", "published"}, {"visibility", "public"}};
-  return terms;
-}
-
-}  // namespace
-
 Result<std::string> OaiProvider::ListSets(Context& c) {
   if (c.request.resumption_token) {
     // The whole set list fits in one response, so no token was ever issued for it.
@@ -276,9 +243,9 @@ Result<std::string> OaiProvider::ListSets(Context& c) {
   // Each value of the three term fields that a live public item holds, from the index (reading
   // every record took 7 s at 100,000 records: BENCHMARKS (g)).
   for (const char* family : {"kind", "level", "commune"}) {
-    const std::string field = *SetField(family);
-    for (const TermValue& v :
-         TRY(catalogue_.store().ListTermValues(RecordClass::kItem, field, PublicTerms()))) {
+    const std::string field = HarvestView::SetTerms(family)->front().field;
+    for (const TermValue& v : TRY(catalogue_.store().ListTermValues(RecordClass::kItem, field,
+                                                                    HarvestView::PublicTerms()))) {
       const std::string spec = std::string(family) + ":" + v.value;
       if (!IsSetSpec(spec)) continue;
       if (field == "kind") {
@@ -345,62 +312,42 @@ Result<std::string> OaiProvider::GetRecord(Context& c) {
   return c.Envelope(x.str(), true);
 }
 
-Result<int64_t> OaiProvider::CountList(const ResumptionState& s, const std::vector<FilterTerm>& set_terms) {
-  ChangeQuery q;
-  q.from = s.from;
-  q.before = s.before;
-  std::vector<FilterTerm> all_of = PublicTerms();
-  all_of.insert(all_of.end(), set_terms.begin(), set_terms.end());
-  auto live_public = static_cast<int64_t>(TRY(catalogue_.store().CountLiveChanges(q, all_of)));
-  ResumptionState whole = s;
-  whole.after_updated_at.clear();
-  whole.after_pid.clear();
-  Scan rest = TRY(ScanList(whole, 0, true, PublicTerms()));
-  return live_public + rest.total;
-}
-
 // The records of one page, from the state's position; with count_all, also the size of the
-// whole list: counted from the index where the set allows it (a page of a million-record
-// list must not read a million records), else by reading every record.
-Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t want, bool count_all,
-                                                const std::vector<FilterTerm>& skip_live_with) {
-  if (count_all && skip_live_with.empty()) {
-    if (std::optional<std::vector<FilterTerm>> terms = SetTerms(s.set)) {
-      // Counted first: a list that holds nothing (a set no public item is in) is answered
-      // from its count, where looking for its first page would read every record.
-      const int64_t total = TRY(CountList(s, *terms));
-      Scan scan;
-      if (total > 0) scan = TRY(ScanList(s, want, false));
-      scan.total = total;
-      return scan;
-    }
-  }
+// whole list (HarvestView::CountListed: a page of a million-record list must not read a million
+// records). The store leaves out the live public records outside the set (ChangeQuery::
+// set_filter), so a page of a sparse set reads its own records and the hidden ones only; InSet
+// stays the final word on what the page holds.
+Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t want,
+                                                bool count_all) {
   Scan scan;
+  if (count_all) {
+    // Counted first: a list that holds nothing (a set no public item is in) is answered from
+    // its count, where looking for its first page would read every record.
+    scan.total = TRY(view_.CountListed(s.from, s.before, s.set));
+    if (scan.total == 0) return scan;
+  }
   ChangeQuery q;
   q.from = s.from;
   q.before = s.before;
   q.after_updated_at = s.after_updated_at;
   q.after_pid = s.after_pid;
-  q.limit = count_all ? kScanBatch : std::max<size_t>(want, 50);
-  q.skip_live_with = skip_live_with;
+  q.limit = std::max<size_t>(want, 50);
+  q.set_filter = HarvestView::SetFilter(s.set);
   for (;;) {
     std::vector<StoredRecord> batch = TRY(catalogue_.store().ListChanges(q));
     if (batch.empty()) break;
     // The keyset of the next batch, taken before the records are moved out below (a moved-from
     // key would restart the scan from the first record, for ever).
     const std::string last_updated_at = batch.back().updated_at, last_pid = batch.back().pid;
+    const size_t read = batch.size();
     for (StoredRecord& stored : batch) {
       HarvestRecord r = TRY(view_.Classify(std::move(stored)));
       if (r.exposure == Exposure::kNeverPublic) continue;
       if (!s.set.empty() && !HarvestView::InSet(r.sets, s.set)) continue;
-      ++scan.total;
-      if (scan.records.size() < want) {
-        scan.records.push_back(std::move(r));
-      } else if (!count_all) {
-        return scan;
-      }
+      scan.records.push_back(std::move(r));
+      if (scan.records.size() == want) return scan;
     }
-    if (batch.size() < q.limit) break;
+    if (read < q.limit) break;
     q.after_updated_at = last_updated_at;
     q.after_pid = last_pid;
   }

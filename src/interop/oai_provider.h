@@ -62,11 +62,7 @@ class OaiProvider {
 
   Result<std::string> TokenKey();
   Result<OaiResult<HarvestRecord>> FindRecord(const std::string& identifier);
-  // skip_live_with: leave out live records having these terms (ChangeQuery::skip_live_with).
-  Result<Scan> ScanList(const ResumptionState& state, size_t want, bool count_all,
-                        const std::vector<FilterTerm>& skip_live_with = {});
-  // The size of the whole list without reading each record (see ScanList).
-  Result<int64_t> CountList(const ResumptionState& state, const std::vector<FilterTerm>& set_terms);
+  Result<Scan> ScanList(const ResumptionState& state, size_t want, bool count_all);
 
   Result<std::string> Identify(Context& c);
   Result<std::string> ListMetadataFormats(Context& c);

@@ -116,6 +116,16 @@ struct ChangeQuery {
   // value of its field). The OAI-PMH provider counts those with CountLiveChanges instead of
   // reading each one, and reads only the rest (tombstones, hidden records).
   std::vector<FilterTerm> skip_live_with;
+  // A set's filter, so that a page of a set few records are in does not read every record of
+  // the list: a live record having every term of `set_filter.live_with` (the terms that make
+  // it public) is returned only if it also has every term of `set_filter.in_set`. Tombstones
+  // and live records lacking a term of `live_with` are returned as without the filter: their
+  // sets are those of their last public version, which only their history tells (OAI-PMH's
+  // deleted headers). Empty `in_set`: no filter.
+  struct SetFilter {
+    std::vector<FilterTerm> live_with;
+    std::vector<FilterTerm> in_set;
+  } set_filter;
 };
 
 enum class SearchSort { kRelevance, kName, kRecognised, kChanged };

@@ -130,6 +130,45 @@ TEST_F(ChangeFeedTest, CollectionAndPagesInChangeOrderWithCreateUpdateDelete) {
   EXPECT_EQ(page.body.find("Nháp"), std::string::npos);
 }
 
+// totalItems is counted from the index for the public items and by reading the others
+// (HarvestView::CountListed, as OAI-PMH's completeListSize): it is the number of activities the
+// pages list, whatever mix of public, deleted, withdrawn and never public items there is.
+TEST_F(ChangeFeedTest, TotalItemsIsWhatThePagesList) {
+  auto total = [&] {
+    HttpReply collection = Get("/api/v1/changes");
+    EXPECT_EQ(collection.status, 200) << collection;
+    return collection.doc["totalItems"].get<size_t>();
+  };
+  auto listed = [&] {
+    return ReadAll(std::string(kFeedSite) + "/api/v1/changes?cursor=start&limit=2").size();
+  };
+  EXPECT_EQ(total(), 0u);
+  json draft = testing::RelicDocument("Nháp");
+  draft["status"] = "draft";
+  json restricted = testing::RelicDocument("Hạn chế");
+  restricted["visibility"] = "restricted";
+  json artifact = {{"kind", "artifact"}, {"names", Name("Hiện vật")}};
+  for (int i = 0; i < 3; ++i) Create(testing::RelicDocument("Công khai " + std::to_string(i)));
+  Create(artifact);
+  Delete(Create(testing::RelicDocument("Sẽ xóa")));                        // a tombstone
+  Patch(Create(testing::RelicDocument("Sẽ rút")), {{"status", "draft"}});  // withdrawn
+  std::string restricted_later = Create(testing::RelicDocument("Sẽ hạn chế"));
+  Patch(restricted_later, {{"visibility", "restricted"}});  // withdrawn
+  Delete(restricted_later);                                 // ... then deleted
+  Create(draft);                                            // never public
+  Create(restricted);                                       // never public
+  Delete(Create(draft));                                    // never public, deleted
+  std::string published_later = Create(draft);
+  Patch(published_later, {{"status", "published"}});  // public after a draft
+  EXPECT_EQ(listed(), 8u);
+  EXPECT_EQ(total(), 8u);
+  // Withdrawn and public again, still one activity each.
+  Patch(published_later, {{"visibility", "restricted"}});
+  Patch(published_later, {{"visibility", "public"}});
+  EXPECT_EQ(total(), listed());
+  EXPECT_EQ(total(), 8u);
+}
+
 TEST_F(ChangeFeedTest, AClientPollingItsLastNextGetsExactlyWhatChanged) {
   std::string a = Create(testing::RelicDocument("A"));
   std::string b = Create(testing::RelicDocument("B"));

@@ -587,6 +587,72 @@ TEST_F(OaiPmhTest, CompleteListSizeIsWhatTheListSendsForEverySet) {
   }
 }
 
+// A set few records are in, spread among many others in change order: the store leaves the
+// other live public records out of each page (ChangeQuery::set_filter), and the pages still hold
+// every member, tombstones and withdrawn ones included, in change order, counted exactly.
+TEST_F(OaiPmhTest, SparseSetPagesKeepTombstonesAndResumeInChangeOrder) {
+  json provincial = testing::RelicDocument("Di tích cấp tỉnh");
+  provincial["recognitions"][0]["level"] = "provincial";
+  std::vector<std::string> members, gone;
+  for (int i = 0; i < 8; ++i) {
+    for (int j = 0; j < 3; ++j) CreateRelic("Di tích quốc gia " + std::to_string(i * 3 + j));
+    members.push_back(Create(provincial));
+  }
+  std::string moved_out = Create(provincial);
+  json draft = provincial;
+  draft["status"] = "draft";
+  std::string never_public = Create(draft);
+  for (int j = 0; j < 3; ++j) CreateRelic("Di tích sau " + std::to_string(j));
+  // A tombstone, a record withdrawn to draft and one made restricted: deleted headers of the
+  // set, which they were in when last public; one moved out of the set is no longer in it.
+  Delete(members[1]);
+  Patch(members[4], {{"status", "draft"}});
+  Patch(members[6], {{"visibility", "restricted"}, {"recognitions", {{{"level", "national"}}}}});
+  Patch(moved_out, {{"recognitions", {{{"level", "national"}}}}});
+  Patch(never_public, {{"names", Name("Vẫn nháp")}});
+  Patch(members[7], {{"names", Name("Di tích cấp tỉnh đã sửa")}});
+
+  // The set's list, in the whole list's change order.
+  std::vector<std::string> whole = Harvest("verb=ListIdentifiers&metadataPrefix=oai_dc");
+  std::set<std::string> in_set;
+  for (size_t i = 0; i < members.size(); ++i) {
+    in_set.insert(Id(members[i]) + (i == 1 || i == 4 || i == 6 ? " deleted" : ""));
+  }
+  std::vector<std::string> expected;
+  for (const std::string& h : whole) {
+    if (in_set.count(h)) expected.push_back(h);
+  }
+  ASSERT_EQ(expected.size(), members.size()) << "every member is in the whole list";
+
+  OaiReply first = Oai("verb=ListIdentifiers&metadataPrefix=oai_dc&set=level:provincial");
+  ASSERT_EQ(first.Error(), "") << first;
+  EXPECT_EQ(first.Text("//oai:resumptionToken/@completeListSize"), std::to_string(members.size()));
+  EXPECT_EQ(first.Count("//oai:header"), kPage);
+  std::vector<std::string> got;
+  OaiReply page = first;
+  for (int guard = 0; guard < 20; ++guard) {
+    for (size_t i = 1; i <= page.Count("//oai:header"); ++i) {
+      const std::string h = "(//oai:header)[" + std::to_string(i) + "]";
+      got.push_back(page.Text(h + "/oai:identifier") +
+                    (page.Text(h + "/@status") == "deleted" ? " deleted" : ""));
+      EXPECT_EQ(page.Text(h + "/oai:setSpec[. = 'level:provincial']"), "level:provincial")
+          << got.back();
+    }
+    EXPECT_EQ(page.Text("//oai:resumptionToken/@completeListSize"), std::to_string(members.size()))
+        << "the size announced first holds on every page";
+    if (page.Token().empty()) break;
+    page = Oai("verb=ListIdentifiers&resumptionToken=" + page.Token());
+    ASSERT_EQ(page.Error(), "") << page;
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(page.Text("//oai:resumptionToken/@cursor"),
+            std::to_string(members.size() / kPage * kPage));
+  // ListRecords pages the same set the same way.
+  std::vector<std::string> records = Harvest(
+      "verb=ListRecords&metadataPrefix=disan&set=level:provincial", "//oai:record/oai:header");
+  EXPECT_EQ(records, expected);
+}
+
 TEST_F(OaiPmhTest, HarvestStaysCompleteWhileRecordsChangeBetweenPages) {
   std::vector<std::string> pids;
   for (int i = 0; i < 9; ++i) {

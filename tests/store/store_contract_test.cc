@@ -5,12 +5,15 @@
 #include <set>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
 
+#include "catalogue/catalogue.h"
 #include "core/pid.h"
+#include "interop/harvest_view.h"
 #include "search/vietnamese.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/test_support.h"
@@ -422,6 +425,143 @@ TEST_P(StoreContract, CountLiveChangesAndSkipLiveWith) {
   q.after_updated_at = rest[0].updated_at;
   q.after_pid = rest[0].pid;
   EXPECT_EQ(store_->ListChanges(q).value().at(0).pid, d) << "the keyset still applies";
+}
+
+// ChangeQuery::set_filter leaves out exactly the live records having the public terms and not
+// the set's: every record the OAI-PMH list of the set shows (HarvestView::Classify and InSet:
+// public ones in the set, tombstones and withdrawn ones whose last public version was in it)
+// is still returned, in change order, page after page.
+TEST_P(StoreContract, SetFilterKeepsWhatASetListShowsAndLeavesOutLivePublicRecordsOutsideIt) {
+  auto pause = [] { std::this_thread::sleep_for(std::chrono::milliseconds(3)); };
+  auto doc = [](const std::string& kind, const std::string& level,
+                const std::string& status = "published", const std::string& visibility = "public") {
+    json d = {{"kind", kind},
+              {"names", {{{"lang", "vi"}, {"value", "Di tích " + level}}}},
+              {"status", status},
+              {"visibility", visibility}};
+    if (!level.empty()) d["recognitions"] = json::array({{{"level", level}}});
+    if (level == "national") d["places"] = json::array({{{"commune_2025_code", "24853"}}});
+    return d;
+  };
+  int next_body = 0;
+  // Creates a record through each document in turn ("" = delete it), with the terms the
+  // catalogue would index, and returns its pid.
+  auto record = [&](const std::vector<json>& versions) {
+    const std::string body = std::string("bcdfgh") + kPidAlphabet[10 + next_body / 19] +
+                             kPidAlphabet[10 + next_body % 19];
+    ++next_body;
+    const std::string pid = PidFromBody("dn", body);
+    for (size_t i = 0; i < versions.size(); ++i) {
+      Status s = store_->Write([&](StoreWriter& w) -> Status {
+        if (i == 0) TRY(w.ReservePid(pid));
+        RecordWrite rw = NewRecord(pid, versions[0].value("kind", "relic"));
+        rw.action = i == 0                  ? RevisionAction::kCreate
+                    : versions[i].is_null() ? RevisionAction::kDelete
+                                            : RevisionAction::kUpdate;
+        if (!versions[i].is_null()) {
+          rw.document = versions[i];
+          rw.terms = Catalogue::TermsOf(versions[i]);
+        }
+        TRY(w.Put(rw));
+        return Ok();
+      });
+      EXPECT_TRUE(s) << s.error().Describe();
+      pause();
+    }
+    return pid;
+  };
+  const json gone;                                                        // a deletion
+  record({doc("relic", "national")});                                     // public, in
+  record({doc("relic", "provincial")});                                   // public, out
+  record({doc("relic", "")});                                             // public, no level
+  record({doc("artifact", "national_treasure")});                         // public, other kind
+  record({doc("relic", "national"), gone});                               // tombstone, was in
+  record({doc("relic", "provincial"), gone});                             // tombstone, was out
+  record({doc("relic", "national"), doc("relic", "national", "draft")});  // withdrawn to draft
+  record({doc("relic", "provincial"), doc("relic", "provincial", "draft")});
+  record({doc("relic", "national"), doc("relic", "national", "published", "restricted")});
+  record({doc("relic", "provincial"), doc("relic", "provincial", "published", "restricted")});
+  record({doc("relic", "national", "draft")});                     // never public
+  record({doc("relic", "national", "draft"), gone});               // never public, deleted
+  record({doc("relic", "provincial"), doc("relic", "national")});  // moved into the set
+  record({doc("relic", "national"), doc("relic", "provincial")});  // moved out of it
+  // Withdrawn while in the set, then published again outside it: public, so out.
+  record({doc("relic", "national"), doc("relic", "national", "draft"), doc("relic", "provincial")});
+  record({doc("relic", "national"), doc("relic", "provincial", "draft")});  // withdrawn, was in
+  ASSERT_EQ(next_body, 16);
+
+  interop::HarvestView view(*store_);
+  ChangeQuery all;
+  all.limit = 1000;
+  const std::vector<StoredRecord> every = store_->ListChanges(all).value();
+  ASSERT_EQ(every.size(), 16u);
+  auto pids_of = [](const std::vector<StoredRecord>& records) {
+    std::vector<std::string> out;
+    for (const StoredRecord& r : records) out.push_back(r.pid);
+    return out;
+  };
+  size_t sets_with_members = 0;
+  for (const std::string set :
+       {"level:national", "level", "level:provincial", "level:special_national", "kind",
+        "kind:relic", "kind:artifact", "commune", "commune:24853", "commune:11111"}) {
+    SCOPED_TRACE(set);
+    ChangeQuery q = all;
+    q.set_filter = interop::HarvestView::SetFilter(set);
+    ASSERT_FALSE(q.set_filter.in_set.empty());
+    const std::vector<std::string> filtered = pids_of(store_->ListChanges(q).value());
+    // What the rule says, record by record, and what the set's list shows.
+    std::vector<std::string> expected, shown;
+    for (const StoredRecord& r : every) {
+      std::set<std::pair<std::string, std::string>> terms;
+      for (const FilterTerm& t : Catalogue::TermsOf(r.document)) terms.emplace(t.field, t.value);
+      auto has = [&](const FilterTerm& t) {
+        for (const auto& [field, value] : terms) {
+          if (field == t.field && (t.value.empty() || value == t.value)) return true;
+        }
+        return false;
+      };
+      const bool live_public =
+          !r.deleted && has({"status", "published"}) && has({"visibility", "public"});
+      const bool in_set = std::all_of(q.set_filter.in_set.begin(), q.set_filter.in_set.end(), has);
+      if (!live_public || in_set) expected.push_back(r.pid);
+      interop::HarvestRecord h = view.Classify(r).value();
+      if (h.exposure != interop::Exposure::kNeverPublic &&
+          interop::HarvestView::InSet(h.sets, set)) {
+        shown.push_back(r.pid);
+      }
+      if (h.exposure == interop::Exposure::kPublic && !interop::HarvestView::InSet(h.sets, set)) {
+        EXPECT_EQ(std::find(filtered.begin(), filtered.end(), r.pid), filtered.end())
+            << r.pid << ": a live public record outside the set is left out";
+      }
+    }
+    EXPECT_EQ(filtered, expected);
+    for (const std::string& pid : shown) {
+      EXPECT_NE(std::find(filtered.begin(), filtered.end(), pid), filtered.end())
+          << pid << " is shown in the set";
+    }
+    if (!shown.empty()) ++sets_with_members;
+    // Pages by keyset return the same records.
+    q.limit = 2;
+    std::vector<std::string> paged;
+    for (int guard = 0; guard < 20; ++guard) {
+      std::vector<StoredRecord> page = store_->ListChanges(q).value();
+      for (const StoredRecord& r : page) paged.push_back(r.pid);
+      if (page.size() < q.limit) break;
+      q.after_updated_at = page.back().updated_at;
+      q.after_pid = page.back().pid;
+    }
+    EXPECT_EQ(paged, filtered);
+  }
+  EXPECT_EQ(sets_with_members, 8u) << "level:special_national and commune:11111 are empty";
+  // The set filter of the whole list (or of a set no record can be in) is empty: no filter.
+  EXPECT_TRUE(interop::HarvestView::SetFilter("").in_set.empty());
+  EXPECT_TRUE(interop::HarvestView::SetFilter("region:north").in_set.empty());
+  // A set filter that a record lacking the public terms meets anyway changes nothing for it.
+  ChangeQuery hidden_only = all;
+  hidden_only.skip_live_with = interop::HarvestView::PublicTerms();
+  hidden_only.set_filter = interop::HarvestView::SetFilter("level:national");
+  EXPECT_EQ(store_->ListChanges(hidden_only).value().size(), 9u)
+      << "the tombstones and hidden records";
 }
 
 TEST_P(StoreContract, ListTermValuesOfLiveRecordsOfAClassHavingTerms) {

@@ -1596,6 +1596,13 @@ class SqliteStore final : public MetadataStore {
     if (!q.skip_live_with.empty()) {
       sql += " AND NOT (deleted = 0" + TermLookups(q.skip_live_with, 7, binds) + ")";
     }
+    if (!q.set_filter.in_set.empty()) {
+      // Looked up for each entry of the change index, which carries `deleted` and the row id:
+      // a record left out is never read. The set's terms first: a record in the set passes
+      // after one lookup.
+      sql += " AND (deleted <> 0 OR (1" + TermLookups(q.set_filter.in_set, 7, binds) +
+             ") OR NOT (1" + TermLookups(q.set_filter.live_with, 7, binds) + "))";
+    }
     sql += " ORDER BY updated_at, pid LIMIT ?6";
     auto c = TRY(Acquire());
     sqlite3_stmt* raw = TRY(c->PrepareOnce(sql));
