@@ -137,5 +137,5 @@ for who in ${BASE:+base} disan iip; do
   run "$who info.json" plain.lua "$URL${PREFIX}$IMG/info.json"
   # Unloaded latency: one connection.
   CONNS=1 run "$who tiles 1 conn" tiles.lua "$URL/" IMG_ID=$IMG SCALES=1 PREFIX=$PREFIX
-  [ "$who" = disan ] && say "Disan RSS after: $(rss)"
+  if [ "$who" = disan ]; then say "Disan RSS after: $(rss)"; fi
 done

@@ -207,7 +207,7 @@ TEST_F(IiifTilesTest, RegionsFromStoredTilesMatchLibvipsAndTheMaster) {
   vips::VImage master = vips::VImage::new_from_file(master_.c_str());
   for (const char* url :
        {"1000,600,1024,1024/256,/0/default.jpg",     // a 1024 px region at scale 4
-        "333,77,2048,1500/512,/0/default.jpg",       // not tile-aligned
+        "333,77,2048,1500/512,/0/default.jpg",       // unaligned, 1:1 with the level
         "full/1024,/0/default.jpg",                  // the whole image, resized
         "full/40,/0/default.png",                    // below the smallest level: DCT-scaled
         "pct:10,20,30,40/max/0/default.png",         // PNG, full resolution
@@ -264,8 +264,8 @@ TEST_F(IiifTilesTest, TileCanvasReadsOnlyTheTouchedTilesAndScalesInTheDctDomain)
     EXPECT_EQ(c->width, 256 / shrink);
     EXPECT_EQ(c->bands, 3);
     EXPECT_EQ(c->area_w, 256 / shrink);
-    vips::VImage img = vips::VImage::new_from_memory(c->pixels.data(), c->pixels.size(), c->width,
-                                                     c->height, c->bands, VIPS_FORMAT_UCHAR);
+    vips::VImage img = vips::VImage::new_from_memory(c->pixels.get(), c->bytes, c->width, c->height,
+                                                     c->bands, VIPS_FORMAT_UCHAR);
     // The stored tile, reduced the ordinary way: within JPEG tolerance of the DCT scaling.
     vips::VImage want = shrink == 1 ? stored : stored.shrink(shrink, shrink);
     EXPECT_LE(MeanDifference(img, want), shrink == 1 ? 0.01 : 3.0);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -346,6 +347,19 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
         std::min<int64_t>(level.height, static_cast<int64_t>(std::ceil(double(r.y + r.h) * fy)));
     int lw = static_cast<int>(std::max<int64_t>(1, lx2 - lx));
     int lh = static_cast<int>(std::max<int64_t>(1, ly2 - ly));
+    // The region at this level's scale is the output size within a pixel (a 2048 px region at
+    // scale factor 4 asked at 512 px, at any offset): the level's pixels as they are, from the
+    // nearest whole pixel, rather than a resampling by less than a pixel (which would cost
+    // more than the rest of the request and blur every pixel to move the picture by < 0.5).
+    const double ex = double(r.x) * fx, ey = double(r.y) * fy;
+    if (r.out_w <= level.width && r.out_h <= level.height &&
+        std::abs(double(r.w) * fx - double(r.out_w)) < 1.0 &&
+        std::abs(double(r.h) * fy - double(r.out_h)) < 1.0) {
+      lx = std::clamp<int64_t>(std::llround(ex), 0, level.width - r.out_w);
+      ly = std::clamp<int64_t>(std::llround(ey), 0, level.height - r.out_h);
+      lw = static_cast<int>(r.out_w);
+      lh = static_cast<int>(r.out_h);
+    }
     // The level scaled down in the DCT domain by the largest of 2, 4, 8 that still leaves at
     // least the output size (the pyramid's next level is usually already below it).
     int shrink = 1;
@@ -356,7 +370,7 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
       if (!decoded) return std::unexpected(decoded.error());
       canvas = std::move(*decoded);
       // libvips reads the buffer in place: `canvas` outlives every use of `img` below.
-      img = vips::VImage::new_from_memory(canvas.pixels.data(), canvas.pixels.size(), canvas.width,
+      img = vips::VImage::new_from_memory(canvas.pixels.get(), canvas.bytes, canvas.width,
                                           canvas.height, canvas.bands, VIPS_FORMAT_UCHAR)
                 .copy(vips::VImage::option()->set(
                     "interpretation",

@@ -58,10 +58,11 @@ Result<TileCanvas> DecodeArea(const Pyramid& pyramid, size_t level_index, int64_
       if (canvas.bands == 0) {
         // The first tile says grey or colour; the buffer is made to match.
         canvas.bands = TRY(ReadJpegHeader(tile)).bands;
-        canvas.pixels.resize(static_cast<size_t>(pixels) * static_cast<size_t>(canvas.bands));
+        canvas.bytes = static_cast<size_t>(pixels) * static_cast<size_t>(canvas.bands);
+        canvas.pixels.reset(new uint8_t[canvas.bytes]);
       }
       const size_t pitch = static_cast<size_t>(canvas.width) * static_cast<size_t>(canvas.bands);
-      uint8_t* at = canvas.pixels.data() + static_cast<size_t>((ty - g.ty0) * th) * pitch +
+      uint8_t* at = canvas.pixels.get() + static_cast<size_t>((ty - g.ty0) * th) * pitch +
                     static_cast<size_t>((tx - g.tx0) * tw) * static_cast<size_t>(canvas.bands);
       TRY(DecodeJpegInto(tile, shrink, canvas.bands, tw, th, at, pitch));
     }

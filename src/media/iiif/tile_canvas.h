@@ -6,8 +6,9 @@
 // A value type; building one is thread-safe (the Pyramid is immutable).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include "core/error.h"
 #include "media/iiif/pyramid.h"
@@ -15,8 +16,10 @@
 namespace disan::media::iiif {
 
 struct TileCanvas {
-  // The touched tiles, row by row, `bands` bytes per pixel, `width` pixels per row.
-  std::vector<uint8_t> pixels;
+  // The touched tiles, row by row, `bands` bytes per pixel, `width` pixels per row; every byte
+  // is written by a tile's decode, so the buffer is not cleared first.
+  std::unique_ptr<uint8_t[]> pixels;
+  size_t bytes = 0;
   int width = 0, height = 0, bands = 0;
   // The asked area inside `pixels`, in (scaled) canvas pixels.
   int area_x = 0, area_y = 0, area_w = 0, area_h = 0;
