@@ -4,7 +4,8 @@
 #
 # usage: bench/iiif_bench.sh [BUILD_DIR] [WORKDIR]
 #   env KIT (the shared kit folder), DURATION (wrk seconds, default 10), CONNS (default 8),
-#       SKIP_IIP=1 to measure Disan alone.
+#       SKIP_IIP=1 to measure Disan alone, BASE=OTHER_BUILD_DIR to measure that build's
+#       `disan serve` too, over the same data and in the same run (before/after figures).
 # Needs: wrk, libvips-tools, /usr/bin/time; for the peer: iipimage-server spawn-fcgi nginx.
 # Ingest: `disan media add` (OCFL) then `disan derive` (pyramid + thumbnail) against the vips
 # command line doing the same two operations (tiffsave --pyramid + thumbnail).
@@ -60,6 +61,16 @@ SERVE=$!
 trap 'kill $SERVE 2>/dev/null || true; [ -n "${NGINX_PID:-}" ] && kill $NGINX_PID 2>/dev/null; [ -n "${FCGI_PID:-}" ] && kill $FCGI_PID 2>/dev/null; true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
+BASE_PORT=18082
+if [ -n "${BASE:-}" ]; then
+  say "the reference build $BASE serving the same data"
+  "$(realpath "$BASE")/disan" serve --data "$DATA" --listen 127.0.0.1:$BASE_PORT --iiif-cache-mb 0 \
+    --threads 32 > "$WORK/serve-base.log" 2>&1 &
+  BASE_PID=$!
+  trap 'kill $SERVE 2>/dev/null || true; kill $BASE_PID 2>/dev/null || true; [ -n "${NGINX_PID:-}" ] && kill $NGINX_PID 2>/dev/null; [ -n "${FCGI_PID:-}" ] && kill $FCGI_PID 2>/dev/null; true' EXIT
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$BASE_PORT/healthz" >/dev/null && break; sleep 0.1; done
+fi
+
 IIP_PORT=18081
 if [ "${SKIP_IIP:-0}" != 1 ] && [ -x /usr/lib/iipimage-server/iipsrv.fcgi ]; then
   say "iipimage-server (FastCGI) behind nginx"
@@ -110,19 +121,21 @@ run() {  # LABEL SCRIPT URL [env...]
 rss() { awk '/VmRSS/{print $2/1024 " MB"}' /proc/$SERVE/status; }
 
 say "Disan RSS before: $(rss)"
-for who in disan iip; do
-  if [ "$who" = disan ]; then
-    BASE="http://127.0.0.1:$PORT"; PREFIX=/iiif/3/; IMG=$ID
+for who in ${BASE:+base} disan iip; do
+  if [ "$who" = base ]; then
+    URL="http://127.0.0.1:$BASE_PORT"; PREFIX=/iiif/3/; IMG=$ID
+  elif [ "$who" = disan ]; then
+    URL="http://127.0.0.1:$PORT"; PREFIX=/iiif/3/; IMG=$ID
   else
     [ "$SKIP_IIP" = 1 ] && continue
-    BASE="http://127.0.0.1:$IIP_PORT"; PREFIX=/iiif/; IMG=pyr.tif
+    URL="http://127.0.0.1:$IIP_PORT"; PREFIX=/iiif/; IMG=pyr.tif
   fi
-  run "$who tiles full-res" tiles.lua "$BASE/" IMG_ID=$IMG SCALES=1 PREFIX=$PREFIX
-  run "$who tiles all levels" tiles.lua "$BASE/" IMG_ID=$IMG SCALES=1,2,4,8,16,32,64 PREFIX=$PREFIX
-  run "$who region 2048->512" regions.lua "$BASE/" IMG_ID=$IMG PREFIX=$PREFIX
-  run "$who full/1024," plain.lua "$BASE${PREFIX}$IMG/full/1024,/0/default.jpg"
-  run "$who info.json" plain.lua "$BASE${PREFIX}$IMG/info.json"
+  run "$who tiles full-res" tiles.lua "$URL/" IMG_ID=$IMG SCALES=1 PREFIX=$PREFIX
+  run "$who tiles all levels" tiles.lua "$URL/" IMG_ID=$IMG SCALES=1,2,4,8,16,32,64 PREFIX=$PREFIX
+  run "$who region 2048->512" regions.lua "$URL/" IMG_ID=$IMG PREFIX=$PREFIX
+  run "$who full/1024," plain.lua "$URL${PREFIX}$IMG/full/1024,/0/default.jpg"
+  run "$who info.json" plain.lua "$URL${PREFIX}$IMG/info.json"
   # Unloaded latency: one connection.
-  CONNS=1 run "$who tiles 1 conn" tiles.lua "$BASE/" IMG_ID=$IMG SCALES=1 PREFIX=$PREFIX
-  [ "$who" = disan ] && say "Disan RSS after: $(rss)"
+  CONNS=1 run "$who tiles 1 conn" tiles.lua "$URL/" IMG_ID=$IMG SCALES=1 PREFIX=$PREFIX
+  if [ "$who" = disan ]; then say "Disan RSS after: $(rss)"; fi
 done

@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libxml2-utils
   libxlsxwriter-dev
-  libvips-dev libtiff-dev libvips-tools
+  libvips-dev libtiff-dev libvips-tools libturbojpeg0-dev
   curl python3
   libkainjow-mustache-dev chromium
   ffmpeg

@@ -144,6 +144,9 @@ class MediaService {
   // (relative to the storage root).
   bool HasObject(const std::string& pid) const;
   std::string ObjectPath(const std::string& pid) const { return store_.ObjectPath(pid); }
+  // The metadata store under the catalogue, for readers that keep Get's verdict per record
+  // revision (iiif/image_service.cc: one indexed lookup instead of reading the record).
+  MetadataStore& metadata() { return catalogue_.store(); }
 
  private:
   Result<StoredRecord> Item(const std::string& pid, const Actor& actor);

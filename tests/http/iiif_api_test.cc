@@ -333,6 +333,41 @@ TEST_F(IiifApiTest, RestrictedMediaAndMediaOfRestrictedOrDeletedItemsAreNeverPub
   EXPECT_EQ(t.width(), 400);
 }
 
+// The public verdict is kept per item revision (ImageService::Visible): a change of the item
+// must take effect on the very next request, whatever was served before.
+TEST_F(IiifApiTest, AnItemMadeRestrictedStopsBeingServedToThePublicAtOnce) {
+  std::string item = CreateItem(testing::RelicDocument());
+  std::string id = UploadAndDerive(item, testing::PictureJpeg(600, 400));
+  const std::vector<std::string> paths = {
+      "/iiif/3/" + id + "/info.json", "/iiif/3/" + id + "/0,0,256,256/256,/0/default.jpg",
+      "/iiif/3/" + id + "/full/100,/0/default.jpg", "/api/v1/media/" + id + "/thumbnail"};
+  auto patch = [&](const json& change) {
+    Reply now = Get("/api/v1/items/" + item, true);
+    Reply r =
+        Send("PATCH", "/api/v1/items/" + item, change.dump(), true,
+             {{"Content-Type", "application/merge-patch+json"}, {"If-Match", now.Header("ETag")}});
+    ASSERT_EQ(r.status, 200) << r;
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string& path : paths) ASSERT_EQ(Get(path).status, 200) << path;
+  }
+  patch({{"visibility", "restricted"}});
+  for (const std::string& path : paths) {
+    Reply r = Get(path);
+    EXPECT_EQ(r.status, 404) << path << " " << r;
+    EXPECT_EQ(r.body.find("\xff\xd8"), std::string::npos) << path;
+    EXPECT_EQ(Get(path, true).status, 200) << path;  // staff still see it
+  }
+  // Public again: served again; then deleted: gone at once.
+  patch({{"visibility", "public"}});
+  for (const std::string& path : paths) EXPECT_EQ(Get(path).status, 200) << path;
+  ASSERT_EQ(Send("DELETE", "/api/v1/items/" + item + "?reason=test", "", true).status, 200);
+  for (const std::string& path : paths) {
+    Reply r = Get(path);
+    EXPECT_TRUE(r.status == 404 || r.status == 410) << path << " " << r;
+  }
+}
+
 TEST_F(IiifApiTest, DamagedUploadsGetClearErrorsAndTheirJobsSayWhy) {
   std::string item = CreateItem(testing::RelicDocument());
   // The bomb: refused at upload, naming the size, nothing stored.

@@ -5,12 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <vips/vips8>
 
 #include "media/derive/av.h"
+#include "media/iiif/jpeg_codec.h"
+#include "media/iiif/tile_canvas.h"
 #include "media/media_type.h"
 
 namespace disan::media::iiif {
@@ -82,7 +85,7 @@ ImageService::ImageService(MediaService& media, Derivatives& derivatives, IiifOp
 
 Result<std::shared_ptr<const Pyramid>> ImageService::Open(const std::string& id, const Actor& actor,
                                                           bool& is_public) {
-  MediaAsset asset = TRY(media_.Get(id, actor));
+  MediaAsset asset = TRY(Visible(id, actor));
   const MediaFormat* format = FindFormat(asset.format);
   if (!format || format->media_class != MediaClass::kImage) return NotAnImage(id);
   is_public = actor.audience == Audience::kPublic;
@@ -110,6 +113,27 @@ Result<std::shared_ptr<const Pyramid>> ImageService::Open(const std::string& id,
   return opened;
 }
 
+Result<MediaAsset> ImageService::Visible(const std::string& id, const Actor& actor) {
+  if (actor.audience != Audience::kPublic) return media_.Get(id, actor);
+  MetadataStore& store = media_.metadata();
+  Result<MediaAsset> asset = store.GetMedia(id);
+  if (!asset || asset->visibility != "public") return media_.Get(id, actor);  // and its error
+  // Read before the full check: if the item changes during it, the revision kept is already
+  // old and the next request checks again.
+  Result<int64_t> revision = store.CurrentRevision(asset->record_pid);
+  if (!revision || *revision <= 0) return media_.Get(id, actor);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = public_items_.find(asset->record_pid);
+    if (it != public_items_.end() && it->second == *revision) return asset;
+  }
+  MediaAsset checked = TRY(media_.Get(id, actor));
+  std::lock_guard lock(mutex_);
+  if (public_items_.size() >= 65536) public_items_.clear();
+  public_items_[checked.record_pid] = *revision;
+  return checked;
+}
+
 Result<IiifAnswer> ImageService::Info(const std::string& id, const std::string& service_id,
                                       const std::string& if_none_match, const Actor& actor) {
   IiifAnswer answer;
@@ -122,6 +146,17 @@ Result<IiifAnswer> ImageService::Info(const std::string& id, const std::string& 
   if (Matches(if_none_match, answer.etag)) {
     answer.not_modified = true;
     return answer;
+  }
+  answer.media_type = "application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\"";
+  // The document depends only on what the ETag covers (file version, base URI, limits).
+  const std::string info_key = id + "|" + answer.etag;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = infos_.find(info_key);
+    if (it != infos_.end()) {
+      answer.body = it->second;
+      return answer;
+    }
   }
   json sizes = json::array();
   json scale_factors = json::array();
@@ -155,7 +190,9 @@ Result<IiifAnswer> ImageService::Info(const std::string& id, const std::string& 
   info["extraFeatures"] = {"canonicalLinkHeader", "mirroring", "profileLinkHeader",
                            "rotationArbitrary", "sizeUpscaling"};
   answer.body = info.dump();
-  answer.media_type = "application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\"";
+  std::lock_guard lock(mutex_);
+  if (infos_.size() >= 4096) infos_.clear();
+  infos_.emplace(info_key, answer.body);
   return answer;
 }
 
@@ -176,26 +213,14 @@ Parsed<IiifAnswer> ImageService::Image(const std::string& id, std::string_view r
     answer.not_modified = true;
     return answer;
   }
-  // One stored tile, unchanged: its bytes as they are.
+  // One stored tile, unchanged: its bytes as they are. A tile at the right or bottom edge of
+  // its level is stored whole (padded) and answered at its real size: cropped losslessly.
   if (r.format == Format::kJpg && r.degrees == 0 && !r.mirror &&
       (r.quality == Quality::kDefault || r.quality == Quality::kColor)) {
-    const auto& levels = p.levels();
-    for (size_t k = 0; k < levels.size(); ++k) {
-      const PyramidLevel& level = levels[k];
-      const int64_t s = int64_t{1} << k;
-      const int64_t span_w = level.tile_width * s, span_h = level.tile_height * s;
-      if (r.out_w != level.tile_width || r.out_h != level.tile_height || r.w != span_w ||
-          r.h != span_h || r.x % span_w != 0 || r.y % span_h != 0)
-        continue;
-      const int64_t tx = r.x / span_w, ty = r.y / span_h;
-      bool inside = (tx + 1) * level.tile_width <= level.width &&
-                    (ty + 1) * level.tile_height <= level.height;
-      bool same_scale = std::llabs(level.width * s - p.width()) < s &&
-                        std::llabs(level.height * s - p.height()) < s;
-      if (!inside || !same_scale || !level.jpeg_passthrough) break;
-      Result<std::string> tile = p.JpegTile(k, tx, ty);
-      if (!tile) break;  // decoded below instead
-      answer.body = std::move(*tile);
+    Result<std::optional<std::string>> stored = StoredTile(p, r);
+    if (!stored) return Failed(stored.error());
+    if (*stored) {
+      answer.body = std::move(**stored);
       answer.source = IiifAnswer::Source::kStoredTile;
       return answer;
     }
@@ -221,8 +246,8 @@ Result<IiifAnswer> ImageService::Thumbnail(const std::string& id, const std::str
   std::string path;
   MediaAsset asset = TRY(media_.Get(id, actor));
   const MediaFormat* format = FindFormat(asset.format);
-  if (format && (format->media_class == MediaClass::kAudio ||
-                 format->media_class == MediaClass::kVideo)) {
+  if (format &&
+      (format->media_class == MediaClass::kAudio || format->media_class == MediaClass::kVideo)) {
     // Sound and video: the poster frame, else the waveform (an MP4 may hold sound only).
     answer.is_public = actor.audience == Audience::kPublic;
     std::error_code ec;
@@ -261,7 +286,40 @@ Result<IiifAnswer> ImageService::Thumbnail(const std::string& id, const std::str
   return answer;
 }
 
-Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r) {
+Result<std::optional<std::string>> StoredTile(const Pyramid& p, const ResolvedRequest& r) {
+  const auto& levels = p.levels();
+  for (size_t k = 0; k < levels.size(); ++k) {
+    const PyramidLevel& level = levels[k];
+    const int64_t s = int64_t{1} << k;
+    const int64_t span_w = level.tile_width * s, span_h = level.tile_height * s;
+    if (r.x % span_w != 0 || r.y % span_h != 0) continue;
+    if (r.w != std::min(span_w, p.width() - r.x) || r.h != std::min(span_h, p.height() - r.y))
+      continue;
+    // The level's own pixels, and the output within a pixel of the region at this scale (the
+    // level's size was rounded to whole pixels, and so is the viewer's request).
+    const int64_t tx = r.x / span_w, ty = r.y / span_h;
+    const int64_t real_w = std::min(level.tile_width, level.width - tx * level.tile_width);
+    const int64_t real_h = std::min(level.tile_height, level.height - ty * level.tile_height);
+    if (real_w <= 0 || real_h <= 0 || r.out_w > real_w || r.out_h > real_h ||
+        std::abs(double(r.out_w) - double(r.w) / double(s)) >= 1.0 ||
+        std::abs(double(r.out_h) - double(r.h) / double(s)) >= 1.0)
+      continue;
+    const bool same_scale = std::llabs(level.width * s - p.width()) < s &&
+                            std::llabs(level.height * s - p.height()) < s;
+    if (!same_scale || !level.jpeg_passthrough) return std::nullopt;
+    Result<std::string> tile = p.JpegTile(k, tx, ty);
+    if (!tile) return std::nullopt;  // decoded below instead
+    if (r.out_w == level.tile_width && r.out_h == level.tile_height) return std::move(*tile);
+    Result<std::string> cropped =
+        CropJpegTopLeft(*tile, static_cast<int>(r.out_w), static_cast<int>(r.out_h));
+    if (!cropped) return std::unexpected(cropped.error());
+    return std::move(*cropped);
+  }
+  return std::nullopt;
+}
+
+Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r,
+                                      LevelReader reader) {
   const auto& levels = p.levels();
   // The smallest level whose copy of the region is at least the output size.
   size_t chosen = 0;
@@ -274,8 +332,9 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
     }
   }
   const PyramidLevel& level = levels[chosen];
+  TileCanvas canvas;  // the decoded tiles, when they are read that way
   try {
-    vips::VImage img = OpenLevel(p, level.page);
+    vips::VImage img;
     const double fx = double(level.width) / double(p.width());
     const double fy = double(level.height) / double(p.height());
     int64_t lx =
@@ -288,7 +347,41 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
         std::min<int64_t>(level.height, static_cast<int64_t>(std::ceil(double(r.y + r.h) * fy)));
     int lw = static_cast<int>(std::max<int64_t>(1, lx2 - lx));
     int lh = static_cast<int>(std::max<int64_t>(1, ly2 - ly));
-    img = img.extract_area(static_cast<int>(lx), static_cast<int>(ly), lw, lh);
+    // The region at this level's scale is the output size within a pixel (a 2048 px region at
+    // scale factor 4 asked at 512 px, at any offset): the level's pixels as they are, from the
+    // nearest whole pixel, rather than a resampling by less than a pixel (which would cost
+    // more than the rest of the request and blur every pixel to move the picture by < 0.5).
+    const double ex = double(r.x) * fx, ey = double(r.y) * fy;
+    if (r.out_w <= level.width && r.out_h <= level.height &&
+        std::abs(double(r.w) * fx - double(r.out_w)) < 1.0 &&
+        std::abs(double(r.h) * fy - double(r.out_h)) < 1.0) {
+      lx = std::clamp<int64_t>(std::llround(ex), 0, level.width - r.out_w);
+      ly = std::clamp<int64_t>(std::llround(ey), 0, level.height - r.out_h);
+      lw = static_cast<int>(r.out_w);
+      lh = static_cast<int>(r.out_h);
+    }
+    // The level scaled down in the DCT domain by the largest of 2, 4, 8 that still leaves at
+    // least the output size (the pyramid's next level is usually already below it).
+    int shrink = 1;
+    while (shrink < 8 && lw / (shrink * 2) >= r.out_w && lh / (shrink * 2) >= r.out_h) shrink *= 2;
+    if (reader == LevelReader::kStoredTiles && level.jpeg_passthrough &&
+        CanvasPixels(level, lx, ly, lx + lw, ly + lh, shrink) <= kMaxCanvasPixels) {
+      Result<TileCanvas> decoded = DecodeArea(p, chosen, lx, ly, lx + lw, ly + lh, shrink);
+      if (!decoded) return std::unexpected(decoded.error());
+      canvas = std::move(*decoded);
+      // libvips reads the buffer in place: `canvas` outlives every use of `img` below.
+      img = vips::VImage::new_from_memory(canvas.pixels.get(), canvas.bytes, canvas.width,
+                                          canvas.height, canvas.bands, VIPS_FORMAT_UCHAR)
+                .copy(vips::VImage::option()->set(
+                    "interpretation",
+                    canvas.bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB));
+      img = img.extract_area(canvas.area_x, canvas.area_y, canvas.area_w, canvas.area_h);
+      lw = canvas.area_w;
+      lh = canvas.area_h;
+    } else {
+      img =
+          OpenLevel(p, level.page).extract_area(static_cast<int>(lx), static_cast<int>(ly), lw, lh);
+    }
     if (lw != r.out_w || lh != r.out_h) {
       img = img.resize(double(r.out_w) / lw,
                        vips::VImage::option()->set("vscale", double(r.out_h) / lh));

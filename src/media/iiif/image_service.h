@@ -4,10 +4,12 @@
 // {quality}.{format}. Both check access first through MediaService::Get: media the actor may
 // not see are unknown (kNotFound), exactly like ids that do not exist. An image request that is
 // exactly one stored tile, unchanged (default or color quality, jpg, no rotation or mirroring),
-// is answered with the stored JPEG bytes (Pyramid::JpegTile); any other is decoded from the
-// smallest pyramid level at least as large as the output, then kept in the ResponseCache.
+// is answered with the stored JPEG bytes (Pyramid::JpegTile), cropped losslessly when the tile
+// is partly outside its level; any other is decoded from the smallest pyramid level at least as
+// large as the output (its stored tiles, TileCanvas), then kept in the ResponseCache.
 //
-// Thread-safe: pyramids are opened once per file version and shared.
+// Thread-safe: pyramids are opened once per file version and shared; the public access verdict
+// is kept per item revision (Visible).
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "media/derive/derivatives.h"
@@ -66,6 +69,10 @@ class ImageService {
  private:
   Result<std::shared_ptr<const Pyramid>> Open(const std::string& id, const Actor& actor,
                                               bool& is_public);
+  // MediaService::Get, answered for the public from the media row and the item's current
+  // revision (two indexed lookups) when the item was found public at that same revision; the
+  // full check (the item's record read) otherwise.
+  Result<MediaAsset> Visible(const std::string& id, const Actor& actor);
 
   MediaService& media_;
   Derivatives& derivatives_;
@@ -73,11 +80,33 @@ class ImageService {
   ResponseCache cache_;
   std::mutex mutex_;
   std::map<std::string, std::shared_ptr<const Pyramid>> pyramids_;
+  // Item pid -> the revision at which the full check found the item public. A revision is
+  // never reused, and visibility is a function of the record's document, so an entry can
+  // only let through what the full check would; any change of the item moves its revision.
+  std::map<std::string, int64_t> public_items_;
+  // info.json documents by media id and ETag.
+  std::map<std::string, std::string> infos_;
 };
 
-// Renders a resolved request from `pyramid` with libvips: the smallest level at least as large
-// as the output, cropped, resized, mirrored, rotated, turned gray or bitonal, encoded.
-// kInvalid when the pixels cannot be decoded.
-Result<std::string> RenderFromPyramid(const Pyramid& pyramid, const ResolvedRequest& request);
+// The stored tile that answers `request` exactly, if there is one: the request covers one tile
+// of a level (its span, clipped to the image) at that level's scale, unchanged (the caller
+// checks format, quality and rotation), and the level passes its JPEG tiles through. A tile
+// partly outside its level (right or bottom edge) is cropped to the part inside, DCT
+// coefficients copied (CropJpegTopLeft). nullopt when no stored tile fits (render instead);
+// kCorrupt when the tile that fits is damaged.
+Result<std::optional<std::string>> StoredTile(const Pyramid& pyramid,
+                                              const ResolvedRequest& request);
+
+// How RenderFromPyramid reads the pixels of a level. kStoredTiles: the stored JPEG tiles the
+// region touches, decoded by libjpeg-turbo (scaled in the DCT domain when the level is at least
+// twice the output), where the level is JPEG-tiled and the area fits kMaxCanvasPixels; libvips
+// otherwise. kLibvips: always libvips (streamed; tests compare the two).
+enum class LevelReader { kStoredTiles, kLibvips };
+
+// Renders a resolved request from `pyramid`: the smallest level at least as large as the
+// output, cropped, resized (libvips, Lanczos), mirrored, rotated, turned gray or bitonal,
+// encoded. kCorrupt when the pixels cannot be decoded.
+Result<std::string> RenderFromPyramid(const Pyramid& pyramid, const ResolvedRequest& request,
+                                      LevelReader reader = LevelReader::kStoredTiles);
 
 }  // namespace disan::media::iiif
