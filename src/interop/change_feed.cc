@@ -52,6 +52,7 @@ Result<json> ChangeFeed::Page(const std::string& cursor, size_t limit, const std
   }
   limit = std::clamp<size_t>(limit, 1, kMaxPageSize);
   q.limit = std::max(limit, size_t{50});
+  q.skip_first_revisions_without = HarvestView::PublicTerms();
   json items = json::array();
   std::string last;
   while (items.size() < limit) {

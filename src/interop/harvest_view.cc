@@ -55,9 +55,10 @@ Result<int64_t> HarvestView::CountListed(const std::string& from, const std::str
   std::vector<FilterTerm> all_of = PublicTerms();
   all_of.insert(all_of.end(), set_terms->begin(), set_terms->end());
   auto total = static_cast<int64_t>(TRY(store_.CountLiveChanges(q, all_of)));
-  // The rest: tombstones and hidden records, each classified (withdrawn ones are listed, with
-  // the sets of their last public version).
+  // The rest: tombstones and hidden records that had a revision before, each classified
+  // (withdrawn ones are listed, with the sets of their last public version).
   q.skip_live_with = PublicTerms();
+  q.skip_first_revisions_without = PublicTerms();
   q.limit = kCountBatch;
   for (;;) {
     std::vector<StoredRecord> batch = TRY(store_.ListChanges(q));

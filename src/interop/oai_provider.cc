@@ -333,6 +333,7 @@ Result<OaiProvider::Scan> OaiProvider::ScanList(const ResumptionState& s, size_t
   q.after_pid = s.after_pid;
   q.limit = std::max<size_t>(want, 50);
   q.set_filter = HarvestView::SetFilter(s.set);
+  q.skip_first_revisions_without = HarvestView::PublicTerms();
   for (;;) {
     std::vector<StoredRecord> batch = TRY(catalogue_.store().ListChanges(q));
     if (batch.empty()) break;

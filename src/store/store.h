@@ -116,6 +116,10 @@ struct ChangeQuery {
   // value of its field). The OAI-PMH provider counts those with CountLiveChanges instead of
   // reading each one, and reads only the rest (tombstones, hidden records).
   std::vector<FilterTerm> skip_live_with;
+  // Live records at their first revision lacking a term of these are left out: created
+  // hidden and never changed, they were never public, and a harvester is never told of them
+  // (HarvestView::Classify would read their history to find that). Empty: none left out.
+  std::vector<FilterTerm> skip_first_revisions_without;
   // A set's filter, so that a page of a set few records are in does not read every record of
   // the list: a live record having every term of `set_filter.live_with` (the terms that make
   // it public) is returned only if it also has every term of `set_filter.in_set`. Tombstones

@@ -431,6 +431,7 @@ TEST_P(StoreContract, CountLiveChangesAndSkipLiveWith) {
 // the set's: every record the OAI-PMH list of the set shows (HarvestView::Classify and InSet:
 // public ones in the set, tombstones and withdrawn ones whose last public version was in it)
 // is still returned, in change order, page after page.
+// Also the first-revision rule (ChangeQuery::skip_first_revisions_without), over the same records.
 TEST_P(StoreContract, SetFilterKeepsWhatASetListShowsAndLeavesOutLivePublicRecordsOutsideIt) {
   auto pause = [] { std::this_thread::sleep_for(std::chrono::milliseconds(3)); };
   auto doc = [](const std::string& kind, const std::string& level,
@@ -562,6 +563,38 @@ TEST_P(StoreContract, SetFilterKeepsWhatASetListShowsAndLeavesOutLivePublicRecor
   hidden_only.set_filter = interop::HarvestView::SetFilter("level:national");
   EXPECT_EQ(store_->ListChanges(hidden_only).value().size(), 9u)
       << "the tombstones and hidden records";
+
+  // Live records at their first revision without the public terms are left out: exactly the
+  // draft created as a draft. Every record a harvester is told of stays.
+  ChangeQuery once_hidden = all;
+  once_hidden.skip_first_revisions_without = interop::HarvestView::PublicTerms();
+  const std::vector<std::string> kept = pids_of(store_->ListChanges(once_hidden).value());
+  std::vector<std::string> left_out;
+  for (const StoredRecord& r : every) {
+    const bool is_kept = std::find(kept.begin(), kept.end(), r.pid) != kept.end();
+    if (!is_kept) left_out.push_back(r.pid);
+    if (view.Classify(r).value().exposure != interop::Exposure::kNeverPublic) {
+      EXPECT_TRUE(is_kept) << r.pid << " is told to harvesters";
+    }
+    if (!r.deleted && r.revision == 1 && r.document.value("status", "") == "draft") {
+      EXPECT_FALSE(is_kept) << r.pid << " was created hidden and never changed";
+    }
+  }
+  EXPECT_EQ(left_out.size(), 1u);
+  // With the other filters, and by keyset pages, the same rule.
+  once_hidden.skip_live_with = interop::HarvestView::PublicTerms();
+  EXPECT_EQ(store_->ListChanges(once_hidden).value().size(), 8u)
+      << "the tombstones and hidden records, less the one never changed";
+  once_hidden.limit = 3;
+  size_t paged = 0;
+  for (int guard = 0; guard < 10; ++guard) {
+    std::vector<StoredRecord> page = store_->ListChanges(once_hidden).value();
+    paged += page.size();
+    if (page.size() < once_hidden.limit) break;
+    once_hidden.after_updated_at = page.back().updated_at;
+    once_hidden.after_pid = page.back().pid;
+  }
+  EXPECT_EQ(paged, 8u);
 }
 
 TEST_P(StoreContract, ListTermValuesOfLiveRecordsOfAClassHavingTerms) {

@@ -1603,6 +1603,12 @@ class SqliteStore final : public MetadataStore {
       sql += " AND (deleted <> 0 OR (1" + TermLookups(q.set_filter.in_set, 7, binds) +
              ") OR NOT (1" + TermLookups(q.set_filter.live_with, 7, binds) + "))";
     }
+    if (!q.skip_first_revisions_without.empty()) {
+      // Last: SQLite tests the terms in the order written, and this one reads the row (its
+      // revision) and two terms for every live record the filters above let through.
+      sql += " AND NOT (deleted = 0 AND revision = 1 AND NOT (1" +
+             TermLookups(q.skip_first_revisions_without, 7, binds) + "))";
+    }
     sql += " ORDER BY updated_at, pid LIMIT ?6";
     auto c = TRY(Acquire());
     sqlite3_stmt* raw = TRY(c->PrepareOnce(sql));
