@@ -173,7 +173,7 @@ Status Catalogue::CheckRefs(StoreWriter& writer, const std::vector<RecordRef>& r
 
 Result<Validated> Catalogue::ValidateWithRefs(StoreWriter& writer, RecordClass cls,
                                               const json& input, InputLeniency leniency) {
-  Validated v = TRY(schema_->Validate(cls, input, leniency));
+  Validated v = TRY(schema_->Validate(cls, input, leniency, kSystemFields));
   TRY(CheckRefs(writer, v.refs));
   return v;
 }
@@ -268,7 +268,7 @@ Result<std::optional<RevisionAction>> Catalogue::UpsertIn(StoreWriter& writer, R
                     ", không phải " + ClassLabelVi(cls));
   }
   Validated v =
-      TRY(ValidateWithRefs(writer, cls, WithoutSystemFields(input), InputLeniency::kStrict));
+      TRY(ValidateWithRefs(writer, cls, input, InputLeniency::kStrict));
   if (!current->deleted && v.document == current->document) return std::optional<RevisionAction>();
   RecordWrite write;
   write.pid = pid;
@@ -475,7 +475,7 @@ Result<int64_t> Catalogue::UpdateIn(
   write.kind = current.kind;
   if (action != RevisionAction::kDelete) {
     json input = TRY(next(current));
-    Validated v = TRY(ValidateWithRefs(w, cls, WithoutSystemFields(input), InputLeniency::kStrict));
+    Validated v = TRY(ValidateWithRefs(w, cls, input, InputLeniency::kStrict));
     write.kind = v.document["kind"].get<std::string>();
     write.terms = TermsOf(v.document);
     write.search = search::BuildSearchDocument(*schema_, pid, v.document);

@@ -212,6 +212,7 @@ class Catalogue {
   const WriteObserver& write_observer() const { return observer_; }
 
  private:
+  // Validation (system fields such as pid passed over) and the references checked.
   Result<Validated> ValidateWithRefs(StoreWriter& writer, RecordClass cls,
                                      const nlohmann::json& input, InputLeniency leniency);
   Status CheckRefs(StoreWriter& writer, const std::vector<RecordRef>& refs);

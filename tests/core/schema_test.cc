@@ -75,6 +75,27 @@ TEST(Schema, UnknownFieldsAndWrongTypesNameTheirPathInBothLanguages) {
   }
 }
 
+TEST(Schema, IgnoredKeysArePassedOverAtTheTopLevelOnly) {
+  constexpr std::string_view kIgnored[] = {"pid", "revision"};
+  json doc = Relic();
+  doc["pid"] = "dn-bcdfghjk";
+  doc["revision"] = 7;
+  auto v = S().Validate(RecordClass::kItem, doc, InputLeniency::kStrict, kIgnored);
+  ASSERT_TRUE(v) << v.error().Describe();
+  EXPECT_FALSE(v->document.contains("pid"));
+  EXPECT_FALSE(v->document.contains("revision"));
+  // Not ignored without the list, and not inside nested objects.
+  auto strict = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(strict);
+  EXPECT_NE(FindError(strict.error(), "/pid"), nullptr);
+  json nested = Relic();
+  nested["names"][0]["pid"] = "dn-bcdfghjk";
+  auto inner = S().Validate(RecordClass::kItem, nested, InputLeniency::kStrict, kIgnored);
+  ASSERT_FALSE(inner);
+  ASSERT_NE(FindError(inner.error(), "/names/0/pid"), nullptr);
+  EXPECT_EQ(FindError(inner.error(), "/names/0/pid")->problem, "unknown_field");
+}
+
 TEST(Schema, KindSpecificFieldsBelongToTheirKindOnly) {
   json doc = Relic();
   doc["materials"] = {"đồng"};  // an artifact field

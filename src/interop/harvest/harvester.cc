@@ -130,6 +130,9 @@ struct PreparedRecord {
   std::optional<Result<Catalogue::PreparedCreate>> create;
 };
 
+// The longest resumption token kept (the source's state stores the next one).
+constexpr size_t kMaxTokenSize = 4000;
+
 struct FetchedPage {
   OaiResponse response;
   std::string sent_token;               // the resumption token that asked for it ("" = first)
@@ -212,7 +215,7 @@ class Pipeline {
         page->sent_token = sent_token;
         if (page->response.error_code.empty()) token = page->response.resumption_token.value_or("");
       }
-      const bool last = token.empty() || token.size() > 4000 || token == sent_token ||
+      const bool last = token.empty() || token.size() > kMaxTokenSize || token == sent_token ||
                         (o.max_pages != 0 && pages >= o.max_pages);
       if (!fetched_.Push(std::move(page)) || last) break;
       arguments = {{"verb", "ListRecords"}, {"resumptionToken", token}};
@@ -263,9 +266,11 @@ Result<PageState> CheckPage(const FetchedPage& fetched, const HarvestSource& sou
   }
   PageState s{source, empty_list ? "" : page.resumption_token.value_or("")};
   if (s.next.run_response_date.empty()) s.next.run_response_date = page.response_date;
-  if (s.token.size() > 4000) {
-    return Fail(ErrorCode::kInvalid, "the source's resumption token is longer than 4000 characters",
-                "mã tiếp tục (resumptionToken) của nguồn dài hơn 4000 ký tự");
+  if (s.token.size() > kMaxTokenSize) {
+    const std::string most = std::to_string(kMaxTokenSize);
+    return Fail(ErrorCode::kInvalid,
+                "the source's resumption token is longer than " + most + " characters",
+                "mã tiếp tục (resumptionToken) của nguồn dài hơn " + most + " ký tự");
   }
   if (s.token.empty()) {
     s.next.last_response_date = s.next.run_response_date;
@@ -319,9 +324,9 @@ class PageWriter {
         ++report_.updated;
     } else {
       // A new record keeps the source's pid when no record here has it; the creation prepared
-      // by the fetch thread is used when it still fits (it carries that pid, or a minted one).
-      // (A document that was built always has its creation prepared.)
-      // (A pid held here already is refused by CreatePrepared as a conflict.)
+      // by the prepare thread is used when it still fits (it carries that pid, or a minted one;
+      // a pid held here already is refused by CreatePrepared as a conflict). (A document that
+      // was built always has its creation prepared.)
       Result<std::string> created =
           *p.create ? catalogue_.CreatePrepared(w_, std::move(**p.create), kHarvester, reason)
                     : std::unexpected(p.create->error());
