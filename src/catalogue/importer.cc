@@ -1,7 +1,9 @@
 #include "catalogue/importer.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <set>
@@ -466,8 +468,11 @@ ImportProblem FromFieldError(const FieldError& f, size_t row, size_t line, const
 
 namespace {
 
-// One row on its way from the reader to the writer: what the reader found wrong with it, or
-// the record prepared for writing (validated, indexed, its JSON printed), in file order.
+// What a worker still has to do with a row the reader took from the file.
+enum class Pending { kNone, kJsonLine, kFlatRow, kMappedRow };
+
+// One row on its way from the reader to the writer: what was found wrong with it, or the
+// record prepared for writing (validated, indexed, its JSON printed), in file order.
 struct ImportStep {
   size_t row = 0;
   size_t line = 0;
@@ -477,13 +482,35 @@ struct ImportStep {
   std::optional<MappedRow> mapped;  // for naming the spreadsheet column of a field's error
   std::optional<Error> fatal;       // the file cannot be read further: nothing is kept
   bool end = false;
+  Pending pending = Pending::kNone;
+  std::string text;                // kJsonLine: the line
+  std::vector<std::string> cells;  // kFlatRow, kMappedRow: the row's cells
 };
+
+// Rows travel between the threads in batches, so that handing them over costs little.
+struct ImportBatch {
+  std::vector<ImportStep> steps;
+  std::optional<Error> fatal;  // a worker failed: nothing is kept
+};
+constexpr size_t kBatchRows = 64;
+
+// A worker and the batches on their way through it. Batch i goes through lane i % lanes, so
+// the writer, taking them lane after lane, gets them in file order.
+struct ImportLane {
+  BoundedQueue<ImportBatch> in{2}, out{2};
+  std::thread worker;
+};
+
+// Workers beside the reader and the writer: on two cores, preparing a record costs more than
+// writing it, so it runs on two threads.
+size_t ImportWorkers() {
+  return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+}
 
 }  // namespace
 
-// The file is read, parsed, mapped and validated on one thread while the records already
-// prepared are written on this one, inside a single transaction: on two cores the import
-// takes the time of the slower half instead of the sum.
+// The file is read on one thread; its rows are parsed, mapped and validated on worker
+// threads; the records prepared are written on this one, inside a single transaction.
 Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
                                 const ImportOptions& options, const Actor& actor) {
   Source source = TRY(OpenSource(path, options));
@@ -497,18 +524,98 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
   }
   const bool jsonl = first == '{';
   const std::string reason = "import " + path;
-  RowMapper mapper(catalogue.schema());
-  BoundedQueue<ImportStep> queue(256);
+  const RowMapper mapper(catalogue.schema());
+  // Spreadsheets: set by the reader before it hands over the first row, read-only after.
+  std::vector<std::string> header;
+  json defaults = json::object();
 
-  // --- The reading half: everything that needs no store. Sets report.format and rows.
+  // --- The workers' part: everything that needs no store and no order.
   auto prepare = [&](ImportStep& step, RecordClass cls, const json& doc, InputLeniency leniency) {
     step.prepared = catalogue.PrepareCreate(cls, doc, leniency);
   };
+  auto work = [&](ImportStep& step) {
+    const size_t row = step.row, line = step.line;
+    switch (step.pending) {
+      case Pending::kNone:
+        return;
+      case Pending::kJsonLine: {
+        json doc = json::parse(step.text, nullptr, false);
+        std::optional<RecordClass> cls = RecordClass::kItem;
+        if (doc.is_discarded() || !doc.is_object()) {
+          step.errors.push_back({row, line, "", "", "not a JSON object", "không phải đối tượng JSON"});
+        } else if (doc.contains("class") &&
+                   !(cls = doc["class"].is_string() ? ParseRecordClass(doc["class"].get<std::string>())
+                                                    : std::nullopt)) {
+          step.errors.push_back({row, line, "class", doc["class"].dump(),
+                                 "class must be item, organisation or area",
+                                 "class phải là item, organisation hoặc area"});
+        } else {
+          prepare(step, *cls, doc, InputLeniency::kStrict);
+        }
+        break;
+      }
+      case Pending::kFlatRow: {
+        json doc = json::object();
+        std::string class_name = "item";
+        for (size_t i = 0; i < step.cells.size(); ++i) {
+          if (step.cells[i].empty()) continue;
+          if (header[i] == "class") class_name = step.cells[i];
+          else SetPath(doc, header[i], step.cells[i]);
+        }
+        CompactNulls(doc);
+        std::optional<RecordClass> cls = ParseRecordClass(class_name);
+        if (!cls) {
+          step.errors.push_back({row, line, "class", class_name, "class must be item, organisation or area",
+                                 "class phải là item, organisation hoặc area"});
+        } else {
+          prepare(step, *cls, doc, InputLeniency::kFromText);
+        }
+        break;
+      }
+      case Pending::kMappedRow: {
+        std::map<std::string, std::string> cells;
+        for (const auto& [k, v] : defaults.items()) {
+          if (v.is_string()) cells[k] = v.get<std::string>();
+        }
+        for (size_t i = 0; i < step.cells.size(); ++i) {
+          if (!step.cells[i].empty() || !cells.contains(header[i])) cells[header[i]] = step.cells[i];
+        }
+        MappedRow mapped = mapper.Map(cells, row, line);
+        step.warnings = std::move(mapped.warnings);
+        if (!mapped.errors.empty()) {
+          step.errors = std::move(mapped.errors);
+        } else {
+          prepare(step, mapped.cls, mapped.document, InputLeniency::kFromText);
+          mapped.document = json();
+          step.mapped = std::move(mapped);
+        }
+        break;
+      }
+    }
+    step.pending = Pending::kNone;
+    step.text = std::string();
+    step.cells = std::vector<std::string>();
+  };
+
+  std::vector<std::unique_ptr<ImportLane>> lanes;
+  for (size_t i = 0, n = ImportWorkers(); i < n; ++i) lanes.push_back(std::make_unique<ImportLane>());
+
+  // --- The reader: splits the file into rows, in order. Sets report.format and rows.
+  ImportBatch batch;
+  size_t batches = 0;
+  auto hand_over = [&]() -> Status {
+    if (batch.steps.empty()) return Ok();
+    if (!lanes[batches++ % lanes.size()]->in.Push(std::move(batch))) {
+      return Fail(ErrorCode::kInternal, "import stopped", "đã dừng nhập");
+    }
+    batch = ImportBatch{};
+    return Ok();
+  };
+  auto emit = [&](ImportStep step) -> Status {
+    batch.steps.push_back(std::move(step));
+    return batch.steps.size() >= kBatchRows ? hand_over() : Ok();
+  };
   auto read_all = [&]() -> Status {
-    auto emit = [&](ImportStep step) -> Status {
-      if (!queue.Push(std::move(step))) return Fail(ErrorCode::kInternal, "import stopped", "đã dừng nhập");
-      return Ok();
-    };
     if (jsonl) {
       report.format = "jsonl";
       std::string line_text;
@@ -519,19 +626,8 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
         ImportStep step;
         step.row = ++report.rows;
         step.line = line;
-        json doc = json::parse(line_text, nullptr, false);
-        std::optional<RecordClass> cls = RecordClass::kItem;
-        if (doc.is_discarded() || !doc.is_object()) {
-          step.errors.push_back({step.row, line, "", "", "not a JSON object", "không phải đối tượng JSON"});
-        } else if (doc.contains("class") &&
-                   !(cls = doc["class"].is_string() ? ParseRecordClass(doc["class"].get<std::string>())
-                                                    : std::nullopt)) {
-          step.errors.push_back({step.row, line, "class", doc["class"].dump(),
-                                 "class must be item, organisation or area",
-                                 "class phải là item, organisation hoặc area"});
-        } else {
-          prepare(step, *cls, doc, InputLeniency::kStrict);
-        }
+        step.pending = Pending::kJsonLine;
+        step.text = std::move(line_text);
         TRY(emit(std::move(step)));
       }
       return Ok();
@@ -542,7 +638,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     in.clear();
     in.seekg(start);
     CsvReader reader(in, DetectCsvDelimiter(header_line));
-    std::vector<std::string> header, fields;
+    std::vector<std::string> fields;
     if (!TRY(reader.Next(header))) {
       return Fail(ErrorCode::kInvalid, "the file is empty", "tệp rỗng");
     }
@@ -563,7 +659,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
       if (h == "kind" || h == "pid") flat = true;
     }
     report.format = flat ? "csv-flat" : "csv";
-    const json defaults = options.mapping.is_object() ? options.mapping.value("defaults", json::object()) : json::object();
+    if (options.mapping.is_object()) defaults = options.mapping.value("defaults", json::object());
     if (!flat) {
       ImportStep header_step;
       for (const std::string& h : header) {
@@ -579,52 +675,36 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
       ImportStep step;
       step.row = ++report.rows;
       step.line = reader.record_line();
-      const size_t row = step.row, line = step.line;
       if (fields.size() > header.size()) {
-        step.errors.push_back({row, line, "", "",
+        step.errors.push_back({step.row, step.line, "", "",
                                "the row has " + std::to_string(fields.size()) + " cells but the header has " +
                                    std::to_string(header.size()),
                                "dòng có " + std::to_string(fields.size()) + " ô nhưng tiêu đề có " +
                                    std::to_string(header.size())});
-      } else if (flat) {
-        json doc = json::object();
-        std::string class_name = "item";
-        for (size_t i = 0; i < fields.size(); ++i) {
-          if (fields[i].empty()) continue;
-          if (header[i] == "class") class_name = fields[i];
-          else SetPath(doc, header[i], fields[i]);
-        }
-        CompactNulls(doc);
-        std::optional<RecordClass> cls = ParseRecordClass(class_name);
-        if (!cls) {
-          step.errors.push_back({row, line, "class", class_name, "class must be item, organisation or area",
-                                 "class phải là item, organisation hoặc area"});
-        } else {
-          prepare(step, *cls, doc, InputLeniency::kFromText);
-        }
       } else {
-        std::map<std::string, std::string> cells;
-        for (const auto& [k, v] : defaults.items()) {
-          if (v.is_string()) cells[k] = v.get<std::string>();
-        }
-        for (size_t i = 0; i < fields.size(); ++i) {
-          if (!fields[i].empty() || !cells.contains(header[i])) cells[header[i]] = fields[i];
-        }
-        MappedRow mapped = mapper.Map(cells, row, line);
-        step.warnings = std::move(mapped.warnings);
-        if (!mapped.errors.empty()) {
-          step.errors = std::move(mapped.errors);
-        } else {
-          prepare(step, mapped.cls, mapped.document, InputLeniency::kFromText);
-          mapped.document = json();
-          step.mapped = std::move(mapped);
-        }
+        step.pending = flat ? Pending::kFlatRow : Pending::kMappedRow;
+        step.cells = std::move(fields);
+        fields = std::vector<std::string>();
       }
       TRY(emit(std::move(step)));
     }
     return Ok();
   };
 
+  for (const std::unique_ptr<ImportLane>& lane : lanes) {
+    lane->worker = std::thread([&work, &lane = *lane] {
+      while (std::optional<ImportBatch> b = lane.in.Pop()) {
+        try {
+          for (ImportStep& step : b->steps) work(step);
+        } catch (const std::exception& e) {
+          b->fatal = Error{ErrorCode::kInternal, std::string("import failed: ") + e.what(),
+                           std::string("nhập dữ liệu thất bại: ") + e.what()};
+        }
+        if (!lane.out.Push(std::move(*b))) break;
+      }
+      lane.out.Close();
+    });
+  }
   std::thread reader([&] {
     Status read;
     try {
@@ -636,18 +716,27 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     ImportStep last;
     last.end = true;
     if (!read) last.fatal = read.error();
-    queue.Push(std::move(last));  // false only when the writer stopped first; it reads no more
+    batch.steps.push_back(std::move(last));
+    (void)hand_over();  // fails only when the writer stopped first; it reads no more
+    for (const std::unique_ptr<ImportLane>& lane : lanes) lane->in.Close();
   });
-  // However the writing half ends (an error, an exception), the reader is released and joined.
-  struct JoinReader {
-    BoundedQueue<ImportStep>& queue;
+  // However the writing half ends (an error, an exception), the reader and the workers are
+  // released and joined.
+  struct JoinThreads {
+    std::vector<std::unique_ptr<ImportLane>>& lanes;
     std::thread& reader;
     void operator()() {
-      queue.Close();
+      for (const std::unique_ptr<ImportLane>& lane : lanes) {
+        lane->in.Close();
+        lane->out.Close();
+      }
       if (reader.joinable()) reader.join();
+      for (const std::unique_ptr<ImportLane>& lane : lanes) {
+        if (lane->worker.joinable()) lane->worker.join();
+      }
     }
-    ~JoinReader() { (*this)(); }
-  } join_reader{queue, reader};
+    ~JoinThreads() { (*this)(); }
+  } join_threads{lanes, reader};
 
   // --- The writing half: the store's transaction, in file order. Problems go to the report;
   // both lists are capped so that a hostile or hopeless file cannot exhaust memory, and the
@@ -661,39 +750,48 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     if (report.warnings.size() < kMaxReported) report.warnings.push_back(std::move(p));
   };
   size_t written_rows = 0;
+  // Writes one step; true after the last one.
+  auto write_step = [&](StoreWriter& w, ImportStep& step) -> Result<bool> {
+    if (step.end) {
+      if (step.fatal) return std::unexpected(*step.fatal);
+      return true;
+    }
+    for (ImportProblem& p : step.warnings) add_warning(std::move(p));
+    for (ImportProblem& p : step.errors) add_error(std::move(p));
+    if (step.row != 0 && ++written_rows % 1000 == 0 && options.progress) options.progress(written_rows);
+    if (!step.prepared) return false;
+    Result<std::string> pid = *step.prepared ? catalogue.CreatePrepared(w, std::move(**step.prepared), actor, reason)
+                                             : std::unexpected((*step.prepared).error());
+    if (pid) {
+      ++report.imported;
+      report.pids.push_back(*pid);
+      return false;
+    }
+    if (pid.error().fields.empty()) {
+      add_error({step.row, step.line, "", "", pid.error().message_en, pid.error().message_vi});
+    }
+    for (const FieldError& f : pid.error().fields) {
+      add_error(FromFieldError(f, step.row, step.line, step.mapped ? step.mapped->ColumnFor(f.path) : ""));
+    }
+    return false;
+  };
   Status written = catalogue.store().Write([&](StoreWriter& w) -> Status {
-    for (;;) {
-      std::optional<ImportStep> popped = queue.Pop();
+    for (size_t next = 0;; ++next) {
+      std::optional<ImportBatch> popped = lanes[next % lanes.size()]->out.Pop();
       if (!popped) return Fail(ErrorCode::kInternal, "import stopped", "đã dừng nhập");
-      ImportStep step = std::move(*popped);
-      if (step.end) {
-        if (step.fatal) return std::unexpected(*step.fatal);
-        break;
+      if (popped->fatal) return std::unexpected(*popped->fatal);
+      bool done = false;
+      for (ImportStep& step : popped->steps) {
+        if ((done = TRY(write_step(w, step)))) break;
       }
-      for (ImportProblem& p : step.warnings) add_warning(std::move(p));
-      for (ImportProblem& p : step.errors) add_error(std::move(p));
-      if (step.row != 0 && ++written_rows % 1000 == 0 && options.progress) options.progress(written_rows);
-      if (!step.prepared) continue;
-      Result<std::string> pid = *step.prepared ? catalogue.CreatePrepared(w, std::move(**step.prepared), actor, reason)
-                                               : std::unexpected((*step.prepared).error());
-      if (pid) {
-        ++report.imported;
-        report.pids.push_back(*pid);
-        continue;
-      }
-      if (pid.error().fields.empty()) {
-        add_error({step.row, step.line, "", "", pid.error().message_en, pid.error().message_vi});
-      }
-      for (const FieldError& f : pid.error().fields) {
-        add_error(FromFieldError(f, step.row, step.line, step.mapped ? step.mapped->ColumnFor(f.path) : ""));
-      }
+      if (done) break;
     }
     bool keep = options.run == ImportRun::kWrite &&
                 (report.error_count == 0 || options.mode == ImportMode::kValidRowsOnly);
     if (!keep) return Fail(ErrorCode::kConflict, "import not committed", "không ghi dữ liệu nhập");
     return Ok();
   });
-  join_reader();  // before the report is read: the reader sets its rows and format
+  join_threads();  // before the report is read: the reader sets its rows and format
   if (written) {
     report.committed = true;
   } else if (report.errors.empty() && options.run == ImportRun::kWrite) {
