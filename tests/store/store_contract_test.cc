@@ -597,6 +597,46 @@ TEST_P(StoreContract, SetFilterKeepsWhatASetListShowsAndLeavesOutLivePublicRecor
   EXPECT_EQ(paged, 8u);
 }
 
+TEST_P(StoreContract, ForEachWalksAClassInCreationOrderDeletedRecordsIncluded) {
+  std::vector<std::string> made;
+  for (const char* body : {"bcdfghjk", "cdfghjkm", "dfghjkmn", "fghjkmnp", "ghjkmnpq"}) made.push_back(Create(body));
+  // Deleted records sit in another part of the class's index: the walk still interleaves them.
+  ASSERT_TRUE(Change(made[0], RevisionAction::kDelete, 1));
+  ASSERT_TRUE(Change(made[3], RevisionAction::kDelete, 1));
+  Status org = store_->Write([&](StoreWriter& w) -> Status {
+    std::string pid = PidFromBody("dn", "hjkmnpqr");
+    TRY(w.ReservePid(pid));
+    RecordWrite rw = NewRecord(pid, "museum");
+    rw.cls = RecordClass::kOrganisation;
+    TRY(w.Put(rw));
+    return Ok();
+  });
+  ASSERT_TRUE(org);
+
+  std::vector<std::pair<std::string, bool>> walked;
+  ASSERT_TRUE(store_->ForEach(RecordClass::kItem, [&](const StoredRecord& r) -> Status {
+    walked.emplace_back(r.pid, r.deleted);
+    return Ok();
+  }));
+  EXPECT_EQ(walked, (std::vector<std::pair<std::string, bool>>{
+                        {made[0], true}, {made[1], false}, {made[2], false}, {made[3], true}, {made[4], false}}));
+  size_t organisations = 0;
+  ASSERT_TRUE(store_->ForEach(RecordClass::kOrganisation, [&](const StoredRecord&) -> Status {
+    ++organisations;
+    return Ok();
+  }));
+  EXPECT_EQ(organisations, 1u);
+  // A callback's error ends the walk and is returned.
+  size_t seen = 0;
+  Status stopped = store_->ForEach(RecordClass::kItem, [&](const StoredRecord&) -> Status {
+    if (++seen == 2) return Fail(ErrorCode::kConflict, "stop", "dừng");
+    return Ok();
+  });
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(seen, 2u);
+}
+
 TEST_P(StoreContract, ListTermValuesOfLiveRecordsOfAClassHavingTerms) {
   const std::vector<FilterTerm> open = {{"status", "published"}, {"visibility", "public"}};
   auto with = [&](std::vector<FilterTerm> terms, const std::string& commune) {

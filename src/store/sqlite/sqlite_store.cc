@@ -1569,12 +1569,35 @@ class SqliteStore final : public MetadataStore {
   }
 
   Status ForEach(RecordClass cls, const std::function<Status(const StoredRecord&)>& fn) override {
+    // Live and deleted records are two ranges of records_by_class(class, deleted, id), each in
+    // id order: they are merged here. "ORDER BY id" over the class alone made SQLite sort every
+    // record of it, documents included, in memory first (3.5 GB at a million records).
     auto c = TRY(Acquire());
-    auto s = TRY(c->Prepare(
+    TRY(c->Exec("BEGIN"));  // one snapshot for both ranges
+    struct End {
+      Connection& c;
+      ~End() { (void)c.Exec("COMMIT"); }
+    } end{*c};
+    constexpr const char* kRange =
         "SELECT id, pid, class, kind, revision, created_at, updated_at, deleted, delete_reason, "
-        "document FROM records WHERE class = ? ORDER BY id"));
-    s->Bind(1, std::string(RecordClassName(cls)));
-    while (TRY(s->Step())) TRY(fn(ReadRecord(*s)));
+        "document FROM records WHERE class = ?1 AND deleted = ?2 ORDER BY id";
+    sqlite3_stmt* raw = TRY(c->PrepareOnce(kRange));
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(raw, sqlite3_finalize);
+    Stmt gone(c->db(), raw);
+    auto live = TRY(c->Prepare(kRange));
+    const std::string name(RecordClassName(cls));
+    live->Bind(1, name).Bind(2, int64_t{0});
+    gone.Bind(1, name).Bind(2, int64_t{1});
+    bool has_live = TRY(live->Step()), has_gone = TRY(gone.Step());
+    while (has_live || has_gone) {
+      if (has_live && (!has_gone || live->Int(0) < gone.Int(0))) {
+        TRY(fn(ReadRecord(*live)));
+        has_live = TRY(live->Step());
+      } else {
+        TRY(fn(ReadRecord(gone)));
+        has_gone = TRY(gone.Step());
+      }
+    }
     return Ok();
   }
 
