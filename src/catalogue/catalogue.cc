@@ -3,11 +3,14 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "auth/credentials.h"
+#include "core/bounded_queue.h"
 #include "core/json_member.h"
 #include "core/pid.h"
 #include "core/text.h"
@@ -408,17 +411,91 @@ Result<std::vector<std::pair<std::string, std::string>>> Catalogue::Suggest(cons
   return out;
 }
 
+namespace {
+
+// One record's index entries, derived by a reindex worker.
+struct Reindexed {
+  std::string pid;
+  std::vector<FilterTerm> terms;
+  search::SearchDocument search;
+};
+
+constexpr size_t kReindexBatch = 64;
+
+}  // namespace
+
+// Records are read on one thread, their filter terms and search documents derived on one
+// worker per core, and written on this one: at a million records the derivation is most of
+// the time. The order does not matter: each row gets the next seq as it is written.
 Result<size_t> Catalogue::Reindex() {
   size_t n = 0;
   TRY(store_.Write([&](StoreWriter& w) -> Status {
-    for (RecordClass cls : {RecordClass::kItem, RecordClass::kOrganisation, RecordClass::kArea}) {
-      // Reads stream from a reader connection while the writer rewrites (WAL allows both).
-      TRY(store_.ForEach(cls, [&](const StoredRecord& r) -> Status {
-        TRY(w.Reindex(r.pid, TermsOf(r.document), search::BuildSearchDocument(*schema_, r.pid, r.document)));
-        ++n;
+    BoundedQueue<std::vector<StoredRecord>> read(4);
+    BoundedQueue<Result<std::vector<Reindexed>>> derived(4);
+    const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+    std::atomic<size_t> running{workers};
+    Status reading;
+    std::vector<std::jthread> threads;
+    // However this ends, the threads are released before they are joined (threads' destructor).
+    struct Release {
+      BoundedQueue<std::vector<StoredRecord>>& read;
+      BoundedQueue<Result<std::vector<Reindexed>>>& derived;
+      void operator()() {
+        read.Close();
+        derived.Close();
+      }
+      ~Release() { (*this)(); }
+    };
+    threads.emplace_back([&] {
+      std::vector<StoredRecord> batch;
+      auto hand_over = [&]() -> Status {
+        if (!batch.empty() && !read.Push(std::move(batch)))
+          return Fail(ErrorCode::kInternal, "reindex stopped", "đã dừng dựng lại chỉ mục");
+        batch = {};
         return Ok();
-      }));
+      };
+      for (RecordClass cls : {RecordClass::kItem, RecordClass::kOrganisation, RecordClass::kArea}) {
+        // Reads stream from a reader connection while the writer rewrites (WAL allows both).
+        reading = store_.ForEach(cls, [&](const StoredRecord& r) -> Status {
+          batch.push_back(r);
+          return batch.size() >= kReindexBatch ? hand_over() : Ok();
+        });
+        if (!reading) break;
+      }
+      if (reading) reading = hand_over();
+      read.Close();
+    });
+    for (size_t i = 0; i < workers; ++i) {
+      threads.emplace_back([&] {
+        while (std::optional<std::vector<StoredRecord>> batch = read.Pop()) {
+          Result<std::vector<Reindexed>> out = std::vector<Reindexed>();
+          try {
+            out->reserve(batch->size());
+            for (const StoredRecord& r : *batch) {
+              // A deleted record's row becomes a removal; nothing to derive.
+              if (r.deleted) out->push_back({r.pid, {}, {}});
+              else out->push_back({r.pid, TermsOf(r.document), search::BuildSearchDocument(*schema_, r.pid, r.document)});
+            }
+          } catch (const std::exception& e) {
+            out = Fail(ErrorCode::kInternal, std::string("reindex failed: ") + e.what(),
+                       std::string("dựng lại chỉ mục thất bại: ") + e.what());
+          }
+          if (!derived.Push(std::move(out))) break;
+        }
+        if (--running == 0) derived.Close();
+      });
     }
+    Release release{read, derived};
+    while (std::optional<Result<std::vector<Reindexed>>> batch = derived.Pop()) {
+      if (!*batch) return std::unexpected(batch->error());
+      for (const Reindexed& r : **batch) {
+        TRY(w.Reindex(r.pid, r.terms, r.search));
+        ++n;
+      }
+    }
+    release();
+    for (std::jthread& t : threads) t.join();
+    TRY(reading);
     return w.PutSetting("search_reindex_required", "0");
   }));
   return n;

@@ -4,8 +4,11 @@
 
 #include <set>
 
+#include <sqlite3.h>
+
 #include "catalogue/importer.h"
 #include "search/index_document.h"
+#include "store/sqlite/sqlite_store.h"
 #include "support/test_support.h"
 
 namespace disan {
@@ -245,6 +248,52 @@ TEST(Search, EditsAndDeletesShowImmediatelyAndRestrictedNeverLeaks) {
   ASSERT_EQ(t.catalogue->Reindex().value(), 2u);
   EXPECT_EQ(total("ben do", anyone), 1u);
   EXPECT_EQ(total("bimat", anyone), 0u);
+}
+
+TEST(Search, ReindexRebuildsEveryRowFromTheRecordsOnWorkerThreads) {
+  testing::TestCatalogue t;
+  // More records than the workers' batches, some deleted, and an organisation.
+  std::vector<std::string> pids;
+  for (int i = 0; i < 300; ++i) {
+    pids.push_back(t.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Đình làng số " + std::to_string(i)), t.staff, "")
+                       .value()
+                       .pid);
+  }
+  size_t deleted = 0;
+  for (size_t i = 0; i < pids.size(); i += 7, ++deleted) {
+    ASSERT_TRUE(t.catalogue->Delete(RecordClass::kItem, pids[i], std::nullopt, t.staff, "trùng"));
+  }
+  ASSERT_TRUE(t.catalogue->Create(RecordClass::kOrganisation,
+                                  {{"kind", "museum"}, {"names", {{{"lang", "vi"}, {"value", "Bảo tàng Đình"}}}}},
+                                  t.staff, ""));
+  // The index rows lost, as after an upgrade that changed what they hold.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(t.dir.File("disan.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DELETE FROM record_terms; UPDATE search_docs SET folded = '', exact = '', terms = ''",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  ASSERT_EQ(t.catalogue->Reindex().value(), 301u);
+
+  // A second catalogue builds its engine from the rows alone.
+  std::unique_ptr<MetadataStore> store = OpenSqliteStore(t.dir.File("disan.db")).value();
+  Catalogue fresh(*store, Schema::Builtin(), "dn");
+  SearchParams p;
+  p.q = "dinh lang";
+  SearchPage found = fresh.Search(p, t.staff).value();
+  EXPECT_EQ(found.total, 300 - deleted);
+  p.q = "so 7";  // deleted
+  EXPECT_EQ(fresh.Search(p, t.staff).value().total, 0u);
+  p.q = "so 8";
+  EXPECT_EQ(fresh.Search(p, t.staff).value().total, 1u);
+  // The filter terms are back: the store's list by kind finds every live relic.
+  ListQuery q;
+  q.cls = RecordClass::kItem;
+  q.filters = {{"kind", "relic"}};
+  q.limit = 1000;
+  EXPECT_EQ(store->List(q).value().records.size(), 300 - deleted);
 }
 
 TEST(Search, SuggestCompletesTheLastWord) {
