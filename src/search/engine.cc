@@ -300,8 +300,11 @@ struct Engine::Impl {
 
   // Query evaluation.
   Bitmap TokenMatch(const Token& t, bool prefix, bool names_only) const;
+  struct Scoring;
+  // `scoring`, when given and the tokens must stand together, is passed to Adjacent: the
+  // words are scored in the same pass (then `done` is set).
   Bitmap AlternativeMatch(const std::vector<Token>& tokens, bool phrase, bool prefix_last,
-                          bool names_only) const;
+                          bool names_only, Scoring* scoring = nullptr) const;
   // The slots of `candidates` where the words stand in this order at consecutive positions
   // (within a name when in_names). Unknown words match nothing. `in_names_too`, when given,
   // receives the part of the answer where they stand so within a name (one pass for both).
@@ -596,7 +599,7 @@ std::string Engine::Impl::SpelledAt(uint32_t word, uint32_t slot, uint32_t posit
 }
 
 Bitmap Engine::Impl::AlternativeMatch(const std::vector<Token>& tokens, bool phrase, bool prefix_last,
-                                      bool names_only) const {
+                                      bool names_only, Scoring* scoring) const {
   if (tokens.size() == 1) return TokenMatch(tokens[0], prefix_last, names_only);
   // Several tokens (a quoted phrase, or one word such as "PTH.TĐ.01"): every token, at
   // consecutive positions (but for a last word being typed, which only has to be there).
@@ -608,7 +611,10 @@ Bitmap Engine::Impl::AlternativeMatch(const std::vector<Token>& tokens, bool phr
     if (!prefix) together.push_back(tokens[i].folded);
   }
   (void)phrase;
-  if (together.size() >= 2) return Adjacent(together, out, names_only);
+  if (together.size() >= 2) {
+    return Adjacent(together, out, names_only, nullptr,
+                    scoring && scoring->idf.size() == together.size() ? scoring : nullptr);
+  }
   return out;
 }
 
@@ -926,6 +932,31 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
   std::sort(pinned.begin(), pinned.end());
   pinned.erase(std::unique(pinned.begin(), pinned.end()), pinned.end());
 
+  // Scores, when ranking by relevance: idf × impact summed over the words (each word once).
+  // A quoted phrase's words are scored in the pass that checks the phrase; the others below.
+  std::vector<float> score;
+  std::vector<std::string> scored;  // the words scored so far
+  const bool relevance = q.sort == EngineSort::kRelevance;
+  if (relevance) score.assign(m.slot_id.size(), 0.0f);
+  const double live_records = static_cast<double>(std::max<size_t>(m.slot_of.size(), 1));
+  auto idf_of = [&](const Postings& p) {
+    double df = static_cast<double>(p.size());
+    return static_cast<float>(std::log(1.0 + (live_records - df + 0.5) / (df + 0.5)) / kImpactScale);
+  };
+  // The idf of each word of `words` for a scoring pass: 0 for a word scored already or
+  // earlier in the list, or unknown.
+  auto idfs_of = [&](const std::vector<std::string>& words) {
+    std::vector<float> idf;
+    for (size_t i = 0; i < words.size(); ++i) {
+      const Postings* p = m.FindWord(words[i]);
+      bool again = std::find(scored.begin(), scored.end(), words[i]) != scored.end() ||
+                   std::find(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i), words[i]) !=
+                       words.begin() + static_cast<std::ptrdiff_t>(i);
+      idf.push_back(p && !again ? idf_of(*p) : 0.0f);
+    }
+    return idf;
+  };
+
   // The text.
   const ParsedQuery& pq = q.query;
   if (!pq.empty()) {
@@ -935,7 +966,17 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
       Bitmap clause;
       for (size_t ai = 0; ai < c.alternatives.size(); ++ai) {
         bool prefix = q.last == LastWord::kPrefix && ci + 1 == pq.clauses.size() && !c.phrase && !c.excluded;
-        clause.Or(m.AlternativeMatch(c.alternatives[ai], c.phrase, prefix, q.names_only));
+        Impl::Scoring phrase_scoring;
+        std::vector<std::string> phrase_words;
+        if (relevance && c.phrase && !c.excluded && c.alternatives.size() == 1) {
+          for (const Token& t : c.alternatives[ai]) phrase_words.push_back(t.folded);
+          phrase_scoring.score = &score;
+          phrase_scoring.idf = idfs_of(phrase_words);
+          phrase_scoring.last = UINT32_MAX;
+        }
+        clause.Or(m.AlternativeMatch(c.alternatives[ai], c.phrase, prefix, q.names_only,
+                                     phrase_words.empty() ? nullptr : &phrase_scoring));
+        if (phrase_scoring.done) scored.insert(scored.end(), phrase_words.begin(), phrase_words.end());
       }
       if (c.excluded) continue;
       if (match) match->And(clause); else match = std::move(clause);
@@ -992,16 +1033,7 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
       run.back() == &pq.clauses.back().alternatives.back().back()) {
     run.pop_back();
   }
-  // Scores, when ranking by relevance: idf × impact summed over the words (each word once).
-  std::vector<float> score;
-  std::vector<std::string> scored;
-  const bool by_relevance = q.sort == EngineSort::kRelevance && result.total > 0;
-  const double live_records = static_cast<double>(std::max<size_t>(m.slot_of.size(), 1));
-  auto idf_of = [&](const Postings& p) {
-    double df = static_cast<double>(p.size());
-    return static_cast<float>(std::log(1.0 + (live_records - df + 0.5) / (df + 0.5)) / kImpactScale);
-  };
-  if (by_relevance) score.assign(m.slot_id.size(), 0.0f);
+  const bool by_relevance = relevance && result.total > 0;
   // The hits where those words stand together, and where they do in a name; the words' scores
   // come from the same pass over their lists.
   std::optional<Bitmap> together, together_in_name;
@@ -1009,16 +1041,12 @@ Result<EngineResult> Engine::Search(const EngineQuery& q) const {
     std::vector<std::string> phrase;
     Impl::Scoring scoring;
     scoring.score = &score;
-    for (const Token* t : run) {
-      phrase.push_back(t->folded);
-      const Postings* p = m.FindWord(t->folded);
-      bool again = std::find(phrase.begin(), phrase.end() - 1, t->folded) != phrase.end() - 1;
-      scoring.idf.push_back(p && !again ? idf_of(*p) : 0.0f);
-    }
+    for (const Token* t : run) phrase.push_back(t->folded);
+    scoring.idf = idfs_of(phrase);
     scoring.last = candidates.Max();
     together_in_name.emplace();
     together = m.Adjacent(phrase, candidates, false, &*together_in_name, by_relevance ? &scoring : nullptr);
-    if (scoring.done) scored = phrase;
+    if (scoring.done) scored.insert(scored.end(), phrase.begin(), phrase.end());
   }
   // A correction when nothing matched, or when words typed together never stand together.
   if (q.suggest_spelling && q.last == LastWord::kWhole && !pq.empty() &&

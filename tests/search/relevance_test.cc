@@ -296,6 +296,30 @@ TEST(Search, ReindexRebuildsEveryRowFromTheRecordsOnWorkerThreads) {
   EXPECT_EQ(store->List(q).value().records.size(), 300 - deleted);
 }
 
+TEST(Search, AQuotedPhraseRanksByWhereItsWordsStand) {
+  testing::TestCatalogue t;
+  // Created first, so it would come first on a tie: the phrase only in its description.
+  json described = testing::RelicDocument("Nhà rông bon Bu Prăng");
+  described["description"] = json::array({{{"lang", "vi"}, {"value", "Nơi đồng bào M'Nông đánh cồng chiêng trong lễ hội."}}});
+  std::string in_description = t.catalogue->Create(RecordClass::kItem, described, t.staff, "").value().pid;
+  std::string in_name = t.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Cồng chiêng bon Bu Prăng"), t.staff, "")
+                            .value()
+                            .pid;
+  SearchParams p;
+  p.q = "\"cong chieng\"";
+  SearchPage page = t.catalogue->Search(p, t.staff).value();
+  ASSERT_EQ(page.total, 2u);
+  EXPECT_EQ(page.hits[0].record.pid, in_name) << "the words of the phrase weigh more in a name";
+  EXPECT_EQ(page.hits[1].record.pid, in_description);
+  // The same words unquoted rank the same way; a phrase plus one of its words again, too.
+  for (const char* q : {"cong chieng", "\"cong chieng\" cong"}) {
+    p.q = q;
+    page = t.catalogue->Search(p, t.staff).value();
+    ASSERT_EQ(page.total, 2u) << q;
+    EXPECT_EQ(page.hits[0].record.pid, in_name) << q;
+  }
+}
+
 TEST(Search, SuggestCompletesTheLastWord) {
   testing::TestCatalogue t;
   ASSERT_TRUE(t.catalogue->Create(RecordClass::kItem, testing::RelicDocument("Không gian văn hóa Cồng chiêng"), t.staff, ""));
