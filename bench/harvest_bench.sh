@@ -57,10 +57,8 @@ trap cleanup EXIT
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
   "$(free -m | awk '/^Mem:/ {print $2}') MiB memory, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-if revision=$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null); then
-  git -C "$ROOT" diff --quiet HEAD -- src schema 2> /dev/null || revision+=" with uncommitted changes"
-  echo "disan: $revision"
-fi
+# What the binary was built from (an older build directory can be measured beside this one).
+echo "build: $("$DISAN" version 2> /dev/null || echo "(no \`disan version\`: built before it existed)") at $DISAN"
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 

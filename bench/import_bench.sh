@@ -44,10 +44,8 @@ trap cleanup EXIT
 
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
   "$(free -m | awk '/^Mem:/ {print $2}') MiB memory"
-if revision=$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null); then
-  git -C "$ROOT" diff --quiet HEAD -- src schema 2> /dev/null || revision+=" with uncommitted changes in src/ or schema/"
-  echo "disan: $revision"
-fi
+# What the binary was built from (an older build directory can be measured beside this one).
+echo "build: $("$DISAN" version 2> /dev/null || echo "(no \`disan version\`: built before it existed)") at $DISAN"
 echo "records: $COUNT, seed $SEED"
 echo
 

@@ -52,10 +52,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ {print $2}') MiB memory, load $(cut -d' ' -f1-3 /proc/loadavg)"
-if revision=$(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null); then
-  git -C "$ROOT" diff --quiet HEAD -- src 2> /dev/null || revision+=" with uncommitted changes in src/"
-  echo "disan: $revision"
-fi
+# What the binary was built from (an older build directory can be measured beside this one).
+echo "build: $("$DISAN" version 2> /dev/null || echo "(no \`disan version\`: built before it existed)") at $DISAN"
 if [[ -z $DATA ]]; then
   DATA=$WORK/data
   "$MAKE_RECORDS" --count "$COUNT" --seed "$SEED" --output "$WORK/records.jsonl"

@@ -28,6 +28,7 @@
 #include "auth/permissions.h"
 #include "auth/secret_box.h"
 #include "catalogue/importer.h"
+#include "cli/build_info.h"
 #include "cli/user_command.h"
 #include "cli/bag_cli.h"
 #include "cli/harvest_cli.h"
@@ -697,6 +698,12 @@ const std::vector<Command>& Commands() {
          HarvestOptionsOf(o);
          o.harvest.progress = [](const std::string& line) { std::cerr << line << "\n"; };
          return RunHarvest(*inst.catalogue, o.harvest);
+       }},
+      {"version", "Print the version and the commit this binary was built from",
+       [](CLI::App&, Options&) {},
+       [](Options&) -> Status {
+         std::cout << "disan " << BuildVersion() << " (" << BuildCommit() << ")\n";
+         return Ok();
        }},
       {"reindex", "Rebuild the search index and filter terms from the records",
        [](CLI::App& app, Options& o) { DataOption(app, o); },

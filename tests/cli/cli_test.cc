@@ -98,6 +98,21 @@ std::string Row(const std::string& name, const std::string& ranking) {
 // ---------------------------------------------------------------------------------------------
 // init
 
+TEST(CliVersion, NamesTheCommitTheBinaryWasBuiltFrom) {
+  testing::CommandResult r = DisanStdout("version");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(r.output, m, std::regex(R"(disan \d+\.\d+\.\d+ \(([0-9a-f]{7,40}|unknown)(-dirty)?\)\n)")))
+      << r.output;
+  // Built from this checkout: the commit is one of its own (it may not be the newest).
+  if (m[1] == "unknown") GTEST_SKIP() << "built outside a git checkout";
+  testing::CommandResult git = testing::RunCommand("git -C " + ShellQuote(testing::SourceDir()) + " rev-parse --git-dir");
+  if (git.status != 0) GTEST_SKIP() << "the source tree is not a git checkout";
+  testing::CommandResult known = testing::RunCommand("git -C " + ShellQuote(testing::SourceDir()) + " cat-file -e " +
+                                                     m[1].str() + "^{commit}");
+  EXPECT_EQ(known.status, 0) << m[1].str() << " is not a commit of " << testing::SourceDir();
+}
+
 TEST(CliInit, PrintsATokenAndRefusesASecondInit) {
   testing::TempDir tmp;
   const std::string dir = tmp.File("data");
