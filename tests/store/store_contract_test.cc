@@ -63,6 +63,20 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
     return pid;
   }
 
+  // An organisation (a museum) with identifier body `body`.
+  std::string CreateOrganisation(const std::string& body, std::vector<FilterTerm> terms = {}) {
+    std::string pid = PidFromBody("dn", body);
+    Status s = store_->Write([&](StoreWriter& w) -> Status {
+      TRY(w.ReservePid(pid));
+      RecordWrite rw = NewRecord(pid, "museum", std::move(terms));
+      rw.cls = RecordClass::kOrganisation;
+      TRY(w.Put(rw));
+      return Ok();
+    });
+    EXPECT_TRUE(s) << s.error().Describe();
+    return pid;
+  }
+
   Result<int64_t> Change(const std::string& pid, RevisionAction action, std::optional<int64_t> expected,
                          json doc = json::object()) {
     int64_t revision = 0;
@@ -327,15 +341,7 @@ TEST_P(StoreContract, ListChangesOrdersByLastChangeWithTombstonesAndKeyset) {
     pids.push_back(Create(body));
     pause();
   }
-  Status org = store_->Write([&](StoreWriter& w) -> Status {
-    std::string pid = PidFromBody("dn", "ghjkmnpq");
-    TRY(w.ReservePid(pid));
-    RecordWrite rw = NewRecord(pid, "museum");
-    rw.cls = RecordClass::kOrganisation;
-    TRY(w.Put(rw));
-    return Ok();
-  });
-  ASSERT_TRUE(org);
+  CreateOrganisation("ghjkmnpq");
   pause();
   // The first record is edited and the second deleted: both move to the end, in that order.
   ASSERT_TRUE(Change(pids[0], RevisionAction::kUpdate, 1));
@@ -603,15 +609,7 @@ TEST_P(StoreContract, ForEachWalksAClassInCreationOrderDeletedRecordsIncluded) {
   // Deleted records sit in another part of the class's index: the walk still interleaves them.
   ASSERT_TRUE(Change(made[0], RevisionAction::kDelete, 1));
   ASSERT_TRUE(Change(made[3], RevisionAction::kDelete, 1));
-  Status org = store_->Write([&](StoreWriter& w) -> Status {
-    std::string pid = PidFromBody("dn", "hjkmnpqr");
-    TRY(w.ReservePid(pid));
-    RecordWrite rw = NewRecord(pid, "museum");
-    rw.cls = RecordClass::kOrganisation;
-    TRY(w.Put(rw));
-    return Ok();
-  });
-  ASSERT_TRUE(org);
+  CreateOrganisation("hjkmnpqr");
 
   std::vector<std::pair<std::string, bool>> walked;
   ASSERT_TRUE(store_->ForEach(RecordClass::kItem, [&](const StoredRecord& r) -> Status {
@@ -649,15 +647,7 @@ TEST_P(StoreContract, ListTermValuesOfLiveRecordsOfAClassHavingTerms) {
   std::string c = Create("dfghjkmn", "artifact", with({}, "24853"));
   std::string d = Create("fghjkmnp", "relic", with({{"level", "provincial"}}, "22222"));
   ASSERT_TRUE(Change(d, RevisionAction::kDelete, 1));
-  Status org = store_->Write([&](StoreWriter& w) -> Status {
-    std::string pid = PidFromBody("dn", "ghjkmnpq");
-    TRY(w.ReservePid(pid));
-    RecordWrite rw = NewRecord(pid, "museum", with({}, "33333"));
-    rw.cls = RecordClass::kOrganisation;
-    TRY(w.Put(rw));
-    return Ok();
-  });
-  ASSERT_TRUE(org);
+  CreateOrganisation("ghjkmnpq", with({}, "33333"));
 
   auto values = [&](RecordClass cls, const std::string& field, const std::vector<FilterTerm>& all_of) {
     std::vector<TermValue> found = store_->ListTermValues(cls, field, all_of).value();
