@@ -4,6 +4,7 @@
 #
 # usage: bench/iiif_bench.sh [BUILD_DIR] [WORKDIR]
 #   env KIT (the shared kit folder), DURATION (wrk seconds, default 10), CONNS (default 8),
+#       FLAT=60 to run two decoding scenarios that long more, sampling Disan's memory,
 #       SKIP_IIP=1 to measure Disan alone, BASE=OTHER_BUILD_DIR to measure that build's
 #       `disan serve` too, over the same data and in the same run (before/after figures).
 # Needs: wrk, libvips-tools, /usr/bin/time; for the peer: iipimage-server spawn-fcgi nginx.
@@ -139,3 +140,17 @@ for who in ${BASE:+base} disan iip; do
   CONNS=1 run "$who tiles 1 conn" tiles.lua "$URL/" IMG_ID=$IMG SCALES=1 PREFIX=$PREFIX
   if [ "$who" = disan ]; then say "Disan RSS after: $(rss)"; fi
 done
+
+# Memory over a long run (the issue's "memory flat during a 60 s run"): with FLAT=SECONDS, two
+# scenarios that decode (tiles of every level, regions) run that long against Disan alone,
+# its resident memory sampled every 5 s.
+if [ -n "${FLAT:-}" ]; then
+  for scenario in "tiles all levels|tiles.lua|SCALES=1,2,4,8,16,32,64" "region 2048->512|regions.lua|"; do
+    IFS='|' read -r label script extra <<< "$scenario"
+    ( while sleep 5; do awk '/VmRSS/{printf "%.0f ", $2/1024}' /proc/$SERVE/status; done ) > "$WORK/flat.txt" &
+    SAMPLER=$!
+    DURATION=$FLAT run "disan $label ${FLAT}s" "$script" "http://127.0.0.1:$PORT/" IMG_ID=$ID PREFIX=/iiif/3/ ${extra:+$extra}
+    kill $SAMPLER 2>/dev/null || true
+    say "Disan RSS every 5 s during $label, ${FLAT}s (MB): $(cat "$WORK/flat.txt")"
+  done
+fi

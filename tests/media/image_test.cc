@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <vips/vips.h>
+
+// After vips.h: it uses what vips.h defines.
+#include <vips/vector.h>
 
 #include "media/derive/derivatives.h"
 #include "media/derive/image_probe.h"
@@ -33,6 +37,13 @@ double MeanDifference(const vips::VImage& a, const vips::VImage& b) {
 vips::VImage Decode(const std::string& bytes) {
   // Decoded now: libvips reads buffers lazily and the bytes may be a temporary.
   return vips::VImage::new_from_buffer(bytes.data(), bytes.size(), "").copy_memory();
+}
+
+TEST(ImageProbe, LibvipsRunsWithoutRunTimeCompiledVectorCode) {
+  // liborc's code is freed unsafely across threads: the server crashed under sustained IIIF
+  // load with it on (image_probe.cc, StartVips).
+  StartVips();
+  EXPECT_FALSE(vips_vector_isenabled());
 }
 
 TEST(ImageProbe, ReadsDimensionsAndColourFromTheHeader) {
