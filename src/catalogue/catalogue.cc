@@ -12,6 +12,7 @@
 #include "auth/credentials.h"
 #include "core/bounded_queue.h"
 #include "core/json_member.h"
+#include "core/parallel.h"
 #include "core/pid.h"
 #include "core/text.h"
 #include "search/query.h"
@@ -432,11 +433,12 @@ Result<size_t> Catalogue::Reindex() {
   TRY(store_.Write([&](StoreWriter& w) -> Status {
     BoundedQueue<std::vector<StoredRecord>> read(4);
     BoundedQueue<Result<std::vector<Reindexed>>> derived(4);
-    const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+    const size_t workers = PipelineWorkers();
     std::atomic<size_t> running{workers};
     Status reading;
     std::vector<std::jthread> threads;
-    // However this ends, the threads are released before they are joined (threads' destructor).
+    // However this ends (an error, an exception, even in starting a thread), the queues are
+    // closed before the threads are joined (declared after them, so destroyed first).
     struct Release {
       BoundedQueue<std::vector<StoredRecord>>& read;
       BoundedQueue<Result<std::vector<Reindexed>>>& derived;
@@ -445,7 +447,7 @@ Result<size_t> Catalogue::Reindex() {
         derived.Close();
       }
       ~Release() { (*this)(); }
-    };
+    } release{read, derived};
     threads.emplace_back([&] {
       std::vector<StoredRecord> batch;
       auto hand_over = [&]() -> Status {
@@ -485,7 +487,6 @@ Result<size_t> Catalogue::Reindex() {
         if (--running == 0) derived.Close();
       });
     }
-    Release release{read, derived};
     while (std::optional<Result<std::vector<Reindexed>>> batch = derived.Pop()) {
       if (!*batch) return std::unexpected(batch->error());
       for (const Reindexed& r : **batch) {

@@ -9,9 +9,11 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "core/bounded_queue.h"
 #include "core/csv.h"
+#include "core/parallel.h"
 #include "core/text.h"
 
 namespace disan {
@@ -501,12 +503,6 @@ struct ImportLane {
   std::thread worker;
 };
 
-// Workers beside the reader and the writer: on two cores, preparing a record costs more than
-// writing it, so it runs on two threads.
-size_t ImportWorkers() {
-  return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
-}
-
 }  // namespace
 
 // The file is read on one thread; its rows are parsed, mapped and validated on worker
@@ -574,7 +570,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
       }
       case Pending::kMappedRow: {
         std::map<std::string, std::string> cells;
-        for (const auto& [k, v] : defaults.items()) {
+        for (const auto& [k, v] : std::as_const(defaults).items()) {
           if (v.is_string()) cells[k] = v.get<std::string>();
         }
         for (size_t i = 0; i < step.cells.size(); ++i) {
@@ -597,8 +593,9 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     step.cells = std::vector<std::string>();
   };
 
+  // On two cores preparing a record costs more than writing it: one worker per core.
   std::vector<std::unique_ptr<ImportLane>> lanes;
-  for (size_t i = 0, n = ImportWorkers(); i < n; ++i) lanes.push_back(std::make_unique<ImportLane>());
+  for (size_t i = 0, n = PipelineWorkers(); i < n; ++i) lanes.push_back(std::make_unique<ImportLane>());
 
   // --- The reader: splits the file into rows, in order. Sets report.format and rows.
   ImportBatch batch;
@@ -691,37 +688,9 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     return Ok();
   };
 
-  for (const std::unique_ptr<ImportLane>& lane : lanes) {
-    lane->worker = std::thread([&work, &lane = *lane] {
-      while (std::optional<ImportBatch> b = lane.in.Pop()) {
-        try {
-          for (ImportStep& step : b->steps) work(step);
-        } catch (const std::exception& e) {
-          b->fatal = Error{ErrorCode::kInternal, std::string("import failed: ") + e.what(),
-                           std::string("nhập dữ liệu thất bại: ") + e.what()};
-        }
-        if (!lane.out.Push(std::move(*b))) break;
-      }
-      lane.out.Close();
-    });
-  }
-  std::thread reader([&] {
-    Status read;
-    try {
-      read = read_all();
-    } catch (const std::exception& e) {
-      read = Fail(ErrorCode::kInternal, std::string("import failed: ") + e.what(),
-                  std::string("nhập dữ liệu thất bại: ") + e.what());
-    }
-    ImportStep last;
-    last.end = true;
-    if (!read) last.fatal = read.error();
-    batch.steps.push_back(std::move(last));
-    (void)hand_over();  // fails only when the writer stopped first; it reads no more
-    for (const std::unique_ptr<ImportLane>& lane : lanes) lane->in.Close();
-  });
-  // However the writing half ends (an error, an exception), the reader and the workers are
-  // released and joined.
+  // However this ends (an error, an exception, even in starting a thread), the reader and the
+  // workers are released and joined.
+  std::thread reader;
   struct JoinThreads {
     std::vector<std::unique_ptr<ImportLane>>& lanes;
     std::thread& reader;
@@ -737,6 +706,35 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     }
     ~JoinThreads() { (*this)(); }
   } join_threads{lanes, reader};
+  for (const std::unique_ptr<ImportLane>& lane : lanes) {
+    lane->worker = std::thread([&work, &lane = *lane] {
+      while (std::optional<ImportBatch> b = lane.in.Pop()) {
+        try {
+          for (ImportStep& step : b->steps) work(step);
+        } catch (const std::exception& e) {
+          b->fatal = Error{ErrorCode::kInternal, std::string("import failed: ") + e.what(),
+                           std::string("nhập dữ liệu thất bại: ") + e.what()};
+        }
+        if (!lane.out.Push(std::move(*b))) break;
+      }
+      lane.out.Close();
+    });
+  }
+  reader = std::thread([&] {
+    Status read;
+    try {
+      read = read_all();
+    } catch (const std::exception& e) {
+      read = Fail(ErrorCode::kInternal, std::string("import failed: ") + e.what(),
+                  std::string("nhập dữ liệu thất bại: ") + e.what());
+    }
+    ImportStep last;
+    last.end = true;
+    if (!read) last.fatal = read.error();
+    batch.steps.push_back(std::move(last));
+    (void)hand_over();  // fails only when the writer stopped first; it reads no more
+    for (const std::unique_ptr<ImportLane>& lane : lanes) lane->in.Close();
+  });
 
   // --- The writing half: the store's transaction, in file order. Problems go to the report;
   // both lists are capped so that a hostile or hopeless file cannot exhaust memory, and the

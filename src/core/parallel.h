@@ -49,4 +49,10 @@ void ParallelFor(size_t n, size_t min_per_thread, Fn&& fn) {
   if (failed) std::rethrow_exception(failed);
 }
 
+// Workers for a pipeline stage between one reading and one writing thread (the import, the
+// reindex): one per core, at most `most`.
+inline size_t PipelineWorkers(size_t most = 4) {
+  return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, most);
+}
+
 }  // namespace disan

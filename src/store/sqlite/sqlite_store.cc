@@ -1581,10 +1581,12 @@ class SqliteStore final : public MetadataStore {
     constexpr const char* kRange =
         "SELECT id, pid, class, kind, revision, created_at, updated_at, deleted, delete_reason, "
         "document FROM records WHERE class = ?1 AND deleted = ?2 ORDER BY id";
+    // Two cursors over one SQL text: the connection caches one statement per text, so the
+    // second is prepared on its own.
+    auto live = TRY(c->Prepare(kRange));
     sqlite3_stmt* raw = TRY(c->PrepareOnce(kRange));
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> finalize(raw, sqlite3_finalize);
     Stmt gone(c->db(), raw);
-    auto live = TRY(c->Prepare(kRange));
     const std::string name(RecordClassName(cls));
     live->Bind(1, name).Bind(2, int64_t{0});
     gone.Bind(1, name).Bind(2, int64_t{1});
