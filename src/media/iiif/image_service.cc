@@ -13,6 +13,7 @@
 
 #include "media/derive/av.h"
 #include "media/iiif/jpeg_codec.h"
+#include "media/iiif/resample.h"
 #include "media/iiif/tile_canvas.h"
 #include "media/media_type.h"
 
@@ -332,7 +333,8 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
     }
   }
   const PyramidLevel& level = levels[chosen];
-  TileCanvas canvas;  // the decoded tiles, when they are read that way
+  TileCanvas canvas;      // the decoded tiles, when they are read that way
+  OwnedPixels resampled;  // and those reduced to the output size
   try {
     vips::VImage img;
     const double fx = double(level.width) / double(p.width());
@@ -375,9 +377,27 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
                 .copy(vips::VImage::option()->set(
                     "interpretation",
                     canvas.bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB));
-      img = img.extract_area(canvas.area_x, canvas.area_y, canvas.area_w, canvas.area_h);
       lw = canvas.area_w;
       lh = canvas.area_h;
+      if (r.out_w <= lw && r.out_h <= lh && (r.out_w != lw || r.out_h != lh)) {
+        // Reduced here rather than by libvips' reduce (resample.h): 3 to 4 times less CPU.
+        const size_t pitch = size_t(canvas.width) * size_t(canvas.bands);
+        resampled = ResampleDown({canvas.pixels.get() + size_t(canvas.area_y) * pitch +
+                                      size_t(canvas.area_x) * size_t(canvas.bands),
+                                  lw, lh, canvas.bands, pitch},
+                                 static_cast<int>(r.out_w), static_cast<int>(r.out_h));
+        img = vips::VImage::new_from_memory(
+                  resampled.data.get(),
+                  size_t(resampled.width) * size_t(resampled.height) * size_t(resampled.bands),
+                  resampled.width, resampled.height, resampled.bands, VIPS_FORMAT_UCHAR)
+                  .copy(vips::VImage::option()->set(
+                      "interpretation",
+                      canvas.bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB));
+        lw = resampled.width;
+        lh = resampled.height;
+      } else {
+        img = img.extract_area(canvas.area_x, canvas.area_y, canvas.area_w, canvas.area_h);
+      }
     } else {
       img =
           OpenLevel(p, level.page).extract_area(static_cast<int>(lx), static_cast<int>(ly), lw, lh);
