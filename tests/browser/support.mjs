@@ -36,8 +36,9 @@ export async function startDemo(dataDir) {
 }
 
 // A demo in a new temporary directory and a browser context pointed at it, which fails any
-// request that would leave the machine (every asset is ours). `options` add to the context's.
-export async function startDemoAndBrowser(name, options = {}) {
+// request that would leave the machine (every asset is ours). `options` add to the context's;
+// `alsoAllowed` names other loopback origins the pages may reach (the viewers' own server).
+export async function startDemoAndBrowser(name, options = {}, alsoAllowed = []) {
   const { chromium } = await import('playwright-core');
   const work = mkdtempSync(join(tmpdir(), `disan-${name}-browser-`));
   const { child: server, url: base } = await startDemo(join(work, 'data'));
@@ -51,7 +52,8 @@ export async function startDemoAndBrowser(name, options = {}) {
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     ...options,
   });
-  await context.route((url) => !url.href.startsWith(base) && !url.href.startsWith('data:') && !url.href.startsWith('blob:'),
+  const allowed = [base, 'data:', 'blob:', ...alsoAllowed];
+  await context.route((url) => !allowed.some((prefix) => url.href.startsWith(prefix)),
     (route) => { throw new Error('request outside the server: ' + route.request().url()); });
   return { server, base, work, context };
 }
