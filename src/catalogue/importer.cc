@@ -773,7 +773,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     }
     return false;
   };
-  Status written = catalogue.store().Write([&](StoreWriter& w) -> Status {
+  Status written = catalogue.store().WriteBulk([&](StoreWriter& w) -> Status {
     for (size_t next = 0;; ++next) {
       std::optional<ImportBatch> popped = lanes[next % lanes.size()]->out.Pop();
       if (!popped) return Fail(ErrorCode::kInternal, "import stopped", "đã dừng nhập");

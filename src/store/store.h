@@ -503,6 +503,11 @@ class MetadataStore {
   // Runs `fn` in one transaction; commits if it returns success, rolls back otherwise.
   virtual Status Write(const std::function<Status(StoreWriter&)>& fn) = 0;
 
+  // Write, for one large transaction from a process that uses the store for nothing else
+  // meanwhile (`disan import`). A store may write it another way with the same outcome:
+  // SQLite does when no other connection has the database open (sqlite_store.cc).
+  virtual Status WriteBulk(const std::function<Status(StoreWriter&)>& fn) { return Write(fn); }
+
   // kNotFound when the pid was never stored. Deleted records are returned with deleted=true.
   virtual Result<StoredRecord> Get(const std::string& pid) = 0;
   // Records in the order they were created. Fails with kInvalid on a malformed cursor.

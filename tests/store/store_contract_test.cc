@@ -1,14 +1,14 @@
 // The contract every MetadataStore implementation must keep. One test body, run against each
 // backend listed in Backends(); the PostgreSQL store will be added there.
 #include <gtest/gtest.h>
-
-#include <set>
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "catalogue/catalogue.h"
@@ -1312,6 +1312,31 @@ TEST_P(StoreContract, HeldMediaJoinTheFacetWhenPublished) {
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(StoreContract, WriteBulkCommitsOrRollsBackAsWriteDoes) {
+  // Readers used before, as the importing process's catalogue uses them when it starts.
+  const std::string before = Create("bcdfghjk");
+  ASSERT_TRUE(store_->Get(before));
+  const std::string kept = PidFromBody("dn", "cdfghjkm"), dropped = PidFromBody("dn", "dfghjkmn");
+  Status failed = store_->WriteBulk([&](StoreWriter& w) -> Status {
+    TRY(w.ReservePid(dropped));
+    TRY(w.Put(NewRecord(dropped)));
+    return Fail(ErrorCode::kConflict, "import not committed", "không ghi dữ liệu nhập");
+  });
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(store_->Get(dropped).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->WriteBulk([&](StoreWriter& w) -> Status {
+    TRY(w.ReservePid(kept));
+    TRY(w.Put(NewRecord(kept)));
+    return Ok();
+  }));
+  EXPECT_EQ(store_->Get(kept).value().document["names"][0]["value"], "Tên " + kept);
+  EXPECT_EQ(store_->Count(RecordClass::kItem).value(), 2u);
+  // And the store goes on as before: another write, a search that sees both.
+  const std::string after = Create("fghjkmnp");
+  EXPECT_EQ(store_->Count(RecordClass::kItem).value(), 3u);
+  EXPECT_TRUE(store_->Get(after));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::ValuesIn(Backends()),
                          [](const ::testing::TestParamInfo<Backend>& p) { return p.param.name; });
 
@@ -1409,6 +1434,85 @@ TEST_P(StoreContract, KeepsHarvestSourcesAndTheirRecords) {
   });
   ASSERT_FALSE(never);
   EXPECT_EQ(never.error().code, ErrorCode::kInvalid);
+}
+
+// The journal mode a raw connection sees, and whether the WAL file exists.
+std::string JournalMode(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  std::string mode;
+  sqlite3_exec(
+      db, "PRAGMA journal_mode",
+      [](void* out, int, char** values, char**) {
+        *static_cast<std::string*>(out) = values[0] ? values[0] : "";
+        return 0;
+      },
+      &mode, nullptr);
+  sqlite3_close(db);
+  return mode;
+}
+
+TEST(SqliteStore, ABulkWriteAloneSkipsTheWalAndComesBackToIt) {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  auto store = OpenSqliteStore(path).value();
+  ASSERT_TRUE(store->Count(RecordClass::kItem));  // an idle reader in the pool
+  EXPECT_EQ(JournalMode(path), "wal");
+  const std::string pid = PidFromBody("dn", "bcdfghjk");
+  bool wal_during = true;
+  ASSERT_TRUE(store->WriteBulk([&](StoreWriter& w) -> Status {
+    wal_during = std::filesystem::exists(path + "-wal");
+    TRY(w.ReservePid(pid));
+    RecordWrite r;
+    r.pid = pid;
+    r.kind = "relic";
+    r.document = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "Đình Đắk Mil"}}}}};
+    r.author = "tester";
+    r.reason = "import";
+    TRY(w.Put(r));
+    return Ok();
+  }));
+  EXPECT_FALSE(wal_during) << "nobody else had the database open: no WAL during the import";
+  EXPECT_EQ(JournalMode(path), "wal");
+  EXPECT_EQ(store->Get(pid).value().document["names"][0]["value"], "Đình Đắk Mil");
+  EXPECT_FALSE(std::filesystem::exists(path + "-journal"));
+}
+
+TEST(SqliteStore, ABulkWriteBesideAnotherConnectionStaysInTheWal) {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  auto store = OpenSqliteStore(path).value();
+  // Another process's connection (a running server), open and having read.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "SELECT count(*) FROM records", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  const std::string pid = PidFromBody("dn", "bcdfghjk");
+  bool wal_during = false;
+  ASSERT_TRUE(store->WriteBulk([&](StoreWriter& w) -> Status {
+    wal_during = std::filesystem::exists(path + "-wal");
+    TRY(w.ReservePid(pid));
+    RecordWrite r;
+    r.pid = pid;
+    r.kind = "relic";
+    r.document = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "Đình Đắk Mil"}}}}};
+    r.author = "tester";
+    r.reason = "import";
+    TRY(w.Put(r));
+    return Ok();
+  }));
+  EXPECT_TRUE(wal_during) << "the other connection keeps the database in WAL mode";
+  int64_t count = -1;
+  sqlite3_exec(
+      other, "SELECT count(*) FROM records",
+      [](void* out, int, char** values, char**) {
+        *static_cast<int64_t*>(out) = std::stoll(values[0]);
+        return 0;
+      },
+      &count, nullptr);
+  EXPECT_EQ(count, 1);
+  sqlite3_close(other);
+  EXPECT_EQ(JournalMode(path), "wal");
 }
 
 TEST(SqliteStore, RefusesFilesItCannotUnderstand) {

@@ -223,7 +223,8 @@ std::optional<std::string> BackgroundCommand::WaitForLine(std::string_view needl
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     size_t end;
-    while ((end = output_.find('\n', scanned_)) != std::string::npos) {
+    // A progress line ends in '\r' when the program rewrites it in place.
+    while ((end = output_.find_first_of("\r\n", scanned_)) != std::string::npos) {
       std::string line = output_.substr(scanned_, end - scanned_);
       scanned_ = end + 1;
       if (line.find(needle) != std::string::npos) return line;

@@ -117,7 +117,8 @@ class BackgroundCommand {
   BackgroundCommand& operator=(const BackgroundCommand&) = delete;
 
   pid_t pid() const { return pid_; }
-  // Reads output until a line containing `needle` has been read; returns that line, or nullopt
+  // Reads output until a line (ended by '\n' or '\r') containing `needle` has been read;
+  // returns that line, or nullopt
   // when the program closes its output or `timeout` passes first.
   std::optional<std::string> WaitForLine(std::string_view needle,
                                          std::chrono::milliseconds timeout);
