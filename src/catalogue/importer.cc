@@ -773,7 +773,13 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     }
     return false;
   };
-  Status written = catalogue.store().WriteBulk([&](StoreWriter& w) -> Status {
+  // A real import is one large transaction written alone where it can (store.h, WriteBulk);
+  // a dry run is rolled back anyway and must not lock the catalogue meanwhile.
+  auto write = [&](const std::function<Status(StoreWriter&)>& fn) {
+    return options.run == ImportRun::kWrite ? catalogue.store().WriteBulk(fn)
+                                            : catalogue.store().Write(fn);
+  };
+  Status written = write([&](StoreWriter& w) -> Status {
     for (size_t next = 0;; ++next) {
       std::optional<ImportBatch> popped = lanes[next % lanes.size()]->out.Pop();
       if (!popped) return Fail(ErrorCode::kInternal, "import stopped", "đã dừng nhập");

@@ -208,6 +208,7 @@ TEST_F(IiifTilesTest, RegionsFromStoredTilesMatchLibvipsAndTheMaster) {
   for (const char* url :
        {"1000,600,1024,1024/256,/0/default.jpg",     // a 1024 px region at scale 4
         "333,77,2048,1500/512,/0/default.jpg",       // unaligned, 1:1 with the level
+        "333,77,1500,1100/600,/0/default.jpg",       // unaligned and reduced (resample.h)
         "full/1024,/0/default.jpg",                  // the whole image, resized
         "full/40,/0/default.png",                    // below the smallest level: DCT-scaled
         "pct:10,20,30,40/max/0/default.png",         // PNG, full resolution
@@ -246,6 +247,24 @@ TEST_F(IiifTilesTest, RegionsFromStoredTilesMatchLibvipsAndTheMaster) {
       EXPECT_LE(fast_off, 10.0);
     }
   }
+}
+
+TEST_F(IiifTilesTest, ALongScrollReducedToOnePixelAcrossIsStillAnAverage) {
+  // 40,000 x 16 asked 1 px wide: only the full level is 16 px high, so the reduction across
+  // is 40,000-fold, where a 14-bit weight rounds to zero (kMaxReduction): libvips does it.
+  Make(40000, 16);
+  const Pyramid& p = *pyramid_;
+  ResolvedRequest r = Resolved("full/1,16/0/default.png", p.width(), p.height());
+  Result<std::string> fast = RenderFromPyramid(p, r);
+  ASSERT_TRUE(fast) << fast.error().Describe();
+  Result<std::string> slow = RenderFromPyramid(p, r, LevelReader::kLibvips);
+  ASSERT_TRUE(slow) << slow.error().Describe();
+  vips::VImage a = Decode(*fast), b = Decode(*slow);
+  ASSERT_EQ(a.width(), 1);
+  ASSERT_EQ(a.height(), 16);
+  EXPECT_LE(MeanDifference(a, b), 2.0);
+  // The red ramp across the picture averages to its middle, not to an edge.
+  EXPECT_NEAR(a.extract_band(0).avg(), 127.5, 8.0);
 }
 
 TEST_F(IiifTilesTest, TileCanvasReadsOnlyTheTouchedTilesAndScalesInTheDctDomain) {

@@ -66,13 +66,15 @@ std::vector<std::vector<std::pair<int, double>>> Weights(int in_n, int out_n) {
 }
 
 TEST(Resample, EveryPixelIsTheFilterOfItsDefinitionWithinRounding) {
-  // Sizes that are not multiples of the 16-row blocks, reductions from barely to eight-fold,
-  // one to four bands, and a pitch wider than a row.
+  // Sizes that are not multiples of the 16-row blocks, reductions from barely to 64-fold, one
+  // to four bands, and a pitch wider than a row.
   struct Case {
     int in_w, in_h, out_w, out_h, bands;
   };
   for (Case c : {Case{40, 37, 33, 30, 3}, Case{64, 50, 8, 50, 1}, Case{50, 64, 50, 9, 4},
-                 Case{17, 19, 16, 18, 2}, Case{100, 3, 7, 1, 3}, Case{5, 40, 1, 5, 3}}) {
+                 Case{17, 19, 16, 18, 2}, Case{100, 3, 7, 1, 3}, Case{5, 40, 1, 5, 3},
+                 // The largest reductions it takes (kMaxReduction), along each axis.
+                 Case{640, 4, 10, 4, 3}, Case{3, 1280, 3, 20, 1}}) {
     SCOPED_TRACE(::testing::Message() << c.in_w << "x" << c.in_h << " -> " << c.out_w << "x"
                                       << c.out_h << ", " << c.bands << " bands");
     Image in = Noise(c.in_w, c.in_h, c.bands, 7);

@@ -1331,7 +1331,7 @@ TEST_P(StoreContract, WriteBulkCommitsOrRollsBackAsWriteDoes) {
   }));
   EXPECT_EQ(store_->Get(kept).value().document["names"][0]["value"], "Tên " + kept);
   EXPECT_EQ(store_->Count(RecordClass::kItem).value(), 2u);
-  // And the store goes on as before: another write, a search that sees both.
+  // And the store goes on as before: another write, and reads that see all three.
   const std::string after = Create("fghjkmnp");
   EXPECT_EQ(store_->Count(RecordClass::kItem).value(), 3u);
   EXPECT_TRUE(store_->Get(after));

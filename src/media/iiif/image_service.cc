@@ -379,7 +379,8 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
                     canvas.bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB));
       lw = canvas.area_w;
       lh = canvas.area_h;
-      if (r.out_w <= lw && r.out_h <= lh && (r.out_w != lw || r.out_h != lh)) {
+      if (r.out_w <= lw && r.out_h <= lh && (r.out_w != lw || r.out_h != lh) &&
+          lw <= r.out_w * kMaxReduction && lh <= r.out_h * kMaxReduction) {
         // Reduced here rather than by libvips' reduce (resample.h): 3 to 4 times less CPU.
         const size_t pitch = size_t(canvas.width) * size_t(canvas.bands);
         resampled = ResampleDown({canvas.pixels.get() + size_t(canvas.area_y) * pitch +

@@ -1,7 +1,8 @@
 // Resample (resample.h): rows first, then columns, each a weighted sum with a precomputed
-// table of 14-bit weights. The row pass runs along whole rows, so the compiler turns it into
-// vector code (this file is built with -O3, and its two passes are also compiled for AVX2,
-// chosen at run time where the processor has it); the column pass works pixel by pixel.
+// table of 14-bit weights. Both passes are loops along contiguous bytes, so the compiler turns
+// them into vector code (this file is built with -O3, and on x86-64 with glibc its two passes
+// are also compiled for AVX2, chosen at run time where the processor has it): the row pass
+// runs along whole rows, the column pass along blocks of rows laid out column by column.
 #include "media/iiif/resample.h"
 
 #include <algorithm>
@@ -67,6 +68,13 @@ Taps Plan(int in_n, int out_n) {
   return t;
 }
 
+// Two builds of a pass where the platform can choose between them at run time (an ifunc).
+#if defined(__x86_64__) && defined(__GLIBC__)
+#define DISAN_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define DISAN_VECTOR_CLONES
+#endif
+
 inline uint8_t Clamp(int32_t v) {
   v >>= kBits;
   return static_cast<uint8_t>(v < 0 ? 0 : v > 255 ? 255 : v);
@@ -74,9 +82,8 @@ inline uint8_t Clamp(int32_t v) {
 
 // Output row y of the row pass: every byte of the row is the weighted sum of the same byte in
 // the rows it reads.
-__attribute__((target_clones("avx2", "default"))) void RowPass(const ConstPixels& in, const Taps& t,
-                                                               uint8_t* out, int out_h,
-                                                               size_t row_bytes) {
+DISAN_VECTOR_CLONES void RowPass(const ConstPixels& in, const Taps& t, uint8_t* out, int out_h,
+                                 size_t row_bytes) {
   std::vector<int32_t> acc(row_bytes);
   int32_t* a = acc.data();
   for (int y = 0; y < out_h; ++y) {
@@ -101,7 +108,7 @@ template <int Bands>
                                                 int rows, const Taps& t, int out_w, uint8_t* out) {
   constexpr int kBlock = 16;
   constexpr int kLane = kBlock * Bands;                // bytes of one column of a block
-  std::vector<uint8_t> columns(size_t(in_w) * kLane);  // zeros: lanes past the last row
+  std::vector<uint8_t> columns(size_t(in_w) * kLane);  // lanes past a short last block: unused
   const size_t out_pitch = size_t(out_w) * Bands;
   for (int y0 = 0; y0 < rows; y0 += kBlock) {
     const int n = std::min(kBlock, rows - y0);
@@ -131,11 +138,8 @@ template <int Bands>
   }
 }
 
-__attribute__((target_clones("avx2", "default"))) void ColumnPass(const uint8_t* in,
-                                                                  size_t in_pitch, int in_w,
-                                                                  int rows, int bands,
-                                                                  const Taps& t, int out_w,
-                                                                  uint8_t* out) {
+DISAN_VECTOR_CLONES void ColumnPass(const uint8_t* in, size_t in_pitch, int in_w, int rows,
+                                    int bands, const Taps& t, int out_w, uint8_t* out) {
   switch (bands) {
     case 1:
       return ColumnPassOf<1>(in, in_pitch, in_w, rows, t, out_w, out);
@@ -152,6 +156,7 @@ __attribute__((target_clones("avx2", "default"))) void ColumnPass(const uint8_t*
 
 OwnedPixels ResampleDown(const ConstPixels& in, int width, int height) {
   assert(width >= 1 && width <= in.width && height >= 1 && height <= in.height);
+  assert(in.width <= width * kMaxReduction && in.height <= height * kMaxReduction);
   assert(in.bands >= 1 && in.bands <= 4);
   OwnedPixels out;
   out.width = width;

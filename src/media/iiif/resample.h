@@ -30,8 +30,13 @@ struct OwnedPixels {
   int width = 0, height = 0, bands = 0;
 };
 
-// `in` scaled to exactly `width` x `height`. Both must be in [1, in's size]: the caller asks
-// libvips for anything else (enlarging).
+// The largest reduction ResampleDown takes along either axis: beyond it a 14-bit weight
+// (about 1 / (6 x reduction)) loses its precision, and at some thousands it rounds to zero.
+constexpr int kMaxReduction = 64;
+
+// `in` scaled to exactly `width` x `height`. Both must be in [1, in's size] and at most
+// kMaxReduction times smaller: the caller asks libvips for anything else (enlarging, a long
+// scroll reduced to a few pixels across).
 OwnedPixels ResampleDown(const ConstPixels& in, int width, int height);
 
 }  // namespace disan::media::iiif

@@ -435,12 +435,6 @@ class Connection {
   }
 
   static Result<std::unique_ptr<Connection>> Open(const std::string& path) {
-    // No memory statistics: with them every allocation inside SQLite takes one process-wide
-    // mutex, which the import's writer took millions of times (2.5 % of its time) while the
-    // readers did the same. Must precede SQLite's initialisation; if something else started
-    // SQLite first, the call fails and changes nothing.
-    static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
-    (void)configured;
     sqlite3* db = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -1463,13 +1457,19 @@ class SqliteStore final : public MetadataStore {
     }
     const bool alone = TRY(SetJournalMode(false));
     if (!alone) return WriteLocked("BEGIN IMMEDIATE", fn);
-    Status result = writer_->Exec("PRAGMA synchronous = FULL");
-    if (result) result = WriteLocked("BEGIN EXCLUSIVE", fn);
-    // The outcome is the transaction's: if WAL mode cannot come back now (another process
-    // opened the database meanwhile and holds it), the next Init turns it on.
-    (void)writer_->Exec("PRAGMA synchronous = NORMAL");
-    (void)SetJournalMode(true);
-    return result;
+    // However the transaction ends, an exception included: WAL mode first (while synchronous
+    // is still FULL), then the usual synchronous. The outcome is the transaction's: if WAL
+    // mode cannot come back now (another process opened the database meanwhile and holds it),
+    // the next Init turns it on.
+    struct Restore {
+      SqliteStore& store;
+      ~Restore() {
+        (void)store.SetJournalMode(true);
+        (void)store.writer_->Exec("PRAGMA synchronous = NORMAL");
+      }
+    } restore{*this};
+    TRY(writer_->Exec("PRAGMA synchronous = FULL"));
+    return WriteLocked("BEGIN EXCLUSIVE", fn);
   }
 
   // True when the database is now in the rollback (`wal` false) or WAL journal mode. SQLite
