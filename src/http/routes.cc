@@ -111,22 +111,23 @@ void AddLicenceLink(json& links, const Schema& schema, const json& licence) {
   if (t && !t->uri.empty()) links["licence"] = t->uri;
 }
 
-json RenderRecord(const StoredRecord& r, const Schema& schema) {
-  json out = json::object();
-  out["pid"] = r.pid;
-  out["class"] = RecordClassName(r.cls);
-  for (const auto& [k, v] : r.document.items()) out[k] = v;
+// Takes the record by value: a caller done with it moves it in, and its document becomes the
+// answer without a copy of every value (a GET that misses the render cache).
+json RenderRecord(StoredRecord r, const Schema& schema) {
+  json out = r.document.is_object() ? std::move(r.document) : json::object();
+  // The document's own "pid" and "class", if it had any, win, as they always did.
+  if (!out.contains("pid")) out["pid"] = r.pid;
+  if (!out.contains("class")) out["class"] = RecordClassName(r.cls);
   out["revision"] = r.revision;
   out["created_at"] = r.created_at;
   out["updated_at"] = r.updated_at;
   std::string self = "/api/v1/" + CollectionOf(r.cls) + "/" + r.pid;
   out["links"] = {{"self", self}, {"id", "/id/" + r.pid}, {"revisions", self + "/revisions"}};
-  if (auto l = r.document.find("licence"); l != r.document.end())
-    AddLicenceLink(out["links"], schema, *l);
+  if (auto l = out.find("licence"); l != out.end()) AddLicenceLink(out["links"], schema, *l);
   return out;
 }
 
-Response RecordResponse(const StoredRecord& r, const Schema& schema, const std::string& path,
+Response RecordResponse(StoredRecord r, const Schema& schema, const std::string& path,
                         int status = 200) {
   if (r.deleted) {
     Error e{ErrorCode::kGone, "record " + r.pid + " was deleted on " + r.updated_at + ": " +
@@ -136,9 +137,11 @@ Response RecordResponse(const StoredRecord& r, const Schema& schema, const std::
                       {"revision", r.revision}};
     return ProblemResponse(e, path, {{"tombstone", tombstone}});
   }
-  Response resp = Json(RenderRecord(r, schema), status);
-  resp.SetHeader("ETag", ETagFor(r));
-  resp.SetHeader("Last-Modified-Revision", std::to_string(r.revision));
+  const std::string etag = ETagFor(r);
+  const int64_t revision = r.revision;
+  Response resp = Json(RenderRecord(std::move(r), schema), status);
+  resp.SetHeader("ETag", etag);
+  resp.SetHeader("Last-Modified-Revision", std::to_string(revision));
   return resp;
 }
 
@@ -262,7 +265,7 @@ Response ListRecords(RecordClass cls, const Request& req, Context& ctx) {
   }
   RecordPage page = OR_PROBLEM(ctx.catalogue.List(cls, f, ctx.actor));
   json items = json::array();
-  for (const StoredRecord& r : page.records) items.push_back(RenderRecord(r, schema));
+  for (StoredRecord& r : page.records) items.push_back(RenderRecord(std::move(r), schema));
   json out = {{"items", std::move(items)}};
   if (!page.next_cursor.empty()) {
     std::string next = "/api/v1/" + CollectionOf(cls) + "?cursor=" + page.next_cursor +
@@ -320,8 +323,10 @@ Response GetRecord(RecordClass cls, const Request& req, Context& ctx) {
       return NotModified(ETagFor(r));
     }
   }
-  Response resp = RecordResponse(r, ctx.catalogue.schema(), req.path);
-  if (cache && resp.status == 200) cache->Put(key, {r.revision, resp.body, ETagFor(r)});
+  const int64_t revision = r.revision;
+  const std::string etag = ETagFor(r);
+  Response resp = RecordResponse(std::move(r), ctx.catalogue.schema(), req.path);
+  if (cache && resp.status == 200) cache->Put(key, {revision, resp.body, etag});
   return resp;
 }
 
@@ -609,8 +614,8 @@ Response Search(const Request& req, Context& ctx) {
   SearchParams p = OR_PROBLEM(ParseSearchParams(req));
   SearchPage page = OR_PROBLEM(ctx.catalogue.Search(p, ctx.actor));
   json items = json::array();
-  for (const SearchHitView& h : page.hits) {
-    json item = RenderRecord(h.record, ctx.catalogue.schema());
+  for (SearchHitView& h : page.hits) {
+    json item = RenderRecord(std::move(h.record), ctx.catalogue.schema());
     if (!h.snippet.empty()) item["snippet"] = h.snippet;
     items.push_back(std::move(item));
   }
