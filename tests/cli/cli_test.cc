@@ -395,6 +395,28 @@ TEST_F(CliBrokenFile, AnImportKilledMidwayLeavesTheCatalogueAsItWas) {
   EXPECT_EQ(ExportRecords(dir_).size(), 4u);
 }
 
+// While another process holds the catalogue (as a large import alone on it does), a command
+// waits the busy timeout (10 s), then says what holds it, in both languages, and changes
+// nothing.
+TEST_F(CliBrokenFile, ACommandBesideAProcessHoldingTheCatalogueSaysWhatHoldsIt) {
+  ASSERT_EQ(Import(dir_, valid_).status, 0);
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/disan.db").c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder,
+                         "PRAGMA journal_mode = DELETE; BEGIN EXCLUSIVE; "
+                         "INSERT INTO settings(key, value) VALUES ('held', '1')",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(holder);
+  testing::CommandResult r = Import(dir_, valid_);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("locked by another process"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("đang bị một tiến trình khác giữ"), std::string::npos) << r.output;
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  EXPECT_EQ(ExportRecords(dir_).size(), 3u);
+}
+
 // import: column mapping
 
 TEST(CliImport, MappingFileImportsAMuseumSheet) {

@@ -345,8 +345,19 @@ constexpr std::string_view kSharedSnapshot = "";
 std::unexpected<Error> SqlError(sqlite3* db, const char* what) {
   int code = sqlite3_errcode(db);
   std::string detail = std::string(what) + ": " + sqlite3_errmsg(db);
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_FULL ||
-      code == SQLITE_IOERR || code == SQLITE_CANTOPEN || code == SQLITE_READONLY) {
+  if (code == SQLITE_BUSY) {
+    // Another process held the database for longer than the busy timeout (10 s): most likely
+    // a large `disan import` alone on it, which locks it until it ends (WriteBulk).
+    return Fail(ErrorCode::kUnavailable,
+                "the catalogue is locked by another process, such as a large disan import, "
+                "which holds it until it ends; try again then (" +
+                    detail + ")",
+                "cơ sở dữ liệu đang bị một tiến trình khác giữ, chẳng hạn một lần disan import "
+                "lớn, cho đến khi tiến trình đó xong; hãy thử lại sau (" +
+                    detail + ")");
+  }
+  if (code == SQLITE_LOCKED || code == SQLITE_FULL || code == SQLITE_IOERR ||
+      code == SQLITE_CANTOPEN || code == SQLITE_READONLY) {
     return Fail(ErrorCode::kUnavailable, "database unavailable (" + detail + ")",
                 "cơ sở dữ liệu tạm thời không dùng được (" + detail + ")");
   }
