@@ -376,18 +376,7 @@ TEST_F(CliBrokenFile, AnImportKilledMidwayLeavesTheCatalogueAsItWas) {
   std::vector<json> after = ExportRecords(dir_);
   EXPECT_EQ(after.size(), 3u);
   EXPECT_FALSE(std::filesystem::exists(db + "-journal"));
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-  std::string mode;
-  sqlite3_exec(
-      raw, "PRAGMA journal_mode",
-      [](void* out, int, char** values, char**) {
-        *static_cast<std::string*>(out) = values[0];
-        return 0;
-      },
-      &mode, nullptr);
-  sqlite3_close(raw);
-  EXPECT_EQ(mode, "wal");
+  EXPECT_EQ(testing::JournalMode(db), "wal");
   const std::string more = tmp_.File("more.csv");
   testing::WriteFile(more, DemoHeader() + Row("Di tích sau", "Cấp tỉnh"));
   testing::CommandResult again = Import(dir_, more);

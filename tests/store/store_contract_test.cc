@@ -1436,31 +1436,10 @@ TEST_P(StoreContract, KeepsHarvestSourcesAndTheirRecords) {
   EXPECT_EQ(never.error().code, ErrorCode::kInvalid);
 }
 
-// The journal mode a raw connection sees, and whether the WAL file exists.
-std::string JournalMode(const std::string& path) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  std::string mode;
-  sqlite3_exec(
-      db, "PRAGMA journal_mode",
-      [](void* out, int, char** values, char**) {
-        *static_cast<std::string*>(out) = values[0] ? values[0] : "";
-        return 0;
-      },
-      &mode, nullptr);
-  sqlite3_close(db);
-  return mode;
-}
-
-TEST(SqliteStore, ABulkWriteAloneSkipsTheWalAndComesBackToIt) {
-  TempDir dir;
-  const std::string path = dir.File("s.db");
-  auto store = OpenSqliteStore(path).value();
-  ASSERT_TRUE(store->Count(RecordClass::kItem));  // an idle reader in the pool
-  EXPECT_EQ(JournalMode(path), "wal");
-  const std::string pid = PidFromBody("dn", "bcdfghjk");
-  bool wal_during = true;
-  ASSERT_TRUE(store->WriteBulk([&](StoreWriter& w) -> Status {
+// A bulk write of one relic, noting whether the WAL file existed while it ran.
+Status BulkWriteOneRelic(MetadataStore& store, const std::string& path, const std::string& pid,
+                         bool& wal_during) {
+  return store.WriteBulk([&](StoreWriter& w) -> Status {
     wal_during = std::filesystem::exists(path + "-wal");
     TRY(w.ReservePid(pid));
     RecordWrite r;
@@ -1471,9 +1450,20 @@ TEST(SqliteStore, ABulkWriteAloneSkipsTheWalAndComesBackToIt) {
     r.reason = "import";
     TRY(w.Put(r));
     return Ok();
-  }));
+  });
+}
+
+TEST(SqliteStore, ABulkWriteAloneSkipsTheWalAndComesBackToIt) {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  auto store = OpenSqliteStore(path).value();
+  ASSERT_TRUE(store->Count(RecordClass::kItem));  // an idle reader in the pool
+  EXPECT_EQ(testing::JournalMode(path), "wal");
+  const std::string pid = PidFromBody("dn", "bcdfghjk");
+  bool wal_during = true;
+  ASSERT_TRUE(BulkWriteOneRelic(*store, path, pid, wal_during));
   EXPECT_FALSE(wal_during) << "nobody else had the database open: no WAL during the import";
-  EXPECT_EQ(JournalMode(path), "wal");
+  EXPECT_EQ(testing::JournalMode(path), "wal");
   EXPECT_EQ(store->Get(pid).value().document["names"][0]["value"], "Đình Đắk Mil");
   EXPECT_FALSE(std::filesystem::exists(path + "-journal"));
 }
@@ -1489,18 +1479,7 @@ TEST(SqliteStore, ABulkWriteBesideAnotherConnectionStaysInTheWal) {
             SQLITE_OK);
   const std::string pid = PidFromBody("dn", "bcdfghjk");
   bool wal_during = false;
-  ASSERT_TRUE(store->WriteBulk([&](StoreWriter& w) -> Status {
-    wal_during = std::filesystem::exists(path + "-wal");
-    TRY(w.ReservePid(pid));
-    RecordWrite r;
-    r.pid = pid;
-    r.kind = "relic";
-    r.document = {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "Đình Đắk Mil"}}}}};
-    r.author = "tester";
-    r.reason = "import";
-    TRY(w.Put(r));
-    return Ok();
-  }));
+  ASSERT_TRUE(BulkWriteOneRelic(*store, path, pid, wal_during));
   EXPECT_TRUE(wal_during) << "the other connection keeps the database in WAL mode";
   int64_t count = -1;
   sqlite3_exec(
@@ -1512,7 +1491,7 @@ TEST(SqliteStore, ABulkWriteBesideAnotherConnectionStaysInTheWal) {
       &count, nullptr);
   EXPECT_EQ(count, 1);
   sqlite3_close(other);
-  EXPECT_EQ(JournalMode(path), "wal");
+  EXPECT_EQ(testing::JournalMode(path), "wal");
 }
 
 TEST(SqliteStore, RefusesFilesItCannotUnderstand) {

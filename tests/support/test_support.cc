@@ -1,17 +1,15 @@
 #include "support/test_support.h"
 
-#include "auth/secret_box.h"
-
 #include <fcntl.h>
+#include <httplib.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <httplib.h>
+#include <sqlite3.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -19,6 +17,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "auth/secret_box.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace disan::testing {
@@ -119,6 +118,21 @@ std::vector<std::string> Lines(const std::string& s) {
 std::string SourceDir() { return DISAN_SOURCE_DIR; }
 std::string DisanBin() { return DISAN_BIN; }
 std::string Fixture(const std::string& name) { return SourceDir() + "/tests/fixtures/" + name; }
+
+std::string JournalMode(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  std::string mode;
+  sqlite3_exec(
+      db, "PRAGMA journal_mode",
+      [](void* out, int, char** values, char**) {
+        *static_cast<std::string*>(out) = values[0] ? values[0] : "";
+        return 0;
+      },
+      &mode, nullptr);
+  sqlite3_close(db);
+  return mode;
+}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -79,6 +79,9 @@ std::string Fixture(const std::string& name);  // absolute path under tests/fixt
 std::string DisanBin();
 std::string SourceDir();
 std::string ReadFile(const std::string& path);
+// The journal mode ("wal", "delete") of the SQLite database at `path`, as a new raw connection
+// sees it (opening it rolls back a hot journal first).
+std::string JournalMode(const std::string& path);
 
 // One HTTP answer, reduced to what the tests look at.
 struct HttpReply {
