@@ -2318,6 +2318,8 @@ class SqliteStore final : public MetadataStore {
 
 }  // namespace
 
+void ConfigureSqliteForThisProcess() { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::string& path) {
   auto store = std::make_unique<SqliteStore>(path);
   TRY(store->Init());
