@@ -1453,12 +1453,12 @@ class SqliteStore final : public MetadataStore {
   //
   // SQLite leaves WAL mode only when no other connection, in any process, has the database
   // open; otherwise this is Write. The transaction is then EXCLUSIVE from its start: other
-  // processes wait for it (up to their busy timeout, then "database is locked"), and none can
-  // hold a read lock that would make its commit wait or fail. So only `disan import` uses it,
-  // and docs/import.md tells operators. synchronous
-  // is FULL for the transaction (in rollback mode NORMAL may not survive a power cut), and
-  // WAL mode comes back after it. A process killed meanwhile leaves a hot journal that SQLite
-  // rolls back at the next open, which also turns WAL mode on again (Init).
+  // processes wait for it (up to their busy timeout, then SqlError says what holds the
+  // catalogue), and none can hold a read lock that would make its commit wait or fail. So only
+  // `disan import` uses it, and docs/import.md tells operators. synchronous is FULL for the
+  // transaction (in rollback mode NORMAL may not survive a power cut), and WAL mode comes back
+  // after it. A process killed meanwhile leaves a hot journal that SQLite rolls back at the
+  // next open, which also turns WAL mode on again (Init).
   Status WriteBulk(const std::function<Status(StoreWriter&)>& fn) override {
     std::lock_guard lock(write_mutex_);
     {
