@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { artifacts, bin, noChromium, root, startDemoAndBrowser, stopDemoAndBrowser } from './support.mjs';
 
 // The viewers are development packages (package.json): without them there is nothing to open.
@@ -41,7 +41,7 @@ function startViewers() {
     }
     const [, top, ...rest] = path.split('/');
     const file = roots[top] && normalize(join(roots[top], ...rest));
-    if (!file || !file.startsWith(roots[top]) || !existsSync(file) || !statSync(file).isFile()) {
+    if (!file || !file.startsWith(roots[top] + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404);
       return res.end();
     }

@@ -319,6 +319,13 @@ Result<std::optional<std::string>> StoredTile(const Pyramid& p, const ResolvedRe
   return std::nullopt;
 }
 
+// 8-bit pixels in memory (grey, or sRGB) as a libvips image that reads them in place.
+static vips::VImage InPlace(uint8_t* pixels, size_t bytes, int width, int height, int bands) {
+  return vips::VImage::new_from_memory(pixels, bytes, width, height, bands, VIPS_FORMAT_UCHAR)
+      .copy(vips::VImage::option()->set(
+          "interpretation", bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB));
+}
+
 Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r,
                                       LevelReader reader) {
   const auto& levels = p.levels();
@@ -371,14 +378,9 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
       Result<TileCanvas> decoded = DecodeArea(p, chosen, lx, ly, lx + lw, ly + lh, shrink);
       if (!decoded) return std::unexpected(decoded.error());
       canvas = std::move(*decoded);
-      // libvips reads the buffer in place: `canvas` outlives every use of `img` below.
-      img = vips::VImage::new_from_memory(canvas.pixels.get(), canvas.bytes, canvas.width,
-                                          canvas.height, canvas.bands, VIPS_FORMAT_UCHAR)
-                .copy(vips::VImage::option()->set(
-                    "interpretation",
-                    canvas.bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB));
       lw = canvas.area_w;
       lh = canvas.area_h;
+      // libvips reads the buffers in place: `canvas` and `resampled` outlive every use of `img`.
       if (r.out_w <= lw && r.out_h <= lh && (r.out_w != lw || r.out_h != lh) &&
           lw <= r.out_w * kMaxReduction && lh <= r.out_h * kMaxReduction) {
         // Reduced here rather than by libvips' reduce (resample.h): 3 to 4 times less CPU.
@@ -387,17 +389,14 @@ Result<std::string> RenderFromPyramid(const Pyramid& p, const ResolvedRequest& r
                                       size_t(canvas.area_x) * size_t(canvas.bands),
                                   lw, lh, canvas.bands, pitch},
                                  static_cast<int>(r.out_w), static_cast<int>(r.out_h));
-        img = vips::VImage::new_from_memory(
-                  resampled.data.get(),
-                  size_t(resampled.width) * size_t(resampled.height) * size_t(resampled.bands),
-                  resampled.width, resampled.height, resampled.bands, VIPS_FORMAT_UCHAR)
-                  .copy(vips::VImage::option()->set(
-                      "interpretation",
-                      canvas.bands == 1 ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB));
+        img = InPlace(resampled.data.get(),
+                      size_t(resampled.width) * size_t(resampled.height) * size_t(resampled.bands),
+                      resampled.width, resampled.height, resampled.bands);
         lw = resampled.width;
         lh = resampled.height;
       } else {
-        img = img.extract_area(canvas.area_x, canvas.area_y, canvas.area_w, canvas.area_h);
+        img = InPlace(canvas.pixels.get(), canvas.bytes, canvas.width, canvas.height, canvas.bands)
+                  .extract_area(canvas.area_x, canvas.area_y, canvas.area_w, canvas.area_h);
       }
     } else {
       img =

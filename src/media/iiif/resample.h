@@ -6,9 +6,9 @@
 //
 // The filter is libvips' default, Lanczos with three lobes (a = 3), widened by the reduction so
 // that it also averages away what the smaller image cannot hold; pixel centres are placed as
-// libvips places them. Weights are 14-bit fixed point, summing to
-// exactly 1 per output pixel, so flat areas stay exactly flat. At the image's edges the filter
-// is cut and its weights summed to 1 again.
+// libvips places them. Weights are 14-bit fixed point, summing to exactly 1 per output pixel,
+// so flat areas stay exactly flat. At the image's edges the filter is cut and its weights
+// summed to 1 again.
 //
 // Pure and thread-safe.
 #pragma once
