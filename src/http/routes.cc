@@ -919,16 +919,78 @@ void AddCollection(std::vector<Route>& routes, RecordClass cls) {
   routes.push_back({"GET", base + "/{pid}/diff", Access::kPublic, bind(DiffRevisions)});
 }
 
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
+// Calls fn(segment) for each segment of a path ("/a/b" -> "a", "b"; "/" -> "").
+template <typename Fn>
+void ForEachSegment(std::string_view path, Fn&& fn) {
   size_t start = 1;
   while (start <= path.size()) {
     size_t end = path.find('/', start);
     if (end == std::string_view::npos) end = path.size();
-    out.push_back(path.substr(start, end - start));
+    fn(path.substr(start, end - start));
     start = end + 1;
   }
-  return out;
+}
+
+// A route's pattern, split once: each segment is a literal, a capture ("{pid}"), or a capture
+// with a fixed suffix ("{pid}.jsonld").
+struct PatternSegment {
+  std::string_view literal;  // literal segment, or the capture's suffix
+  std::string_view name;     // the capture's name; empty for a literal
+};
+struct CompiledRoute {
+  const Route* route;
+  std::vector<PatternSegment> segments;
+};
+
+const std::vector<CompiledRoute>& CompiledRoutes();
+
+// The route for `method` and `path`: the first whose pattern matches the path and whose method
+// is the request's (HEAD runs GET's); the methods of every pattern that matches the path go to
+// `allowed`, and the first match's captures to `params`, when given.
+constexpr size_t kMaxSegments = 16;  // more than any pattern has (CompiledRoutes checks)
+
+const Route* FindRoute(std::string_view method, std::string_view path,
+                       std::map<std::string, std::string>* params,
+                       std::vector<std::string>* allowed) {
+  std::string_view segments[kMaxSegments];
+  size_t count = 0;
+  bool too_deep = false;
+  ForEachSegment(path, [&](std::string_view s) {
+    if (count < kMaxSegments)
+      segments[count++] = s;
+    else
+      too_deep = true;
+  });
+  if (too_deep) return nullptr;  // no route has that many segments
+  const Route* found = nullptr;
+  for (const CompiledRoute& compiled : CompiledRoutes()) {
+    if (compiled.segments.size() != count) continue;
+    bool match = true;
+    for (size_t i = 0; i < count && match; ++i) {
+      const PatternSegment& p = compiled.segments[i];
+      if (p.name.empty()) {
+        match = p.literal == segments[i];
+      } else {
+        match = segments[i].size() > p.literal.size() && segments[i].ends_with(p.literal);
+      }
+    }
+    if (!match) continue;
+    const Route& route = *compiled.route;
+    if (allowed) allowed->push_back(route.method);
+    if (found || !(route.method == method || (method == "HEAD" && route.method == "GET"))) continue;
+    found = &route;
+    if (!params) continue;
+    params->clear();
+    for (size_t i = 0; i < count; ++i) {
+      const PatternSegment& p = compiled.segments[i];
+      if (!p.name.empty()) {
+        (*params)[std::string(p.name)] =
+            std::string(segments[i].substr(0, segments[i].size() - p.literal.size()));
+      }
+    }
+    if (!allowed) break;
+  }
+  return found;
 }
 
 }  // namespace
@@ -982,49 +1044,40 @@ std::string PublicSiteUrl(const Request& req, const Services& services) {
 
 Result<SearchParams> ParseSearchQuery(const Request& req) { return ParseSearchParams(req); }
 
-const Route* MatchRoute(Request& req, std::vector<std::string>& allowed) {
-  std::vector<std::string_view> path = Segments(req.path);
-  const Route* found = nullptr;
-  for (const Route& route : Routes()) {
-    std::vector<std::string_view> pattern = Segments(route.pattern);
-    if (pattern.size() != path.size()) continue;
-    std::map<std::string, std::string> params;
-    bool match = true;
-    for (size_t i = 0; i < pattern.size() && match; ++i) {
-      if (pattern[i].starts_with('{') && pattern[i].ends_with('}')) {
-        if (path[i].empty()) match = false;
-        params[std::string(pattern[i].substr(1, pattern[i].size() - 2))] = std::string(path[i]);
-      } else if (size_t close = pattern[i].find('}');
-                 pattern[i].starts_with('{') && close != std::string_view::npos) {
-        // "{pid}.jsonld": a captured segment with a fixed suffix.
-        std::string_view suffix = pattern[i].substr(close + 1);
-        match = path[i].size() > suffix.size() && path[i].ends_with(suffix);
-        if (match) {
-          params[std::string(pattern[i].substr(1, close - 1))] =
-              std::string(path[i].substr(0, path[i].size() - suffix.size()));
+namespace {
+
+const std::vector<CompiledRoute>& CompiledRoutes() {
+  static const std::vector<CompiledRoute> compiled = [] {
+    std::vector<CompiledRoute> out;
+    for (const Route& route : Routes()) {
+      CompiledRoute c{&route, {}};
+      ForEachSegment(route.pattern, [&](std::string_view s) {
+        size_t close = s.find('}');
+        if (s.starts_with('{') && close != std::string_view::npos) {
+          c.segments.push_back({s.substr(close + 1), s.substr(1, close - 1)});
+        } else {
+          c.segments.push_back({s, {}});
         }
-      } else {
-        match = pattern[i] == path[i];
-      }
+      });
+      if (c.segments.size() > kMaxSegments) std::abort();  // FindRoute could never match it
+      out.push_back(std::move(c));
     }
-    if (!match) continue;
-    allowed.push_back(route.method);
-    if (route.method == req.method || (req.method == "HEAD" && route.method == "GET")) {
-      if (!found) {
-        found = &route;
-        req.params = std::move(params);
-      }
-    }
-  }
+    return out;
+  }();
+  return compiled;
+}
+
+}  // namespace
+
+const Route* MatchRoute(Request& req, std::vector<std::string>& allowed) {
+  std::map<std::string, std::string> params;
+  const Route* found = FindRoute(req.method, req.path, &params, &allowed);
+  if (found) req.params = std::move(params);
   return found;
 }
 
 Body BodyOf(const Request& req) {
-  Request probe;
-  probe.method = req.method;
-  probe.path = req.path;
-  std::vector<std::string> allowed;
-  const Route* route = MatchRoute(probe, allowed);
+  const Route* route = FindRoute(req.method, req.path, nullptr, nullptr);
   return route ? route->body : Body::kBuffered;
 }
 

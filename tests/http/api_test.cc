@@ -926,6 +926,44 @@ TEST_F(ApiTest, OpenApiDocumentsEveryRoute) {
   }
 }
 
+// The route table, matched directly: captures, a capture with a suffix, HEAD as GET, the
+// methods a path allows, and paths no pattern can take.
+TEST(RouteTable, MatchesCapturesSuffixesAndMethods) {
+  auto match = [](std::string method, std::string path,
+                  std::vector<std::string>* allowed = nullptr) {
+    http::Request req;
+    req.method = std::move(method);
+    req.path = std::move(path);
+    std::vector<std::string> methods;
+    const http::Route* route = http::MatchRoute(req, methods);
+    if (allowed) *allowed = methods;
+    return std::make_pair(route ? route->pattern : std::string("-"), req.params);
+  };
+  auto [item, params] = match("GET", "/api/v1/items/dn-abc");
+  EXPECT_EQ(item, "/api/v1/items/{pid}");
+  EXPECT_EQ(params, (std::map<std::string, std::string>{{"pid", "dn-abc"}}));
+  auto [jsonld, ld_params] = match("GET", "/api/v1/items/dn-abc.jsonld");
+  EXPECT_EQ(jsonld, "/api/v1/items/{pid}.jsonld");
+  EXPECT_EQ(ld_params.at("pid"), "dn-abc");
+  EXPECT_EQ(match("GET", "/api/v1/items/.jsonld").first, "/api/v1/items/{pid}")
+      << "a suffix alone captures nothing, so the plain capture takes it";
+  EXPECT_EQ(match("HEAD", "/api/v1/items/dn-abc").first, "/api/v1/items/{pid}");
+  EXPECT_EQ(match("GET", "/api/v1/items/").first, "-") << "an empty segment captures nothing";
+  EXPECT_EQ(match("GET", "/api/v1/items/dn-abc/").first, "-");
+  EXPECT_EQ(match("GET", "/healthz").first, "/healthz");
+  EXPECT_EQ(match("GET", "/healthz/x").first, "-");
+  EXPECT_EQ(match("GET", "/" + std::string(40, 'a') + std::string(40, '/')).first, "-");
+  std::vector<std::string> allowed;
+  EXPECT_EQ(match("DELETE", "/api/v1/search", &allowed).first, "-");
+  EXPECT_EQ(allowed, std::vector<std::string>{"GET"});
+  EXPECT_EQ(match("PUT", "/api/v1/items/dn-abc", &allowed).first, "/api/v1/items/{pid}");
+  EXPECT_GE(allowed.size(), 3u) << "GET, PUT, PATCH and DELETE share the item's path";
+  EXPECT_EQ(http::BodyOf(http::Request{.method = "POST", .path = "/api/v1/items/dn-abc/media"}),
+            http::Body::kStreamed);
+  EXPECT_EQ(http::BodyOf(http::Request{.method = "POST", .path = "/api/v1/items"}),
+            http::Body::kBuffered);
+}
+
 TEST_F(ApiTest, VocabulariesAndSchema) {
   Reply list = Get("/api/v1/vocabularies");
   ASSERT_EQ(list.status, 200) << list;
