@@ -75,12 +75,18 @@ for _ in $(seq 1 600); do
 done
 [[ -n $PORT ]] || { echo "search_bench.sh: the server did not report its port" >&2; exit 1; }
 BASE=http://127.0.0.1:$PORT
+# The server's memory: resident in all, of it anonymous (heap) and file-backed (the engine's
+# mapped posting lists, which the kernel may drop and read again), and the peak.
+memory() {
+  awk '/^VmRSS/ {rss = $2} /^RssAnon/ {anon = $2} /^RssFile/ {file = $2} /^VmHWM/ {hwm = $2}
+       END {printf "server RSS %.0f MiB (anonymous %.0f, file-backed %.0f), peak %.0f MiB\n",
+            rss / 1024, anon / 1024, file / 1024, hwm / 1024}' /proc/$SERVER_PID/status
+}
 # The first search builds the engine from the index rows: time it, then report memory.
 start=$(date +%s.%N)
 curl -s -o /dev/null "$BASE/api/v1/search?q=x&facets=false"
-echo "engine loaded by the first search in $(echo "$(date +%s.%N) - $start" | bc) s;" \
-  "server RSS $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER_PID/status)," \
-  "peak $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER_PID/status)"
+echo "engine loaded by the first search in $(echo "$(date +%s.%N) - $start" | bc) s"
+memory
 echo
 
 QUERIES=(
@@ -106,4 +112,4 @@ for entry in "${QUERIES[@]}"; do
   printf "| %s \`%s\` | %s | %s | %s | %s |\n" "$label" "$path" "$(field rps)" "$(field p50)" "$(field p99)" "$(field errors)"
 done
 echo
-echo "server peak RSS $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER_PID/status)"
+echo "after the queries: $(memory)"

@@ -822,7 +822,9 @@ std::string Engine::Impl::Spelling(const ParsedQuery& q) const {
   return corrected ? out : "";
 }
 
-Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+Engine::Engine(const std::string& postings_dir) : impl_(std::make_unique<Impl>()) {
+  if (!postings_dir.empty()) impl_->arena.UseFile(postings_dir);
+}
 Engine::~Engine() = default;
 
 void Engine::Upsert(const EngineRecord& r) { impl_->Upsert(r); }
@@ -843,6 +845,7 @@ EngineStats Engine::Stats() const {
     s.postings_bytes += lists->capacity() * sizeof(Postings);
   }
   s.postings_bytes += m.arena.Bytes();
+  s.postings_file_bytes = m.arena.FileBytes();
   for (const auto& [w, bitmap] : m.frequent) s.postings_bytes += bitmap.Bytes() + 32;
   for (const Bitmap& b : m.name_initial) s.postings_bytes += b.Bytes();
   s.vocabulary_bytes = m.words.Bytes() + m.exact_words.Bytes() +

@@ -87,11 +87,16 @@ struct EngineStats {
   // per-record arrays, and the filter bitmaps; memory_bytes is their sum.
   size_t postings_bytes = 0, vocabulary_bytes = 0, slot_bytes = 0, term_bytes = 0;
   size_t memory_bytes = 0;
+  // How much of postings_bytes is in the file (Engine(dir)), not in the heap.
+  size_t postings_file_bytes = 0;
 };
 
 class Engine {
  public:
-  Engine();
+  // With `postings_dir`, the posting lists' full blocks live in an unnamed file there
+  // (postings.h: PostingArena::UseFile), so the page cache holds them, not the heap; "" or a
+  // directory that cannot take the file: in the heap.
+  explicit Engine(const std::string& postings_dir = "");
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

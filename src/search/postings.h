@@ -2,11 +2,21 @@
 // heap vector each, and a word's posting says in two or three bytes what used to take seven.
 //
 // Layout (docs/search.md, "Memory"):
-//   - the arena is a chain of 32 MiB pages, never moved, so building never copies a list and
-//     the peak is what the lists hold plus at most one partly filled page;
 //   - a list is a chain of blocks (16 bytes for its first, growing by half up to 4 KiB, more
-//     only for one posting that needs it); a block starts with the offset of the next block
-//     and its size class, and postings never straddle blocks: a zero byte ends a block early;
+//     only for one posting that needs it); a block starts with a link (u32), its size class
+//     and the size class of the block its link names, and postings never straddle blocks: a
+//     zero byte ends a block early;
+//   - only a list's last block, the open one, can still change: open blocks live in the heap
+//     (pages of 32 MiB, never moved, with a free list per size class). A full block is sealed:
+//     copied once to the sealed store, where it never changes again, and its link names the
+//     list's previous sealed block (a walk goes back along the links, then forward);
+//   - the sealed store is segments of 32 MiB, written at its end only. With UseFile they are an
+//     unnamed file's, written and read with pwrite and pread (a walk copies the list's sealed
+//     blocks): the lists then sit in the kernel's page cache, which writes them back and drops
+//     them under memory pressure like any file's pages, not in the process's heap (the
+//     server's engine at 1,000,000 records would otherwise hold over 1 GB there). They are not
+//     mapped: a mapping would count every page a read maps around it as the process's own.
+//     Without UseFile, or where the file cannot grow, segments come from the heap;
 //   - a posting starts with its slot as a varint gap (the first one is slot + 1, so no gap is
 //     zero). Word lists then hold a "head" varint: the first position (field and index), a bit
 //     for "more positions follow", and the spelling in two bits (plain, the word's first
@@ -16,10 +26,13 @@
 //     positions: a gap within the same field, or a new field and index.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace disan::search {
@@ -54,8 +67,9 @@ inline uint64_t GetVarint(const uint8_t*& p) {
 
 // One list: where its blocks are, and what the next append needs to know.
 struct Postings {
-  uint32_t head = 0, tail = 0;  // block offsets (8-byte units); 0 = no block yet
-  uint32_t used = 0;            // bytes used in the tail block's data
+  uint32_t sealed = 0;  // the newest sealed block (8-byte units in the sealed store); 0 = none
+  uint32_t tail = 0;    // the open block (8-byte units among the open blocks); 0 = none yet
+  uint32_t used = 0;    // bytes used in the open block's data
   uint32_t last = 0, count = 0;
   size_t size() const { return count; }
   bool empty() const { return count == 0; }
@@ -71,9 +85,18 @@ struct PositionRef {
 
 class PostingArena {
  public:
-  PostingArena() = default;
+  // `segment_bits`: the sealed store's segments are 2^segment_bits bytes (at least 4 MiB, the
+  // largest block); smaller than the default only to test segment ends with less data.
+  explicit PostingArena(int segment_bits = 25);
+  ~PostingArena();
   PostingArena(const PostingArena&) = delete;
   PostingArena& operator=(const PostingArena&) = delete;
+
+  // From now on, sealed blocks go to an unnamed file in `dir` (O_TMPFILE: gone with the arena,
+  // even after a crash; where the file system lacks it, a file unlinked as soon as it is
+  // made). Call before the first append. Returns false, and keeps the heap, when
+  // the directory cannot take such a file.
+  bool UseFile(const std::string& dir);
 
   // A new record slot: its impact for a word found once in field f is single_impact[f].
   void AddSlot(const uint8_t single_impact[4]) {
@@ -166,8 +189,10 @@ class PostingArena {
     ForEachPosition(at, [&](uint32_t p) { out.push_back(p); });
   }
 
-  // Bytes the arena holds (pages in use, up to the last block), and the per-record impacts.
+  // Bytes the arena holds (open blocks' pages, the sealed store up to its end, the per-record
+  // impacts); FileBytes: how many of them are the file's, not the heap's.
   size_t Bytes() const;
+  size_t FileBytes() const;
 
  private:
   // Walks a list's blocks: entry(slot, p) for each posting, with p just past the slot's gap;
@@ -175,49 +200,101 @@ class PostingArena {
   template <typename Entry>
   void ForEachEntry(const Postings& list, Entry&& entry) const {
     uint32_t slot = UINT32_MAX;  // the first gap is slot + 1
-    for (uint32_t b = list.head; b != 0;) {
-      const uint8_t* p = Block(b);
+    auto walk = [&](const uint8_t* p) {
       const uint8_t* end = p + kClassSize[p[4]];
-      b = Next(p);
       for (p += kBlockHeader; p < end && *p;) {
         slot += static_cast<uint32_t>(GetVarint(p));
-        if (!entry(slot, p)) return;
+        if (!entry(slot, p)) return false;
+      }
+      return true;
+    };
+    if (list.sealed != 0) {
+      // The sealed blocks link back to older ones: gather them, then read oldest first.
+      Gathered& g = GatherSealed(list);
+      struct Release {
+        Gathered& g;
+        ~Release() { g.busy = false; }
+      } release{g};
+      for (size_t i = g.blocks.size(); i-- > 0;) {
+        const uint8_t* p = g.blocks[i] ? g.blocks[i] : g.bytes.data() + g.copied[i];
+        if (!walk(p)) return;
       }
     }
+    if (list.tail != 0) walk(Open(list.tail));
   }
 
   static constexpr size_t kPageBits = 25;  // 32 MiB pages
   static constexpr size_t kPageSize = size_t{1} << kPageBits;
-  static constexpr size_t kBlockHeader = 5;  // next block (u32), size class (u8)
+  static constexpr size_t kBlockHeader = 6;  // link (u32), size class, the linked one's class
   static constexpr int kClasses = 24;
   static constexpr int kGrowthClasses = 17;  // up to 4 KiB by growth; larger only to fit
   static constexpr uint32_t kClassSize[kClasses] = {
       16,   24,   32,   48,   64,   96,   128,   192,   256,   384,    512,     768,
       1024, 1536, 2048, 3072, 4096, 8192, 16384, 32768, 65536, 262144, 1048576, 4194304};
 
-  struct FreePage {
-    void operator()(uint8_t* p) const { std::free(p); }
+  static constexpr int kMinSegmentBits = 22;  // 4 MiB: the largest size class
+  size_t SegmentSize() const { return size_t{1} << segment_bits_; }
+  static constexpr size_t kWriteBuffer = size_t{1} << 20;
+
+  // A page of open blocks or a segment of the sealed store: from calloc, or (sealed only) a
+  // stretch of the file.
+  struct Page {
+    uint8_t* data = nullptr;  // nullptr: in the file
+    off_t file_at = 0;
   };
 
-  const uint8_t* Block(uint32_t offset) const {
+  static const uint8_t* At(const std::vector<Page>& pages, uint32_t offset) {
     size_t at = static_cast<size_t>(offset) << 3;
-    return pages_[at >> kPageBits].get() + (at & (kPageSize - 1));
+    return pages[at >> kPageBits].data + (at & (kPageSize - 1));
   }
-  uint8_t* Block(uint32_t offset) {
-    size_t at = static_cast<size_t>(offset) << 3;
-    return pages_[at >> kPageBits].get() + (at & (kPageSize - 1));
-  }
-  static uint32_t Next(const uint8_t* block) {
+  const uint8_t* Open(uint32_t offset) const { return At(open_pages_, offset); }
+  uint8_t* Open(uint32_t offset) { return const_cast<uint8_t*>(At(open_pages_, offset)); }
+
+  // A walk's sealed blocks, newest first: blocks[i] points at a block in the heap, or is
+  // nullptr for one copied from the file to bytes[copied[i]]. One per nesting depth of walks
+  // on each thread, kept between walks.
+  struct Gathered {
+    std::vector<const uint8_t*> blocks;
+    std::vector<size_t> copied;
+    std::vector<uint8_t> bytes;
+    bool busy = false;
+  };
+  Gathered& GatherSealed(const Postings& list) const;
+  static uint32_t Link(const uint8_t* block) {
     return static_cast<uint32_t>(block[0]) | static_cast<uint32_t>(block[1]) << 8 |
            static_cast<uint32_t>(block[2]) << 16 | static_cast<uint32_t>(block[3]) << 24;
   }
-  // Room for `bytes` more at the end of `list`: a new block when the tail lacks it.
+  static void SetLink(uint8_t* block, uint32_t link) {
+    block[0] = static_cast<uint8_t>(link);
+    block[1] = static_cast<uint8_t>(link >> 8);
+    block[2] = static_cast<uint8_t>(link >> 16);
+    block[3] = static_cast<uint8_t>(link >> 24);
+  }
+  // Room for `bytes` more at the end of `list`: a new open block when the open one lacks it
+  // (the full one is sealed first).
   uint8_t* Room(Postings& list, size_t bytes);
-  uint32_t NewBlock(int size_class);
+  uint32_t NewOpenBlock(int size_class);
+  void FreeOpenBlock(uint32_t offset);
+  // Copies a full open block to the end of the sealed store, linked to `previous` (of size
+  // class previous_class); returns where it now is.
+  uint32_t Seal(const uint8_t* block, uint32_t previous, uint8_t previous_class);
+  void NewSegment();
+  void Flush();
   void Append(Postings& list, uint32_t slot, const std::vector<uint8_t>& body);
 
-  std::vector<std::unique_ptr<uint8_t, FreePage>> pages_;
-  size_t fill_ = kPageSize;  // bytes used in the last page
+  std::vector<Page> open_pages_;
+  size_t open_fill_ = kPageSize;  // bytes used in the last page of open blocks
+  uint32_t free_[kClasses] = {};  // freed open blocks by size class, linked through their link
+
+  const int segment_bits_;
+  std::vector<Page> sealed_pages_;
+  size_t sealed_fill_;  // bytes used in the last segment
+  size_t flushed_ = 0;  // offsets (in bytes) below this are in their segment; the rest in pending_
+  std::vector<uint8_t> pending_;
+  int fd_ = -1;
+  bool file_grows_ = false;  // new segments go to the file
+  size_t file_segments_ = 0;
+
   std::vector<uint8_t> single_impact_;
   std::vector<uint8_t> scratch_;
 };

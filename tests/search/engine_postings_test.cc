@@ -12,6 +12,7 @@
 #include "search/engine.h"
 #include "search/engine_records.h"
 #include "search/vietnamese.h"
+#include "support/test_support.h"
 
 namespace disan::search {
 namespace {
@@ -66,7 +67,11 @@ TEST(EnginePostings, ARecordWithoutWordsIsCountedButMatchesNoWord) {
   EXPECT_EQ(e.Search(all).value().facets["kind"][0].count, 1u);
 }
 
-TEST(EnginePostings, ManyBlocksUpdatesAndRemovalsAgreeWithAPlainScan) {
+// With the lists in the heap, and in a file beside (as the server keeps them).
+class EnginePostingsIn : public ::testing::TestWithParam<bool> {};
+
+TEST_P(EnginePostingsIn, ManyBlocksUpdatesAndRemovalsAgreeWithAPlainScan) {
+  disan::testing::TempDir dir;
   const std::vector<std::string> vocabulary = {"di",  "tich", "thac", "nuoc",   "bon", "buon",
                                                "dak", "mil",  "cong", "chieng", "nha", "dai",
                                                "le",  "hoi",  "ho",   "ta"};
@@ -81,7 +86,7 @@ TEST(EnginePostings, ManyBlocksUpdatesAndRemovalsAgreeWithAPlainScan) {
     return s;
   };
   std::map<int64_t, std::pair<std::string, std::string>> texts;  // id -> (name, description)
-  Engine e;
+  Engine e(GetParam() ? dir.path().string() : "");
   auto put = [&](int64_t id) {
     texts[id] = {text(1 + next() % 4), text(next() % 40)};
     e.Upsert(Record(id, texts[id].first, texts[id].second));
@@ -116,7 +121,11 @@ TEST(EnginePostings, ManyBlocksUpdatesAndRemovalsAgreeWithAPlainScan) {
     EXPECT_EQ(Total(e, std::string("\"") + p + "\""), expected(Split(p))) << p;
   }
   EXPECT_EQ(e.Stats().live, texts.size());
+  EXPECT_EQ(e.Stats().postings_file_bytes > 0, GetParam());
 }
+
+INSTANTIATE_TEST_SUITE_P(HeapOrFile, EnginePostingsIn, ::testing::Bool(),
+                         [](const auto& param_info) { return param_info.param ? "File" : "Heap"; });
 
 TEST(EnginePostings, AWordRepeatedThousandsOfTimesKeepsEveryPosition) {
   std::string description;

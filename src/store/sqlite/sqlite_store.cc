@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <ctime>
 #include <map>
 #include <atomic>
@@ -2181,6 +2182,15 @@ class SqliteStore final : public MetadataStore {
     return RevisionAction::kUpdate;
   }
 
+  // Where the engine keeps its posting lists: an unnamed file beside the database, so that the
+  // page cache holds them rather than this process's heap (search/postings.h); "" (the heap)
+  // for a database that is not a file.
+  std::string PostingsDir() const {
+    if (path_.empty() || path_ == ":memory:" || path_.starts_with("file:")) return "";
+    std::filesystem::path dir = std::filesystem::path(path_).parent_path();
+    return dir.empty() ? "." : dir.string();
+  }
+
   // Brings the engine up to the last committed search row (in any process): applies the rows
   // whose seq is above the last one applied, or rebuilds it from every row when it is new or
   // holds more replaced versions than live ones.
@@ -2196,7 +2206,7 @@ class SqliteStore final : public MetadataStore {
     int64_t from = applied_seq_.load();
     if (engine_ && latest == from) return Ok();
     if (!engine_ || latest < from) {
-      auto fresh = std::make_unique<search::Engine>();
+      auto fresh = std::make_unique<search::Engine>(PostingsDir());
       TRY(Apply(c, *fresh, 0, latest, cancel));
       engine_ = std::move(fresh);
     } else {
@@ -2204,7 +2214,7 @@ class SqliteStore final : public MetadataStore {
       search::EngineStats stats = engine_->Stats();
       if (stats.dead > stats.live + 10000) {
         // Mostly replaced versions: start again from the rows.
-        auto fresh = std::make_unique<search::Engine>();
+        auto fresh = std::make_unique<search::Engine>(PostingsDir());
         TRY(Apply(c, *fresh, 0, latest, cancel));
         engine_ = std::move(fresh);
       }
