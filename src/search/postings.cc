@@ -158,32 +158,38 @@ PostingArena::Gathered& PostingArena::GatherSealed(const Postings& list) const {
   Gathered& g = *pool[depth];
   g.busy = true;  // until the walk's Release
   g.blocks.clear();
-  g.copied.clear();
-  g.bytes.clear();
+  g.file_at.clear();
+  g.size_class.clear();
   uint8_t size_class = Open(list.tail)[5];  // a list with sealed blocks has an open one too
   for (uint32_t b = list.sealed; b != 0;) {
     const size_t at = static_cast<size_t>(b) << 3;
-    const size_t size = kClassSize[size_class];
     const uint8_t* block = nullptr;
+    off_t file_at = 0;
+    uint8_t header[kBlockHeader];
     if (at >= flushed_) {
       block = pending_.data() + (at - flushed_);
     } else if (const Page& segment = sealed_pages_[at >> segment_bits_]; segment.data) {
       block = segment.data + (at & (SegmentSize() - 1));
+    } else {
+      // Only the header now, for the link: the block itself is read when its turn comes.
+      file_at = segment.file_at + static_cast<off_t>(at & (SegmentSize() - 1));
+      ReadFully(fd_, header, kBlockHeader, file_at);
     }
     g.blocks.push_back(block);
-    g.copied.push_back(g.bytes.size());
-    if (!block) {
-      const size_t into = g.bytes.size();
-      g.bytes.resize(into + size);
-      ReadFully(fd_, g.bytes.data() + into, size,
-                sealed_pages_[at >> segment_bits_].file_at +
-                    static_cast<off_t>(at & (SegmentSize() - 1)));
-      block = g.bytes.data() + into;
-    }
-    b = Link(block);
-    size_class = block[5];
+    g.file_at.push_back(file_at);
+    g.size_class.push_back(size_class);
+    const uint8_t* h = block ? block : header;
+    b = Link(h);
+    size_class = h[5];
   }
   return g;
+}
+
+const uint8_t* PostingArena::Load(Gathered& g, size_t i) const {
+  const size_t size = kClassSize[g.size_class[i]];
+  if (g.buffer.size() < size) g.buffer.resize(size);
+  ReadFully(fd_, g.buffer.data(), size, g.file_at[i]);
+  return g.buffer.data();
 }
 
 uint8_t* PostingArena::Room(Postings& list, size_t bytes) {
@@ -197,7 +203,10 @@ uint8_t* PostingArena::Room(Postings& list, size_t bytes) {
   uint8_t sealed_class = 0;
   if (list.tail != 0) {
     const uint8_t* tail = Open(list.tail);
-    size_class = std::min<int>(tail[4] + 1, kGrowthClasses - 1);
+    // Long lists grow bigger blocks: a walk reads each sealed block with one pread, and the
+    // words of most records would otherwise cost a thousand of them a query.
+    const int largest = list.count >= kLongList ? kLongGrowthClasses - 1 : kGrowthClasses - 1;
+    size_class = std::min<int>(tail[4] + 1, largest);
     list.sealed = Seal(tail, list.sealed, tail[5]);
     sealed_class = tail[4];
     FreeOpenBlock(list.tail);

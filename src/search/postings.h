@@ -2,10 +2,10 @@
 // heap vector each, and a word's posting says in two or three bytes what used to take seven.
 //
 // Layout (docs/search.md, "Memory"):
-//   - a list is a chain of blocks (16 bytes for its first, growing by half up to 4 KiB, more
-//     only for one posting that needs it); a block starts with a link (u32), its size class
-//     and the size class of the block its link names, and postings never straddle blocks: a
-//     zero byte ends a block early;
+//   - a list is a chain of blocks (16 bytes for its first, growing by half up to 4 KiB, or
+//     32 KiB once it holds 8,192 postings, more only for one posting that needs it); a block starts
+//     with a link (u32), its size class and the size class of the block its link names, and
+//     postings never straddle blocks: a zero byte ends a block early;
 //   - only a list's last block, the open one, can still change: open blocks live in the heap
 //     (pages of 32 MiB, never moved, with a free list per size class). A full block is sealed:
 //     copied once to the sealed store, where it never changes again, and its link names the
@@ -53,7 +53,7 @@ inline void PutVarint(std::vector<uint8_t>& out, uint64_t v) {
   out.push_back(static_cast<uint8_t>(v));
 }
 
-inline uint64_t GetVarint(const uint8_t*& p) {
+[[gnu::always_inline]] inline uint64_t GetVarint(const uint8_t*& p) {
   uint64_t v = *p++;
   if (v < 0x80) return v;
   v &= 0x7F;
@@ -209,15 +209,15 @@ class PostingArena {
       return true;
     };
     if (list.sealed != 0) {
-      // The sealed blocks link back to older ones: gather them, then read oldest first.
+      // The sealed blocks link back to older ones: gather where they are, then read them
+      // oldest first (one at a time into a buffer that stays in the cache).
       Gathered& g = GatherSealed(list);
       struct Release {
         Gathered& g;
         ~Release() { g.busy = false; }
       } release{g};
       for (size_t i = g.blocks.size(); i-- > 0;) {
-        const uint8_t* p = g.blocks[i] ? g.blocks[i] : g.bytes.data() + g.copied[i];
-        if (!walk(p)) return;
+        if (!walk(g.blocks[i] ? g.blocks[i] : Load(g, i))) return;
       }
     }
     if (list.tail != 0) walk(Open(list.tail));
@@ -228,6 +228,10 @@ class PostingArena {
   static constexpr size_t kBlockHeader = 6;  // link (u32), size class, the linked one's class
   static constexpr int kClasses = 24;
   static constexpr int kGrowthClasses = 17;  // up to 4 KiB by growth; larger only to fit
+  // Lists of kLongList postings or more grow up to 32 KiB (a few thousand such lists at
+  // 1,000,000 records, so their open blocks stay a few tens of MiB).
+  static constexpr int kLongGrowthClasses = 20;
+  static constexpr uint32_t kLongList = 8192;
   static constexpr uint32_t kClassSize[kClasses] = {
       16,   24,   32,   48,   64,   96,   128,   192,   256,   384,    512,     768,
       1024, 1536, 2048, 3072, 4096, 8192, 16384, 32768, 65536, 262144, 1048576, 4194304};
@@ -251,15 +255,18 @@ class PostingArena {
   uint8_t* Open(uint32_t offset) { return const_cast<uint8_t*>(At(open_pages_, offset)); }
 
   // A walk's sealed blocks, newest first: blocks[i] points at a block in the heap, or is
-  // nullptr for one copied from the file to bytes[copied[i]]. One per nesting depth of walks
-  // on each thread, kept between walks.
+  // nullptr for one in the file, at file_at[i] with size_class[i]. One per nesting depth of
+  // walks on each thread, kept between walks.
   struct Gathered {
     std::vector<const uint8_t*> blocks;
-    std::vector<size_t> copied;
-    std::vector<uint8_t> bytes;
+    std::vector<off_t> file_at;
+    std::vector<uint8_t> size_class;
+    std::vector<uint8_t> buffer;  // the file block being walked
     bool busy = false;
   };
   Gathered& GatherSealed(const Postings& list) const;
+  // Reads the file block i of `g` into its buffer.
+  const uint8_t* Load(Gathered& g, size_t i) const;
   static uint32_t Link(const uint8_t* block) {
     return static_cast<uint32_t>(block[0]) | static_cast<uint32_t>(block[1]) << 8 |
            static_cast<uint32_t>(block[2]) << 16 | static_cast<uint32_t>(block[3]) << 24;
