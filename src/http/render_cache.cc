@@ -18,6 +18,12 @@ std::optional<RenderCache::Entry> RenderCache::Find(const std::string& key, int6
   return it->second;
 }
 
+bool RenderCache::Has(const std::string& key) {
+  Shard& s = ShardOf(key);
+  std::lock_guard lock(s.mu);
+  return s.entries.contains(key);
+}
+
 void RenderCache::Put(const std::string& key, Entry entry) {
   const size_t size = key.size() + entry.body.size() + entry.etag.size();
   if (size > max_shard_bytes_) return;

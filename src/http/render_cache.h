@@ -38,6 +38,9 @@ class RenderCache {
 
   // The entry for `key` when it was rendered from `revision`.
   std::optional<Entry> Find(const std::string& key, int64_t revision);
+  // Whether there is an entry for `key`, of any revision: when not, a reader need not ask
+  // for the current revision before it renders.
+  bool Has(const std::string& key);
   void Put(const std::string& key, Entry entry);
   size_t bytes() const;
 

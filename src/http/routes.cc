@@ -28,6 +28,7 @@
 #include "http/iiif_routes.h"
 #include "http/presentation_routes.h"
 #include "http/problem.h"
+#include "http/record_text.h"
 #include "interop/metadata_formats.h"
 #include "media/media_service.h"
 #include "portal/pages.h"
@@ -100,15 +101,6 @@ std::string CollectionOf(RecordClass cls) {
     case RecordClass::kArea: return "areas";
   }
   return "items";
-}
-
-// links.licence: the URI of the record's or file's licence (the vocabulary's `uri`), as
-// the API, IIIF and JSON-LD give licences; nothing when there is no licence or URI.
-void AddLicenceLink(json& links, const Schema& schema, const json& licence) {
-  if (!licence.is_string()) return;
-  const Vocabulary* v = schema.FindVocabulary("licences");
-  const Term* t = v ? v->FindId(licence.get<std::string>()) : nullptr;
-  if (t && !t->uri.empty()) links["licence"] = t->uri;
 }
 
 // Takes the record by value: a caller done with it moves it in, and its document becomes the
@@ -297,23 +289,44 @@ Response NotModified(const std::string& etag) {
   return not_modified;
 }
 
+// A record's answer already printed: from the render cache or the stored text.
+Response RecordAnswer(std::string body, const std::string& etag, int64_t revision) {
+  Response resp;
+  resp.body = std::move(body);
+  resp.SetHeader("ETag", etag);
+  resp.SetHeader("Last-Modified-Revision", std::to_string(revision));
+  return resp;
+}
+
 Response GetRecord(RecordClass cls, const Request& req, Context& ctx) {
   std::string pid = OR_PROBLEM(PidParam(req));
   // The public's answers are kept per revision (render_cache.h).
   RenderCache* cache = ctx.actor.audience == Audience::kPublic ? ctx.services.render_cache : nullptr;
   const std::string key = cache ? std::string(RecordClassName(cls)) + "/" + pid : "";
-  if (cache) {
+  if (cache && cache->Has(key)) {
     Result<int64_t> revision = ctx.catalogue.CurrentRevision(pid);
     if (revision && *revision > 0) {
       if (std::optional<RenderCache::Entry> hit = cache->Find(key, *revision)) {
         if (auto inm = req.Header("If-None-Match"); inm && NoneMatchHits(*inm, hit->etag)) {
           return NotModified(hit->etag);
         }
-        Response resp;
-        resp.body = std::move(hit->body);
-        resp.SetHeader("ETag", hit->etag);
-        resp.SetHeader("Last-Modified-Revision", std::to_string(*revision));
-        return resp;
+        return RecordAnswer(std::move(hit->body), hit->etag, *revision);
+      }
+    }
+  }
+  if (cache) {
+    // The public's answer from the stored text, without parsing it (record_text.h); what it
+    // does not take goes the parsed way below.
+    Result<MetadataStore::StoredText> stored = ctx.catalogue.store().GetText(pid);
+    if (stored && stored->record.cls == cls) {
+      if (std::optional<std::string> body = RenderPublicText(
+              stored->record, stored->document, CollectionOf(cls), ctx.catalogue.schema())) {
+        const std::string etag = ETagFor(stored->record);
+        cache->Put(key, {stored->record.revision, *body, etag});
+        if (auto inm = req.Header("If-None-Match"); inm && NoneMatchHits(*inm, etag)) {
+          return NotModified(etag);
+        }
+        return RecordAnswer(std::move(*body), etag, stored->record.revision);
       }
     }
   }
@@ -1082,6 +1095,9 @@ Body BodyOf(const Request& req) {
 }
 
 Response JsonResponse(const json& body, int status) { return Json(body, status); }
+std::string RenderRecordText(StoredRecord r, const Schema& schema) {
+  return Json(RenderRecord(std::move(r), schema)).body;
+}
 Response UploadItemMedia(const Request& req, Context& ctx, const MediaAdder& add) {
   return UploadMediaWith(req, ctx, add);
 }

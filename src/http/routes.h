@@ -99,6 +99,9 @@ std::optional<Response> Preflight(Request& req, Services& services, size_t max_b
 // For handlers in other route files: a JSON answer, and a JSON request body (declared as
 // application/json, nested at most 64 deep, well formed) or the problem to answer instead.
 Response JsonResponse(const nlohmann::json& body, int status = 200);
+// The body of GET /api/v1/{collection}/{pid} for `r` as it is given (redact it first for the
+// public): the parsed way, which RenderPublicText (record_text.h) must agree with.
+std::string RenderRecordText(StoredRecord r, const Schema& schema);
 Result<nlohmann::json> ParseJsonBody(const Request& req);
 // The root URL documents link to: the configured public URL, else http:// + a plain Host.
 std::string SiteUrl(const Request& req, const Services& services);

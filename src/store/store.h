@@ -510,6 +510,20 @@ class MetadataStore {
 
   // kNotFound when the pid was never stored. Deleted records are returned with deleted=true.
   virtual Result<StoredRecord> Get(const std::string& pid) = 0;
+  // Get, with the document left as the JSON text the store keeps (record.document stays
+  // null): for answers that pass the document through without parsing it. The text is what
+  // nlohmann::json::dump() gave when the record was written.
+  struct StoredText {
+    StoredRecord record;
+    std::string document;
+  };
+  virtual Result<StoredText> GetText(const std::string& pid) {
+    StoredRecord r = TRY(Get(pid));
+    StoredText out{std::move(r), ""};
+    out.document = out.record.document.dump();
+    out.record.document = nullptr;
+    return out;
+  }
   // Records in the order they were created. Fails with kInvalid on a malformed cursor.
   virtual Result<RecordPage> List(const ListQuery& query) = 0;
   virtual Result<std::vector<Revision>> History(const std::string& pid) = 0;

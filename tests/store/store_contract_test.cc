@@ -110,6 +110,31 @@ TEST_P(StoreContract, CreateThenGet) {
   EXPECT_EQ(store_->Get(PidFromBody("dn", "00000000")).error().code, ErrorCode::kNotFound);
 }
 
+// GetText: the same row as Get, the document as the text dump() prints, also for a tombstone.
+TEST_P(StoreContract, GetTextIsGetWithTheDocumentAsText) {
+  std::string pid = Create("bcdfghjm");
+  ASSERT_TRUE(
+      Change(pid, RevisionAction::kUpdate, 1,
+             {{"kind", "relic"}, {"names", {{{"lang", "vi"}, {"value", "Đình \"Lạc\" \\ x"}}}}}));
+  for (int round = 0; round < 2; ++round) {
+    StoredRecord r = store_->Get(pid).value();
+    MetadataStore::StoredText t = store_->GetText(pid).value();
+    EXPECT_EQ(t.record.pid, r.pid);
+    EXPECT_EQ(t.record.cls, r.cls);
+    EXPECT_EQ(t.record.revision, r.revision);
+    EXPECT_EQ(t.record.created_at, r.created_at);
+    EXPECT_EQ(t.record.updated_at, r.updated_at);
+    EXPECT_EQ(t.record.deleted, r.deleted);
+    EXPECT_EQ(t.record.delete_reason, r.delete_reason);
+    EXPECT_TRUE(t.record.document.is_null());
+    EXPECT_EQ(t.document, r.document.dump());
+    if (round == 0) {
+      ASSERT_TRUE(Change(pid, RevisionAction::kDelete, std::nullopt));
+    }
+  }
+  EXPECT_EQ(store_->GetText(PidFromBody("dn", "00000000")).error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(StoreContract, IdentifiersAreNeverReissued) {
   std::string pid = Create("bcdfghjk");
   Status again = store_->Write([&](StoreWriter& w) { return w.ReservePid(pid); });

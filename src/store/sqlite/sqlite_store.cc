@@ -1519,6 +1519,17 @@ class SqliteStore final : public MetadataStore {
     return GetOn(*c, pid);
   }
 
+  Result<StoredText> GetText(const std::string& pid) override {
+    auto c = TRY(Acquire());
+    auto s = TRY(c->Prepare(kSelectRecord));
+    s->Bind(1, pid);
+    if (!TRY(s->Step())) {
+      return Fail(ErrorCode::kNotFound, "no record with identifier " + pid,
+                  "không có bản ghi với mã định danh " + pid);
+    }
+    return StoredText{ReadRecordMeta(*s), s->Text(9)};
+  }
+
   Result<int64_t> CurrentRevision(const std::string& pid) override {
     auto c = TRY(Acquire());
     auto s = TRY(c->Prepare("SELECT revision FROM records WHERE pid = ?"));

@@ -1,0 +1,170 @@
+// RenderPublicText: the envelope spliced into the stored document's text (record_text.h).
+#include "http/record_text.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace disan::http {
+
+using nlohmann::json;
+
+void AddLicenceLink(json& links, const Schema& schema, const json& licence) {
+  if (!licence.is_string()) return;
+  const Vocabulary* v = schema.FindVocabulary("licences");
+  const Term* t = v ? v->FindId(licence.get<std::string>()) : nullptr;
+  if (t && !t->uri.empty()) links["licence"] = t->uri;
+}
+
+namespace {
+
+// The end of the string whose opening quote is at p, past its closing quote; nullptr when it
+// does not close.
+const char* SkipString(const char* p, const char* end) {
+  for (++p; p < end; ++p) {
+    if (*p == '\\') {
+      ++p;
+    } else if (*p == '"') {
+      return p + 1;
+    }
+  }
+  return nullptr;
+}
+
+// The end of the JSON value that starts at p (compact text: no whitespace between tokens, as
+// dump() prints); nullptr when it is not one.
+const char* SkipValue(const char* p, const char* end) {
+  if (p >= end) return nullptr;
+  if (*p == '"') return SkipString(p, end);
+  if (*p == '{' || *p == '[') {
+    int depth = 0;
+    while (p < end) {
+      char c = *p;
+      if (c == '"') {
+        p = SkipString(p, end);
+        if (!p) return nullptr;
+        continue;
+      }
+      if (c == '{' || c == '[') ++depth;
+      if (c == '}' || c == ']') {
+        if (--depth == 0) return p + 1;
+      }
+      ++p;
+    }
+    return nullptr;
+  }
+  // A number, true, false or null: up to the next delimiter.
+  const char* start = p;
+  while (p < end && *p != ',' && *p != '}' && *p != ']') {
+    if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == '"') return nullptr;
+    ++p;
+  }
+  return p > start ? p : nullptr;
+}
+
+struct Member {
+  std::string_view key;    // without quotes; never escaped (the caller checks)
+  std::string_view value;  // the value's text
+};
+
+// The top-level members of a compact object, in text order; nullopt for anything else.
+std::optional<std::vector<Member>> Members(std::string_view text) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  if (text.size() < 2 || *p != '{' || end[-1] != '}') return std::nullopt;
+  std::vector<Member> out;
+  out.reserve(32);
+  ++p;
+  if (*p == '}') return p + 1 == end ? std::optional(std::move(out)) : std::nullopt;
+  while (p < end) {
+    if (*p != '"') return std::nullopt;
+    const char* key_end = SkipString(p, end);
+    if (!key_end) return std::nullopt;
+    std::string_view key(p + 1, static_cast<size_t>(key_end - p - 2));
+    if (key.find('\\') != std::string_view::npos) return std::nullopt;
+    if (key_end >= end || *key_end != ':') return std::nullopt;
+    const char* value = key_end + 1;
+    const char* value_end = SkipValue(value, end);
+    if (!value_end || value_end >= end) return std::nullopt;
+    out.push_back({key, std::string_view(value, static_cast<size_t>(value_end - value))});
+    if (*value_end == '}')
+      return value_end + 1 == end ? std::optional(std::move(out)) : std::nullopt;
+    if (*value_end != ',') return std::nullopt;
+    p = value_end + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> RenderPublicText(const StoredRecord& record, std::string_view document,
+                                            std::string_view collection, const Schema& schema) {
+  if (record.deleted) return std::nullopt;
+  std::optional<std::vector<Member>> members = Members(document);
+  if (!members) return std::nullopt;
+  // What Catalogue::IsPublicDocument and RedactDocument look at: when it is anything but the
+  // plain case, the parsed path decides (and redacts).
+  std::vector<Member> kept;
+  kept.reserve(members->size() + 6);
+  bool has_pid = false, has_class = false;
+  std::string_view licence;
+  for (size_t i = 0; i < members->size(); ++i) {
+    const Member& m = (*members)[i];
+    if (i > 0 && !((*members)[i - 1].key < m.key)) return std::nullopt;  // not as dump() prints
+    if (m.key == "visibility" && m.value != "\"public\"") return std::nullopt;
+    if (m.key == "status" && m.value != "\"published\"") return std::nullopt;
+    if (m.key == "location_precision" &&
+        (m.value.empty() || m.value[0] != '"' || m.value == "\"generalised\"")) {
+      return std::nullopt;
+    }
+    if (m.key == "note") continue;  // for staff only (RedactDocument)
+    if (m.key == "revision" || m.key == "created_at" || m.key == "updated_at" || m.key == "links") {
+      continue;  // the envelope's own replace them
+    }
+    has_pid = has_pid || m.key == "pid";
+    has_class = has_class || m.key == "class";
+    if (m.key == "licence") licence = m.value;
+    kept.push_back(m);
+  }
+  // The envelope, printed as RenderRecord's json would print it.
+  const std::string self = "/api/v1/" + std::string(collection) + "/" + record.pid;
+  json links = {{"self", self}, {"id", "/id/" + record.pid}, {"revisions", self + "/revisions"}};
+  if (!licence.empty()) {
+    json value = json::parse(licence, nullptr, false);
+    if (value.is_discarded()) return std::nullopt;
+    AddLicenceLink(links, schema, value);
+  }
+  std::string added[6];
+  const char* added_keys[6];
+  size_t n = 0;
+  auto add = [&](const char* key, const json& value) {
+    added_keys[n] = key;
+    added[n++] = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  if (!has_pid) add("pid", record.pid);
+  if (!has_class) add("class", RecordClassName(record.cls));
+  add("revision", record.revision);
+  add("created_at", record.created_at);
+  add("updated_at", record.updated_at);
+  add("links", links);
+  for (size_t i = 0; i < n; ++i) kept.push_back({added_keys[i], added[i]});
+  std::sort(kept.begin(), kept.end(),
+            [](const Member& a, const Member& b) { return a.key < b.key; });
+
+  std::string out;
+  size_t size = 2;
+  for (const Member& m : kept) size += m.key.size() + m.value.size() + 4;
+  out.reserve(size);
+  out += '{';
+  for (size_t i = 0; i < kept.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    out += kept[i].key;
+    out += "\":";
+    out += kept[i].value;
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace disan::http
