@@ -111,6 +111,10 @@ for _ in $(seq 1 300); do
 done
 [[ -n $PORT ]] || { echo "get_bench.sh: the server did not report its port" >&2; exit 1; }
 BASE=http://127.0.0.1:$PORT
+# The server loads its search engine on a thread of its own when it starts (seconds per
+# 100,000 records): the first search waits for it, so that the runs below measure a server
+# in its steady state, not one still loading beside them.
+curl -s -o /dev/null "$BASE/api/v1/search?q=x&facets=false" || true
 sample=$(head -1 "$WORK/pids.txt")
 status=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/v1/items/$sample" 2>/dev/null || echo "?")
 echo "server: $BASE (pid $SERVER_PID); GET /api/v1/items/$sample -> $status"
