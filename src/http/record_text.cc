@@ -19,11 +19,12 @@ void AddLicenceLink(json& links, const Schema& schema, const json& licence) {
 namespace {
 
 // The end of the string whose opening quote is at p, past its closing quote; nullptr when it
-// does not close.
+// does not close or holds a raw control character (dump() escapes those).
 const char* SkipString(const char* p, const char* end) {
   for (++p; p < end; ++p) {
+    if (static_cast<unsigned char>(*p) < 0x20) return nullptr;
     if (*p == '\\') {
-      ++p;
+      if (++p >= end) return nullptr;
     } else if (*p == '"') {
       return p + 1;
     }
@@ -31,35 +32,55 @@ const char* SkipString(const char* p, const char* end) {
   return nullptr;
 }
 
+// A number, true, false or null as dump() prints them.
+bool IsScalar(std::string_view token) {
+  if (token == "true" || token == "false" || token == "null") return true;
+  if (token.empty()) return false;
+  return std::all_of(token.begin(), token.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  });
+}
+
+// The end of the scalar that starts at p: up to the next delimiter.
+const char* ScalarEnd(const char* p, const char* end) {
+  while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ':') ++p;
+  return p;
+}
+
 // The end of the JSON value that starts at p (compact text: no whitespace between tokens, as
-// dump() prints); nullptr when it is not one.
+// dump() prints); nullptr when it is not one. Brackets must match and scalars look like
+// JSON's. Not a full parser: the text is the store's own, and anything odd is refused.
 const char* SkipValue(const char* p, const char* end) {
   if (p >= end) return nullptr;
   if (*p == '"') return SkipString(p, end);
-  if (*p == '{' || *p == '[') {
-    int depth = 0;
-    while (p < end) {
-      char c = *p;
-      if (c == '"') {
-        p = SkipString(p, end);
-        if (!p) return nullptr;
-        continue;
-      }
-      if (c == '{' || c == '[') ++depth;
-      if (c == '}' || c == ']') {
-        if (--depth == 0) return p + 1;
-      }
+  if (*p != '{' && *p != '[') {
+    const char* scalar_end = ScalarEnd(p, end);
+    return IsScalar(std::string_view(p, static_cast<size_t>(scalar_end - p))) ? scalar_end
+                                                                              : nullptr;
+  }
+  std::string open;  // the brackets not yet closed
+  while (p < end) {
+    const char c = *p;
+    if (c == '"') {
+      p = SkipString(p, end);
+      if (!p) return nullptr;
+    } else if (c == '{' || c == '[') {
+      open += c;
       ++p;
+    } else if (c == '}' || c == ']') {
+      if (open.empty() || open.back() != (c == '}' ? '{' : '[')) return nullptr;
+      open.pop_back();
+      ++p;
+      if (open.empty()) return p;
+    } else if (c == ',' || c == ':') {
+      ++p;
+    } else {
+      const char* scalar_end = ScalarEnd(p, end);
+      if (!IsScalar(std::string_view(p, static_cast<size_t>(scalar_end - p)))) return nullptr;
+      p = scalar_end;
     }
-    return nullptr;
   }
-  // A number, true, false or null: up to the next delimiter.
-  const char* start = p;
-  while (p < end && *p != ',' && *p != '}' && *p != ']') {
-    if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r' || *p == '"') return nullptr;
-    ++p;
-  }
-  return p > start ? p : nullptr;
+  return nullptr;
 }
 
 struct Member {
@@ -113,10 +134,9 @@ std::optional<std::string> RenderPublicText(const StoredRecord& record, std::str
     if (i > 0 && !((*members)[i - 1].key < m.key)) return std::nullopt;  // not as dump() prints
     if (m.key == "visibility" && m.value != "\"public\"") return std::nullopt;
     if (m.key == "status" && m.value != "\"published\"") return std::nullopt;
-    if (m.key == "location_precision" &&
-        (m.value.empty() || m.value[0] != '"' || m.value == "\"generalised\"")) {
-      return std::nullopt;
-    }
+    // Only an exact location as plainly spelled: "generalised", however written, is redacted
+    // the parsed way.
+    if (m.key == "location_precision" && m.value != "\"exact\"") return std::nullopt;
     if (m.key == "note") continue;  // for staff only (RedactDocument)
     if (m.key == "revision" || m.key == "created_at" || m.key == "updated_at" || m.key == "links") {
       continue;  // the envelope's own replace them

@@ -30,9 +30,9 @@ bool PostingArena::UseFile(const std::string& dir) {
       fd_ = mkostemp(name.data(), O_CLOEXEC);
       if (fd_ >= 0) unlink(name.c_str());
     }
+    file_grows_ = fd_ >= 0;
   }
-  file_grows_ = fd_ >= 0;
-  return file_grows_;
+  return fd_ >= 0;
 }
 
 namespace {
@@ -59,6 +59,13 @@ void ReadFully(int fd, uint8_t* out, size_t size, off_t at) {
   }
 }
 
+// Block offsets are 32-bit counts of 8 bytes: 32 GiB of lists, about 30 times what
+// 1,000,000 records hold. Past that the engine cannot go on.
+[[noreturn]] void TooLarge() {
+  std::fprintf(stderr, "the search engine's posting lists outgrew their 32 GiB address space\n");
+  std::abort();
+}
+
 }  // namespace
 
 uint32_t PostingArena::NewOpenBlock(int size_class) {
@@ -75,6 +82,7 @@ uint32_t PostingArena::NewOpenBlock(int size_class) {
     open_fill_ = open_pages_.size() == 1 ? 8 : 0;  // offset 0 means "no block"
   }
   const size_t at = ((open_pages_.size() - 1) << kPageBits) + open_fill_;
+  if (at >> 35 != 0) TooLarge();
   open_fill_ += size;
   uint8_t* block = open_pages_.back().data + (at & (kPageSize - 1));
   block[4] = static_cast<uint8_t>(size_class);
@@ -138,9 +146,11 @@ void PostingArena::Flush() {
 
 uint32_t PostingArena::Seal(const uint8_t* block, uint32_t previous, uint8_t previous_class) {
   const size_t size = kClassSize[block[4]];
-  if (sealed_fill_ + size > SegmentSize()) NewSegment();
+  // (The first segment starts 8 bytes in: the largest block may need the next one.)
+  while (sealed_fill_ + size > SegmentSize()) NewSegment();
   if (pending_.size() + size > kWriteBuffer) Flush();
   const size_t at = ((sealed_pages_.size() - 1) << segment_bits_) + sealed_fill_;
+  if ((at + size) >> 35 != 0) TooLarge();
   pending_.insert(pending_.end(), block, block + size);
   uint8_t* sealed = pending_.data() + pending_.size() - size;
   SetLink(sealed, previous);
@@ -157,6 +167,13 @@ PostingArena::Gathered& PostingArena::GatherSealed(const Postings& list) const {
   if (depth == pool.size()) pool.push_back(std::make_unique<Gathered>());
   Gathered& g = *pool[depth];
   g.busy = true;  // until the walk's Release
+  struct Unless {  // an exception before the walk has its Release frees the slot here
+    Gathered& g;
+    bool done = false;
+    ~Unless() {
+      if (!done) g.busy = false;
+    }
+  } unless{g};
   g.blocks.clear();
   g.file_at.clear();
   g.size_class.clear();
@@ -182,6 +199,7 @@ PostingArena::Gathered& PostingArena::GatherSealed(const Postings& list) const {
     b = Link(h);
     size_class = h[5];
   }
+  unless.done = true;
   return g;
 }
 

@@ -116,12 +116,32 @@ TEST(RecordText, TextItDoesNotExpectIsLeftToTheParsedWay) {
   meta.pid = "dn-test";
   meta.revision = 2;
   const Schema& schema = t.catalogue->schema();
-  for (const char* text :
-       {"", "{", "[]", "{\"a\":1", "{\"b\":1,\"a\":2}", "{\"a\":1,\"a\":2}", "{\"a\": 1}",
-        "{ \"a\":1}", "{\"a\":\"x}", "{\"a\":[1,2}", "{\"a\\u0062\":1}", "{\"a\":1}x",
-        "{\"location_precision\":1}", "{\"visibility\":\"restricted\"}", "{\"licence\":tru}"}) {
+  for (const char* text : {"",
+                           "{",
+                           "[]",
+                           "{\"a\":1",
+                           "{\"b\":1,\"a\":2}",
+                           "{\"a\":1,\"a\":2}",
+                           "{\"a\": 1}",
+                           "{ \"a\":1}",
+                           "{\"a\":\"x}",
+                           "{\"a\":[1,2}",
+                           "{\"a\\u0062\":1}",
+                           "{\"a\":1}x",
+                           "{\"location_precision\":1}",
+                           "{\"visibility\":\"restricted\"}",
+                           "{\"licence\":tru}",
+                           "{\"a\":[1}}",
+                           "{\"a\":xyz}",
+                           "{\"a\":\"x\ty\"}",
+                           "{\"a\":\"x\\",
+                           "{\"a\":{\"b\":[}]}",
+                           "{\"location_precision\":\"generalis\\u0065d\"}",
+                           "{\"location_precision\":\"other\"}"}) {
     EXPECT_FALSE(RenderPublicText(meta, text, "items", schema)) << "'" << text << "'";
   }
+  // An exact location, spelled plainly, takes the fast way.
+  EXPECT_TRUE(RenderPublicText(meta, "{\"location_precision\":\"exact\"}", "items", schema));
   // The smallest document: the envelope alone, keys in order.
   std::optional<std::string> empty = RenderPublicText(meta, "{}", "items", schema);
   ASSERT_TRUE(empty);

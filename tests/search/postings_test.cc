@@ -118,6 +118,34 @@ TEST(PostingArena, WalksNestAndStopEarly) {
   EXPECT_EQ(Read(file, lists[3]), expected[3]);
 }
 
+// A posting of more than 1 MiB takes the largest block (4 MiB): with 4 MiB segments it cannot
+// go in the first one, which starts 8 bytes in, so it is sealed into the next (the heap
+// segment would be overrun by 8 bytes otherwise, which the sanitizer build sees).
+TEST(PostingArena, TheLargestBlockIsSealedWhereItFits) {
+  disan::testing::TempDir dir;
+  for (bool in_file : {false, true}) {
+    SCOPED_TRACE(in_file ? "file" : "heap");
+    PostingArena arena(kSmallSegments);
+    if (in_file) {
+      ASSERT_TRUE(arena.UseFile(dir.path().string()));
+    }
+    std::vector<Postings> lists(2);
+    std::vector<std::vector<Posting>> expected(2);
+    const uint8_t single[4] = {1, 2, 3, 4};
+    for (uint32_t slot = 0; slot < 3; ++slot) {
+      arena.AddSlot(single);
+      Posting p{slot, 7, 0, {}};
+      const size_t count = slot == 0 ? 600000 : 3;
+      for (size_t i = 0; i < count; ++i) p.positions.push_back(static_cast<uint32_t>(i * 200));
+      for (size_t list : {size_t{0}, size_t{1}}) {
+        arena.AppendWord(lists[list], slot, p.impact, p.spelling, p.positions);
+        expected[list].push_back(p);
+      }
+    }
+    for (size_t list : {size_t{0}, size_t{1}}) EXPECT_EQ(Read(arena, lists[list]), expected[list]);
+  }
+}
+
 TEST(PostingArena, ADirectoryThatCannotTakeTheFileLeavesTheListsInTheHeap) {
   disan::testing::TempDir dir;
   PostingArena arena;
