@@ -75,11 +75,31 @@ bool Catalogue::IsPublicDocument(const json& document) {
 
 void Catalogue::RedactForPublic(StoredRecord& r) { RedactDocument(r.document); }
 
+namespace {
+
+// schema/record.json labels the record's own note "Ghi chú nội bộ / Internal note": it is
+// for staff only (notes inside names, places, recognitions and sources are public).
+constexpr const char* kStaffOnlyMember = "note";
+
+}  // namespace
+
+Catalogue::PublicMember Catalogue::PublicMemberAsStored(std::string_view key,
+                                                        std::string_view value) {
+  if (key == kStaffOnlyMember) return PublicMember::kHidden;
+  // IsPublicDocument's and RedactDocument's members, in the only spellings that need nothing.
+  if (key == "visibility")
+    return value == "\"public\"" ? PublicMember::kShown : PublicMember::kNeedsParsing;
+  if (key == "status")
+    return value == "\"published\"" ? PublicMember::kShown : PublicMember::kNeedsParsing;
+  if (key == "location_precision") {
+    return value == "\"exact\"" ? PublicMember::kShown : PublicMember::kNeedsParsing;
+  }
+  return PublicMember::kShown;
+}
+
 void Catalogue::RedactDocument(json& document, bool generalised) {
   if (!document.is_object()) return;
-  // schema/record.json labels the record's own note "Ghi chú nội bộ / Internal note": it is
-  // for staff only (notes inside names, places, recognitions and sources are public).
-  document.erase("note");
+  document.erase(kStaffOnlyMember);
   generalised = generalised || document.value("location_precision", "exact") == "generalised";
   if (!generalised || !document.contains("places")) return;
   for (json& p : document["places"]) {
@@ -319,6 +339,13 @@ Result<StoredRecord> Catalogue::Get(RecordClass cls, const std::string& pid, con
     RedactForPublic(r);
   }
   return r;
+}
+
+Result<MetadataStore::StoredText> Catalogue::GetStoredText(RecordClass cls,
+                                                           const std::string& pid) {
+  MetadataStore::StoredText t = TRY(store_.GetText(pid));
+  if (t.record.cls != cls) return NotFound(pid);
+  return t;
 }
 
 Result<RecordPage> Catalogue::List(RecordClass cls, const ListFilters& f, const Actor& actor) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -99,6 +100,9 @@ class Catalogue {
   // Returns the record, or kNotFound (also for records of another class, and for records the
   // actor may not see). A deleted record is returned with deleted = true.
   Result<StoredRecord> Get(RecordClass cls, const std::string& pid, const Actor& actor);
+  // The record with its document as the stored text, unparsed and unredacted (kNotFound for
+  // another class): for a reader that applies PublicMemberAsStored itself.
+  Result<MetadataStore::StoredText> GetStoredText(RecordClass cls, const std::string& pid);
   // The record's current revision (0 when unknown), without reading it: a key for answers
   // rendered once per revision. Says nothing about who may see the record.
   Result<int64_t> CurrentRevision(const std::string& pid) { return store_.CurrentRevision(pid); }
@@ -201,6 +205,14 @@ class Catalogue {
   // Drops the internal note; redacts the location when the document, or the caller
   // (`generalised`), says it is sensitive.
   static void RedactDocument(nlohmann::json& document, bool generalised = false);
+  // The same rules, for a reader that passes a document's stored text through unparsed
+  // (http/record_text.h), one top-level member at a time (`value` is its JSON text):
+  // kHidden: the public sees the record without this member (RedactDocument drops it);
+  // kNeedsParsing: the member makes the record not public or redacted otherwise (or is
+  //   spelled in a way this cannot tell), so the parsed way must decide;
+  // kShown: the public sees it as stored.
+  enum class PublicMember { kShown, kHidden, kNeedsParsing };
+  static PublicMember PublicMemberAsStored(std::string_view key, std::string_view value);
 
   // Called inside the write transaction after every record change has been written (creation,
   // edit, deletion, restore, import); a failure rolls the change back. The audit log hangs here.

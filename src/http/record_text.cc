@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "catalogue/catalogue.h"
+
 namespace disan::http {
 
 using nlohmann::json;
@@ -118,56 +120,58 @@ std::optional<std::vector<Member>> Members(std::string_view text) {
 
 }  // namespace
 
+json RecordEnvelope(const StoredRecord& record, std::string_view collection, const Schema& schema,
+                    const json* licence, bool has_pid, bool has_class) {
+  json out = json::object();
+  if (!has_pid) out["pid"] = record.pid;
+  if (!has_class) out["class"] = RecordClassName(record.cls);
+  out["revision"] = record.revision;
+  out["created_at"] = record.created_at;
+  out["updated_at"] = record.updated_at;
+  const std::string self = "/api/v1/" + std::string(collection) + "/" + record.pid;
+  out["links"] = {{"self", self}, {"id", "/id/" + record.pid}, {"revisions", self + "/revisions"}};
+  if (licence) AddLicenceLink(out["links"], schema, *licence);
+  return out;
+}
+
 std::optional<std::string> RenderPublicText(const StoredRecord& record, std::string_view document,
                                             std::string_view collection, const Schema& schema) {
   if (record.deleted) return std::nullopt;
   std::optional<std::vector<Member>> members = Members(document);
   if (!members) return std::nullopt;
-  // What Catalogue::IsPublicDocument and RedactDocument look at: when it is anything but the
-  // plain case, the parsed path decides (and redacts).
   std::vector<Member> kept;
   kept.reserve(members->size() + 6);
   bool has_pid = false, has_class = false;
-  std::string_view licence;
+  std::optional<json> licence;
   for (size_t i = 0; i < members->size(); ++i) {
     const Member& m = (*members)[i];
     if (i > 0 && !((*members)[i - 1].key < m.key)) return std::nullopt;  // not as dump() prints
-    if (m.key == "visibility" && m.value != "\"public\"") return std::nullopt;
-    if (m.key == "status" && m.value != "\"published\"") return std::nullopt;
-    // Only an exact location as plainly spelled: "generalised", however written, is redacted
-    // the parsed way.
-    if (m.key == "location_precision" && m.value != "\"exact\"") return std::nullopt;
-    if (m.key == "note") continue;  // for staff only (RedactDocument)
-    if (m.key == "revision" || m.key == "created_at" || m.key == "updated_at" || m.key == "links") {
-      continue;  // the envelope's own replace them
+    switch (Catalogue::PublicMemberAsStored(m.key, m.value)) {
+      case Catalogue::PublicMember::kNeedsParsing:
+        return std::nullopt;
+      case Catalogue::PublicMember::kHidden:
+        continue;
+      case Catalogue::PublicMember::kShown:
+        break;
+    }
+    if (m.key == "licence") {
+      licence = json::parse(m.value, nullptr, false);
+      if (licence->is_discarded()) return std::nullopt;
     }
     has_pid = has_pid || m.key == "pid";
     has_class = has_class || m.key == "class";
-    if (m.key == "licence") licence = m.value;
     kept.push_back(m);
   }
-  // The envelope, printed as RenderRecord's json would print it.
-  const std::string self = "/api/v1/" + std::string(collection) + "/" + record.pid;
-  json links = {{"self", self}, {"id", "/id/" + record.pid}, {"revisions", self + "/revisions"}};
-  if (!licence.empty()) {
-    json value = json::parse(licence, nullptr, false);
-    if (value.is_discarded()) return std::nullopt;
-    AddLicenceLink(links, schema, value);
+  // The envelope's members replace the document's own of the same names, as in RenderRecord.
+  const json envelope =
+      RecordEnvelope(record, collection, schema, licence ? &*licence : nullptr, has_pid, has_class);
+  std::erase_if(kept, [&](const Member& m) { return envelope.contains(m.key); });
+  std::vector<std::string> printed;
+  printed.reserve(envelope.size());  // no reallocation: `kept` points into these
+  for (const auto& [key, value] : envelope.items()) {
+    printed.push_back(value.dump(-1, ' ', false, json::error_handler_t::replace));
+    kept.push_back({key, printed.back()});
   }
-  std::string added[6];
-  const char* added_keys[6];
-  size_t n = 0;
-  auto add = [&](const char* key, const json& value) {
-    added_keys[n] = key;
-    added[n++] = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  };
-  if (!has_pid) add("pid", record.pid);
-  if (!has_class) add("class", RecordClassName(record.cls));
-  add("revision", record.revision);
-  add("created_at", record.created_at);
-  add("updated_at", record.updated_at);
-  add("links", links);
-  for (size_t i = 0; i < n; ++i) kept.push_back({added_keys[i], added[i]});
   std::sort(kept.begin(), kept.end(),
             [](const Member& a, const Member& b) { return a.key < b.key; });
 

@@ -108,14 +108,11 @@ std::string CollectionOf(RecordClass cls) {
 json RenderRecord(StoredRecord r, const Schema& schema) {
   json out = r.document.is_object() ? std::move(r.document) : json::object();
   // The document's own "pid" and "class", if it had any, win, as they always did.
-  if (!out.contains("pid")) out["pid"] = r.pid;
-  if (!out.contains("class")) out["class"] = RecordClassName(r.cls);
-  out["revision"] = r.revision;
-  out["created_at"] = r.created_at;
-  out["updated_at"] = r.updated_at;
-  std::string self = "/api/v1/" + CollectionOf(r.cls) + "/" + r.pid;
-  out["links"] = {{"self", self}, {"id", "/id/" + r.pid}, {"revisions", self + "/revisions"}};
-  if (auto l = out.find("licence"); l != out.end()) AddLicenceLink(out["links"], schema, *l);
+  auto licence = out.find("licence");
+  json envelope =
+      RecordEnvelope(r, CollectionOf(r.cls), schema, licence != out.end() ? &*licence : nullptr,
+                     out.contains("pid"), out.contains("class"));
+  for (auto& [key, value] : envelope.items()) out[key] = std::move(value);
   return out;
 }
 
@@ -317,8 +314,8 @@ Response GetRecord(RecordClass cls, const Request& req, Context& ctx) {
   if (cache) {
     // The public's answer from the stored text, without parsing it (record_text.h); what it
     // does not take goes the parsed way below.
-    Result<MetadataStore::StoredText> stored = ctx.catalogue.store().GetText(pid);
-    if (stored && stored->record.cls == cls) {
+    Result<MetadataStore::StoredText> stored = ctx.catalogue.GetStoredText(cls, pid);
+    if (stored) {
       if (std::optional<std::string> body = RenderPublicText(
               stored->record, stored->document, CollectionOf(cls), ctx.catalogue.schema())) {
         const std::string etag = ETagFor(stored->record);

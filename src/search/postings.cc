@@ -175,8 +175,6 @@ PostingArena::Gathered& PostingArena::GatherSealed(const Postings& list) const {
     }
   } unless{g};
   g.blocks.clear();
-  g.file_at.clear();
-  g.size_class.clear();
   uint8_t size_class = Open(list.tail)[5];  // a list with sealed blocks has an open one too
   for (uint32_t b = list.sealed; b != 0;) {
     const size_t at = static_cast<size_t>(b) << 3;
@@ -192,9 +190,7 @@ PostingArena::Gathered& PostingArena::GatherSealed(const Postings& list) const {
       file_at = segment.file_at + static_cast<off_t>(at & (SegmentSize() - 1));
       ReadFully(fd_, header, kBlockHeader, file_at);
     }
-    g.blocks.push_back(block);
-    g.file_at.push_back(file_at);
-    g.size_class.push_back(size_class);
+    g.blocks.push_back({block, file_at, size_class});
     const uint8_t* h = block ? block : header;
     b = Link(h);
     size_class = h[5];
@@ -203,10 +199,10 @@ PostingArena::Gathered& PostingArena::GatherSealed(const Postings& list) const {
   return g;
 }
 
-const uint8_t* PostingArena::Load(Gathered& g, size_t i) const {
-  const size_t size = kClassSize[g.size_class[i]];
+const uint8_t* PostingArena::Load(Gathered& g, const SealedRef& ref) const {
+  const size_t size = kClassSize[ref.size_class];
   if (g.buffer.size() < size) g.buffer.resize(size);
-  ReadFully(fd_, g.buffer.data(), size, g.file_at[i]);
+  ReadFully(fd_, g.buffer.data(), size, ref.file_at);
   return g.buffer.data();
 }
 

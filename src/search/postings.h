@@ -3,20 +3,21 @@
 //
 // Layout (docs/search.md, "Memory"):
 //   - a list is a chain of blocks (16 bytes for its first, growing by half up to 4 KiB, or
-//     32 KiB once it holds 8,192 postings, more only for one posting that needs it); a block starts
-//     with a link (u32), its size class and the size class of the block its link names, and
-//     postings never straddle blocks: a zero byte ends a block early;
+//     32 KiB once it holds 8,192 postings, more only for one posting that needs it); a block
+//     starts with a link (u32), its size class and the size class of the block its link
+//     names, and postings never straddle blocks: a zero byte ends a block early;
 //   - only a list's last block, the open one, can still change: open blocks live in the heap
 //     (pages of 32 MiB, never moved, with a free list per size class). A full block is sealed:
 //     copied once to the sealed store, where it never changes again, and its link names the
-//     list's previous sealed block (a walk goes back along the links, then forward);
+//     list's previous sealed block (a walk goes back along the links reading only the
+//     headers, then reads the blocks forward, one at a time);
 //   - the sealed store is segments of 32 MiB, written at its end only. With UseFile they are an
-//     unnamed file's, written and read with pwrite and pread (a walk copies the list's sealed
-//     blocks): the lists then sit in the kernel's page cache, which writes them back and drops
-//     them under memory pressure like any file's pages, not in the process's heap (the
-//     server's engine at 1,000,000 records would otherwise hold over 1 GB there). They are not
-//     mapped: a mapping would count every page a read maps around it as the process's own.
-//     Without UseFile, or where the file cannot grow, segments come from the heap;
+//     unnamed file's, written and read with pwrite and pread: the lists then sit in the kernel's
+//     page cache, which writes them back and drops them under memory pressure like any file's
+//     pages, not in the process's heap (the server's engine at 1,000,000 records would otherwise
+//     hold over 1 GB there). They are not mapped: a mapping would count every page a read maps
+//     around it as the process's own. Without UseFile, or where the file cannot grow, segments come
+//     from the heap;
 //   - a posting starts with its slot as a varint gap (the first one is slot + 1, so no gap is
 //     zero). Word lists then hold a "head" varint: the first position (field and index), a bit
 //     for "more positions follow", and the spelling in two bits (plain, the word's first
@@ -217,7 +218,7 @@ class PostingArena {
         ~Release() { g.busy = false; }
       } release{g};
       for (size_t i = g.blocks.size(); i-- > 0;) {
-        if (!walk(g.blocks[i] ? g.blocks[i] : Load(g, i))) return;
+        if (!walk(g.blocks[i].block ? g.blocks[i].block : Load(g, g.blocks[i]))) return;
       }
     }
     if (list.tail != 0) walk(Open(list.tail));
@@ -254,19 +255,21 @@ class PostingArena {
   const uint8_t* Open(uint32_t offset) const { return At(open_pages_, offset); }
   uint8_t* Open(uint32_t offset) { return const_cast<uint8_t*>(At(open_pages_, offset)); }
 
-  // A walk's sealed blocks, newest first: blocks[i] points at a block in the heap, or is
-  // nullptr for one in the file, at file_at[i] with size_class[i]. One per nesting depth of
-  // walks on each thread, kept between walks.
+  // A walk's sealed blocks, newest first. One per nesting depth of walks on each thread,
+  // kept between walks.
+  struct SealedRef {
+    const uint8_t* block;  // in the heap; nullptr: in the file, at file_at
+    off_t file_at;
+    uint8_t size_class;
+  };
   struct Gathered {
-    std::vector<const uint8_t*> blocks;
-    std::vector<off_t> file_at;
-    std::vector<uint8_t> size_class;
+    std::vector<SealedRef> blocks;
     std::vector<uint8_t> buffer;  // the file block being walked
     bool busy = false;
   };
   Gathered& GatherSealed(const Postings& list) const;
-  // Reads the file block i of `g` into its buffer.
-  const uint8_t* Load(Gathered& g, size_t i) const;
+  // Reads a block in the file into g's buffer.
+  const uint8_t* Load(Gathered& g, const SealedRef& ref) const;
   static uint32_t Link(const uint8_t* block) {
     return static_cast<uint32_t>(block[0]) | static_cast<uint32_t>(block[1]) << 8 |
            static_cast<uint32_t>(block[2]) << 16 | static_cast<uint32_t>(block[3]) << 24;
