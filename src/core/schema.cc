@@ -1,6 +1,8 @@
 #include "core/schema.h"
 
 #include <algorithm>
+#include <array>
+#include <bitset>
 #include <charconv>
 #include <functional>
 #include <cmath>
@@ -161,6 +163,9 @@ struct Schema::Compiled {
     bool required = false;  // on the field or on the type it uses
   };
   using Fields = std::vector<Field>;  // sorted by key, as the JSON object was
+  // The validator keeps a bit per field of each list, and an object is read against at most
+  // the common fields, the class's and the kind's.
+  static constexpr size_t kMaxFields = 128, kMaxLists = 3;
   struct Spec {
     Type type = Type::kString;
     const Fields* fields = nullptr;  // kObject
@@ -218,6 +223,9 @@ class SchemaCompiler {
       std::optional<bool> required = Flag(raw, "required", where + "/" + key);
       if (spec == nullptr || !required) continue;
       fields.push_back({key, spec, spec->required || *required});
+    }
+    if (fields.size() > Compiled::kMaxFields) {
+      Bad(where + " has more than " + std::to_string(Compiled::kMaxFields) + " fields");
     }
     return &fields;
   }
@@ -364,6 +372,9 @@ class Schema::Validator {
 
   // Validates an object against lists of field definitions; returns the normalised object.
   // `skip` names a key read elsewhere (the record's kind), as if the input did not have it.
+  // The lists share no key (Load checks it). The input's keys and each list are in the same
+  // (byte) order, so one pass over both finds every key's field without a lookup, and a bit
+  // per field says whether it was sent with a value.
   json Object(const json& input, std::initializer_list<const Compiled::Fields*> field_lists,
               std::string_view skip = {}, std::span<const std::string_view> ignored = {}) {
     json out = json::object();
@@ -371,29 +382,49 @@ class Schema::Validator {
       Add("type", "must be an object", "phải là một đối tượng (object)");
       return out;
     }
-    for (const auto& [key, value] : input.items()) {
+    const Compiled::Fields* const* lists = field_lists.begin();
+    const size_t list_count = field_lists.size();
+    std::array<std::bitset<Compiled::kMaxFields>, Compiled::kMaxLists> sent;
+    std::array<size_t, Compiled::kMaxLists> next{};
+    json::object_t& kept = out.get_ref<json::object_t&>();
+    for (const auto& [key, value] : input.get_ref<const json::object_t&>()) {
       if (!skip.empty() && key == skip) continue;
-      if (std::find(ignored.begin(), ignored.end(), key) != ignored.end()) continue;
       const Compiled::Field* field = nullptr;
-      for (const Compiled::Fields* fields : field_lists) {
-        if ((field = Compiled::Find(*fields, key))) break;
+      size_t list = 0;
+      for (size_t l = 0; l < list_count && field == nullptr; ++l) {
+        const Compiled::Fields& fields = *lists[l];
+        size_t& i = next[l];
+        while (i < fields.size() && fields[i].key < key) ++i;
+        if (i < fields.size() && fields[i].key == key) {
+          field = &fields[i];
+          list = l;
+        }
+      }
+      if (std::find(ignored.begin(), ignored.end(), key) != ignored.end()) {
+        // The caller reads it: not missing when it has a value.
+        if (field != nullptr && !value.is_null() && !IsEmpty(value)) sent[list].set(next[list]);
+        continue;
       }
       Segment at(path, key);
       if (field == nullptr) {
         Add("unknown_field", "unknown field '" + key + "'", "trường không tồn tại '" + key + "'");
         continue;
       }
+      const size_t errors_before = errors.size();
       json v = Value(value, *field->spec);
-      if (!IsEmpty(v)) out[key] = std::move(v);
+      if (!IsEmpty(v)) {
+        kept.emplace_hint(kept.end(), key, std::move(v));  // keys arrive in order
+        sent[list].set(next[list]);
+      } else if (errors.size() != errors_before) {
+        sent[list].set(next[list]);  // invalid and reported: "required" would be noise
+      }
+      // Otherwise it was empty (null, "", blanks only): a default, or "required", applies.
     }
-    for (const Compiled::Fields* fields : field_lists) {
-      for (const Compiled::Field& field : *fields) {
-        if (out.contains(field.key)) continue;
-        // A field that was sent but was invalid already has its error; "required" would be noise.
-        if (field.key != skip) {
-          auto sent = input.find(field.key);
-          if (sent != input.end() && !sent->is_null() && !IsEmpty(*sent)) continue;
-        }
+    for (size_t l = 0; l < list_count; ++l) {
+      const Compiled::Fields& fields = *lists[l];
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (sent[l][i]) continue;
+        const Compiled::Field& field = fields[i];
         if (field.spec->default_value) {
           out[field.key] = *field.spec->default_value;
         } else if (field.required) {
@@ -716,6 +747,22 @@ Result<std::shared_ptr<const Schema>> Schema::Load(const std::vector<EmbeddedFil
         c.kinds.emplace(kind, compiler.FieldsOf(fields, where + "/kinds/" + kind));
       }
     }
+    // A record is read against the common fields, its class's and its kind's at once: a key
+    // in two of them would be read by the first only.
+    for (const auto& [kind, fields] : c.kinds) {
+      for (const Compiled::Fields* other : {compiled->common, c.fields}) {
+        for (const Compiled::Field& f : *fields) {
+          if (Compiled::Find(*other, f.key) != nullptr && compiler.error.empty()) {
+            compiler.error = where + "/kinds/" + kind + "/" + f.key + " is defined twice";
+          }
+        }
+      }
+    }
+    for (const Compiled::Field& f : *c.fields) {
+      if (Compiled::Find(*compiled->common, f.key) != nullptr && compiler.error.empty()) {
+        compiler.error = where + "/fields/" + f.key + " is also a common field";
+      }
+    }
     c.kind.type = Compiled::Type::kTerm;
     const json& vocabulary = MemberOf(spec, "kind_vocabulary");
     c.kind.vocabulary = vocabulary.is_string() ? schema->FindVocabulary(vocabulary.get<std::string>()) : nullptr;
@@ -798,10 +845,8 @@ Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeni
             std::move(v.errors)};
     return Fail(std::move(e));
   }
-  json document = json::object();
-  document["kind"] = kind;
-  for (auto& [key, value] : out.items()) document[key] = std::move(value);
-  return Validated{std::move(document), std::move(v.refs)};
+  out.get_ref<json::object_t&>().emplace("kind", kind);
+  return Validated{std::move(out), std::move(v.refs)};
 }
 
 }  // namespace disan

@@ -6,10 +6,39 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <cstring>
+#include <vector>
+
 namespace disan {
 namespace {
 
 bool IsSpace(UChar32 c) { return u_isUWhiteSpace(c) || c == 0xFEFF; }
+
+// A space or a control character, which CleanLine turns into one space. Looked up in a table
+// for the first blocks (every letter Vietnamese uses is there), from ICU beyond them.
+bool IsBlank(UChar32 c) {
+  static constexpr UChar32 kTableLimit = 0x3100;
+  static const std::vector<bool> table = [] {
+    std::vector<bool> t(kTableLimit);
+    for (UChar32 u = 0; u < kTableLimit; ++u)
+      t[static_cast<size_t>(u)] = IsSpace(u) || u_iscntrl(u);
+    return t;
+  }();
+  if (c >= 0 && c < kTableLimit) return table[static_cast<size_t>(c)];
+  return IsSpace(c) || u_iscntrl(c);
+}
+
+// Printable ASCII without blanks at either end or two in a row: CleanLine leaves it as it is.
+bool IsCleanAsciiLine(std::string_view text) {
+  if (text.empty()) return true;
+  if (text.front() == ' ' || text.back() == ' ') return false;
+  char previous = 0;
+  for (char c : text) {
+    if (c < 0x20 || c > 0x7E || (c == ' ' && previous == ' ')) return false;
+    previous = c;
+  }
+  return true;
+}
 
 // NFD-decomposes and keeps only base characters, mapping đ/Đ to d.
 icu::UnicodeString StripMarks(const icu::UnicodeString& in) {
@@ -59,13 +88,43 @@ std::string FoldAscii(std::string_view text) {
 }  // namespace
 
 bool IsValidUtf8(std::string_view text) {
-  int32_t i = 0;
+  // The well-formed byte sequences of the Unicode standard (table 3-7): no overlong forms, no
+  // surrogates, nothing past U+10FFFF. Runs of ASCII, most of any text, go 8 bytes at a time.
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(text.size());
-  while (i < length) {
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c <= 0) return false;  // negative: ill-formed; zero: NUL
+  const size_t n = text.size();
+  constexpr uint64_t kHigh = 0x8080808080808080ULL, kOnes = 0x0101010101010101ULL;
+  auto tail = [&](size_t at, uint8_t low, uint8_t high) {
+    return at < n && s[at] >= low && s[at] <= high;
+  };
+  size_t i = 0;
+  while (i < n) {
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, s + i, 8);
+      if ((w & kHigh) != 0) break;
+      if (((w - kOnes) & ~w & kHigh) != 0) return false;  // a NUL byte
+      i += 8;
+    }
+    if (i == n) break;
+    const uint8_t c = s[i];
+    if (c < 0x80) {
+      if (c == 0) return false;
+      ++i;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      if (!tail(i + 1, 0x80, 0xBF)) return false;
+      i += 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      const uint8_t low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+      if (!tail(i + 1, low, high) || !tail(i + 2, 0x80, 0xBF)) return false;
+      i += 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      const uint8_t low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+      if (!tail(i + 1, low, high) || !tail(i + 2, 0x80, 0xBF) || !tail(i + 3, 0x80, 0xBF))
+        return false;
+      i += 4;
+    } else {
+      return false;
+    }
   }
   return true;
 }
@@ -91,6 +150,7 @@ Result<std::string> ToNfc(std::string_view text) {
 }
 
 Result<std::string> CleanLine(std::string_view text) {
+  if (IsCleanAsciiLine(text)) return std::string(text);
   std::string nfc = TRY(ToNfc(text));
   // Walks the UTF-8 directly: runs of white space and control characters become one space,
   // and none are kept at either end.
@@ -103,7 +163,7 @@ Result<std::string> CleanLine(std::string_view text) {
     const int32_t start = i;
     UChar32 c;
     U8_NEXT(s, i, length, c);  // valid: ToNfc checked it
-    const bool blank = c < 0x80 ? (c <= 0x20 || c == 0x7F) : (IsSpace(c) || u_iscntrl(c));
+    const bool blank = c < 0x80 ? (c <= 0x20 || c == 0x7F) : IsBlank(c);
     if (blank) {
       pending_space = !out.empty();
       continue;

@@ -232,6 +232,12 @@ TEST(Schema, BrokenSchemaFilesAreReportedAsCorrupt) {
            {R"({"common": {"x": {"type": "object", "fields": {"y": {"type": "pixel"}}}}, "classes": {}})", "common/x/fields/y has the unknown type 'pixel'"},
            {R"({"types": {"t": {"type": "list"}}, "common": {"x": {"use": "t"}}, "classes": {}})", "types/t is a list of nothing"},
            {R"({"common": {}, "classes": {}})", "classes/item is missing"},
+           // The validator reads the common, class and kind fields at once: a key in two of
+           // them would be read against the first only.
+           {R"({"common": {"x": {"type": "string"}}, "classes": {"item": {"kind_vocabulary": "kinds",
+               "fields": {"x": {"type": "text"}}}}})", "classes/item/fields/x is also a common field"},
+           {R"({"common": {"x": {"type": "string"}}, "classes": {"item": {"kind_vocabulary": "kinds",
+               "fields": {}, "kinds": {"relic": {"x": {"type": "text"}}}}}})", "classes/item/kinds/relic/x is defined twice"},
        }) {
     files = builtin;
     for (EmbeddedFile& f : files) {
@@ -242,6 +248,29 @@ TEST(Schema, BrokenSchemaFilesAreReportedAsCorrupt) {
     EXPECT_EQ(broken.error().code, ErrorCode::kCorrupt);
     EXPECT_NE(broken.error().message_en.find(names), std::string::npos) << broken.error().message_en;
   }
+}
+
+TEST(Schema, ABlankValueIsMissingNotSent) {
+  // Blanks are no value: a required field holding only spaces is missing, and a field with a
+  // default gets it. (An invalid value is reported as itself, without "required".)
+  json doc = Relic();
+  doc["names"][0]["value"] = "   ";
+  doc["visibility"] = " \t ";
+  auto v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(v);
+  ASSERT_NE(FindError(v.error(), "/names/0/value"), nullptr) << v.error().Describe();
+  EXPECT_EQ(FindError(v.error(), "/names/0/value")->problem, "required");
+  EXPECT_EQ(FindError(v.error(), "/visibility"), nullptr) << v.error().Describe();
+  doc["names"][0]["value"] = "Đình";
+  v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_TRUE(v) << v.error().Describe();
+  EXPECT_EQ(v->document["visibility"], S().Validate(RecordClass::kItem, Relic())->document["visibility"]);
+  doc["visibility"] = "everyone";
+  v = S().Validate(RecordClass::kItem, doc);
+  ASSERT_FALSE(v);
+  ASSERT_NE(FindError(v.error(), "/visibility"), nullptr);
+  EXPECT_EQ(FindError(v.error(), "/visibility")->problem, "unknown_term");
+  EXPECT_EQ(v.error().fields.size(), 1u) << v.error().Describe();
 }
 
 TEST(Schema, ATypeUsedByManyFieldsAndNestedListsValidateAlike) {

@@ -4,6 +4,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <random>
 
@@ -23,6 +24,46 @@ TEST(Text, InvalidUtf8IsRefused) {
   EXPECT_FALSE(ToNfc(std::string("a\0b", 3)));
   EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // a UTF-16 surrogate encoded in UTF-8
   EXPECT_TRUE(IsValidUtf8("Cồng chiêng"));
+}
+
+// ICU's reading of UTF-8, one code point at a time, against which IsValidUtf8 is checked.
+bool ReferenceIsValidUtf8(const std::string& text) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c <= 0) return false;
+  }
+  return true;
+}
+
+TEST(Text, IsValidUtf8AgreesWithIcuOnEveryKindOfSequence) {
+  // Bytes around every boundary of the well-formed ranges, in random runs of random lengths
+  // (long runs of ASCII take the 8-byte path), cut anywhere.
+  const std::vector<uint8_t> bytes = {0x00, 0x01, 0x20, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F,
+                                      0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC,
+                                      0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+  std::mt19937 random(7);
+  for (int n = 0; n < 200000; ++n) {
+    std::string text;
+    const int ascii_before = static_cast<int>(random() % 20);
+    for (int k = 0; k < ascii_before; ++k) text += static_cast<char>('a' + random() % 26);
+    const int count = static_cast<int>(random() % 5);
+    for (int k = 0; k < count; ++k) text += static_cast<char>(bytes[random() % bytes.size()]);
+    const int ascii_after = static_cast<int>(random() % 12);
+    for (int k = 0; k < ascii_after; ++k) text += static_cast<char>('a' + random() % 26);
+    ASSERT_EQ(IsValidUtf8(text), ReferenceIsValidUtf8(text)) << testing::PrintToString(text);
+  }
+  for (const char* good :
+       {"Cồng chiêng", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF", "\xEF\xBF\xBF", "\xE0\xA0\x80"}) {
+    EXPECT_TRUE(IsValidUtf8(good)) << good;
+  }
+  for (const char* bad :
+       {"\xF4\x90\x80\x80", "\xC0\x80", "\xE0\x9F\xBF", "\xED\xBF\xBF", "abcdefgh\xC3"}) {
+    EXPECT_FALSE(IsValidUtf8(bad)) << bad;
+  }
+  EXPECT_FALSE(IsValidUtf8(std::string("abcdefg\0hijklmnop", 17)));
 }
 
 TEST(Text, CleanLineTrimsAndCollapsesSpaces) {
@@ -58,9 +99,10 @@ TEST(Text, FastPathsAgreeWithTheUtf16Forms) {
   // Pieces that exercise each branch: ASCII letters and punctuation, controls, Unicode spaces,
   // precomposed and decomposed Vietnamese, old-style tone placement, apostrophes, a BOM.
   const std::vector<std::string> pieces = {
-      "a", "Z", "9", " ", "\t", "\n", "\r", "\x01", "\x7F", "'", "-", ".", " ", "　",
-      "’", "‐", "﻿", "Đ", "đ", "ắ", "ắ", "ồ", "hoà",
-      "M'Nông", "Ê", "ư", "", "Ｋ", "ß", "İ", "Σ"};
+      "a", "Z",      "9",      " ",      "\t",     "\n",     "\r",     "\x01",      "\x7F", "'",
+      "-", ".",      " ",      "　",     "’",      "‐",      "﻿",    "Đ",         "đ",    "ắ",
+      "ắ", "ồ",      "hoà",    "M'Nông", "Ê",      "ư",      "",     "Ｋ",        "ß",    "İ",
+      "Σ", "\u00AD", "\u1680", "\u200B", "\u2028", "\u202F", "\u0600", "\U000E0001"};
   std::mt19937 random(42);
   for (int n = 0; n < 5000; ++n) {
     std::string text;
