@@ -12,6 +12,7 @@
 #include "auth/credentials.h"
 #include "core/bounded_queue.h"
 #include "core/json_member.h"
+#include "core/json_text.h"
 #include "core/parallel.h"
 #include "core/pid.h"
 #include "core/text.h"
@@ -224,7 +225,7 @@ Result<Catalogue::PreparedCreate> Catalogue::PrepareCreate(RecordClass cls, cons
   }
   p.terms = TermsOf(p.validated.document);
   p.search = search::BuildSearchDocument(*schema_, p.pid, p.validated.document);
-  p.document_text = p.validated.document.dump();
+  p.document_text = DumpJson(p.validated.document);
   return p;
 }
 

@@ -151,7 +151,7 @@ class Catalogue {
     bool pid_given = false;  // the input named its pid; false: minted here
     std::vector<FilterTerm> terms;
     search::SearchDocument search;
-    std::string document_text;  // validated.document.dump()
+    std::string document_text;  // DumpJson(validated.document)
   };
   Result<PreparedCreate> PrepareCreate(RecordClass cls, const nlohmann::json& input,
                                        InputLeniency leniency) const;

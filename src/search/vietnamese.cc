@@ -128,10 +128,13 @@ const LetterTable& Letters() {
 
 }  // namespace
 
-std::vector<Token> Tokenize(std::string_view text) {
+namespace {
+
+// Reads the words of `text` in order and hands each to `sink` (a Token&, which it may move
+// from). Tokenize collects them; FoldedAndExactText joins them without a list.
+template <typename Sink>
+void ScanTokens(std::string_view text, Sink&& sink) {
   const LetterTable& letters = Letters();
-  std::vector<Token> tokens;
-  tokens.reserve(text.size() / 6 + 1);  // Vietnamese syllables average about 4 bytes and a space
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
   int32_t i = 0;
@@ -148,12 +151,14 @@ std::vector<Token> Tokenize(std::string_view text) {
       Token t = MakeToken(icu::UnicodeString::fromUTF8(
                               icu::StringPiece(word.data(), static_cast<int32_t>(word.size()))),
                           current.begin, current.end);
-      if (!t.folded.empty()) tokens.push_back(std::move(t));
+      if (!t.folded.empty()) sink(t);
     } else if (!current.folded.empty()) {
       if (tone) current.exact += tone;
-      tokens.push_back(std::move(current));
+      sink(current);
     }
-    current = Token();
+    current.folded.clear();
+    current.exact.clear();
+    current.has_diacritics = false;
     general = false;
     tone = 0;
   };
@@ -165,8 +170,10 @@ std::vector<Token> Tokenize(std::string_view text) {
       flush();
       continue;
     }
+    // A letter of the table is a word character; anything else beyond ASCII asks ICU.
+    const LetterForms* f = c < 0x80 ? nullptr : letters.Find(c);
     bool inner_apostrophe = IsApostrophe(c) && in_word && i < length;
-    if (!(IsWordChar(c) || inner_apostrophe)) {
+    if (!(f != nullptr || IsWordChar(c) || inner_apostrophe)) {
       flush();
       continue;
     }
@@ -180,7 +187,7 @@ std::vector<Token> Tokenize(std::string_view text) {
       char lower = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
       current.folded += lower;
       current.exact += lower;
-    } else if (const LetterForms* f = letters.Find(c)) {
+    } else if (f != nullptr) {
       current.folded += f->folded;
       current.exact += f->exact;
       current.has_diacritics = current.has_diacritics || f->marked;
@@ -193,6 +200,14 @@ std::vector<Token> Tokenize(std::string_view text) {
     }
   }
   flush();
+}
+
+}  // namespace
+
+std::vector<Token> Tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  tokens.reserve(text.size() / 6 + 1);  // Vietnamese syllables average about 4 bytes and a space
+  ScanTokens(text, [&](Token& t) { tokens.push_back(std::move(t)); });
   return tokens;
 }
 
@@ -200,10 +215,10 @@ namespace {
 
 std::string Join(std::string_view text, std::string Token::*form) {
   std::string out;
-  for (const Token& t : Tokenize(text)) {
+  ScanTokens(text, [&](const Token& t) {
     if (!out.empty()) out += ' ';
     out += t.*form;
-  }
+  });
   return out;
 }
 
@@ -216,14 +231,14 @@ std::pair<std::string, std::string> FoldedAndExactText(std::string_view text) {
   std::pair<std::string, std::string> out;
   out.first.reserve(text.size());
   out.second.reserve(text.size() + text.size() / 4);
-  for (const Token& t : Tokenize(text)) {
+  ScanTokens(text, [&](const Token& t) {
     if (!out.first.empty()) {
       out.first += ' ';
       out.second += ' ';
     }
     out.first += t.folded;
     out.second += t.exact;
-  }
+  });
   return out;
 }
 

@@ -80,7 +80,7 @@ struct RecordWrite {
   // fails the write with kPreconditionFailed. nullopt skips the check.
   std::optional<int64_t> expected_revision;
   nlohmann::json document;  // for kDelete: ignored, the last document is kept
-  std::string document_text;  // document.dump() when the caller has it already; "" = dump here
+  std::string document_text;  // DumpJson(document) when the caller has it already; "" = dump here
   std::vector<FilterTerm> terms;
   search::SearchDocument search;  // what the search index holds for the new document
   std::string author;

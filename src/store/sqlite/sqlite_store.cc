@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "core/clock.h"
+#include "core/json_text.h"
 #include "core/parallel.h"
 #include "search/engine.h"
 
@@ -863,7 +864,7 @@ class SqliteWriter final : public StoreWriter {
 
   Result<int64_t> Put(const RecordWrite& w) override {
     const std::string now = NowRfc3339();
-    const std::string document = w.document_text.empty() ? w.document.dump() : w.document_text;
+    const std::string document = w.document_text.empty() ? DumpJson(w.document) : w.document_text;
     int64_t id = 0;
     int64_t revision = 1;
     if (w.action == RevisionAction::kCreate) {
