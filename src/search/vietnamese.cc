@@ -4,6 +4,9 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
+#include <cstring>
+
 namespace disan::search {
 namespace {
 
@@ -19,8 +22,11 @@ char ToneDigit(UChar32 c) {
   }
 }
 
+bool IsAsciiWordChar(UChar32 c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 bool IsWordChar(UChar32 c) {
-  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  if (c < 0x80) return IsAsciiWordChar(c);
   return u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK;
 }
 bool IsApostrophe(UChar32 c) { return c == '\'' || c == 0x2019 || c == 0x2018 || c == 0x02BC; }
@@ -172,8 +178,9 @@ void ScanTokens(std::string_view text, Sink&& sink) {
     }
     // A letter of the table is a word character; anything else beyond ASCII asks ICU.
     const LetterForms* f = c < 0x80 ? nullptr : letters.Find(c);
+    const bool word_char = c < 0x80 ? IsAsciiWordChar(c) : f != nullptr || IsWordChar(c);
     bool inner_apostrophe = IsApostrophe(c) && in_word && i < length;
-    if (!(f != nullptr || IsWordChar(c) || inner_apostrophe)) {
+    if (!(word_char || inner_apostrophe)) {
       flush();
       continue;
     }
@@ -227,19 +234,129 @@ std::string Join(std::string_view text, std::string Token::*form) {
 std::string FoldedText(std::string_view text) { return Join(text, &Token::folded); }
 std::string ExactText(std::string_view text) { return Join(text, &Token::exact); }
 
+namespace {
+
+// A string written through a raw cursor: room is made before each piece, so that the letters
+// of a long text are copied without a call per character.
+class Writer {
+ public:
+  explicit Writer(size_t expected) : text_(expected + 16, '\0') {}
+  void Room(size_t n) {
+    if (size_ + n > text_.size()) [[unlikely]]
+      Grow(n);
+  }
+  void Put(char c) { text_[size_++] = c; }  // after Room
+  void Put(const std::string& piece) {
+    Room(piece.size());
+    std::memcpy(text_.data() + size_, piece.data(), piece.size());
+    size_ += piece.size();
+  }
+  size_t size() const { return size_; }
+  void Truncate(size_t size) { size_ = size; }
+  std::string Take() {
+    text_.resize(size_);
+    return std::move(text_);
+  }
+
+ private:
+  [[gnu::noinline]] void Grow(size_t n) { text_.resize(std::max(text_.size() * 2, size_ + n)); }
+
+  std::string text_;
+  size_t size_ = 0;
+};
+
+}  // namespace
+
+// ScanTokens and a join, fused: each word's forms are written straight into the two texts
+// (a word the table cannot spell is taken back and written from ICU's MakeToken). This runs
+// over every field of every record indexed, so it avoids a token and two strings per word.
 std::pair<std::string, std::string> FoldedAndExactText(std::string_view text) {
-  std::pair<std::string, std::string> out;
-  out.first.reserve(text.size());
-  out.second.reserve(text.size() + text.size() / 4);
-  ScanTokens(text, [&](const Token& t) {
-    if (!out.first.empty()) {
-      out.first += ' ';
-      out.second += ' ';
+  const LetterTable& letters = Letters();
+  Writer folded(text.size()), exact(text.size() + text.size() / 4);
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  bool in_word = false, general = false;
+  char tone = 0;
+  size_t word_begin = 0, word_end = 0;     // the word's bytes in `text`
+  size_t folded_mark = 0, exact_mark = 0;  // both texts before the word (and its space)
+  auto start_word = [&](size_t at) {
+    in_word = true;
+    word_begin = at;
+    folded_mark = folded.size();
+    exact_mark = exact.size();
+    if (folded_mark != 0) {
+      folded.Room(1);
+      exact.Room(1);
+      folded.Put(' ');
+      exact.Put(' ');
     }
-    out.first += t.folded;
-    out.second += t.exact;
-  });
-  return out;
+  };
+  auto flush = [&] {
+    if (!in_word) return;
+    in_word = false;
+    const bool spaced = folded_mark != 0;
+    if (general) {
+      folded.Truncate(folded_mark);
+      exact.Truncate(exact_mark);
+      std::string_view word = text.substr(word_begin, word_end - word_begin);
+      Token t = MakeToken(icu::UnicodeString::fromUTF8(
+                              icu::StringPiece(word.data(), static_cast<int32_t>(word.size()))),
+                          word_begin, word_end);
+      if (!t.folded.empty()) {
+        if (spaced) {
+          folded.Room(1);
+          exact.Room(1);
+          folded.Put(' ');
+          exact.Put(' ');
+        }
+        folded.Put(t.folded);
+        exact.Put(t.exact);
+      }
+    } else if (tone) {  // (a word read from the table has letters: each one wrote some)
+      exact.Room(1);
+      exact.Put(tone);
+    }
+    general = false;
+    tone = 0;
+  };
+  int32_t i = 0;
+  while (i < length) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) {
+      flush();
+      continue;
+    }
+    const LetterForms* f = c < 0x80 ? nullptr : letters.Find(c);
+    const bool word_char = c < 0x80 ? IsAsciiWordChar(c) : f != nullptr || IsWordChar(c);
+    const bool inner_apostrophe = IsApostrophe(c) && in_word && i < length;
+    if (!(word_char || inner_apostrophe)) {
+      flush();
+      continue;
+    }
+    if (!in_word) start_word(static_cast<size_t>(start));
+    word_end = static_cast<size_t>(i);
+    if (general || inner_apostrophe) continue;
+    if (c < 0x80) {
+      const char lower = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      folded.Room(1);
+      exact.Room(1);
+      folded.Put(lower);
+      exact.Put(lower);
+    } else if (f != nullptr) {
+      folded.Put(f->folded);
+      exact.Put(f->exact);
+      if (f->tone) {
+        if (tone) general = true;  // two tones in one word: let ICU decide
+        tone = f->tone;
+      }
+    } else {
+      general = true;
+    }
+  }
+  flush();
+  return {folded.Take(), exact.Take()};
 }
 
 }  // namespace disan::search

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "search/query.h"
 
 namespace disan::search {
@@ -143,6 +145,33 @@ TEST(Snippet, HighlightsWithOriginalDiacriticsAndEscapes) {
   EXPECT_TRUE(windowed.ends_with("…"));
   EXPECT_NE(windowed.find("<mark>Mil</mark>"), std::string::npos);
   EXPECT_EQ(Snippet("", {"x"}), "");
+}
+
+TEST(FoldedAndExactText, EqualsTheTokensJoinedOnRandomText) {
+  // Every branch of the fused writer: ASCII, table letters with and without tones, two tones
+  // in a word, combining marks and letters beyond the table (ICU's path), apostrophes at each
+  // place, invalid bytes, punctuation, digits, and long runs that make the texts grow.
+  const std::vector<std::string> pieces = {
+      "a", "Z", "7", " ", "-", ".", "'", "’", "Đ", "đ", "ắ", "Ầ", "ô", "ơ", "ư", "ệ", "ỹ",
+      "a\u0301", "\u0300", "\u0303\u0323", "ß", "İ", "Σ", "ﬁ", "中", "한", "\xFF", "\xC3",
+      "\u00A0", "M'Nông", "hoà", "thuý", "Cồng chiêng", std::string(40, 'x'), "ẞ", "ŉ"};
+  std::mt19937 random(5);
+  for (int n = 0; n < 20000; ++n) {
+    std::string text;
+    for (int k = static_cast<int>(random() % 12); k > 0; --k) text += pieces[random() % pieces.size()];
+    std::string folded, exact;
+    for (const Token& t : Tokenize(text)) {
+      if (!folded.empty()) {
+        folded += ' ';
+        exact += ' ';
+      }
+      folded += t.folded;
+      exact += t.exact;
+    }
+    auto fused = FoldedAndExactText(text);
+    ASSERT_EQ(fused.first, folded) << ::testing::PrintToString(text);
+    ASSERT_EQ(fused.second, exact) << ::testing::PrintToString(text);
+  }
 }
 
 TEST(FoldedAndExactText, EqualsTheTwoFormsTakenSeparately) {
