@@ -229,7 +229,7 @@ Result<Catalogue::PreparedCreate> Catalogue::PrepareCreate(RecordClass cls, cons
   return p;
 }
 
-Result<std::string> Catalogue::CreatePrepared(StoreWriter& writer, PreparedCreate p,
+Result<std::string> Catalogue::CreatePrepared(StoreWriter& writer, PreparedCreate& p,
                                               const Actor& actor, const std::string& reason) {
   TRY(CheckRefs(writer, p.validated.refs));
   if (p.pid_given) {
@@ -258,6 +258,17 @@ Result<std::string> Catalogue::CreatePrepared(StoreWriter& writer, PreparedCreat
   w.document_text = std::move(p.document_text);
   w.author = actor.name;
   w.reason = reason;
+  // However this ends, the parts go back to `p`: its owner frees them.
+  struct GiveBack {
+    RecordWrite& w;
+    PreparedCreate& p;
+    ~GiveBack() {
+      p.terms = std::move(w.terms);
+      p.search = std::move(w.search);
+      p.validated.document = std::move(w.document);
+      p.document_text = std::move(w.document_text);
+    }
+  } give_back{w, p};
   RecordChange change{RevisionAction::kCreate, p.cls, w.pid, nullptr, &w.document};
   if (actor.authorise) TRY(actor.authorise(change));
   TRY(writer.Put(w));
@@ -269,7 +280,7 @@ Result<std::string> Catalogue::CreateIn(StoreWriter& writer, RecordClass cls, co
                                         InputLeniency leniency, const Actor& actor,
                                         const std::string& reason) {
   PreparedCreate p = TRY(PrepareCreate(cls, input, leniency));
-  return CreatePrepared(writer, std::move(p), actor, reason);
+  return CreatePrepared(writer, p, actor, reason);
 }
 
 Result<std::optional<RevisionAction>> Catalogue::UpsertIn(StoreWriter& writer, RecordClass cls,

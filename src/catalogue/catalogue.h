@@ -144,6 +144,8 @@ class Catalogue {
   // filter terms, the search document, the document's JSON text); it is safe to call from
   // several threads at once, so an import prepares the next records while one is written.
   // CreatePrepared checks references, reserves the pid and writes, inside the transaction.
+  // The prepared record keeps its parts (document, terms, search texts) afterwards, so that a
+  // caller writing many can free them on the thread that made them, not the writer's.
   struct PreparedCreate {
     RecordClass cls = RecordClass::kItem;
     Validated validated;
@@ -155,7 +157,7 @@ class Catalogue {
   };
   Result<PreparedCreate> PrepareCreate(RecordClass cls, const nlohmann::json& input,
                                        InputLeniency leniency) const;
-  Result<std::string> CreatePrepared(StoreWriter& writer, PreparedCreate prepared,
+  Result<std::string> CreatePrepared(StoreWriter& writer, PreparedCreate& prepared,
                                      const Actor& actor, const std::string& reason);
 
   // Writes `input` as the current version of record `pid` inside an open transaction (used by

@@ -497,9 +497,11 @@ struct ImportBatch {
 constexpr size_t kBatchRows = 64;
 
 // A worker and the batches on their way through it. Batch i goes through lane i % lanes, so
-// the writer, taking them lane after lane, gets them in file order.
+// the writer, taking them lane after lane, gets them in file order. The writer is the stage
+// that limits an import, so a batch it has written goes back (`spent`) to be freed by the
+// worker that allocated it.
 struct ImportLane {
-  BoundedQueue<ImportBatch> in{2}, out{2};
+  BoundedQueue<ImportBatch> in{2}, out{2}, spent{4};
   std::thread worker;
 };
 
@@ -593,7 +595,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     step.cells = std::vector<std::string>();
   };
 
-  // On two cores preparing a record costs more than writing it: one worker per core.
+  // One worker per core: with two cores, the writer and the two workers share them.
   std::vector<std::unique_ptr<ImportLane>> lanes;
   for (size_t i = 0, n = PipelineWorkers(); i < n; ++i) lanes.push_back(std::make_unique<ImportLane>());
 
@@ -716,6 +718,8 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
                            std::string("nhập dữ liệu thất bại: ") + e.what()};
         }
         if (!lane.out.Push(std::move(*b))) break;
+        while (lane.spent.TryPop()) {
+        }
       }
       lane.out.Close();
     });
@@ -758,8 +762,9 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
     for (ImportProblem& p : step.errors) add_error(std::move(p));
     if (step.row != 0 && ++written_rows % 1000 == 0 && options.progress) options.progress(written_rows);
     if (!step.prepared) return false;
-    Result<std::string> pid = *step.prepared ? catalogue.CreatePrepared(w, std::move(**step.prepared), actor, reason)
-                                             : std::unexpected((*step.prepared).error());
+    Result<std::string> pid = *step.prepared
+                                  ? catalogue.CreatePrepared(w, **step.prepared, actor, reason)
+                                  : std::unexpected((*step.prepared).error());
     if (pid) {
       ++report.imported;
       report.pids.push_back(*pid);
@@ -781,7 +786,8 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
   };
   Status written = write([&](StoreWriter& w) -> Status {
     for (size_t next = 0;; ++next) {
-      std::optional<ImportBatch> popped = lanes[next % lanes.size()]->out.Pop();
+      ImportLane& lane = *lanes[next % lanes.size()];
+      std::optional<ImportBatch> popped = lane.out.Pop();
       if (!popped) return Fail(ErrorCode::kInternal, "import stopped", "đã dừng nhập");
       if (popped->fatal) return std::unexpected(*popped->fatal);
       bool done = false;
@@ -789,6 +795,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
         if ((done = TRY(write_step(w, step)))) break;
       }
       if (done) break;
+      (void)lane.spent.TryPush(*popped);  // else freed here
     }
     bool keep = options.run == ImportRun::kWrite &&
                 (report.error_count == 0 || options.mode == ImportMode::kValidRowsOnly);

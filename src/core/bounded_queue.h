@@ -28,6 +28,15 @@ class BoundedQueue {
     return true;
   }
 
+  // Pushes only if there is room now; false otherwise (the item is left with the caller).
+  bool TryPush(T& item) {
+    std::lock_guard lock(mutex_);
+    if (closed_ || items_.size() >= capacity_) return false;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+
   // Waits for an item; nullopt once the queue is closed and holds nothing more.
   std::optional<T> Pop() {
     std::unique_lock lock(mutex_);

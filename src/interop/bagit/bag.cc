@@ -793,8 +793,7 @@ Result<BagSummary> ImportBag(Catalogue& catalogue, media::MediaService& media,
   Status written = catalogue.store().Write([&](StoreWriter& w) -> Status {
     for (BagRecord& r : records) {
       if (!r.prepared) continue;
-      Result<std::string> made =
-          catalogue.CreatePrepared(w, std::move(*r.prepared), kBagger, reason);
+      Result<std::string> made = catalogue.CreatePrepared(w, *r.prepared, kBagger, reason);
       if (!made) {
         AddProblems(failure, Line(r.line), r.pid, made.error());
         return std::unexpected(made.error());

@@ -328,7 +328,7 @@ class PageWriter {
       // a pid held here already is refused by CreatePrepared as a conflict). (A document that
       // was built always has its creation prepared.)
       Result<std::string> created =
-          *p.create ? catalogue_.CreatePrepared(w_, std::move(**p.create), kHarvester, reason)
+          *p.create ? catalogue_.CreatePrepared(w_, **p.create, kHarvester, reason)
                     : std::unexpected(p.create->error());
       if (!created && created.error().code == ErrorCode::kConflict) {
         created = catalogue_.CreateIn(w_, RecordClass::kItem, *p.document, InputLeniency::kStrict,
