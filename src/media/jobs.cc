@@ -80,7 +80,8 @@ void PreserveRecordChanges(Catalogue& catalogue) {
     bool was = c.before && !c.before->deleted && Published(c.before->document);
     bool is = c.after && Published(*c.after);
     if (!was && !is) return Ok();
-    TRY(w.EnqueueJob(kRecordVersionJob, c.pid));
+    TRY(c.action == RevisionAction::kCreate ? w.EnqueueJobForNew(kRecordVersionJob, c.pid)
+                                            : w.EnqueueJob(kRecordVersionJob, c.pid));
     return Ok();
   });
 }

@@ -462,6 +462,10 @@ class StoreWriter {
   // queued is reused (made runnable now, attempts reset). Returns its id. kNotFound when
   // neither a media asset nor a record has that identifier.
   virtual Result<int64_t> EnqueueJob(const std::string& kind, const std::string& media_id) = 0;
+  // EnqueueJob for a media asset or record created in this same transaction: it exists and
+  // has no job yet, so nothing is looked up first (an import queues one per record).
+  virtual Result<int64_t> EnqueueJobForNew(const std::string& kind,
+                                           const std::string& media_id) = 0;
   // Takes the queued job that has waited longest among those runnable at `now` (RFC 3339) and
   // marks it running for `worker`, one attempt more; nullopt when none is runnable.
   virtual Result<std::optional<Job>> ClaimJob(const std::string& worker, const std::string& now) = 0;

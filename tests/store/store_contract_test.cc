@@ -1093,6 +1093,27 @@ TEST_P(StoreContract, AuditEntriesAreKeptInOrderAndFiltered) {
     EXPECT_EQ(w.LastAuditEntry().value()->seq, 3);
     return Ok();
   }));
+  // Entries appended in one transaction: each is the last one at once (an import appends one
+  // per record), and a transaction that rolls back leaves the last one as it was.
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    for (int i = 4; i <= 5; ++i) {
+      TRY(w.PutAuditEntry({i, "2026-01-0" + std::to_string(i) + "T00:00:00.000Z", "admin",
+                           "record.create", "dn-y", "", "{}", "h" + std::to_string(i - 1),
+                           "h" + std::to_string(i)}));
+      EXPECT_EQ(w.LastAuditEntry().value()->seq, i);
+      EXPECT_EQ(w.LastAuditEntry().value()->hash, "h" + std::to_string(i));
+    }
+    return Ok();
+  }));
+  EXPECT_FALSE(store_->Write([&](StoreWriter& w) -> Status {
+    TRY(w.PutAuditEntry(
+        {6, "2026-01-06T00:00:00.000Z", "admin", "record.create", "dn-y", "", "{}", "h5", "h6"}));
+    return Fail(ErrorCode::kConflict, "stop", "dừng");
+  }));
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    EXPECT_EQ(w.LastAuditEntry().value()->seq, 5);
+    return Ok();
+  }));
 }
 
 // Background jobs (migration 6): queued once per asset and kind, taken oldest runnable first,
@@ -1256,6 +1277,23 @@ TEST_P(StoreContract, JobsMayNameARecord) {
   });
   EXPECT_FALSE(rolled_back);
   EXPECT_EQ(store_->ListJobs({}).value().size(), 1u);
+  // A record made in the same transaction gets its job without the look-ups; it is an
+  // ordinary queued job, reused by the next EnqueueJob while it waits.
+  std::string fresh;
+  int64_t made = 0, reused = 0;
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    fresh = PidFromBody("dn", "cdfghjkm");
+    TRY(w.ReservePid(fresh));
+    TRY(w.Put(NewRecord(fresh, "relic", {})));
+    made = TRY(w.EnqueueJobForNew("record_version", fresh));
+    reused = TRY(w.EnqueueJob("record_version", fresh));
+    return Ok();
+  }));
+  EXPECT_EQ(made, reused);
+  Job queued = store_->GetJob(made).value();
+  EXPECT_EQ(queued.state, "queued");
+  EXPECT_EQ(queued.media_id, fresh);
+  EXPECT_EQ(store_->ListJobs({.media_id = fresh}).value().size(), 1u);
 }
 
 // The "media" facet: the kinds of an item's public media, in its search row from the moment a

@@ -1163,6 +1163,15 @@ class SqliteWriter final : public StoreWriter {
                     "không có tệp đa phương tiện hay bản ghi với mã " + media_id);
       }
     }
+    return InsertJob(kind, media_id, now);
+  }
+
+  Result<int64_t> EnqueueJobForNew(const std::string& kind, const std::string& media_id) override {
+    return InsertJob(kind, media_id, NowRfc3339());
+  }
+
+  Result<int64_t> InsertJob(const std::string& kind, const std::string& media_id,
+                            const std::string& now) {
     auto s = TRY(c_.Prepare(
         "INSERT INTO jobs(kind, media_id, state, next_attempt_at, created_at, updated_at) "
         "VALUES (?, ?, 'queued', ?, ?, ?)"));
@@ -1216,6 +1225,8 @@ class SqliteWriter final : public StoreWriter {
   }
 
   Result<std::optional<AuditEntry>> LastAuditEntry() override {
+    // This transaction holds the write lock: the entry it appended last is the last one.
+    if (last_audit_) return last_audit_;
     static const std::string sql = std::string(kSelectAudit) + "ORDER BY seq DESC LIMIT 1";
     auto s = TRY(c_.Prepare(sql.c_str()));
     if (!TRY(s->Step())) return std::optional<AuditEntry>();
@@ -1223,12 +1234,15 @@ class SqliteWriter final : public StoreWriter {
   }
 
   Status PutAuditEntry(const AuditEntry& e) override {
+    last_audit_.reset();
     auto s = TRY(c_.Prepare(
         "INSERT INTO audit_log(seq, at, actor, action, target, address, detail, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s->Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.target);
     s->Bind(6, e.address).Bind(7, e.detail).Bind(8, e.prev_hash).Bind(9, e.hash);
-    return s->Exec();
+    TRY(s->Exec());
+    last_audit_ = e;
+    return Ok();
   }
 
   Status PutHarvestSource(const HarvestSource& h) override {
@@ -1426,6 +1440,7 @@ class SqliteWriter final : public StoreWriter {
   }
 
   Connection& c_;
+  std::optional<AuditEntry> last_audit_;  // appended by this transaction
 };
 
 class SqliteStore final : public MetadataStore {
