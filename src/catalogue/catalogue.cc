@@ -205,15 +205,25 @@ Result<Validated> Catalogue::ValidateWithRefs(StoreWriter& writer, RecordClass c
 
 Result<Catalogue::PreparedCreate> Catalogue::PrepareCreate(RecordClass cls, const json& input,
                                                            InputLeniency leniency) const {
+  return PrepareCreate(cls, json(input), leniency);
+}
+
+Result<Catalogue::PreparedCreate> Catalogue::PrepareCreate(RecordClass cls, json&& input,
+                                                           InputLeniency leniency) const {
   PreparedCreate p;
   p.cls = cls;
-  p.validated = TRY(schema_->Validate(cls, input, leniency, kSystemFields));
-  if (input.is_object() && input.contains("pid")) {
-    if (!input["pid"].is_string()) {
+  // Validation takes the system fields out of `input`: the pid given is read first.
+  std::optional<json> given;
+  if (input.is_object()) {
+    if (auto it = input.find("pid"); it != input.end()) given = *it;
+  }
+  p.validated = TRY(schema_->Validate(cls, std::move(input), leniency, kSystemFields));
+  if (given) {
+    if (!given->is_string()) {
       return Fail(Error{ErrorCode::kInvalid, "pid must be a string", "pid phải là chuỗi ký tự",
                         {{"/pid", "type", "must be a string", "phải là chuỗi ký tự"}}});
     }
-    Result<std::string> parsed = ParsePid(input["pid"].get<std::string>());
+    Result<std::string> parsed = ParsePid(given->get<std::string>());
     if (!parsed) {
       return Fail(Error{ErrorCode::kInvalid, parsed.error().message_en, parsed.error().message_vi,
                         {{"/pid", "pid", parsed.error().message_en, parsed.error().message_vi}}});

@@ -157,6 +157,9 @@ class Catalogue {
   };
   Result<PreparedCreate> PrepareCreate(RecordClass cls, const nlohmann::json& input,
                                        InputLeniency leniency) const;
+  // The same, validating `input` in place (an import's parsed row, not needed after).
+  Result<PreparedCreate> PrepareCreate(RecordClass cls, nlohmann::json&& input,
+                                       InputLeniency leniency) const;
   Result<std::string> CreatePrepared(StoreWriter& writer, PreparedCreate& prepared,
                                      const Actor& actor, const std::string& reason);
 

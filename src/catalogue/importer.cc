@@ -528,8 +528,8 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
   json defaults = json::object();
 
   // --- The workers' part: everything that needs no store and no order.
-  auto prepare = [&](ImportStep& step, RecordClass cls, const json& doc, InputLeniency leniency) {
-    step.prepared = catalogue.PrepareCreate(cls, doc, leniency);
+  auto prepare = [&](ImportStep& step, RecordClass cls, json&& doc, InputLeniency leniency) {
+    step.prepared = catalogue.PrepareCreate(cls, std::move(doc), leniency);  // in place
   };
   auto work = [&](ImportStep& step) {
     const size_t row = step.row, line = step.line;
@@ -548,7 +548,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
                                  "class must be item, organisation or area",
                                  "class phải là item, organisation hoặc area"});
         } else {
-          prepare(step, *cls, doc, InputLeniency::kStrict);
+          prepare(step, *cls, std::move(doc), InputLeniency::kStrict);
         }
         break;
       }
@@ -566,7 +566,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
           step.errors.push_back({row, line, "class", class_name, "class must be item, organisation or area",
                                  "class phải là item, organisation hoặc area"});
         } else {
-          prepare(step, *cls, doc, InputLeniency::kFromText);
+          prepare(step, *cls, std::move(doc), InputLeniency::kFromText);
         }
         break;
       }
@@ -583,7 +583,7 @@ Result<ImportReport> ImportFile(Catalogue& catalogue, const std::string& path,
         if (!mapped.errors.empty()) {
           step.errors = std::move(mapped.errors);
         } else {
-          prepare(step, mapped.cls, mapped.document, InputLeniency::kFromText);
+          prepare(step, mapped.cls, std::move(mapped.document), InputLeniency::kFromText);
           mapped.document = json();
           step.mapped = std::move(mapped);
         }

@@ -370,25 +370,30 @@ class Schema::Validator {
   std::vector<RecordRef> refs;
   std::string path;
 
-  // Validates an object against lists of field definitions; returns the normalised object.
-  // `skip` names a key read elsewhere (the record's kind), as if the input did not have it.
-  // The lists share no key (Load checks it). The input's keys and each list are in the same
+  // Validates an object in place against lists of field definitions: values are normalised
+  // where they are, and what is empty, invalid, unknown or `ignored` is taken out. `skip`
+  // names a key read elsewhere (the record's kind): left as it is, as if absent.
+  // The lists share no key (Load checks it). The object's keys and each list are in the same
   // (byte) order, so one pass over both finds every key's field without a lookup, and a bit
   // per field says whether it was sent with a value.
-  json Object(const json& input, std::initializer_list<const Compiled::Fields*> field_lists,
+  void Object(json& io, std::initializer_list<const Compiled::Fields*> field_lists,
               std::string_view skip = {}, std::span<const std::string_view> ignored = {}) {
-    json out = json::object();
-    if (!input.is_object()) {
+    if (!io.is_object()) {
       Add("type", "must be an object", "phải là một đối tượng (object)");
-      return out;
+      io = json::object();
+      return;
     }
     const Compiled::Fields* const* lists = field_lists.begin();
     const size_t list_count = field_lists.size();
     std::array<std::bitset<Compiled::kMaxFields>, Compiled::kMaxLists> sent;
     std::array<size_t, Compiled::kMaxLists> next{};
-    json::object_t& kept = out.get_ref<json::object_t&>();
-    for (const auto& [key, value] : input.get_ref<const json::object_t&>()) {
-      if (!skip.empty() && key == skip) continue;
+    json::object_t& object = io.get_ref<json::object_t&>();
+    for (auto it = object.begin(); it != object.end();) {
+      const std::string& key = it->first;
+      if (!skip.empty() && key == skip) {
+        ++it;
+        continue;
+      }
       const Compiled::Field* field = nullptr;
       size_t list = 0;
       for (size_t l = 0; l < list_count && field == nullptr; ++l) {
@@ -402,23 +407,28 @@ class Schema::Validator {
       }
       if (std::find(ignored.begin(), ignored.end(), key) != ignored.end()) {
         // The caller reads it: not missing when it has a value.
-        if (field != nullptr && !value.is_null() && !IsEmpty(value)) sent[list].set(next[list]);
+        if (field != nullptr && !it->second.is_null() && !IsEmpty(it->second))
+          sent[list].set(next[list]);
+        it = object.erase(it);
         continue;
       }
       Segment at(path, key);
       if (field == nullptr) {
         Add("unknown_field", "unknown field '" + key + "'", "trường không tồn tại '" + key + "'");
+        it = object.erase(it);
         continue;
       }
       const size_t errors_before = errors.size();
-      json v = Value(value, *field->spec);
-      if (!IsEmpty(v)) {
-        kept.emplace_hint(kept.end(), key, std::move(v));  // keys arrive in order
+      Value(it->second, *field->spec);
+      if (!IsEmpty(it->second)) {
         sent[list].set(next[list]);
-      } else if (errors.size() != errors_before) {
-        sent[list].set(next[list]);  // invalid and reported: "required" would be noise
+        ++it;
+        continue;
       }
-      // Otherwise it was empty (null, "", blanks only): a default, or "required", applies.
+      // Invalid and reported: "required" would be noise. Otherwise it was empty (null, "",
+      // blanks only), and a default, or "required", applies.
+      if (errors.size() != errors_before) sent[list].set(next[list]);
+      it = object.erase(it);
     }
     for (size_t l = 0; l < list_count; ++l) {
       const Compiled::Fields& fields = *lists[l];
@@ -426,60 +436,72 @@ class Schema::Validator {
         if (sent[l][i]) continue;
         const Compiled::Field& field = fields[i];
         if (field.spec->default_value) {
-          out[field.key] = *field.spec->default_value;
+          object.insert_or_assign(field.key, *field.spec->default_value);
         } else if (field.required) {
           Segment at(path, field.key);
           Add("required", "is required", "là trường bắt buộc");
         }
       }
     }
-    return out;
   }
 
-  json Value(const json& input, const Compiled::Spec& spec) {
-    if (input.is_null()) return json();
+  // Validates a value in place: normalised, or emptied (null, or an empty list or object)
+  // when it is empty or invalid, with its error.
+  void Value(json& io, const Compiled::Spec& spec) {
+    if (io.is_null()) return;
     switch (spec.type) {
       case Compiled::Type::kObject: {
-        json out = Object(input, {spec.fields});
-        auto from = out.find("from_year"), to = out.find("to_year");
-        if (from != out.end() && to != out.end() && from->get<int64_t>() > to->get<int64_t>()) {
+        Object(io, {spec.fields});
+        auto from = io.find("from_year"), to = io.find("to_year");
+        if (from != io.end() && to != io.end() && from->get<int64_t>() > to->get<int64_t>()) {
           Segment at(path, "to_year");
           Add("range", "must not be before from_year", "không được nhỏ hơn from_year");
         }
-        return out;
+        return;
       }
       case Compiled::Type::kList: {
-        json out = json::array();
-        auto one = [&](const json& element, size_t i) {
+        if (!io.is_array()) {
+          if (leniency_ != InputLeniency::kFromText || io.is_object()) {
+            Add("type", "must be a list", "phải là một danh sách");
+            io = json();
+            return;
+          }
+          json one = json::array();  // a spreadsheet cell holding one value
+          one.push_back(std::move(io));
+          io = std::move(one);
+        }
+        json::array_t& list = io.get_ref<json::array_t&>();
+        size_t kept = 0;
+        for (size_t i = 0; i < list.size(); ++i) {
           char digits[24];
           auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
           Segment at(path, std::string_view(digits, static_cast<size_t>(end - digits)));
-          json v = Value(element, *spec.of);
-          if (!IsEmpty(v)) out.push_back(std::move(v));
-        };
-        if (input.is_array()) {
-          for (size_t i = 0; i < input.size(); ++i) one(input[i], i);
-        } else if (leniency_ == InputLeniency::kFromText && !input.is_object()) {
-          one(input, 0);
-        } else {
-          Add("type", "must be a list", "phải là một danh sách");
-          return json();
+          Value(list[i], *spec.of);
+          if (IsEmpty(list[i])) continue;
+          if (kept != i) list[kept] = std::move(list[i]);
+          ++kept;
         }
-        CheckBounds(static_cast<double>(out.size()), spec, "items", "phần tử");
-        return out;
+        list.erase(list.begin() + static_cast<std::ptrdiff_t>(kept), list.end());
+        CheckBounds(static_cast<double>(kept), spec, "items", "phần tử");
+        return;
       }
       case Compiled::Type::kInteger:
       case Compiled::Type::kNumber:
-        return Number(input, spec);
+        io = Number(io, spec);
+        return;
       case Compiled::Type::kBoolean:
-        return Boolean(input);
+        io = Boolean(io);
+        return;
       default:
         break;
     }
-    if (input.is_string()) return Scalar(input.get_ref<const std::string&>(), spec);
-    if (leniency_ == InputLeniency::kFromText && input.is_number()) return Scalar(input.dump(), spec);
+    if (io.is_string()) return Scalar(io, spec);
+    if (leniency_ == InputLeniency::kFromText && io.is_number()) {
+      io = io.dump();
+      return Scalar(io, spec);
+    }
     Add("type", "must be a string", "phải là chuỗi ký tự");
-    return json();
+    io = json();
   }
 
  private:
@@ -519,55 +541,65 @@ class Schema::Validator {
     }
   }
 
-  json Scalar(const std::string& raw, const Compiled::Spec& spec) {
+  // A string value in place: cleaned (NFC, blanks), checked, and for terms and references
+  // replaced by the id they name; null when it is empty or invalid.
+  void Scalar(json& io, const Compiled::Spec& spec) {
+    std::string& s = io.get_ref<std::string&>();
     const bool text = spec.type == Compiled::Type::kText;
-    Result<std::string> cleaned = text ? ToNfc(raw) : CleanLine(raw);
-    if (!cleaned) {
+    if (!(text ? ToNfcInPlace(s) : CleanLineInPlace(s))) {
       Add("encoding", "is not valid UTF-8 text", "không phải văn bản UTF-8 hợp lệ");
-      return json();
+      io = json();
+      return;
     }
-    std::string s = text ? NormaliseText(std::move(*cleaned)) : std::move(*cleaned);
-    if (s.empty()) return json();
+    if (text) NormaliseText(s);
+    if (s.empty()) {
+      io = json();
+      return;
+    }
     if (s.size() > spec.max_length * 4 || CodePoints(s) > spec.max_length) {
       Add("max_length", "is too long (at most " + std::to_string(spec.max_length) + " characters)",
           "quá dài (tối đa " + std::to_string(spec.max_length) + " ký tự)");
-      return json();
+      io = json();
+      return;
     }
     if (spec.pattern != nullptr && !std::regex_match(s, *spec.pattern)) {
       Add("pattern", "'" + s + "' does not have the expected form " + spec.pattern_text,
           "'" + s + "' không đúng dạng " + spec.pattern_text);
-      return json();
+      io = json();
+      return;
     }
     switch (spec.type) {
       case Compiled::Type::kDate:
         if (!ValidDate(s)) {
           Add("date", "'" + s + "' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
               "'" + s + "' không phải ngày hợp lệ (YYYY, YYYY-MM hoặc YYYY-MM-DD)");
-          return json();
+          io = json();
         }
-        break;
+        return;
       case Compiled::Type::kUrl:
         if (!ValidUrl(s)) {
           Add("url", "'" + s + "' is not an http(s) URL", "'" + s + "' không phải địa chỉ http(s)");
-          return json();
+          io = json();
         }
-        break;
+        return;
       case Compiled::Type::kTerm:
       case Compiled::Type::kLanguage:
-        return TermValue(s, *spec.vocabulary);
+        io = TermValue(s, *spec.vocabulary);
+        return;
       case Compiled::Type::kRef: {
         Result<std::string> pid = ParsePid(s);
         if (!pid) {
           Add("pid", pid.error().message_en, pid.error().message_vi);
-          return json();
+          io = json();
+          return;
         }
         refs.push_back({path, spec.ref_class, *pid});
-        return *pid;
+        io = std::move(*pid);
+        return;
       }
       default:
-        break;
+        return;
     }
-    return json(std::move(s));
   }
 
   json TermValue(const std::string& s, const Vocabulary& vocabulary) {
@@ -645,7 +677,7 @@ class Schema::Validator {
   }
 
   // CR LF and lone CR become LF; surrounding whitespace goes. Most text has neither.
-  static std::string NormaliseText(std::string s) {
+  static void NormaliseText(std::string& s) {
     if (s.find('\r') != std::string::npos) {
       std::string out;
       out.reserve(s.size());
@@ -660,8 +692,8 @@ class Schema::Validator {
       s = std::move(out);
     }
     std::string_view trimmed = Trim(s);
-    if (trimmed.size() == s.size()) return s;
-    return std::string(trimmed);
+    if (trimmed.size() == s.size()) return;
+    s = std::string(trimmed);
   }
 
   static size_t CodePoints(const std::string& s) {
@@ -798,6 +830,11 @@ const Vocabulary& Schema::KindVocabulary(RecordClass cls) const {
 
 Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeniency leniency,
                                    std::span<const std::string_view> ignored) const {
+  return Validate(cls, json(input), leniency, ignored);
+}
+
+Result<Validated> Schema::Validate(RecordClass cls, json&& input, InputLeniency leniency,
+                                   std::span<const std::string_view> ignored) const {
   Validator v(leniency);
   if (!input.is_object()) {
     return Fail(ErrorCode::kInvalid, "the record must be a JSON object",
@@ -812,23 +849,26 @@ Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeni
     v.errors.push_back({"/kind", "type", "must be a string", "phải là chuỗi ký tự"});
   } else {
     v.path = "/kind";
-    json k = v.Value(*kind_it, class_spec.kind);
+    json k = *kind_it;
+    v.Value(k, class_spec.kind);
     v.path.clear();
     if (k.is_string()) kind = k.get<std::string>();
   }
   static const Compiled::Fields kNoFields;
   auto kind_fields = kind.empty() ? class_spec.kinds.end() : class_spec.kinds.find(kind);
-  json out = v.Object(input,
-                      {compiled_->common, class_spec.fields,
-                       kind_fields == class_spec.kinds.end() ? &kNoFields : kind_fields->second},
-                      "kind", ignored);
+  v.Object(input,
+           {compiled_->common, class_spec.fields,
+            kind_fields == class_spec.kinds.end() ? &kNoFields : kind_fields->second},
+           "kind", ignored);
+  const json& out = input;  // normalised now
   // A recognition level is only valid for the kinds its term applies to (a relic is not a
   // national treasure; an intangible element is not ranked "quốc gia đặc biệt").
   const std::string applies_key = cls == RecordClass::kItem ? kind : std::string(RecordClassName(cls));
   const Vocabulary* levels = FindVocabulary("recognition_levels");
-  if (levels != nullptr && !applies_key.empty() && out.contains("recognitions")) {
-    for (size_t i = 0; i < out["recognitions"].size(); ++i) {
-      const json& level = out["recognitions"][i]["level"];
+  if (auto recognitions = out.find("recognitions");
+      levels != nullptr && !applies_key.empty() && recognitions != out.end()) {
+    for (size_t i = 0; i < recognitions->size(); ++i) {
+      const json& level = MemberOf((*recognitions)[i], "level");
       const Term* term = level.is_string() ? levels->FindId(level.get<std::string>()) : nullptr;
       if (term == nullptr || term->applies_to.empty()) continue;
       if (std::find(term->applies_to.begin(), term->applies_to.end(), applies_key) == term->applies_to.end()) {
@@ -845,8 +885,8 @@ Result<Validated> Schema::Validate(RecordClass cls, const json& input, InputLeni
             std::move(v.errors)};
     return Fail(std::move(e));
   }
-  out.get_ref<json::object_t&>().emplace("kind", kind);
-  return Validated{std::move(out), std::move(v.refs)};
+  input["kind"] = std::move(kind);
+  return Validated{std::move(input), std::move(v.refs)};
 }
 
 }  // namespace disan

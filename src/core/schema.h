@@ -98,6 +98,11 @@ class Schema {
   Result<Validated> Validate(RecordClass cls, const nlohmann::json& input,
                              InputLeniency leniency = InputLeniency::kStrict,
                              std::span<const std::string_view> ignored = {}) const;
+  // The same, normalising `input` where it is (no second copy of the record is built): on
+  // success it is the document; on failure it is left half-read.
+  Result<Validated> Validate(RecordClass cls, nlohmann::json&& input,
+                             InputLeniency leniency = InputLeniency::kStrict,
+                             std::span<const std::string_view> ignored = {}) const;
 
  private:
   class Validator;

@@ -149,6 +149,46 @@ Result<std::string> ToNfc(std::string_view text) {
   return out;
 }
 
+Status ToNfcInPlace(std::string& text) {
+  if (!IsValidUtf8(text)) {
+    return Fail(ErrorCode::kInvalid, "text is not valid UTF-8", "văn bản không phải UTF-8 hợp lệ");
+  }
+  if (IsAscii(text)) return Ok();
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
+  if (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return Ok();
+  text = TRY(ToNfc(text));
+  return Ok();
+}
+
+namespace {
+
+// True when CleanLine would change NFC text: a blank at either end, two in a row, or one
+// that is not a plain space.
+bool NeedsCleaning(const std::string& nfc) {
+  const auto* s = reinterpret_cast<const uint8_t*>(nfc.data());
+  const auto length = static_cast<int32_t>(nfc.size());
+  bool previous_blank = true;  // a blank first is at an end
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    const bool blank = c < 0x80 ? (c <= 0x20 || c == 0x7F) : IsBlank(c);
+    if (blank && (c != ' ' || previous_blank)) return true;
+    previous_blank = blank;
+  }
+  return previous_blank && length > 0;  // a blank last
+}
+
+}  // namespace
+
+Status CleanLineInPlace(std::string& text) {
+  if (IsCleanAsciiLine(text)) return Ok();
+  TRY(ToNfcInPlace(text));
+  if (NeedsCleaning(text)) text = TRY(CleanLine(text));
+  return Ok();
+}
+
 Result<std::string> CleanLine(std::string_view text) {
   if (IsCleanAsciiLine(text)) return std::string(text);
   std::string nfc = TRY(ToNfc(text));

@@ -23,6 +23,11 @@ Result<std::string> ToNfc(std::string_view text);
 // no-break and ideographic spaces) to one ASCII space. For single-line fields such as names.
 Result<std::string> CleanLine(std::string_view text);
 
+// ToNfc and CleanLine in place: text that is already so is left as it is, without a copy
+// (most text is). kInvalid, and `text` unchanged, when it is not valid UTF-8.
+Status ToNfcInPlace(std::string& text);
+Status CleanLineInPlace(std::string& text);
+
 // Lower case, without diacritics (đ -> d), apostrophes and hyphens removed, other
 // punctuation turned to spaces, whitespace collapsed. Invalid UTF-8 folds to "".
 std::string Fold(std::string_view text);

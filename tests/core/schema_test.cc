@@ -180,6 +180,39 @@ TEST(Schema, LenientInputReadsSpreadsheetText) {
   EXPECT_EQ(v->document["ethnic_groups"][0], "mnong");
 }
 
+TEST(Schema, ValidatingInPlaceGivesTheSameDocument) {
+  // The import validates its parsed rows in place; everything else validates a copy. Both must
+  // give the same document: cleaned text, NFC, a list made of one cell, empty values and
+  // ignored keys taken out, defaults added, terms and references read.
+  json doc = Relic();
+  doc["dating"] = {{"text", "   "}};
+  doc["names"].push_back({{"lang", "vi"}, {"value", "Đa\u0306\u0301k\u00A0 Mil"}});
+  doc["description"] = {{{"lang", "vi"}, {"value", " dòng một\r\ndòng hai \n"}}};
+  doc["ethnic_groups"] = "M'Nông";
+  doc["recognitions"] = {{{"level", "Quốc gia đặc biệt"}, {"year", "2013"}, {"decision", ""}}};
+  doc["custodian"] = PidFromBody("dn", "bcdfghjk");
+  doc["pid"] = "ignored here";
+  doc["note"] = nullptr;
+  const std::string_view ignored[] = {"pid"};
+  auto copied = S().Validate(RecordClass::kItem, doc, InputLeniency::kFromText, ignored);
+  ASSERT_TRUE(copied) << copied.error().Describe();
+  EXPECT_EQ(doc["pid"], "ignored here");  // the caller's document is untouched
+  auto in_place = S().Validate(RecordClass::kItem, json(doc), InputLeniency::kFromText, ignored);
+  ASSERT_TRUE(in_place);
+  EXPECT_EQ(in_place->document, copied->document);
+  EXPECT_EQ(in_place->document["names"].size(), 2u);
+  EXPECT_EQ(in_place->document["names"][1]["value"], "Đắk Mil");  // NFC, one space
+  EXPECT_EQ(in_place->document["description"][0]["value"], "dòng một\ndòng hai");
+  EXPECT_EQ(in_place->document["ethnic_groups"], json({"mnong"}));
+  EXPECT_FALSE(in_place->document["recognitions"][0].contains("decision"));
+  EXPECT_FALSE(in_place->document.contains("pid"));
+  EXPECT_FALSE(in_place->document.contains("note"));
+  EXPECT_FALSE(in_place->document.contains("dating"));
+  EXPECT_TRUE(in_place->document.contains("visibility"));
+  ASSERT_EQ(in_place->refs.size(), 1u);
+  EXPECT_EQ(in_place->refs[0].path, "/custodian");
+}
+
 TEST(Schema, VocabularyMatchIgnoresCaseAndDiacritics) {
   const Vocabulary& levels = *S().FindVocabulary("recognition_levels");
   ASSERT_NE(levels.Match("quoc gia dac biet"), nullptr);
