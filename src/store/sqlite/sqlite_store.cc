@@ -389,6 +389,12 @@ class Stmt {
     sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // Binds without a copy: for large texts (a record's document, its search texts) that are
+  // named variables living until this statement is executed and reset, never temporaries.
+  Stmt& BindStatic(int i, const std::string& s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+    return *this;
+  }
   Stmt& Bind(int i, int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
@@ -644,11 +650,17 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
       t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
       TRY(t->Exec());
       t->Reset();
-      if (IsEngineTerm(term.field)) packed_terms += term.field + kValueSeparator + term.value + kTermSeparator;
+      if (IsEngineTerm(term.field)) {
+        packed_terms += term.field;
+        packed_terms += kValueSeparator;
+        packed_terms += term.value;
+        packed_terms += kTermSeparator;
+      }
     }
     // A record being created has no media yet.
     if (state == IndexState::kExisting) packed_terms += TRY(PackedMediaTerms(c, id));
   }
+  std::string folded, exact;  // bound without a copy: they outlive the statement's run
   auto d = TRY(c.Prepare(
       "INSERT INTO search_docs(record_id, seq, live, class, public, sort_key, recognition_date, "
       "updated_at, lat, lon, year_from, year_to, folded, exact, terms) "
@@ -662,15 +674,18 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
       "terms = excluded.terms"));
   d->Bind(1, id).Bind(2, int64_t{search != nullptr}).Bind(3, std::string(RecordClassName(cls)));
   if (search) {
-    std::string folded, exact;
     for (int f = 0; f < 4; ++f) {
-      folded += (f ? std::string(1, kFieldSeparator) : "") + search->folded[f];
-      exact += (f ? std::string(1, kFieldSeparator) : "") + search->exact[f];
+      if (f) {
+        folded += kFieldSeparator;
+        exact += kFieldSeparator;
+      }
+      folded += search->folded[f];
+      exact += search->exact[f];
     }
     d->Bind(4, int64_t{search->is_public}).BindBlob(5, search->sort_key).Bind(6, search->recognition_date);
     d->Bind(7, updated_at).Bind(8, search->lat).Bind(9, search->lon);
     d->Bind(10, search->year_from).Bind(11, search->year_to);
-    d->Bind(12, folded).Bind(13, exact).Bind(14, packed_terms);
+    d->BindStatic(12, folded).BindStatic(13, exact).BindStatic(14, packed_terms);
   } else {
     std::optional<double> none;
     std::optional<int64_t> no_year;
@@ -864,7 +879,9 @@ class SqliteWriter final : public StoreWriter {
 
   Result<int64_t> Put(const RecordWrite& w) override {
     const std::string now = NowRfc3339();
-    const std::string document = w.document_text.empty() ? DumpJson(w.document) : w.document_text;
+    std::string dumped;
+    const std::string& document =
+        w.document_text.empty() ? (dumped = DumpJson(w.document)) : w.document_text;
     int64_t id = 0;
     int64_t revision = 1;
     if (w.action == RevisionAction::kCreate) {
@@ -872,7 +889,7 @@ class SqliteWriter final : public StoreWriter {
           "INSERT INTO records(pid, class, kind, revision, created_at, updated_at, document) "
           "VALUES (?, ?, ?, 1, ?, ?, ?) ON CONFLICT(pid) DO NOTHING"));
       s->Bind(1, w.pid).Bind(2, std::string(RecordClassName(w.cls))).Bind(3, w.kind);
-      s->Bind(4, now).Bind(5, now).Bind(6, document);
+      s->Bind(4, now).Bind(5, now).BindStatic(6, document);
       TRY(s->Exec());
       if (sqlite3_changes(c_.db()) == 0) {
         return Fail(ErrorCode::kConflict, "a record with identifier " + w.pid + " already exists",
