@@ -571,14 +571,49 @@ TEST(CliUpgrade, Version12AddsCommuneCodesToTheTerms) {
   auto query = [&](const char* sql) { return QueryDatabase(dir, sql); };
   const std::string codes = query("SELECT count(*) FROM record_terms WHERE field = 'commune_code'");
   ASSERT_EQ(codes, "2");
+  // Back to version 11: no commune codes, migration 13 undone.
   query("DELETE FROM record_terms WHERE field = 'commune_code'");
-  query("DELETE FROM schema_migrations WHERE version = 12");
+  query("DROP TABLE record_term_lists");
+  query("CREATE INDEX record_terms_by_record ON record_terms(record_id)");
+  query("DELETE FROM schema_migrations WHERE version >= 12");
   testing::CommandResult r = RunDisan("export --data " + ShellQuote(dir) + " --format jsonl --output " +
                                       ShellQuote(tmp.File("out.jsonl")));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("rebuilding the search index"), std::string::npos) << r.output;
   EXPECT_EQ(query("SELECT count(*) FROM record_terms WHERE field = 'commune_code'"), codes);
-  EXPECT_EQ(query("SELECT max(version) FROM schema_migrations"), "12");
+  EXPECT_EQ(query("SELECT max(version) FROM schema_migrations"), "13");
+}
+
+// Migration 13 replaced the index of filter terms by record with a list of them per record:
+// a database of version 12 gets the lists from its rows, loses the index, and a record's old
+// rows are then found through its list and replaced (here by `disan reindex`, which also
+// writes rows back that were lost).
+TEST(CliUpgrade, Version13ListsEachRecordsTermsInsteadOfIndexingThem) {
+  testing::TempDir tmp;
+  const std::string dir = InitData(tmp);
+  ASSERT_EQ(Import(dir, DemoCsv()).status, 0);
+  auto query = [&](const char* sql) { return QueryDatabase(dir, sql); };
+  const std::string rows = query("SELECT count(*) FROM record_terms");
+  ASSERT_NE(rows, "0");
+  ASSERT_EQ(query("SELECT count(*) FROM record_term_lists"), "25");
+  // Version 12 as it was, with one stale row (a term the record no longer has) and one lost.
+  query("DROP TABLE record_term_lists");
+  query("CREATE INDEX record_terms_by_record ON record_terms(record_id)");
+  query("DELETE FROM schema_migrations WHERE version = 13");
+  query("INSERT INTO record_terms(field, value, record_id) VALUES ('place', 'cu', 1)");
+  query("DELETE FROM record_terms WHERE record_id = 2 AND field = 'kind'");
+  testing::CommandResult r = RunDisan("reindex --data " + ShellQuote(dir));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(query("SELECT max(version) FROM schema_migrations"), "13");
+  EXPECT_EQ(query("SELECT count(*) FROM sqlite_master WHERE name = 'record_terms_by_record'"), "0");
+  EXPECT_EQ(query("SELECT count(*) FROM record_term_lists"), "25");
+  EXPECT_EQ(query("SELECT count(*) FROM record_terms WHERE value = 'cu'"), "0");
+  EXPECT_EQ(query("SELECT count(*) FROM record_terms WHERE record_id = 2 AND field = 'kind'"), "1");
+  EXPECT_EQ(query("SELECT count(*) FROM record_terms"), rows);
+  // Each list names exactly its record's rows.
+  EXPECT_EQ(query("SELECT sum(length(terms) - length(replace(terms, char(30), ''))) FROM "
+                  "record_term_lists"),
+            rows);
 }
 
 // ---------------------------------------------------------------------------------------------

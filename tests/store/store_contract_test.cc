@@ -287,6 +287,25 @@ TEST_P(StoreContract, UpdatesReplaceFilterTerms) {
   EXPECT_TRUE(store_->List(q).value().records.empty());
   q.filters = {{"level", "national"}};
   EXPECT_EQ(store_->List(q).value().records.size(), 1u);
+  // Written again with the same terms (an edit of the text only): still found by them.
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    RecordWrite rw = NewRecord(pid, "relic", {{"level", "national"}});
+    rw.action = RevisionAction::kUpdate;
+    rw.document["note"] = "sửa chữ";
+    TRY(w.Put(rw));
+    return Ok();
+  }));
+  EXPECT_EQ(store_->List(q).value().records.size(), 1u);
+  // Deleted: found by none.
+  ASSERT_TRUE(store_->Write([&](StoreWriter& w) -> Status {
+    RecordWrite rw = NewRecord(pid, "relic", {});
+    rw.action = RevisionAction::kDelete;
+    rw.reason = "trùng";
+    TRY(w.Put(rw));
+    return Ok();
+  }));
+  q.include_deleted = true;
+  EXPECT_TRUE(store_->List(q).value().records.empty());
 }
 
 TEST_P(StoreContract, EveryOneOfManyTermsIsFoundAndReplaced) {

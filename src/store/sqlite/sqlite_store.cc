@@ -334,6 +334,18 @@ INSERT INTO settings(key, value) SELECT 'search_reindex_required', '1'
   WHERE EXISTS (SELECT 1 FROM records)
   ON CONFLICT(key) DO UPDATE SET value = '1';
 )sql",
+    // 13: a record's filter terms are found again through its list of them (one row per record,
+    // packed as search_docs.terms) instead of an index by record, which cost every term of
+    // every record written a second b-tree insert (an import writes about 18 a record).
+    R"sql(
+CREATE TABLE record_term_lists (
+  record_id INTEGER PRIMARY KEY REFERENCES records(id),
+  terms TEXT NOT NULL);
+INSERT INTO record_term_lists(record_id, terms)
+  SELECT record_id, group_concat(field || char(31) || value || char(30), '')
+  FROM record_terms GROUP BY record_id;
+DROP INDEX record_terms_by_record;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -574,10 +586,28 @@ MediaAsset ReadMedia(const Stmt& s) {
   return m;
 }
 
-enum class IndexState { kNew, kExisting };
+// kNew: a record being created has no index rows yet. kRebuild (disan reindex, an upgrade):
+// its term rows are written again even where its list of them has not changed, in case rows
+// were lost.
+enum class IndexState { kNew, kExisting, kRebuild };
 
 // Fields and terms inside one search_docs column.
 constexpr char kFieldSeparator = '\n', kTermSeparator = '\x1e', kValueSeparator = '\x1f';
+
+// Calls fn(field, value) for each term of a packed list ("field\x1fvalue\x1e..."), up to the
+// first failure.
+template <typename Fn>
+Status ForEachPackedTerm(std::string_view packed, Fn&& fn) {
+  while (!packed.empty()) {
+    const size_t end = packed.find(kTermSeparator);
+    const std::string_view term = packed.substr(0, end);
+    packed.remove_prefix(end == std::string_view::npos ? packed.size() : end + 1);
+    const size_t value = term.find(kValueSeparator);
+    if (value == std::string_view::npos) continue;
+    TRY(fn(term.substr(0, value), term.substr(value + 1)));
+  }
+  return Ok();
+}
 
 // The "media" facet of a record (docs/search.md): the kinds of public media it has (image,
 // 360, 3d, audio, video), as packed terms. Restricted media are not counted: a facet must not
@@ -638,18 +668,45 @@ Status RefreshMediaTerms(Connection& c, int64_t record_id) {
 Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<FilterTerm>* terms,
                   const search::SearchDocument* search, const std::string& updated_at,
                   IndexState state = IndexState::kExisting) {
-  if (state == IndexState::kExisting) {
-    auto d = TRY(c.Prepare("DELETE FROM record_terms WHERE record_id = ?"));
-    d->Bind(1, id);
-    TRY(d->Exec());
+  // Every term row the record will have, packed as in search_docs.terms: its term list.
+  std::string listed;
+  if (terms) {
+    for (const FilterTerm& term : *terms) {
+      listed += term.field;
+      listed += kValueSeparator;
+      listed += term.value;
+      listed += kTermSeparator;
+    }
+  }
+  // The rows it has now are named by its list (migration 13: there is no index by record),
+  // and deleted by key; when the list is the same, they stay as they are.
+  bool unchanged = false;
+  if (state != IndexState::kNew) {
+    auto l = TRY(c.Prepare("SELECT terms FROM record_term_lists WHERE record_id = ?"));
+    l->Bind(1, id);
+    const std::string old = TRY(l->Step()) ? l->Text(0) : std::string();
+    l.reset();
+    unchanged = old == listed && state == IndexState::kExisting;
+    if (!unchanged) {
+      auto d = TRY(
+          c.Prepare("DELETE FROM record_terms WHERE field = ? AND value = ? AND record_id = ?"));
+      TRY(ForEachPackedTerm(old, [&](std::string_view field, std::string_view value) -> Status {
+        d->Bind(1, std::string(field)).Bind(2, std::string(value)).Bind(3, id);
+        TRY(d->Exec());
+        d->Reset();
+        return Ok();
+      }));
+    }
   }
   std::string packed_terms;
   if (terms) {
     auto t = TRY(c.Prepare("INSERT OR IGNORE INTO record_terms(field, value, record_id) VALUES (?, ?, ?)"));
     for (const FilterTerm& term : *terms) {
-      t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
-      TRY(t->Exec());
-      t->Reset();
+      if (!unchanged) {
+        t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
+        TRY(t->Exec());
+        t->Reset();
+      }
       if (IsEngineTerm(term.field)) {
         packed_terms += term.field;
         packed_terms += kValueSeparator;
@@ -658,7 +715,14 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
       }
     }
     // A record being created has no media yet.
-    if (state == IndexState::kExisting) packed_terms += TRY(PackedMediaTerms(c, id));
+    if (state != IndexState::kNew) packed_terms += TRY(PackedMediaTerms(c, id));
+  }
+  if (!unchanged && (state != IndexState::kNew || !listed.empty())) {
+    auto u =
+        TRY(c.Prepare("INSERT INTO record_term_lists(record_id, terms) VALUES (?, ?) "
+                      "ON CONFLICT(record_id) DO UPDATE SET terms = excluded.terms"));
+    u->Bind(1, id).BindStatic(2, listed);
+    TRY(u->Exec());
   }
   std::string folded, exact;  // bound without a copy: they outlive the statement's run
   auto d = TRY(c.Prepare(
@@ -987,8 +1051,8 @@ class SqliteWriter final : public StoreWriter {
     bool deleted = s->Int(2) != 0;
     std::string updated_at = s->Text(3);
     s.reset();
-    return deleted ? WriteIndex(c_, id, cls, nullptr, nullptr, updated_at)
-                   : WriteIndex(c_, id, cls, &terms, &search, updated_at);
+    return deleted ? WriteIndex(c_, id, cls, nullptr, nullptr, updated_at, IndexState::kRebuild)
+                   : WriteIndex(c_, id, cls, &terms, &search, updated_at, IndexState::kRebuild);
   }
 
   Status PutSetting(const std::string& key, const std::string& value) override {
