@@ -419,15 +419,16 @@ class Schema::Validator {
         continue;
       }
       const size_t errors_before = errors.size();
+      const bool sent_empty = it->second.is_null() || IsEmpty(it->second);
       Value(it->second, *field->spec);
       if (!IsEmpty(it->second)) {
         sent[list].set(next[list]);
         ++it;
         continue;
       }
-      // Invalid and reported: "required" would be noise. Otherwise it was empty (null, "",
-      // blanks only), and a default, or "required", applies.
-      if (errors.size() != errors_before) sent[list].set(next[list]);
+      // Sent with something, invalid and reported: "required" would be noise. Otherwise it was
+      // empty (null, "", [], {}, blanks only), and a default, or "required", applies.
+      if (!sent_empty && errors.size() != errors_before) sent[list].set(next[list]);
       it = object.erase(it);
     }
     for (size_t l = 0; l < list_count; ++l) {
@@ -850,9 +851,14 @@ Result<Validated> Schema::Validate(RecordClass cls, json&& input, InputLeniency 
   } else {
     v.path = "/kind";
     json k = *kind_it;
+    const size_t errors_before = v.errors.size();
     v.Value(k, class_spec.kind);
     v.path.clear();
-    if (k.is_string()) kind = k.get<std::string>();
+    if (k.is_string()) {
+      kind = k.get<std::string>();
+    } else if (v.errors.size() == errors_before) {  // blanks only
+      v.errors.push_back({"/kind", "required", "is required", "là trường bắt buộc"});
+    }
   }
   static const Compiled::Fields kNoFields;
   auto kind_fields = kind.empty() ? class_spec.kinds.end() : class_spec.kinds.find(kind);

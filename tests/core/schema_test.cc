@@ -181,9 +181,9 @@ TEST(Schema, LenientInputReadsSpreadsheetText) {
 }
 
 TEST(Schema, ValidatingInPlaceGivesTheSameDocument) {
-  // The import validates its parsed rows in place; everything else validates a copy. Both must
-  // give the same document: cleaned text, NFC, a list made of one cell, empty values and
-  // ignored keys taken out, defaults added, terms and references read.
+  // The import validates its parsed rows in place; everything else validates a copy, which
+  // leaves the caller's document as it was. The document: cleaned text, NFC, a list made of
+  // one cell, empty values and ignored keys taken out, defaults added, terms and references.
   json doc = Relic();
   doc["dating"] = {{"text", "   "}};
   doc["names"].push_back({{"lang", "vi"}, {"value", "Đa\u0306\u0301k\u00A0 Mil"}});
@@ -304,6 +304,23 @@ TEST(Schema, ABlankValueIsMissingNotSent) {
   ASSERT_NE(FindError(v.error(), "/visibility"), nullptr);
   EXPECT_EQ(FindError(v.error(), "/visibility")->problem, "unknown_term");
   EXPECT_EQ(v.error().fields.size(), 1u) << v.error().Describe();
+  // A kind of blanks is no kind.
+  json blank_kind = Relic();
+  blank_kind["kind"] = "   ";
+  v = S().Validate(RecordClass::kItem, blank_kind);
+  ASSERT_FALSE(v);
+  ASSERT_NE(FindError(v.error(), "/kind"), nullptr) << v.error().Describe();
+  EXPECT_EQ(FindError(v.error(), "/kind")->problem, "required");
+  // An empty list where one is required: both what it lacks and that it is required.
+  json no_names = Relic();
+  no_names["names"] = json::array();
+  v = S().Validate(RecordClass::kItem, no_names);
+  ASSERT_FALSE(v);
+  ASSERT_NE(FindError(v.error(), "/names"), nullptr) << v.error().Describe();
+  size_t required = 0;
+  for (const FieldError& f : v.error().fields)
+    required += f.path == "/names" && f.problem == "required";
+  EXPECT_EQ(required, 1u) << v.error().Describe();
 }
 
 TEST(Schema, ATypeUsedByManyFieldsAndNestedListsValidateAlike) {

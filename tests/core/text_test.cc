@@ -22,6 +22,10 @@ TEST(Text, InvalidUtf8IsRefused) {
   EXPECT_FALSE(ToNfc("abc\xC3"));
   EXPECT_FALSE(ToNfc("\xFF\xFE"));
   EXPECT_FALSE(ToNfc(std::string("a\0b", 3)));
+  std::string bad = "abc\xC3";
+  EXPECT_FALSE(ToNfcInPlace(bad));
+  EXPECT_FALSE(CleanLineInPlace(bad));
+  EXPECT_EQ(bad, "abc\xC3");                  // left as it was
   EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // a UTF-16 surrogate encoded in UTF-8
   EXPECT_TRUE(IsValidUtf8("Cồng chiêng"));
 }
@@ -109,12 +113,18 @@ TEST(Text, FastPathsAgreeWithTheUtf16Forms) {
     const int count = static_cast<int>(random() % 9);
     for (int k = 0; k < count; ++k) text += pieces[random() % pieces.size()];
     ASSERT_EQ(CleanLine(text).value(), ReferenceCleanLine(text)) << text;
+    std::string in_place = text;
+    ASSERT_TRUE(CleanLineInPlace(in_place));
+    ASSERT_EQ(in_place, ReferenceCleanLine(text)) << text;
     UErrorCode status = U_ZERO_ERROR;
     std::string nfc;
     icu::Normalizer2::getNFCInstance(status)
         ->normalize(icu::UnicodeString::fromUTF8(text), status)
         .toUTF8String(nfc);
     ASSERT_EQ(ToNfc(text).value(), nfc) << text;
+    in_place = text;
+    ASSERT_TRUE(ToNfcInPlace(in_place));
+    ASSERT_EQ(in_place, nfc) << text;
   }
   // ASCII folding equals the ICU path's answer for every ASCII character.
   for (int c = 1; c < 128; ++c) {

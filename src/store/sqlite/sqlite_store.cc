@@ -833,12 +833,22 @@ std::string TermLookups(const std::vector<FilterTerm>& terms, size_t first,
                         std::vector<std::string>& binds) {
   std::string sql;
   for (const FilterTerm& t : terms) {
+    if (t.value.empty()) {
+      // Any value of the field (an OAI-PMH set such as "kind"): the record's list of its terms
+      // says, in one seek. The rows are keyed by field, value and record, so finding one for
+      // this record would walk the field's rows of every record.
+      static_assert(kTermSeparator == 30, "the SQL below writes it as char(30)");
+      binds.push_back(std::string(1, kTermSeparator) + t.field + kValueSeparator);
+      sql +=
+          " AND EXISTS (SELECT 1 FROM record_term_lists WHERE record_id = records.id AND "
+          "instr(char(30) || terms, ?" +
+          std::to_string(first + binds.size() - 1) + ") > 0)";
+      continue;
+    }
     binds.push_back(t.field);
     sql += " AND EXISTS (SELECT 1 FROM record_terms WHERE field = ?" + std::to_string(first + binds.size() - 1);
-    if (!t.value.empty()) {
-      binds.push_back(t.value);
-      sql += " AND value = ?" + std::to_string(first + binds.size() - 1);
-    }
+    binds.push_back(t.value);
+    sql += " AND value = ?" + std::to_string(first + binds.size() - 1);
     sql += " AND record_id = records.id)";
   }
   return sql;
