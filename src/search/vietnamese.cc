@@ -136,40 +136,29 @@ const LetterTable& Letters() {
 
 namespace {
 
-// Reads the words of `text` in order and hands each to `sink` (a Token&, which it may move
-// from). Tokenize collects them; FoldedAndExactText joins them without a list.
-template <typename Sink>
-void ScanTokens(std::string_view text, Sink&& sink) {
+// Reads the words of `text` in order and tells `out` what it finds: Begin(at) when a word
+// starts, Ascii(lower) and Letter(forms) for each of its letters the table spells, and
+// End(text, begin, end, general, tone) when it ends (`general`: a letter outside the table,
+// a combining mark or two tones, so that ICU must read the word again). Tokenize collects
+// tokens from it; FoldedAndExactText writes the two texts straight from it.
+template <typename Out>
+void ScanWords(std::string_view text, Out& out) {
   const LetterTable& letters = Letters();
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const auto length = static_cast<int32_t>(text.size());
-  int32_t i = 0;
-  // The word being read: built directly from the table while every letter is in it; a letter
-  // outside the table (another script, a combining mark) sends the word to the ICU path.
-  Token current;
   bool in_word = false, general = false;
   char tone = 0;
+  size_t begin = 0, end = 0;  // the word's bytes in `text`
   auto flush = [&] {
     if (!in_word) return;
     in_word = false;
-    if (general) {
-      std::string_view word = text.substr(current.begin, current.end - current.begin);
-      Token t = MakeToken(icu::UnicodeString::fromUTF8(
-                              icu::StringPiece(word.data(), static_cast<int32_t>(word.size()))),
-                          current.begin, current.end);
-      if (!t.folded.empty()) sink(t);
-    } else if (!current.folded.empty()) {
-      if (tone) current.exact += tone;
-      sink(current);
-    }
-    current.folded.clear();
-    current.exact.clear();
-    current.has_diacritics = false;
+    out.End(text, begin, end, general, tone);
     general = false;
     tone = 0;
   };
+  int32_t i = 0;
   while (i < length) {
-    int32_t start = i;
+    const int32_t start = i;
     UChar32 c;
     U8_NEXT(s, i, length, c);
     if (c < 0) {
@@ -179,25 +168,22 @@ void ScanTokens(std::string_view text, Sink&& sink) {
     // A letter of the table is a word character; anything else beyond ASCII asks ICU.
     const LetterForms* f = c < 0x80 ? nullptr : letters.Find(c);
     const bool word_char = c < 0x80 ? IsAsciiWordChar(c) : f != nullptr || IsWordChar(c);
-    bool inner_apostrophe = IsApostrophe(c) && in_word && i < length;
+    const bool inner_apostrophe = IsApostrophe(c) && in_word && i < length;
     if (!(word_char || inner_apostrophe)) {
       flush();
       continue;
     }
     if (!in_word) {
       in_word = true;
-      current.begin = static_cast<size_t>(start);
+      begin = static_cast<size_t>(start);
+      out.Begin(begin);
     }
-    current.end = static_cast<size_t>(i);
+    end = static_cast<size_t>(i);
     if (general || inner_apostrophe) continue;
     if (c < 0x80) {
-      char lower = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      current.folded += lower;
-      current.exact += lower;
+      out.Ascii(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
     } else if (f != nullptr) {
-      current.folded += f->folded;
-      current.exact += f->exact;
-      current.has_diacritics = current.has_diacritics || f->marked;
+      out.Letter(*f);
       if (f->tone) {
         if (tone) general = true;  // two tones in one word: let ICU decide
         tone = f->tone;
@@ -207,6 +193,55 @@ void ScanTokens(std::string_view text, Sink&& sink) {
     }
   }
   flush();
+}
+
+// The word a general word is: ICU's reading of its bytes.
+Token GeneralToken(std::string_view text, size_t begin, size_t end) {
+  std::string_view word = text.substr(begin, end - begin);
+  return MakeToken(icu::UnicodeString::fromUTF8(
+                       icu::StringPiece(word.data(), static_cast<int32_t>(word.size()))),
+                   begin, end);
+}
+
+// ScanWords' tokens, each handed to `sink` (a Token&, which it may move from).
+template <typename Sink>
+class TokenOut {
+ public:
+  explicit TokenOut(Sink& sink) : sink_(sink) {}
+  void Begin(size_t) {}
+  void Ascii(char c) {
+    current_.folded += c;
+    current_.exact += c;
+  }
+  void Letter(const LetterForms& f) {
+    current_.folded += f.folded;
+    current_.exact += f.exact;
+    current_.has_diacritics = current_.has_diacritics || f.marked;
+  }
+  void End(std::string_view text, size_t begin, size_t end, bool general, char tone) {
+    if (general) {
+      Token t = GeneralToken(text, begin, end);
+      if (!t.folded.empty()) sink_(t);
+    } else if (!current_.folded.empty()) {
+      if (tone) current_.exact += tone;
+      current_.begin = begin;
+      current_.end = end;
+      sink_(current_);
+    }
+    current_.folded.clear();
+    current_.exact.clear();
+    current_.has_diacritics = false;
+  }
+
+ private:
+  Sink& sink_;
+  Token current_;
+};
+
+template <typename Sink>
+void ScanTokens(std::string_view text, Sink&& sink) {
+  TokenOut<Sink> out(sink);
+  ScanWords(text, out);
 }
 
 }  // namespace
@@ -228,13 +263,6 @@ std::string Join(std::string_view text, std::string Token::*form) {
   });
   return out;
 }
-
-}  // namespace
-
-std::string FoldedText(std::string_view text) { return Join(text, &Token::folded); }
-std::string ExactText(std::string_view text) { return Join(text, &Token::exact); }
-
-namespace {
 
 // A string written through a raw cursor: room is made before each piece, so that the letters
 // of a long text are copied without a call per character.
@@ -265,98 +293,65 @@ class Writer {
   size_t size_ = 0;
 };
 
-}  // namespace
-
-// ScanTokens and a join, fused: each word's forms are written straight into the two texts
-// (a word the table cannot spell is taken back and written from ICU's MakeToken). This runs
-// over every field of every record indexed, so it avoids a token and two strings per word.
-std::pair<std::string, std::string> FoldedAndExactText(std::string_view text) {
-  const LetterTable& letters = Letters();
-  Writer folded(text.size()), exact(text.size() + text.size() / 4);
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(text.size());
-  bool in_word = false, general = false;
-  char tone = 0;
-  size_t word_begin = 0, word_end = 0;     // the word's bytes in `text`
-  size_t folded_mark = 0, exact_mark = 0;  // both texts before the word (and its space)
-  auto start_word = [&](size_t at) {
-    in_word = true;
-    word_begin = at;
-    folded_mark = folded.size();
-    exact_mark = exact.size();
-    if (folded_mark != 0) {
-      folded.Room(1);
-      exact.Room(1);
-      folded.Put(' ');
-      exact.Put(' ');
-    }
-  };
-  auto flush = [&] {
-    if (!in_word) return;
-    in_word = false;
-    const bool spaced = folded_mark != 0;
+// ScanWords' words written straight into the folded and the exact text, joined by spaces: a
+// general word is taken back and written from ICU's reading. This runs over every field of
+// every record indexed, so it makes no token and no string per word.
+class JoinedOut {
+ public:
+  explicit JoinedOut(size_t size) : folded_(size), exact_(size + size / 4) {}
+  void Begin(size_t) {
+    folded_mark_ = folded_.size();
+    exact_mark_ = exact_.size();
+    if (folded_mark_ != 0) Space();
+  }
+  void Ascii(char c) {
+    folded_.Room(1);
+    exact_.Room(1);
+    folded_.Put(c);
+    exact_.Put(c);
+  }
+  void Letter(const LetterForms& f) {
+    folded_.Put(f.folded);
+    exact_.Put(f.exact);
+  }
+  void End(std::string_view text, size_t begin, size_t end, bool general, char tone) {
     if (general) {
-      folded.Truncate(folded_mark);
-      exact.Truncate(exact_mark);
-      std::string_view word = text.substr(word_begin, word_end - word_begin);
-      Token t = MakeToken(icu::UnicodeString::fromUTF8(
-                              icu::StringPiece(word.data(), static_cast<int32_t>(word.size()))),
-                          word_begin, word_end);
-      if (!t.folded.empty()) {
-        if (spaced) {
-          folded.Room(1);
-          exact.Room(1);
-          folded.Put(' ');
-          exact.Put(' ');
-        }
-        folded.Put(t.folded);
-        exact.Put(t.exact);
-      }
+      const bool spaced = folded_mark_ != 0;
+      folded_.Truncate(folded_mark_);
+      exact_.Truncate(exact_mark_);
+      Token t = GeneralToken(text, begin, end);
+      if (t.folded.empty()) return;
+      if (spaced) Space();
+      folded_.Put(t.folded);
+      exact_.Put(t.exact);
     } else if (tone) {  // (a word read from the table has letters: each one wrote some)
-      exact.Room(1);
-      exact.Put(tone);
-    }
-    general = false;
-    tone = 0;
-  };
-  int32_t i = 0;
-  while (i < length) {
-    const int32_t start = i;
-    UChar32 c;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) {
-      flush();
-      continue;
-    }
-    const LetterForms* f = c < 0x80 ? nullptr : letters.Find(c);
-    const bool word_char = c < 0x80 ? IsAsciiWordChar(c) : f != nullptr || IsWordChar(c);
-    const bool inner_apostrophe = IsApostrophe(c) && in_word && i < length;
-    if (!(word_char || inner_apostrophe)) {
-      flush();
-      continue;
-    }
-    if (!in_word) start_word(static_cast<size_t>(start));
-    word_end = static_cast<size_t>(i);
-    if (general || inner_apostrophe) continue;
-    if (c < 0x80) {
-      const char lower = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      folded.Room(1);
-      exact.Room(1);
-      folded.Put(lower);
-      exact.Put(lower);
-    } else if (f != nullptr) {
-      folded.Put(f->folded);
-      exact.Put(f->exact);
-      if (f->tone) {
-        if (tone) general = true;  // two tones in one word: let ICU decide
-        tone = f->tone;
-      }
-    } else {
-      general = true;
+      exact_.Room(1);
+      exact_.Put(tone);
     }
   }
-  flush();
-  return {folded.Take(), exact.Take()};
+  std::pair<std::string, std::string> Take() { return {folded_.Take(), exact_.Take()}; }
+
+ private:
+  void Space() {
+    folded_.Room(1);
+    exact_.Room(1);
+    folded_.Put(' ');
+    exact_.Put(' ');
+  }
+
+  Writer folded_, exact_;
+  size_t folded_mark_ = 0, exact_mark_ = 0;  // both texts before the word (and its space)
+};
+
+}  // namespace
+
+std::string FoldedText(std::string_view text) { return Join(text, &Token::folded); }
+std::string ExactText(std::string_view text) { return Join(text, &Token::exact); }
+
+std::pair<std::string, std::string> FoldedAndExactText(std::string_view text) {
+  JoinedOut out(text.size());
+  ScanWords(text, out);
+  return out.Take();
 }
 
 }  // namespace disan::search
