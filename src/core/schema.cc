@@ -359,7 +359,8 @@ class SchemaCompiler {
 
 }  // namespace
 
-// Walks one input document against the compiled field definitions, collecting every problem.
+// Walks one document against the compiled field definitions, normalising it in place and
+// collecting every problem.
 // The path of the value being read is kept in one string that grows and shrinks, so that a
 // valid document costs no path strings.
 class Schema::Validator {

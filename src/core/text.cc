@@ -130,22 +130,8 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 Result<std::string> ToNfc(std::string_view text) {
-  if (!IsValidUtf8(text)) {
-    return Fail(ErrorCode::kInvalid, "text is not valid UTF-8",
-                "văn bản không phải UTF-8 hợp lệ");
-  }
-  if (IsAscii(text)) return std::string(text);
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
-  // Most stored text is already NFC: check it in UTF-8 without converting to UTF-16.
-  if (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return std::string(text);
-  status = U_ZERO_ERROR;
-  std::string out;
-  out.reserve(text.size());
-  icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
-  nfc->normalizeUTF8(0, piece, sink, nullptr, status);
-  if (U_FAILURE(status)) return Fail(ErrorCode::kInternal, "NFC failed", "lỗi chuẩn hóa NFC");
+  std::string out(text);
+  TRY(ToNfcInPlace(out));
   return out;
 }
 
@@ -157,8 +143,15 @@ Status ToNfcInPlace(std::string& text) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
+  // Most stored text is already NFC: check it in UTF-8 without converting to UTF-16.
   if (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return Ok();
-  text = TRY(ToNfc(text));
+  status = U_ZERO_ERROR;
+  std::string out;
+  out.reserve(text.size());
+  icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
+  nfc->normalizeUTF8(0, piece, sink, nullptr, status);
+  if (U_FAILURE(status)) return Fail(ErrorCode::kInternal, "NFC failed", "lỗi chuẩn hóa NFC");
+  text = std::move(out);
   return Ok();
 }
 

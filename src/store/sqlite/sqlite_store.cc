@@ -594,6 +594,14 @@ enum class IndexState { kNew, kExisting, kRebuild };
 // Fields and terms inside one search_docs column.
 constexpr char kFieldSeparator = '\n', kTermSeparator = '\x1e', kValueSeparator = '\x1f';
 
+// Appends one term to a packed list ("field\x1fvalue\x1e...").
+void AppendPackedTerm(std::string& packed, std::string_view field, std::string_view value) {
+  packed += field;
+  packed += kValueSeparator;
+  packed += value;
+  packed += kTermSeparator;
+}
+
 // Calls fn(field, value) for each term of a packed list ("field\x1fvalue\x1e..."), up to the
 // first failure.
 template <typename Fn>
@@ -631,7 +639,7 @@ Result<std::string> PackedMediaTerms(Connection& c, int64_t record_id) {
       kinds.insert("video");
   }
   std::string packed;
-  for (const std::string& k : kinds) packed += std::string("media") + kValueSeparator + k + kTermSeparator;
+  for (const std::string& k : kinds) AppendPackedTerm(packed, "media", k);
   return packed;
 }
 
@@ -668,14 +676,12 @@ Status RefreshMediaTerms(Connection& c, int64_t record_id) {
 Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<FilterTerm>* terms,
                   const search::SearchDocument* search, const std::string& updated_at,
                   IndexState state = IndexState::kExisting) {
-  // Every term row the record will have, packed as in search_docs.terms: its term list.
-  std::string listed;
+  // Every term row the record will have (its term list), and those the engine reads.
+  std::string listed, packed_terms;
   if (terms) {
     for (const FilterTerm& term : *terms) {
-      listed += term.field;
-      listed += kValueSeparator;
-      listed += term.value;
-      listed += kTermSeparator;
+      AppendPackedTerm(listed, term.field, term.value);
+      if (IsEngineTerm(term.field)) AppendPackedTerm(packed_terms, term.field, term.value);
     }
   }
   // The rows it has now are named by its list (migration 13: there is no index by record),
@@ -698,25 +704,16 @@ Status WriteIndex(Connection& c, int64_t id, RecordClass cls, const std::vector<
       }));
     }
   }
-  std::string packed_terms;
-  if (terms) {
+  if (terms && !unchanged) {
     auto t = TRY(c.Prepare("INSERT OR IGNORE INTO record_terms(field, value, record_id) VALUES (?, ?, ?)"));
     for (const FilterTerm& term : *terms) {
-      if (!unchanged) {
-        t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
-        TRY(t->Exec());
-        t->Reset();
-      }
-      if (IsEngineTerm(term.field)) {
-        packed_terms += term.field;
-        packed_terms += kValueSeparator;
-        packed_terms += term.value;
-        packed_terms += kTermSeparator;
-      }
+      t->Bind(1, term.field).Bind(2, term.value).Bind(3, id);
+      TRY(t->Exec());
+      t->Reset();
     }
-    // A record being created has no media yet.
-    if (state != IndexState::kNew) packed_terms += TRY(PackedMediaTerms(c, id));
   }
+  // A record being created has no media yet.
+  if (terms && state != IndexState::kNew) packed_terms += TRY(PackedMediaTerms(c, id));
   if (!unchanged && (state != IndexState::kNew || !listed.empty())) {
     auto u =
         TRY(c.Prepare("INSERT INTO record_term_lists(record_id, terms) VALUES (?, ?) "
@@ -2374,15 +2371,10 @@ class SqliteStore final : public MetadataStore {
       SplitFields(s->TextView(11), r.folded);
       SplitFields(s->TextView(12), r.exact);
       r.terms.clear();
-      std::string_view packed = s->TextView(13);
-      for (size_t i = 0; i < packed.size();) {
-        size_t end = packed.find(kTermSeparator, i);
-        if (end == std::string_view::npos) end = packed.size();
-        std::string_view term = packed.substr(i, end - i);
-        size_t v = term.find(kValueSeparator);
-        if (v != std::string_view::npos) r.terms.emplace_back(term.substr(0, v), term.substr(v + 1));
-        i = end + 1;
-      }
+      TRY(ForEachPackedTerm(s->TextView(13), [&](std::string_view field, std::string_view value) {
+        r.terms.emplace_back(field, value);
+        return Ok();
+      }));
       target.Upsert(r);
     }
     target.Finish();
